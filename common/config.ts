@@ -1,0 +1,124 @@
+// Every setting of the service in one typed table: its environment variable, default and meaning.
+// The README's configuration table is printed from this table (`npm run config -- --markdown`).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+type Parser<T> = (raw: string, name: string) => T;
+
+interface Setting<T> {
+  env: string;
+  default: T;
+  parse: Parser<T>;
+  doc: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const str: Parser<string> = (raw) => raw;
+const optionalStr: Parser<string | undefined> = (raw) => (raw === '' ? undefined : raw);
+const int: Parser<number> = (raw, name) => {
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new ConfigError(`${name} must be an integer, got "${raw}"`);
+  return n;
+};
+const port: Parser<number> = (raw, name) => {
+  const n = int(raw, name);
+  if (n < 1 || n > 65535) throw new ConfigError(`${name} must be a port (1-65535), got "${raw}"`);
+  return n;
+};
+const bool: Parser<boolean> = (raw, name) => {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+};
+const list: Parser<string[]> = (raw) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const oneOf =
+  <T extends string>(...values: T[]): Parser<T> =>
+  (raw, name) => {
+    if (!(values as string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+    return raw as T;
+  };
+
+const setting = <T>(env: string, def: T, parse: Parser<T>, doc: string): Setting<T> => ({ env, default: def, parse, doc });
+
+export const settings = {
+  // service
+  httpHost: setting('SHOP_HTTP_HOST', '127.0.0.1', str, 'Address the HTTP service listens on.'),
+  httpPort: setting('SHOP_HTTP_PORT', 8080, port, 'Port the HTTP service listens on.'),
+  logLevel: setting('SHOP_LOG_LEVEL', 'info', oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'pino log level.'),
+  readyRequires: setting('SHOP_READY_REQUIRES', ['elasticsearch', 'redis'], list, 'Dependencies that must be up for /health/ready to answer 200; the others only mark it degraded.'),
+  readinessTimeoutMs: setting('SHOP_READINESS_TIMEOUT_MS', 1500, int, 'Per-dependency time limit of a /health/ready check.'),
+
+  // external servers: when set, the embedded stack does not start that server
+  esUrl: setting('SHOP_ES_URL', undefined as string | undefined, optionalStr, 'Elasticsearch URL of an external cluster (ES 7.10+, 8, 9 or OpenSearch); unset = embedded stack.'),
+  kafkaBrokers: setting('SHOP_KAFKA_BROKERS', [] as string[], list, 'Comma-separated Kafka brokers of an external cluster; empty = embedded stack.'),
+  redisUrl: setting('SHOP_REDIS_URL', undefined as string | undefined, optionalStr, 'Redis URL of an external server; unset = embedded stack.'),
+  esRequestTimeoutMs: setting('SHOP_ES_REQUEST_TIMEOUT_MS', 10000, int, 'Default Elasticsearch request timeout.'),
+
+  // index
+  indexAlias: setting('SHOP_INDEX_ALIAS', 'products', str, 'Alias searches read from; versioned indices are named <alias>-<n>.'),
+  indexShards: setting('SHOP_INDEX_SHARDS', 3, int, 'Primary shards of a new index version.'),
+  indexReplicas: setting('SHOP_INDEX_REPLICAS', 0, int, 'Replicas of a new index version (0 on a one-node stack).'),
+  indexRefreshInterval: setting('SHOP_INDEX_REFRESH_INTERVAL', '1s', str, 'Refresh interval: how soon writes become searchable.'),
+  synonymsFile: setting('SHOP_SYNONYMS_FILE', path.join(projectRoot, 'mappings', 'synonyms.txt'), str, 'Solr-format synonyms file used by the search analyzer.'),
+
+  // indexer
+  eventsTopic: setting('SHOP_EVENTS_TOPIC', 'products', str, 'Topic of product change events; high-priority events use <topic>.priority, rejected ones go to <topic>.dlq.'),
+  eventsPartitions: setting('SHOP_EVENTS_PARTITIONS', 6, int, 'Partitions of the event topics when the indexer creates them.'),
+  indexerGroup: setting('SHOP_INDEXER_GROUP', 'shopsearch-indexer', str, 'Consumer group of the indexer (the priority lane uses <group>.priority).'),
+  indexerConcurrency: setting('SHOP_INDEXER_CONCURRENCY', 3, int, 'Partitions each lane processes at once.'),
+  indexerBatchSize: setting('SHOP_INDEXER_BATCH_SIZE', 1000, int, 'Most events merged into one bulk request.'),
+  indexerBatchBytes: setting('SHOP_INDEXER_BATCH_BYTES', 8 * 2 ** 20, int, 'Most event bytes merged into one bulk request.'),
+  maxEventBytes: setting('SHOP_MAX_EVENT_BYTES', 256 * 1024, int, 'Larger events are dead-lettered as oversized.'),
+  retryBaseMs: setting('SHOP_RETRY_BASE_MS', 200, int, 'First backoff after a transient failure (doubles, with jitter).'),
+  retryMaxMs: setting('SHOP_RETRY_MAX_MS', 30000, int, 'Longest backoff between retries; the indexer retries until it succeeds.'),
+  indexerMetricsPort: setting('SHOP_INDEXER_METRICS_PORT', 19464, port, 'Port of the indexer process\'s /metrics (0 = off).'),
+
+  // embedded stack
+  stackDir: setting('SHOP_STACK_DIR', path.join(projectRoot, '.stack'), str, 'Where the embedded stack keeps jars, data, logs and pid files.'),
+  stackEsPort: setting('SHOP_STACK_ES_PORT', 19200, port, 'HTTP port of embedded Elasticsearch node 1 (node i uses port+i-1).'),
+  stackEsTransportPort: setting('SHOP_STACK_ES_TRANSPORT_PORT', 19300, port, 'Transport port of embedded Elasticsearch node 1 (node i uses port+i-1).'),
+  stackEsNodes: setting('SHOP_STACK_ES_NODES', 1, int, 'Number of embedded Elasticsearch nodes, one JVM each.'),
+  stackEsHeapMb: setting('SHOP_STACK_ES_HEAP_MB', 1024, int, 'Heap of each embedded Elasticsearch node.'),
+  stackKafkaPort: setting('SHOP_STACK_KAFKA_PORT', 19092, port, 'Broker port of the embedded Kafka.'),
+  stackKafkaControllerPort: setting('SHOP_STACK_KAFKA_CONTROLLER_PORT', 19093, port, 'KRaft controller port of the embedded Kafka.'),
+  stackKafkaHeapMb: setting('SHOP_STACK_KAFKA_HEAP_MB', 512, int, 'Heap of the embedded Kafka broker.'),
+  stackRedisPort: setting('SHOP_STACK_REDIS_PORT', 16379, port, 'Port of the embedded Redis.'),
+  stackStartTimeoutMs: setting('SHOP_STACK_START_TIMEOUT_MS', 120000, int, 'How long `stack up` waits for each server to turn healthy.'),
+  stackInstall: setting('SHOP_STACK_INSTALL', true, bool, 'Install missing JDK, Maven and redis-server with apt-get when running as root.'),
+} as const;
+
+type Settings = typeof settings;
+export type Config = { readonly [K in keyof Settings]: Settings[K]['default'] };
+
+/** Reads the configuration from an environment (process.env by default); throws ConfigError naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(settings) as [string, Setting<unknown>][]) {
+    const raw = env[s.env];
+    out[key] = raw === undefined ? s.default : s.parse(raw, s.env);
+  }
+  return out as Config;
+}
+
+export const esUrlOf = (c: Config): string => c.esUrl ?? `http://127.0.0.1:${c.stackEsPort}`;
+export const kafkaBrokersOf = (c: Config): string[] => (c.kafkaBrokers.length > 0 ? c.kafkaBrokers : [`127.0.0.1:${c.stackKafkaPort}`]);
+export const redisUrlOf = (c: Config): string => c.redisUrl ?? `redis://127.0.0.1:${c.stackRedisPort}`;
+
+/** The settings as a Markdown table, for the README. */
+export function settingsMarkdown(): string {
+  const rows = Object.values(settings).map((s: Setting<unknown>) => {
+    const def = Array.isArray(s.default) ? s.default.join(',') : s.default;
+    const shown = def === undefined || def === '' ? '(unset)' : String(def).replace(projectRoot, '.');
+    return `| \`${s.env}\` | \`${shown}\` | ${s.doc.replaceAll('<', '&lt;')} |`;
+  });
+  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}

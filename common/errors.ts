@@ -1,0 +1,33 @@
+// Errors the service raises on purpose, each with the HTTP status it maps to (mapped once, in query/errors-plugin).
+
+export class AppError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+    readonly code: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A request parameter is invalid; `field` names it. */
+export class BadRequestError extends AppError {
+  constructor(message: string, readonly field?: string) {
+    super(message, 400, 'bad_request', field ? { field } : undefined);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super(message, 404, 'not_found');
+  }
+}
+
+/** A backing server is down or too slow; clients should retry after `retryAfterSeconds`. */
+export class UnavailableError extends AppError {
+  constructor(message: string, readonly retryAfterSeconds = 5) {
+    super(message, 503, 'unavailable');
+  }
+}
