@@ -1,0 +1,29 @@
+// Fetches a server's jars from Maven Central once, with the pom in stack/maven/<name>, into
+// <stackDir>/lib/<name>. A hash of the pom marks a complete copy, so a changed pom refetches.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../common/config.ts';
+
+export class JarFetchError extends Error {
+  override name = 'JarFetchError';
+}
+
+export function ensureJars(name: string, stackDir: string, say: (line: string) => void): string {
+  const pom = path.join(projectRoot, 'stack', 'maven', name, 'pom.xml');
+  const libDir = path.join(stackDir, 'lib', name);
+  const marker = path.join(libDir, '.complete');
+  const hash = createHash('sha256').update(fs.readFileSync(pom)).digest('hex');
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash) return libDir;
+
+  say(`fetching ${name} jars from Maven Central (once)`);
+  fs.rmSync(libDir, { recursive: true, force: true });
+  const r = spawnSync('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libDir}`], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (r.status !== 0) throw new JarFetchError(`mvn dependency:copy-dependencies for ${name} failed:\n${r.stdout}${r.stderr}`);
+  fs.writeFileSync(marker, hash);
+  return libDir;
+}
