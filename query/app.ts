@@ -1,0 +1,46 @@
+// Builds the HTTP service from its dependencies; main.ts wires real connections, tests wire
+// their own (real) ones.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../common/logger.ts';
+import { docsPlugin } from './plugins/docs.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { httpMetricsPlugin } from './plugins/http-metrics.ts';
+import type { Probe } from './readiness.ts';
+import { healthRoutes } from './routes/health.ts';
+
+export interface AppDeps {
+  log: Logger;
+  metrics: Registry;
+  probes: Record<string, Probe>;
+  readyRequires: readonly string[];
+  readinessTimeoutMs: number;
+}
+
+// A caller's request id is kept only when it is short and plain, so it cannot forge log lines.
+const SAFE_REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 256 * 1024,
+    routerOptions: { maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  await app.register(errorsPlugin);
+  await app.register(docsPlugin);
+  await app.register(httpMetricsPlugin, { registry: deps.metrics });
+  app.addHook('onClose', async () => {
+    await Promise.all(Object.values(deps.probes).map((p) => p.close?.()));
+  });
+  await app.register(healthRoutes, { probes: deps.probes, required: deps.readyRequires, timeoutMs: deps.readinessTimeoutMs });
+  return app;
+}

@@ -1,0 +1,33 @@
+// The service process: connections from config, the live index ensured, HTTP on the configured port.
+import { openConnections } from '../common/connections.ts';
+import { loadConfig } from '../common/config.ts';
+import { createLogger } from '../common/logger.ts';
+import { createMetricsRegistry } from '../common/metrics.ts';
+import { ensureLiveIndex, indexOptionsOf } from '../mappings/lifecycle.ts';
+import { buildApp } from './app.ts';
+import { esProbe, kafkaProbe, redisProbe } from './readiness.ts';
+
+const config = loadConfig();
+const log = createLogger(config.logLevel);
+const conn = await openConnections(config, log, 'shopsearch-query');
+const index = await ensureLiveIndex(conn.es, indexOptionsOf(config));
+log.info({ alias: config.indexAlias, index }, 'serving index');
+
+const app = await buildApp({
+  log,
+  metrics: createMetricsRegistry(),
+  probes: { elasticsearch: esProbe(conn.es), redis: redisProbe(conn.redis), kafka: kafkaProbe(conn.kafka) },
+  readyRequires: config.readyRequires,
+  readinessTimeoutMs: config.readinessTimeoutMs,
+});
+
+const shutdown = async (signal: string) => {
+  log.info({ signal }, 'shutting down');
+  await app.close();
+  await conn.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+await app.listen({ host: config.httpHost, port: config.httpPort });
