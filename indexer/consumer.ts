@@ -1,0 +1,173 @@
+// The indexer: two consumer lanes (priority and normal) that turn change events into index writes.
+// Per batch: parse and validate ▸ merge per product ▸ one mget + one bulk per write target ▸
+// dead-letter what can never be written ▸ commit the batch's offsets. Offsets are committed only
+// after everything they cover is written or dead-lettered, so a crash replays, never skips; replays
+// are harmless because the merge is idempotent.
+import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import type { EsClient } from '../common/clients/elasticsearch.ts';
+import { createProducer, type Kafka } from '../common/clients/kafka.ts';
+import type { Logger } from '../common/logger.ts';
+import { writeTargets } from '../mappings/lifecycle.ts';
+import { toDeadLetterMessage, type DeadLetter } from './dead-letter.ts';
+import { parseEvent, type ProductEvent } from './event.ts';
+import type { IndexerMetrics } from './metrics.ts';
+import { RetryAborted, retryForever, type Backoff } from './retry.ts';
+import type { EventTopics } from './topics.ts';
+import { writeEvents } from './writer.ts';
+
+export interface IndexerOptions {
+  kafka: Kafka;
+  es: EsClient;
+  log: Logger;
+  metrics: IndexerMetrics;
+  alias: string;
+  topics: EventTopics;
+  groupId: string;
+  concurrency: number;
+  batchSize: number;
+  batchBytes: number;
+  maxEventBytes: number;
+  backoff: Backoff;
+}
+
+export interface Indexer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Parsed {
+  event: ProductEvent;
+  message: KafkaMessage;
+}
+
+/** Splits a batch into chunks bounded by count and bytes. */
+export function chunkMessages(messages: KafkaMessage[], maxCount: number, maxBytes: number): KafkaMessage[][] {
+  const chunks: KafkaMessage[][] = [];
+  let current: KafkaMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = m.value?.length ?? 0;
+    if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function createLane(o: IndexerOptions, lane: 'priority' | 'normal', topic: string, groupId: string, producer: Producer) {
+  const log = o.log.child({ component: 'indexer', lane });
+  const consumer: Consumer = o.kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxBytesPerPartition: 4 * 2 ** 20 });
+
+  async function writeAll(events: ProductEvent[]): Promise<Map<ProductEvent, string>> {
+    const rejected = new Map<ProductEvent, string>();
+    if (events.length === 0) return rejected;
+    const targets = await writeTargets(o.es, o.alias);
+    if (targets.length === 0) throw new Error(`no index behind ${o.alias}; create one with \`index ensure\``);
+    for (const target of targets) {
+      const r = await writeEvents(o.es, target, events);
+      o.metrics.indexed.inc({ lane, result: 'written' }, r.written);
+      o.metrics.indexed.inc({ lane, result: 'unchanged' }, r.unchanged);
+      for (const x of r.rejected) rejected.set(x.event, `${target}: ${x.reason}`);
+    }
+    return rejected;
+  }
+
+  async function handleChunk(p: EachBatchPayload, messages: KafkaMessage[]): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale } = p;
+    const t0 = performance.now();
+    const parsed: Parsed[] = [];
+    const dead: DeadLetter[] = [];
+    for (const message of messages) {
+      const r = parseEvent(message.value, message.key, o.maxEventBytes);
+      if (r.ok) parsed.push({ event: r.event, message });
+      else dead.push({ message, topic: batch.topic, partition: batch.partition, reason: r.reason });
+    }
+    o.metrics.consumed.inc({ lane }, messages.length);
+    const invalid = dead.length;
+    const hooks = {
+      shouldContinue: () => isRunning() && !isStale(),
+      onRetry: async (err: unknown, attempt: number, delayMs: number) => {
+        o.metrics.retries.inc({ lane });
+        if (attempt === 0) {
+          // Push-back: stop fetching until the writes go through, instead of buffering more.
+          consumer.pause([{ topic }]);
+          o.metrics.paused.set({ lane }, 1);
+        }
+        log.warn({ err: (err as Error).message, attempt, delayMs, partition: batch.partition }, 'write failed, retrying');
+        await heartbeat();
+      },
+    };
+    const rejected = await retryForever(() => writeAll(parsed.map((x) => x.event)), o.backoff, hooks);
+    if (consumer.paused().length > 0) {
+      consumer.resume([{ topic }]);
+      o.metrics.paused.set({ lane }, 0);
+    }
+    for (const x of parsed) {
+      const reason = rejected.get(x.event);
+      if (reason) dead.push({ message: x.message, topic: batch.topic, partition: batch.partition, reason });
+    }
+    if (dead.length > 0) {
+      await retryForever(() => producer.send({ topic: o.topics.deadLetter, acks: -1, messages: dead.map((d) => toDeadLetterMessage(d)) }), o.backoff, hooks);
+      o.metrics.deadLettered.inc({ lane, kind: 'invalid' }, invalid);
+      o.metrics.deadLettered.inc({ lane, kind: 'rejected' }, dead.length - invalid);
+      log.warn({ count: dead.length, first: dead[0]!.reason }, 'events dead-lettered');
+    }
+    const now = Date.now();
+    for (const x of parsed) {
+      const at = x.event.ts ? Date.parse(x.event.ts) : Number(x.message.timestamp);
+      if (Number.isFinite(at)) o.metrics.eventToWrite.observe({ lane }, Math.max(0, now - at) / 1000);
+    }
+    o.metrics.batchSeconds.observe({ lane }, (performance.now() - t0) / 1000);
+  }
+
+  return {
+    async start() {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: o.concurrency,
+        eachBatch: async (p) => {
+          const { batch } = p;
+          for (const chunk of chunkMessages(batch.messages, o.batchSize, o.batchBytes)) {
+            if (!p.isRunning() || p.isStale()) return;
+            try {
+              await handleChunk(p, chunk);
+            } catch (e) {
+              if (e instanceof RetryAborted) return; // the next owner of the partition replays it
+              throw e;
+            }
+            const last = chunk[chunk.length - 1]!.offset;
+            p.resolveOffset(last);
+            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+            await p.heartbeat();
+          }
+          o.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+        },
+      });
+      log.info({ topic, groupId }, 'lane started');
+    },
+    stop: () => consumer.disconnect(),
+  };
+}
+
+export function createIndexer(o: IndexerOptions): Indexer {
+  const producer = createProducer(o.kafka);
+  const lanes = [createLane(o, 'priority', o.topics.priority, `${o.groupId}.priority`, producer), createLane(o, 'normal', o.topics.normal, o.groupId, producer)];
+  return {
+    async start() {
+      await producer.connect();
+      for (const lane of lanes) await lane.start();
+    },
+    async stop() {
+      await Promise.all(lanes.map((l) => l.stop()));
+      await producer.disconnect();
+    },
+  };
+}
