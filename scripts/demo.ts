@@ -1,0 +1,37 @@
+// npm run demo: the embedded stack, the demo catalog indexed, the indexer consuming, the service up.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createEsClient } from '../common/clients/elasticsearch.ts';
+import { esUrlOf, loadConfig, projectRoot } from '../common/config.ts';
+import { generateDemoCatalog } from '../catalog/demo.ts';
+import { defaultVersionBase } from '../indexer/catalog-events.ts';
+import { rebuildFromCatalog } from '../indexer/rebuild.ts';
+import { indexOptionsOf, liveIndex } from '../mappings/lifecycle.ts';
+import { stackUp } from '../stack/stack.ts';
+
+const config = loadConfig();
+const say = (line: string) => console.error(`[demo] ${line}`);
+await stackUp(config, (l) => say(l));
+
+const catalog = path.join(config.stackDir, 'demo', 'catalog.ndjson');
+if (!fs.existsSync(catalog)) {
+  fs.mkdirSync(path.dirname(catalog), { recursive: true });
+  fs.writeFileSync(catalog, [...generateDemoCatalog({ count: 3000, seed: 20261121 })].map((p) => JSON.stringify(p)).join('\n') + '\n');
+  say(`generated 3000 demo products in ${catalog}`);
+}
+const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 30000 });
+const live = await liveIndex(es, config.indexAlias);
+if (!live || (await es.count({ index: config.indexAlias })).count === 0) {
+  const r = await rebuildFromCatalog(es, indexOptionsOf(config), { catalogFile: catalog, versionBase: defaultVersionBase(), batchSize: config.indexerBatchSize });
+  say(`indexed ${r.loaded} products into ${r.index} in ${r.seconds.toFixed(1)}s`);
+} else say(`${config.indexAlias} already holds ${(await es.count({ index: config.indexAlias })).count} products (${live})`);
+await es.close();
+
+// The indexer runs beside the service, as in production, so published events show up in searches.
+const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+const indexer = spawn(tsx, [path.join(projectRoot, 'indexer', 'cli.ts'), 'run'], { stdio: ['ignore', 'inherit', 'inherit'] });
+const stopIndexer = () => indexer.kill('SIGTERM');
+process.once('exit', stopIndexer);
+say(`service on http://${config.httpHost}:${config.httpPort}  (docs: /docs, health: /health/ready)`);
+await import('../query/main.ts');
