@@ -30,6 +30,7 @@ const port: Parser<number> = (raw, name) => {
   if (n < 1 || n > 65535) throw new ConfigError(`${name} must be a port (1-65535), got "${raw}"`);
   return n;
 };
+const portOrOff: Parser<number> = (raw, name) => (raw === '0' ? 0 : port(raw, name));
 const bool: Parser<boolean> = (raw, name) => {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
@@ -80,7 +81,7 @@ export const settings = {
   maxEventBytes: setting('SHOP_MAX_EVENT_BYTES', 256 * 1024, int, 'Larger events are dead-lettered as oversized.'),
   retryBaseMs: setting('SHOP_RETRY_BASE_MS', 200, int, 'First backoff after a transient failure (doubles, with jitter).'),
   retryMaxMs: setting('SHOP_RETRY_MAX_MS', 30000, int, 'Longest backoff between retries; the indexer retries until it succeeds.'),
-  indexerMetricsPort: setting('SHOP_INDEXER_METRICS_PORT', 19464, port, 'Port of the indexer process\'s /metrics (0 = off).'),
+  indexerMetricsPort: setting('SHOP_INDEXER_METRICS_PORT', 19464, portOrOff, 'Port of the indexer process\'s /metrics (0 = off).'),
 
   // embedded stack
   stackDir: setting('SHOP_STACK_DIR', path.join(projectRoot, '.stack'), str, 'Where the embedded stack keeps jars, data, logs and pid files.'),

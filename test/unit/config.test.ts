@@ -23,6 +23,8 @@ describe('config', () => {
     assert.throws(() => loadConfig({ SHOP_HTTP_PORT: '70000' }), /SHOP_HTTP_PORT must be a port/);
     assert.throws(() => loadConfig({ SHOP_INDEX_SHARDS: 'three' }), /SHOP_INDEX_SHARDS must be an integer/);
     assert.throws(() => loadConfig({ SHOP_LOG_LEVEL: 'loud' }), /SHOP_LOG_LEVEL must be one of/);
+    assert.throws(() => loadConfig({ SHOP_HTTP_PORT: '0' }), /SHOP_HTTP_PORT must be a port/);
+    assert.equal(loadConfig({ SHOP_INDEXER_METRICS_PORT: '0' }).indexerMetricsPort, 0, '0 turns the metrics endpoint off');
   });
 
   it('documents every setting in the Markdown table', () => {
