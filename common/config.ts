@@ -1,9 +1,19 @@
 // Every setting of the service in one typed table: its environment variable, default and meaning.
 // The README's configuration table is printed from this table (`npm run config -- --markdown`).
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The folder holding package.json, whether this runs from sources or from the build in dist/. */
+export const projectRoot = ((): string => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+})();
 
 type Parser<T> = (raw: string, name: string) => T;
 
@@ -78,6 +88,7 @@ export const settings = {
   indexerConcurrency: setting('SHOP_INDEXER_CONCURRENCY', 3, int, 'Partitions each lane processes at once.'),
   indexerBatchSize: setting('SHOP_INDEXER_BATCH_SIZE', 1000, int, 'Most events merged into one bulk request.'),
   indexerBatchBytes: setting('SHOP_INDEXER_BATCH_BYTES', 8 * 2 ** 20, int, 'Most event bytes merged into one bulk request.'),
+  indexerSessionTimeoutMs: setting('SHOP_INDEXER_SESSION_TIMEOUT_MS', 30000, int, 'Consumer session timeout: how long a crashed indexer holds its partitions before another takes them over.'),
   maxEventBytes: setting('SHOP_MAX_EVENT_BYTES', 256 * 1024, int, 'Larger events are dead-lettered as oversized.'),
   retryBaseMs: setting('SHOP_RETRY_BASE_MS', 200, int, 'First backoff after a transient failure (doubles, with jitter).'),
   retryMaxMs: setting('SHOP_RETRY_MAX_MS', 30000, int, 'Longest backoff between retries; the indexer retries until it succeeds.'),

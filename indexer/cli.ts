@@ -66,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
           topics,
           groupId: config.indexerGroup,
           concurrency: config.indexerConcurrency,
+          sessionTimeoutMs: config.indexerSessionTimeoutMs,
           batchSize: config.indexerBatchSize,
           batchBytes: config.indexerBatchBytes,
           maxEventBytes: config.maxEventBytes,

@@ -1,9 +1,9 @@
 // npm run demo: the embedded stack, the demo catalog indexed, the indexer consuming, the service up.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
-import { esUrlOf, loadConfig, projectRoot } from '../common/config.ts';
+import { esUrlOf, loadConfig } from '../common/config.ts';
+import { spawnScript } from '../common/spawn-script.ts';
 import { generateDemoCatalog } from '../catalog/demo.ts';
 import { defaultVersionBase } from '../indexer/catalog-events.ts';
 import { rebuildFromCatalog } from '../indexer/rebuild.ts';
@@ -29,8 +29,7 @@ if (!live || (await es.count({ index: config.indexAlias })).count === 0) {
 await es.close();
 
 // The indexer runs beside the service, as in production, so published events show up in searches.
-const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
-const indexer = spawn(tsx, [path.join(projectRoot, 'indexer', 'cli.ts'), 'run'], { stdio: ['ignore', 'inherit', 'inherit'] });
+const indexer = spawnScript('indexer/cli.ts', ['run'], { stdio: ['ignore', 'inherit', 'inherit'] });
 const stopIndexer = () => indexer.kill('SIGTERM');
 process.once('exit', stopIndexer);
 say(`service on http://${config.httpHost}:${config.httpPort}  (docs: /docs, health: /health/ready)`);

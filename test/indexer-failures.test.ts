@@ -1,10 +1,10 @@
 // The indexer loses nothing when Elasticsearch goes away for a while or when it is killed mid-batch.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
-import { projectRoot } from '../common/config.ts';
+import { spawnScript } from '../common/spawn-script.ts';
 import type { Indexer } from '../indexer/consumer.ts';
 import { randomHistories, shuffled } from './support/histories.ts';
 import { committedCount, differences, expectedStates, indexerFixture, readIndex, sendEvents, startIndexer, waitFor, type IndexerFixture } from './support/indexer.ts';
@@ -56,7 +56,7 @@ describe('indexer: killed mid-batch', () => {
   after(() => f.close());
 
   const spawnIndexer = () =>
-    spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), [path.join(projectRoot, 'indexer', 'cli.ts'), 'run'], {
+    spawnScript('indexer/cli.ts', ['run'], {
       env: {
         ...process.env,
         SHOP_EVENTS_TOPIC: f.topics.normal,
@@ -64,6 +64,7 @@ describe('indexer: killed mid-batch', () => {
         SHOP_INDEXER_GROUP: f.groupId,
         SHOP_INDEXER_BATCH_SIZE: '40',
         SHOP_INDEXER_METRICS_PORT: '0',
+        SHOP_INDEXER_SESSION_TIMEOUT_MS: '6000', // the broker's minimum: a killed member's partitions move on soon
         SHOP_LOG_LEVEL: 'silent',
       },
       stdio: 'ignore',
@@ -79,8 +80,10 @@ describe('indexer: killed mid-batch', () => {
       child = spawnIndexer();
       // Kill as soon as this process has committed something, so it dies with batches in flight.
       await waitFor('progress before the kill', async () => (await committedCount(f.kafka, f.groupId, f.topics.normal)) > before, 60000, 20);
+      const exited = once(child, 'exit');
       child.kill('SIGKILL');
-      await new Promise((r) => child!.once('exit', r));
+      const [, signal] = await exited;
+      assert.equal(signal, 'SIGKILL', 'the indexer process itself died, not a launcher');
       if ((await committedCount(f.kafka, f.groupId, f.topics.normal)) < events.length) kills++;
     }
     assert.ok(kills >= 1, 'the indexer was killed with work left at least once');

@@ -61,6 +61,7 @@ export function startIndexer(f: IndexerFixture, overrides: Partial<IndexerOption
     topics: f.topics,
     groupId: f.groupId,
     concurrency: 3,
+    sessionTimeoutMs: 10000,
     batchSize: 500,
     batchBytes: 8 * 2 ** 20,
     maxEventBytes: 64 * 1024,
