@@ -24,6 +24,7 @@ export interface IndexerOptions {
   topics: EventTopics;
   groupId: string;
   concurrency: number;
+  sessionTimeoutMs: number;
   batchSize: number;
   batchBytes: number;
   maxEventBytes: number;
@@ -61,7 +62,15 @@ export function chunkMessages(messages: KafkaMessage[], maxCount: number, maxByt
 
 function createLane(o: IndexerOptions, lane: 'priority' | 'normal', topic: string, groupId: string, producer: Producer) {
   const log = o.log.child({ component: 'indexer', lane });
-  const consumer: Consumer = o.kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxBytesPerPartition: 4 * 2 ** 20 });
+  const consumer: Consumer = o.kafka.consumer({
+    groupId,
+    sessionTimeout: o.sessionTimeoutMs,
+    heartbeatInterval: Math.min(3000, o.sessionTimeoutMs / 3),
+    // A few bulks' worth per partition: enough for full-size bulks, more would only sit in memory
+    // while Elasticsearch is the bottleneck.
+    maxBytesPerPartition: 2 * 2 ** 20,
+    maxBytes: 6 * 2 ** 20,
+  });
 
   async function writeAll(events: ProductEvent[]): Promise<Map<ProductEvent, string>> {
     const rejected = new Map<ProductEvent, string>();

@@ -1,8 +1,8 @@
 // The product change event: its type, and parsing a raw Kafka message into one or a reason why not.
-import fs from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import type { Product } from '../catalog/product.ts';
+import eventSchema from './schema/product-event.schema.json' with { type: 'json' };
 
 export type PatchFields = { [K in Exclude<keyof Product, 'id'>]?: Product[K] | null };
 
@@ -18,7 +18,6 @@ export type ProductEvent =
   | (EventBase & { op: 'patch'; fields: PatchFields })
   | (EventBase & { op: 'delete' });
 
-export const eventSchema = JSON.parse(fs.readFileSync(new URL('./schema/product-event.schema.json', import.meta.url), 'utf8')) as object;
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext ESM the plugin sits on `.default`.
 const addFormats = ajvFormats.default as unknown as (a: Ajv) => Ajv;

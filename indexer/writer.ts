@@ -48,7 +48,7 @@ function groupById(events: readonly ProductEvent[]): Map<string, ProductEvent[]>
 const isTransientStatus = (status: number): boolean => status === 429 || status >= 500;
 
 async function readCurrent(es: EsClient, index: string, ids: string[]): Promise<Map<string, Current>> {
-  const res = await es.mget<StoredDocument>({ index, ids, realtime: true });
+  const res = await es.mget<StoredDocument>({ index, ids, realtime: true, filter_path: ['docs._id', 'docs.found', 'docs._seq_no', 'docs._primary_term', 'docs._source', 'docs.error'] });
   const out = new Map<string, Current>();
   for (const d of res.docs) {
     if ('error' in d && d.error) throw new TransientWriteError(`mget ${d._id}: ${d.error.reason ?? d.error.type}`);
@@ -79,7 +79,8 @@ export async function writeEvents(es: EsClient, index: string, events: readonly 
       order.push(id);
     }
     if (operations.length === 0) break;
-    const res = await es.bulk({ operations });
+    // Only what the outcome needs: Elasticsearch then builds, and we parse, a fraction of the response.
+    const res = await es.bulk({ operations, filter_path: ['errors', 'items.*.status', 'items.*.error'] });
     const conflicts = new Map<string, ProductEvent[]>();
     let transient: string | undefined;
     res.items.forEach((item, i) => {
