@@ -1,0 +1,33 @@
+// npm run bench -- <name> [--docs N]: runs one benchmark; the last line of standard output is its JSON summary.
+import { parseArgs } from 'node:util';
+import { freshnessBench } from './freshness.ts';
+import { indexingBench } from './indexing.ts';
+import { priorityBench } from './priority.ts';
+import { printSummary } from './support.ts';
+
+const benches: Record<string, (args: { docs: number; seconds: number; rate: number; repeat: number }) => Promise<Record<string, unknown>>> = {
+  indexing: indexingBench,
+  freshness: freshnessBench,
+  priority: priorityBench,
+};
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { docs: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '20' }, rate: { type: 'string', default: '20' }, repeat: { type: 'string', default: '3' } },
+});
+const name = positionals[0];
+const bench = name ? benches[name] : undefined;
+if (!bench) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--docs N] [--seconds S] [--rate R] [--repeat N]`);
+  process.exit(2);
+}
+bench({ docs: Number(values.docs), seconds: Number(values.seconds), rate: Number(values.rate), repeat: Number(values.repeat) }).then(
+  (summary) => {
+    printSummary(summary);
+    process.exit(0);
+  },
+  (err: Error) => {
+    console.error(`bench ${name}: ${err.stack ?? err.message}`);
+    process.exit(1);
+  },
+);

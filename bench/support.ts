@@ -1,0 +1,87 @@
+// What every benchmark shares: the stack (started when no external servers are configured),
+// unique names, a child indexer process, and the one-line JSON summary.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createEsClient, type EsClient } from '../common/clients/elasticsearch.ts';
+import { createKafka, type Kafka } from '../common/clients/kafka.ts';
+import { esUrlOf, kafkaBrokersOf, loadConfig, projectRoot, type Config } from '../common/config.ts';
+import { createLogger } from '../common/logger.ts';
+import { stackUp } from '../stack/stack.ts';
+
+export const config: Config = loadConfig();
+export const quietLog = createLogger('error');
+export const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+export const benchName = (prefix: string) => `bench-${prefix}-${randomBytes(4).toString('hex')}`;
+
+export async function benchServers(): Promise<{ es: EsClient; kafka: Kafka }> {
+  await stackUp(config, say);
+  return { es: await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 60000 }), kafka: createKafka(kafkaBrokersOf(config), benchName('client'), quietLog) };
+}
+
+let built = false;
+
+/** Compiles the project once per run: benchmarks measure the JavaScript that production runs, not the tsx loader. */
+export function ensureBuild(): void {
+  if (built) return;
+  const r = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(projectRoot, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build failed');
+  built = true;
+}
+
+/** The node flags production runs a process with (package.json `config`, used by `npm run start:indexer`). */
+function productionNodeFlags(script: string): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { config?: Record<string, string> };
+  const flags = script.startsWith('indexer/') ? pkg.config?.indexerNodeFlags : undefined;
+  return (flags ?? '').split(' ').filter(Boolean);
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** Runs a built entry point (`indexer/cli.ts` runs as dist/indexer/cli.js) with extra environment; output to stderr. */
+export function spawnBuilt(script: string, args: string[], env: Record<string, string>): ChildProcess {
+  ensureBuild();
+  const js = path.join(projectRoot, 'dist', script.replace(/\.ts$/, '.js'));
+  return spawn(process.execPath, [...productionNodeFlags(script), js, ...args], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 2, 2] });
+}
+
+/** Resolves once the consumer group has members and is stable, i.e. consuming. */
+export async function groupStable(kafka: Kafka, groupId: string, timeoutMs = 60000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { groups } = await admin.describeGroups([groupId]);
+      if (groups[0]?.state === 'Stable' && groups[0].members.length > 0) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`consumer group ${groupId} not stable after ${timeoutMs} ms`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Peak resident memory of a process (VmHWM), in MB; 0 once it has exited. */
+export function peakRssMb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** The summary: the last line of standard output, one JSON object. */
+export const printSummary = (summary: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(summary)}\n`);
