@@ -1,0 +1,58 @@
+// The import command publishes a catalog as events and reports rejected lines; status reports lag.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { spawnScript } from '../common/spawn-script.ts';
+import type { Indexer } from '../indexer/consumer.ts';
+import { indexerStatus } from '../indexer/status.ts';
+import { committedCount, indexerFixture, startIndexer, waitFor, type IndexerFixture } from './support/indexer.ts';
+
+describe('indexer CLI', () => {
+  let f: IndexerFixture;
+  let indexer: Indexer | undefined;
+  before(async () => {
+    f = await indexerFixture();
+  });
+  after(async () => {
+    await indexer?.stop();
+    await f.close();
+  });
+
+  it('imports a catalog with a progress line and a summary naming each rejected line', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'import-')), 'catalog.ndjson');
+    fs.writeFileSync(file, ['{"id":"a","title":"Lamp"}', '{"id":"b"}', 'not json', '{"id":"c","title":"Desk","price":-3}', '{"id":"d","title":"Chair","categories":["Home","Furniture"]}'].join('\n'));
+    const child = spawnScript('indexer/cli.ts', ['import', '--catalog', file], {
+      env: { ...process.env, SHOP_EVENTS_TOPIC: f.topics.normal, SHOP_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d));
+    child.stderr!.on('data', (d: Buffer) => (err += d));
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0, err);
+    assert.match(err, /publishing: 5\/5 \(100%\) \d+\/s ETA 0s done/);
+    const summary = JSON.parse(out.trim().split('\n').at(-1)!) as { published: number; rejected: number; first_rejected: { line: number; reason: string }[] };
+    assert.equal(summary.published, 2);
+    assert.equal(summary.rejected, 3);
+    assert.deepEqual(summary.first_rejected.map((r) => r.line), [2, 3, 4]);
+    assert.match(summary.first_rejected[0]!.reason, /required property 'title'/);
+    assert.match(summary.first_rejected[1]!.reason, /invalid JSON/);
+    assert.match(summary.first_rejected[2]!.reason, /price/);
+
+    const pending = await indexerStatus(f.kafka, f.es, f.index.alias, f.topics, f.groupId);
+    assert.equal(pending.totalLag, 2, 'nothing consumed yet: both published events are lag');
+    assert.equal(pending.liveDocs, 0);
+
+    indexer = await startIndexer(f);
+    await waitFor('both events committed', async () => (await committedCount(f.kafka, f.groupId, f.topics.normal)) === 2);
+    await f.es.indices.refresh({ index: f.index.alias });
+    const caughtUp = await indexerStatus(f.kafka, f.es, f.index.alias, f.topics, f.groupId);
+    assert.equal(caughtUp.totalLag, 0);
+    assert.equal(caughtUp.liveDocs, 2);
+    assert.deepEqual(caughtUp.writeTargets, [`${f.index.alias}-1`]);
+  });
+});
