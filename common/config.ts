@@ -68,6 +68,16 @@ export const settings = {
   readyRequires: setting('SHOP_READY_REQUIRES', ['elasticsearch', 'redis'], list, 'Dependencies that must be up for /health/ready to answer 200; the others only mark it degraded.'),
   readinessTimeoutMs: setting('SHOP_READINESS_TIMEOUT_MS', 1500, int, 'Per-dependency time limit of a /health/ready check.'),
 
+  searchBudgetMs: setting('SHOP_SEARCH_BUDGET_MS', 1500, int, 'Time Elasticsearch gets for a search or category page before the request fails fast (or is answered from a stale cache).'),
+  suggestBudgetMs: setting('SHOP_SUGGEST_BUDGET_MS', 300, int, 'Time Elasticsearch gets for an autocomplete request.'),
+  cacheEnabled: setting('SHOP_CACHE_ENABLED', true, bool, 'Cache search, browse and suggest answers (in process, then Redis).'),
+  cacheTtlSeconds: setting('SHOP_CACHE_TTL_S', 30, int, 'How long a cached answer is fresh in Redis; in process it is fresh for half of this.'),
+  cacheStaleSeconds: setting('SHOP_CACHE_STALE_S', 600, int, 'How long Redis keeps an answer to serve, marked stale, while Elasticsearch is down.'),
+  cacheMaxEntries: setting('SHOP_CACHE_MAX_ENTRIES', 5000, int, 'Entries of the in-process cache.'),
+  redisPrefix: setting('SHOP_REDIS_PREFIX', 'shop:', str, 'Prefix of every Redis key the service writes.'),
+  rateLimitMax: setting('SHOP_RATE_LIMIT_MAX', 1200, int, 'Requests per client (API key, else IP) per route per window; 0 turns rate limiting off.'),
+  rateLimitWindow: setting('SHOP_RATE_LIMIT_WINDOW', '1 minute', str, 'The rate-limit window.'),
+
   // external servers: when set, the embedded stack does not start that server
   esUrl: setting('SHOP_ES_URL', undefined as string | undefined, optionalStr, 'Elasticsearch URL of an external cluster (ES 7.10+, 8, 9 or OpenSearch); unset = embedded stack.'),
   kafkaBrokers: setting('SHOP_KAFKA_BROKERS', [] as string[], list, 'Comma-separated Kafka brokers of an external cluster; empty = embedded stack.'),

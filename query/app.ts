@@ -8,7 +8,12 @@ import { docsPlugin } from './plugins/docs.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { httpMetricsPlugin } from './plugins/http-metrics.ts';
 import type { Probe } from './readiness.ts';
+import type { QueryDeps } from './listing.ts';
+import { rateLimitPlugin, type RateLimitOptions } from './plugins/rate-limit.ts';
+import { categoryRoutes } from './routes/categories.ts';
 import { healthRoutes } from './routes/health.ts';
+import { productRoutes } from './routes/products.ts';
+import { searchRoutes } from './routes/search.ts';
 
 export interface AppDeps {
   log: Logger;
@@ -16,6 +21,9 @@ export interface AppDeps {
   probes: Record<string, Probe>;
   readyRequires: readonly string[];
   readinessTimeoutMs: number;
+  query: QueryDeps;
+  /** Off when undefined or max is 0. */
+  rateLimit?: RateLimitOptions;
 }
 
 // A caller's request id is kept only when it is short and plain, so it cannot forge log lines.
@@ -38,9 +46,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(docsPlugin);
   await app.register(httpMetricsPlugin, { registry: deps.metrics });
+  if (deps.rateLimit && deps.rateLimit.max > 0) await app.register(rateLimitPlugin, deps.rateLimit);
   app.addHook('onClose', async () => {
     await Promise.all(Object.values(deps.probes).map((p) => p.close?.()));
   });
   await app.register(healthRoutes, { probes: deps.probes, required: deps.readyRequires, timeoutMs: deps.readinessTimeoutMs });
+  await app.register(searchRoutes, deps.query);
+  await app.register(categoryRoutes, deps.query);
+  await app.register(productRoutes, deps.query);
   return app;
 }

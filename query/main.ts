@@ -5,6 +5,7 @@ import { createLogger } from '../common/logger.ts';
 import { createMetricsRegistry } from '../common/metrics.ts';
 import { ensureLiveIndex, indexOptionsOf } from '../mappings/lifecycle.ts';
 import { buildApp } from './app.ts';
+import { createQueryDeps } from './deps.ts';
 import { esProbe, kafkaProbe, redisProbe } from './readiness.ts';
 
 const config = loadConfig();
@@ -13,16 +14,24 @@ const conn = await openConnections(config, log, 'shopsearch-query');
 const index = await ensureLiveIndex(conn.es, indexOptionsOf(config));
 log.info({ alias: config.indexAlias, index }, 'serving index');
 
+const metrics = createMetricsRegistry();
+const runtime = createQueryDeps(config, conn.es, conn.redis, log, metrics);
+// Spelling suggestions need the vocabulary; build it before serving, but do not fail without it.
+await runtime.vocabulary.refresh().catch((err: Error) => log.warn({ err: err.message }, 'spelling vocabulary not built yet'));
+
 const app = await buildApp({
   log,
-  metrics: createMetricsRegistry(),
+  metrics,
   probes: { elasticsearch: esProbe(conn.es), redis: redisProbe(conn.redis), kafka: kafkaProbe(conn.kafka) },
   readyRequires: config.readyRequires,
   readinessTimeoutMs: config.readinessTimeoutMs,
+  query: runtime.deps,
+  rateLimit: { redis: conn.redis, max: config.rateLimitMax, timeWindow: config.rateLimitWindow, prefix: config.redisPrefix },
 });
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
+  runtime.vocabulary.stop();
   await app.close();
   await conn.close();
   process.exit(0);

@@ -6,13 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { createRedis, type Redis } from '../common/clients/redis.ts';
-import { createMetricsRegistry } from '../common/metrics.ts';
-import { buildApp } from '../query/app.ts';
 import { esProbe, kafkaProbe, redisProbe } from '../query/readiness.ts';
 import { stopByPidFile } from '../stack/processes.ts';
 import { redisService } from '../stack/redis.ts';
 import { startService } from '../stack/stack.ts';
-import { config, silentLog, testEs, testKafka } from './support/stack.ts';
+import { buildTestApp, type TestApp } from './support/app.ts';
+import { config, testEs, testKafka, uniqueName } from './support/stack.ts';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,6 +29,7 @@ describe('readiness', () => {
   let redis: Redis;
   let app: FastifyInstance;
   let service: ReturnType<typeof redisService>;
+  let testApp: TestApp;
 
   before(async () => {
     const port = await freePort();
@@ -39,16 +39,11 @@ describe('readiness', () => {
     redis = createRedis(`redis://127.0.0.1:${port}`);
     redis.on('error', () => {});
     await redis.connect();
-    app = await buildApp({
-      log: silentLog,
-      metrics: createMetricsRegistry(),
-      probes: { elasticsearch: esProbe(es), redis: redisProbe(redis), kafka: kafkaProbe(testKafka()) },
-      readyRequires: ['elasticsearch', 'redis'],
-      readinessTimeoutMs: 1500,
-    });
+    testApp = await buildTestApp(es, { indexAlias: uniqueName('ready') }, { elasticsearch: esProbe(es), redis: redisProbe(redis), kafka: kafkaProbe(testKafka()) });
+    app = testApp.app;
   });
   after(async () => {
-    await app.close();
+    await testApp.close();
     redis.disconnect();
     await es.close();
     await stopByPidFile(service.processes[0]!.pidFile);

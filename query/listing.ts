@@ -1,0 +1,24 @@
+// What search, category pages and product pages share: Elasticsearch, the live version, the cache.
+import { createHash } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import type { ResponseCache } from './cache/response-cache.ts';
+import type { LiveVersion } from './live-version.ts';
+import type { SearchContext } from './search/search-service.ts';
+
+export interface QueryDeps {
+  search: SearchContext;
+  live: LiveVersion;
+  cache: ResponseCache;
+  /** Records searches for autocomplete; never awaited by a request. */
+  recordSearch?: (query: string, total: number) => void;
+}
+
+export const cacheKey = (route: string, version: string, params: unknown): string => `${route}:${version}:${createHash('sha1').update(JSON.stringify(params)).digest('base64url')}`;
+
+/** Answers through the cache, saying where the answer came from and which index version it is for. */
+export async function cachedAnswer<T extends object>(deps: QueryDeps, reply: FastifyReply, route: string, params: unknown, compute: () => Promise<T>): Promise<T & { stale?: boolean }> {
+  const version = await deps.live.get();
+  const { value, source } = await deps.cache.get(cacheKey(route, version, params), compute);
+  reply.header('x-cache', source).header('x-index-version', version);
+  return source === 'stale' ? { ...value, stale: true } : value;
+}

@@ -1,0 +1,27 @@
+// GET /search: keyword search with filters, facets, sorts, pages and a cursor for deep paging.
+import type { FastifyInstance } from 'fastify';
+import { cachedAnswer, type QueryDeps } from '../listing.ts';
+import { errorResponse, searchQuerystring, searchResponse } from '../schemas.ts';
+import { toSearchParams, type SearchQuerystring } from '../search/params.ts';
+import { runSearch } from '../search/search-service.ts';
+
+export async function searchRoutes(app: FastifyInstance, deps: QueryDeps) {
+  app.get<{ Querystring: SearchQuerystring }>(
+    '/search',
+    {
+      schema: {
+        tags: ['search'],
+        summary: 'Search products',
+        description: 'Text relevance blended with business signals; zero results are relaxed (see `relaxed`) and a spelling suggestion is offered (`did_you_mean`).',
+        querystring: searchQuerystring,
+        response: { 200: searchResponse, '4xx': errorResponse, '5xx': errorResponse },
+      },
+    },
+    async (req, reply) => {
+      const params = toSearchParams(req.query);
+      const result = await cachedAnswer(deps, reply, 'search', params, () => runSearch(deps.search, params, false));
+      if (params.q && params.page === 1 && !params.cursor) deps.recordSearch?.(params.q, result.total);
+      return result;
+    },
+  );
+}

@@ -1,0 +1,43 @@
+// A ranking profile: how text relevance and business signals are weighed. Profiles are data, named
+// and versioned, so experiments can pick one per request (`profile=`) and evaluations compare them.
+export interface RankingProfile {
+  name: string;
+  version: number;
+  /** Field boosts of the text match. */
+  fields: Record<string, number>;
+  /** Extra weight when the whole query appears as a phrase in the title (with this slop). */
+  phrase: { boost: number; slop: number };
+  /** Extra weight for unstemmed (exact word form) title matches. */
+  exactTitleBoost: number;
+  /** Fuzzy matches count this much of an exact one; 0 turns typo tolerance off. */
+  fuzzyWeight: number;
+  /** Typos allowed by term length, as Elasticsearch's AUTO:low,high. */
+  fuzziness: string;
+  /** Business signals: saturating rank_feature boosts added to the text score, so they stay bounded. */
+  signals: { popularity: number; rating: number; inStock: number };
+}
+
+export const defaultProfile: RankingProfile = {
+  name: 'default',
+  version: 1,
+  fields: { title: 3, brand: 2, category_text: 1.5, description: 0.3 },
+  phrase: { boost: 2, slop: 1 },
+  exactTitleBoost: 1,
+  fuzzyWeight: 0.4,
+  fuzziness: 'AUTO:4,8',
+  signals: { popularity: 0.6, rating: 0.4, inStock: 0.5 },
+};
+
+/** Plain BM25 over the same fields: the baseline every evaluation measures against. */
+export const bm25Profile: RankingProfile = {
+  name: 'bm25',
+  version: 1,
+  fields: { title: 1, brand: 1, category_text: 1, description: 1 },
+  phrase: { boost: 0, slop: 0 },
+  exactTitleBoost: 0,
+  fuzzyWeight: 0,
+  fuzziness: 'AUTO',
+  signals: { popularity: 0, rating: 0, inStock: 0 },
+};
+
+export const profiles: Record<string, RankingProfile> = { default: defaultProfile, bm25: bm25Profile };

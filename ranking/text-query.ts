@@ -1,0 +1,61 @@
+// The relevance part of a search: the user's words matched across title, brand, category and
+// description, exact matches above fuzzy ones, phrase and exact-title bonuses, and business signals
+// added with saturating rank_feature functions so they reorder close calls but cannot lift an
+// irrelevant product above relevant ones. User text only ever goes into match-type queries, never
+// into query_string, so it is never parsed as query syntax.
+import type { estypes } from '@elastic/elasticsearch';
+import type { RankingProfile } from './profile.ts';
+
+export interface TextQueryOptions {
+  /** "and": every term must match; "or" with a minimum: used when relaxing a zero-result query. */
+  minimumShouldMatch?: string;
+  /** Typo tolerance beyond the profile's (relaxation's last step). */
+  fuzzier?: boolean;
+}
+
+const weighted = (fields: Record<string, number>): string[] => Object.entries(fields).map(([f, w]) => `${f}^${w}`);
+
+export function textQuery(q: string, profile: RankingProfile, opts: TextQueryOptions = {}): estypes.QueryDslQueryContainer {
+  const operator = opts.minimumShouldMatch ? 'or' : 'and';
+  const msm = opts.minimumShouldMatch;
+  const exact: estypes.QueryDslQueryContainer = {
+    multi_match: { query: q, fields: weighted(profile.fields), type: 'cross_fields', operator, ...(msm ? { minimum_should_match: msm } : {}) },
+  };
+  const fuzzyWeight = opts.fuzzier ? Math.max(profile.fuzzyWeight, 0.3) : profile.fuzzyWeight;
+  const matchers: estypes.QueryDslQueryContainer[] = [exact];
+  if (fuzzyWeight > 0) {
+    matchers.push({
+      multi_match: {
+        query: q,
+        fields: weighted(profile.fields),
+        type: 'best_fields',
+        operator,
+        fuzziness: opts.fuzzier ? 'AUTO:3,6' : profile.fuzziness,
+        prefix_length: opts.fuzzier ? 0 : 1,
+        max_expansions: 20,
+        boost: fuzzyWeight,
+        ...(msm ? { minimum_should_match: msm } : {}),
+      },
+    });
+  }
+  const should: estypes.QueryDslQueryContainer[] = [];
+  if (profile.phrase.boost > 0) should.push({ match_phrase: { title: { query: q, slop: profile.phrase.slop, boost: profile.phrase.boost } } });
+  if (profile.exactTitleBoost > 0) should.push({ match: { 'title.plain': { query: q, operator: 'and', boost: profile.exactTitleBoost } } });
+  should.push(...signalBoosts(profile));
+  return {
+    bool: {
+      // dis_max: a product scores by its best way of matching, so a fuzzy hit never adds to an exact one.
+      must: [matchers.length === 1 ? exact : { dis_max: { queries: matchers } }],
+      ...(should.length > 0 ? { should } : {}),
+    },
+  };
+}
+
+/** Business signals as bounded additive boosts; also used on browse pages, where there is no text. */
+export function signalBoosts(profile: RankingProfile): estypes.QueryDslQueryContainer[] {
+  const out: estypes.QueryDslQueryContainer[] = [];
+  if (profile.signals.popularity > 0) out.push({ rank_feature: { field: 'signals.popularity', saturation: {}, boost: profile.signals.popularity } });
+  if (profile.signals.rating > 0) out.push({ rank_feature: { field: 'signals.rating', saturation: { pivot: 3.5 }, boost: profile.signals.rating } });
+  if (profile.signals.inStock > 0) out.push({ constant_score: { filter: { term: { in_stock: true } }, boost: profile.signals.inStock } });
+  return out;
+}

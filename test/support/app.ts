@@ -1,0 +1,50 @@
+// The real app for tests: real Elasticsearch and Redis, a test alias and Redis prefix.
+import type { FastifyInstance } from 'fastify';
+import type { EsClient } from '../../common/clients/elasticsearch.ts';
+import { createRedis, type Redis } from '../../common/clients/redis.ts';
+import { redisUrlOf, type Config } from '../../common/config.ts';
+import { createMetricsRegistry } from '../../common/metrics.ts';
+import { buildApp } from '../../query/app.ts';
+import { createQueryDeps, type QueryRuntime } from '../../query/deps.ts';
+import { esProbe, redisProbe, type Probe } from '../../query/readiness.ts';
+import { config, silentLog, uniqueName } from './stack.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  runtime: QueryRuntime;
+  redis: Redis;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export async function buildTestApp(es: EsClient, settings: Partial<Config> & { indexAlias: string }, probes?: Record<string, Probe>): Promise<TestApp> {
+  const c: Config = { ...config, redisPrefix: `${uniqueName('app')}:`, rateLimitMax: 0, ...settings };
+  const redis = createRedis(redisUrlOf(c));
+  redis.on('error', () => {});
+  await redis.connect();
+  const metrics = createMetricsRegistry();
+  const runtime = createQueryDeps(c, es, redis, silentLog, metrics);
+  await runtime.vocabulary.refresh();
+  const app = await buildApp({
+    log: silentLog,
+    metrics,
+    probes: probes ?? { elasticsearch: esProbe(es), redis: redisProbe(redis) },
+    readyRequires: ['elasticsearch', 'redis'],
+    readinessTimeoutMs: 1500,
+    query: runtime.deps,
+    rateLimit: { redis, max: c.rateLimitMax, timeWindow: c.rateLimitWindow, prefix: c.redisPrefix },
+  });
+  return {
+    app,
+    runtime,
+    redis,
+    config: c,
+    async close() {
+      runtime.vocabulary.stop();
+      await app.close();
+      const keys = await redis.keys(`${c.redisPrefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    },
+  };
+}
