@@ -37,7 +37,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: 256 * 1024,
-    routerOptions: { maxParamLength: 200 },
+    // Longer than any valid parameter, so the route schema (not the router) names an overlong one.
+    routerOptions: { maxParamLength: 2000 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   app.addHook('onSend', async (req, reply) => {

@@ -1,5 +1,6 @@
 // The one place errors become HTTP responses: a JSON body { error, message, field? } for every
 // failure, validation errors naming the field, and no backend error text leaking to clients.
+import { STATUS_CODES } from 'node:http';
 import { errors as esErrors } from '@elastic/elasticsearch';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -21,6 +22,12 @@ function fieldOf(err: FastifyError): string | undefined {
   return [path, extra].filter(Boolean).join('.') || undefined;
 }
 
+/** "Too Many Requests" -> "too_many_requests", with the names clients most often branch on kept short. */
+function errorName(status: number): string {
+  if (status === 429) return 'rate_limited';
+  return (STATUS_CODES[status] ?? 'bad_request').toLowerCase().replace(/[^a-z]+/g, '_');
+}
+
 const isBackendFailure = (err: unknown): boolean =>
   err instanceof esErrors.ConnectionError || err instanceof esErrors.TimeoutError || err instanceof esErrors.NoLivingConnectionsError || err instanceof esErrors.ResponseError;
 
@@ -40,9 +47,9 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       reply.header('retry-after', '5');
       return reply.status(503).send({ statusCode: 503, error: 'unavailable', message: 'search backend unavailable, retry shortly' } satisfies ErrorBody);
     }
-    // fastify's own 4xx (bad JSON body, payload too large, unsupported media type) keep their status.
+    // Framework and plugin 4xx (bad JSON body, payload too large, rate limited) keep their status.
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.status(err.statusCode).send({ statusCode: err.statusCode, error: err.code?.toLowerCase() ?? 'bad_request', message: err.message } satisfies ErrorBody);
+      return reply.status(err.statusCode).send({ statusCode: err.statusCode, error: errorName(err.statusCode), message: err.message } satisfies ErrorBody);
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ statusCode: 500, error: 'internal', message: 'internal error' } satisfies ErrorBody);

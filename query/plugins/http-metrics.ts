@@ -16,7 +16,7 @@ export const httpMetricsPlugin = fp(async (app: FastifyInstance, opts: { registr
     const route = req.routeOptions.url ?? 'unmatched';
     duration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { config: { rateLimit: false }, schema: { hide: true } }, async (_req, reply) => {
     reply.type(opts.registry.contentType);
     return opts.registry.metrics();
   });

@@ -20,11 +20,13 @@ const dependency = {
 } as const;
 
 export async function healthRoutes(app: FastifyInstance, opts: HealthOptions) {
-  app.get('/health/live', { schema: { tags: ['health'], summary: 'Liveness', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+  // Probes are never rate limited: under overload they must keep answering.
+  app.get('/health/live', { config: { rateLimit: false }, schema: { tags: ['health'], summary: 'Liveness', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
 
   app.get(
     '/health/ready',
     {
+      config: { rateLimit: false },
       schema: {
         tags: ['health'],
         summary: 'Readiness with each dependency and its latency; 503 when a required one is down',

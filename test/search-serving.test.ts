@@ -1,0 +1,141 @@
+// Serving qualities: the cache layers and index version switches, rate limiting, degradation when
+// Elasticsearch is unreachable, and hostile input, against real Elasticsearch and Redis.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createEsClient, type EsClient } from '../common/clients/elasticsearch.ts';
+import { rebuildFromCatalog } from '../indexer/rebuild.ts';
+import { indexOptionsOf } from '../mappings/lifecycle.ts';
+import { buildTestApp, type TestApp } from './support/app.ts';
+import { demoCatalogFile, indexCatalog } from './support/catalogs.ts';
+import { config, dropIndices, testEs } from './support/stack.ts';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
+
+describe('serving', () => {
+  let es: EsClient;
+  let alias: string;
+  const apps: TestApp[] = [];
+  const app = async (settings: Parameters<typeof buildTestApp>[1], esClient = es) => {
+    const t = await buildTestApp(esClient, settings);
+    apps.push(t);
+    return t;
+  };
+  const demo = demoCatalogFile(800, 21);
+
+  before(async () => {
+    es = await testEs();
+    alias = await indexCatalog(es, demo.file);
+  });
+  after(async () => {
+    for (const t of apps) await t.close();
+    await dropIndices(es, alias);
+    await es.close();
+  });
+
+  it('answers from memory, then from Redis in another instance, and never across a version switch', async () => {
+    const first = await app({ indexAlias: alias, cacheEnabled: true });
+    const url = '/search?q=headphones&facets=brand';
+    const a = await first.app.inject(url);
+    assert.equal(a.headers['x-cache'], 'origin');
+    const b = await first.app.inject(url);
+    assert.equal(b.headers['x-cache'], 'memory');
+    assert.equal(b.body, a.body);
+    assert.equal((await first.app.inject(`${url}&size=5`)).headers['x-cache'], 'origin', 'every parameter is part of the key');
+
+    const second = await app({ indexAlias: alias, cacheEnabled: true, redisPrefix: first.config.redisPrefix });
+    const c = await second.app.inject(url);
+    assert.equal(c.headers['x-cache'], 'redis', 'instances share answers through Redis');
+
+    const before = a.headers['x-index-version'];
+    const rebuilt = await rebuildFromCatalog(es, { ...indexOptionsOf(config), alias }, { catalogFile: demo.file, versionBase: 10, batchSize: 1000 });
+    await new Promise((r) => setTimeout(r, 1100)); // the live version is looked up once a second
+    const d = await first.app.inject(url);
+    assert.equal(d.headers['x-index-version'], rebuilt.index);
+    assert.notEqual(d.headers['x-index-version'], before);
+    assert.equal(d.headers['x-cache'], 'origin', 'no answer from the old version after the switch');
+  });
+
+  it('limits each client per route with 429 and Retry-After, and never limits health checks', async () => {
+    const t = await app({ indexAlias: alias, cacheEnabled: false, rateLimitMax: 3 });
+    for (let i = 0; i < 3; i++) assert.equal((await t.app.inject('/search?q=lamp&facets=brand')).statusCode, 200);
+    const limited = await t.app.inject('/search?q=lamp&facets=brand');
+    assert.equal(limited.statusCode, 429);
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    assert.equal(limited.json().error, 'rate_limited');
+    assert.equal((await t.app.inject('/categories')).statusCode, 200, 'another route has its own budget');
+    assert.equal((await t.app.inject({ url: '/search?q=lamp&facets=brand', headers: { 'x-api-key': 'partner-1' } })).statusCode, 200, 'another client has its own budget');
+    for (let i = 0; i < 5; i++) assert.equal((await t.app.inject('/health/live')).statusCode, 200);
+  });
+
+  describe('with Elasticsearch unreachable', () => {
+    let proxy: TcpProxy;
+    let t: TestApp;
+    before(async () => {
+      proxy = await startTcpProxy('127.0.0.1', config.stackEsPort);
+      const viaProxy = await createEsClient({ url: `http://127.0.0.1:${proxy.port}`, requestTimeoutMs: 2000 });
+      t = await app({ indexAlias: alias, cacheEnabled: true, cacheTtlSeconds: 1, searchBudgetMs: 500 }, viaProxy);
+    });
+    after(() => proxy.close());
+
+    it('serves a cached answer marked stale, and fails fast with 503 and Retry-After otherwise', async () => {
+      const cachedUrl = '/search?q=tent&facets=brand';
+      assert.equal((await t.app.inject(cachedUrl)).statusCode, 200);
+      await new Promise((r) => setTimeout(r, 1100)); // no longer fresh anywhere
+      await proxy.cut();
+      const t0 = Date.now();
+      const stale = await t.app.inject(cachedUrl);
+      assert.equal(stale.statusCode, 200, stale.body);
+      assert.equal(stale.headers['x-cache'], 'stale');
+      assert.equal(stale.json().stale, true);
+      const uncached = await t.app.inject('/search?q=yoga&facets=brand');
+      assert.ok(Date.now() - t0 < 3000, 'no hanging');
+      assert.equal(uncached.statusCode, 503);
+      assert.equal(uncached.headers['retry-after'], '5');
+      assert.doesNotMatch(uncached.body, /ECONNREFUSED|connect|elastic/i, 'no backend error text leaks');
+      await proxy.restore();
+    });
+  });
+
+  it('rejects hostile or malformed input with a 4xx JSON error naming the field', async () => {
+    const t = await app({ indexAlias: alias, cacheEnabled: false });
+    const cases: [string, number, string | undefined][] = [
+      ['/search?q=tea&colour=red', 400, 'colour'],
+      [`/search?q=${'x'.repeat(201)}`, 400, 'q'],
+      ['/search?size=1000', 400, 'size'],
+      ['/search?size=-1', 400, 'size'],
+      ['/search?page=0', 400, 'page'],
+      ['/search?page=abc', 400, 'page'],
+      ['/search?price_min=10&price_max=5', 400, 'price_min'],
+      ['/search?price_min=NaN', 400, 'price_min'],
+      ['/search?rating_min=9', 400, 'rating_min'],
+      ['/search?in_stock=maybe', 400, 'in_stock'],
+      ['/search?sort=random', 400, 'sort'],
+      ['/search?facets=brand,__proto__', 400, 'facets'],
+      ['/search?attr=nocolon', 400, 'attr.0'],
+      ['/search?cursor=!!!', 400, 'cursor'],
+      [`/search?cursor=${Buffer.from('{"after":[{"script":1}],"list":"x"}').toString('base64url')}`, 400, 'cursor'],
+      ['/search?profile=nope', 400, 'profile'],
+      [`/search?category=${'a'.repeat(601)}`, 400, 'category'],
+      [`/search?brand=${encodeURIComponent('x'.repeat(201))}`, 400, 'brand.0'],
+      ['/search?q=%00%FF%FE', 200, undefined],
+      ['/search?q=%F0%9F%98%80%20lamp', 200, undefined],
+      [`/search?q=${encodeURIComponent('<script>alert(1)</script>')}`, 200, undefined],
+      [`/products/${encodeURIComponent('../../etc/passwd')}`, 404, undefined],
+      [`/products/${'x'.repeat(300)}`, 400, 'id'],
+      [`/categories/${encodeURIComponent('../..')}/products`, 404, undefined],
+      ['/categories?depth=99', 400, 'depth'],
+      ['/nope', 404, undefined],
+    ];
+    for (const [url, status, field] of cases) {
+      const res = await t.app.inject(url);
+      assert.equal(res.statusCode, status, `${url}: ${res.body}`);
+      const body = res.json() as { error?: string; message?: string; field?: string };
+      if (status >= 400) {
+        assert.ok(body.error && body.message, `${url}: JSON error with a message`);
+        assert.doesNotMatch(body.message!, /exception|elasticsearch|painless|stack/i, `${url}: no backend text`);
+        if (field) assert.equal(body.field, field, `${url}: names the field (${body.message})`);
+      }
+    }
+    const bigBody = await t.app.inject({ method: 'POST', url: '/search', payload: 'x'.repeat(300 * 1024), headers: { 'content-type': 'application/json' } });
+    assert.ok(bigBody.statusCode >= 400 && bigBody.statusCode < 500);
+  });
+});
