@@ -91,6 +91,9 @@ export const settings = {
   indexRefreshInterval: setting('SHOP_INDEX_REFRESH_INTERVAL', '1s', str, 'Refresh interval: how soon writes become searchable.'),
   synonymsFile: setting('SHOP_SYNONYMS_FILE', path.join(projectRoot, 'mappings', 'synonyms.txt'), str, 'Solr-format synonyms file used by the search analyzer.'),
 
+  searchLogTopic: setting('SHOP_SEARCH_LOG_TOPIC', 'searches', str, 'Kafka topic every search is recorded to (for autocomplete); empty = not recorded.'),
+  suggestMinUsers: setting('SHOP_SUGGEST_MIN_USERS', 2, int, 'A logged query becomes a suggestion once this many distinct shoppers searched it.'),
+
   // indexer
   eventsTopic: setting('SHOP_EVENTS_TOPIC', 'products', str, 'Topic of product change events; high-priority events use <topic>.priority, rejected ones go to <topic>.dlq.'),
   eventsPartitions: setting('SHOP_EVENTS_PARTITIONS', 6, int, 'Partitions of the event topics when the indexer creates them.'),

@@ -14,6 +14,7 @@ import { categoryRoutes } from './routes/categories.ts';
 import { healthRoutes } from './routes/health.ts';
 import { productRoutes } from './routes/products.ts';
 import { searchRoutes } from './routes/search.ts';
+import { suggestRoutes } from './routes/suggest.ts';
 
 export interface AppDeps {
   log: Logger;
@@ -55,5 +56,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(searchRoutes, deps.query);
   await app.register(categoryRoutes, deps.query);
   await app.register(productRoutes, deps.query);
+  await app.register(suggestRoutes, deps.query);
   return app;
 }

@@ -22,7 +22,12 @@ export function createQueryDeps(c: Config, es: EsClient, redis: Redis, log: Logg
     ? createResponseCache({ redis, prefix: `${c.redisPrefix}cache:`, ttlSeconds: c.cacheTtlSeconds, staleSeconds: c.cacheStaleSeconds, maxEntries: c.cacheMaxEntries, registry, log })
     : noCache;
   return {
-    deps: { search: { es, alias: c.indexAlias, profiles, vocabulary: vocabulary.get, budgetMs: c.searchBudgetMs }, live, cache },
+    deps: {
+      search: { es, alias: c.indexAlias, profiles, vocabulary: vocabulary.get, budgetMs: c.searchBudgetMs },
+      suggest: { es, alias: c.indexAlias, budgetMs: c.suggestBudgetMs },
+      live,
+      cache,
+    },
     vocabulary,
   };
 }

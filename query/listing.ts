@@ -4,9 +4,11 @@ import type { FastifyReply } from 'fastify';
 import type { ResponseCache } from './cache/response-cache.ts';
 import type { LiveVersion } from './live-version.ts';
 import type { SearchContext } from './search/search-service.ts';
+import type { SuggestContext } from './suggest/suggest-service.ts';
 
 export interface QueryDeps {
   search: SearchContext;
+  suggest: SuggestContext;
   live: LiveVersion;
   cache: ResponseCache;
   /** Records searches for autocomplete; never awaited by a request. */

@@ -1,4 +1,5 @@
 // The service process: connections from config, the live index ensured, HTTP on the configured port.
+import { createTopicsIfMissing } from '../common/clients/kafka.ts';
 import { openConnections } from '../common/connections.ts';
 import { loadConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
@@ -6,6 +7,7 @@ import { createMetricsRegistry } from '../common/metrics.ts';
 import { ensureLiveIndex, indexOptionsOf } from '../mappings/lifecycle.ts';
 import { buildApp } from './app.ts';
 import { createQueryDeps } from './deps.ts';
+import { createSearchLog } from './search-log.ts';
 import { esProbe, kafkaProbe, redisProbe } from './readiness.ts';
 
 const config = loadConfig();
@@ -16,6 +18,9 @@ log.info({ alias: config.indexAlias, index }, 'serving index');
 
 const metrics = createMetricsRegistry();
 const runtime = createQueryDeps(config, conn.es, conn.redis, log, metrics);
+if (config.searchLogTopic) await createTopicsIfMissing(conn.kafka, [config.searchLogTopic], 3).catch((err: Error) => log.warn({ err: err.message }, 'search log topic not created'));
+const searchLog = config.searchLogTopic ? createSearchLog(conn.kafka, config.searchLogTopic, log, metrics) : undefined;
+if (searchLog) runtime.deps.recordSearch = (q, total) => searchLog.record(q, total);
 // Spelling suggestions need the vocabulary; build it before serving, but do not fail without it.
 await runtime.vocabulary.refresh().catch((err: Error) => log.warn({ err: err.message }, 'spelling vocabulary not built yet'));
 
@@ -33,6 +38,7 @@ const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
   runtime.vocabulary.stop();
   await app.close();
+  await searchLog?.close();
   await conn.close();
   process.exit(0);
 };

@@ -8,6 +8,8 @@ import { generateDemoCatalog } from '../catalog/demo.ts';
 import { defaultVersionBase } from '../indexer/catalog-events.ts';
 import { rebuildFromCatalog } from '../indexer/rebuild.ts';
 import { indexOptionsOf, liveIndex } from '../mappings/lifecycle.ts';
+import { catalogPhrases } from '../query/suggest/sources.ts';
+import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/suggest-index.ts';
 import { stackUp } from '../stack/stack.ts';
 
 const config = loadConfig();
@@ -26,6 +28,11 @@ if (!live || (await es.count({ index: config.indexAlias })).count === 0) {
   const r = await rebuildFromCatalog(es, indexOptionsOf(config), { catalogFile: catalog, versionBase: defaultVersionBase(), batchSize: config.indexerBatchSize });
   say(`indexed ${r.loaded} products into ${r.index} in ${r.seconds.toFixed(1)}s`);
 } else say(`${config.indexAlias} already holds ${(await es.count({ index: config.indexAlias })).count} products (${live})`);
+if (!(await es.indices.existsAlias({ name: suggestAliasOf(config.indexAlias) }))) {
+  const entries = await catalogPhrases(es, config.indexAlias);
+  await rebuildSuggestions(es, config.indexAlias, entries);
+  say(`built ${entries.length} autocomplete suggestions from catalog phrases (npm run suggest -- rebuild --from-topic adds real searches)`);
+}
 await es.close();
 
 // The indexer runs beside the service, as in production, so published events show up in searches.

@@ -1,0 +1,67 @@
+// suggest rebuild [--log FILE ...] [--from-topic] [--before ISO] [--min-users N] [--no-catalog]
+import { parseArgs } from 'node:util';
+import { createEsClient } from '../../common/clients/elasticsearch.ts';
+import { createKafka } from '../../common/clients/kafka.ts';
+import { consumeToEnd } from '../../common/clients/kafka-range.ts';
+import { esUrlOf, kafkaBrokersOf, loadConfig } from '../../common/config.ts';
+import { createLogger } from '../../common/logger.ts';
+import { catalogPhrases, countQueries, mergeEntries, readSearchLog, type LoggedSearch } from './sources.ts';
+import { rebuildSuggestions, type SuggestionEntry } from './suggest-index.ts';
+
+const usage = 'usage: suggest rebuild [--log FILE ...] [--from-topic] [--before ISO] [--min-users N] [--no-catalog]';
+
+async function* fromTopic(config: ReturnType<typeof loadConfig>): AsyncGenerator<LoggedSearch> {
+  const kafka = createKafka(kafkaBrokersOf(config), 'shopsearch-suggest', createLogger('error'));
+  const found: LoggedSearch[] = [];
+  await consumeToEnd(kafka, {
+    topics: [config.searchLogTopic],
+    since: 'earliest',
+    groupPrefix: 'shopsearch-suggest',
+    onMessages: async (messages) => {
+      for (const m of messages) {
+        try {
+          const e = JSON.parse(m.value?.toString() ?? '') as { query?: string; total?: number; ts?: string };
+          // Searches that found nothing are not worth suggesting.
+          if (typeof e.query === 'string' && (e.total ?? 0) > 0) found.push({ query: e.query, ...(e.ts ? { time: Date.parse(e.ts) } : {}) });
+        } catch {
+          // not a search log entry: skip
+        }
+      }
+    },
+  });
+  yield* found;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { log: { type: 'string', multiple: true }, 'from-topic': { type: 'boolean' }, before: { type: 'string' }, 'min-users': { type: 'string' }, 'no-catalog': { type: 'boolean' } },
+  });
+  if (positionals[0] !== 'rebuild') {
+    console.error(usage);
+    return 2;
+  }
+  const config = loadConfig();
+  const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 60000 });
+  const before = values.before ? Date.parse(values.before) : undefined;
+  if (values.before && !Number.isFinite(before)) throw new Error(`--before is not a date: ${values.before}`);
+  const minUsers = values['min-users'] ? Number(values['min-users']) : config.suggestMinUsers;
+  const lists: SuggestionEntry[][] = [];
+  for (const file of values.log ?? []) lists.push(await countQueries(readSearchLog(file), { before, minUsers }));
+  if (values['from-topic']) lists.push(await countQueries(fromTopic(config), { before, minUsers }));
+  if (!values['no-catalog']) lists.push(await catalogPhrases(es, config.indexAlias));
+  const entries = mergeEntries(...lists);
+  const index = await rebuildSuggestions(es, config.indexAlias, entries);
+  console.log(JSON.stringify({ index, suggestions: entries.length, from_queries: entries.filter((e) => e.source === 'query').length }));
+  await es.close();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(`suggest: ${err.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,117 @@
+// Where suggestions come from: search logs (CSV files, or the service's own Kafka topic of
+// searches) and, before any log exists, phrases of the catalog (brands, categories, frequent
+// title phrases). A query is suggested only once enough distinct shoppers searched it.
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { parse as parseCsvLine } from 'csv-parse/sync';
+import type { EsClient } from '../../common/clients/elasticsearch.ts';
+import { words } from '../search/spelling.ts';
+import type { SuggestionEntry } from './suggest-index.ts';
+
+/** The form a query is counted under: lowercase, accents folded, single spaces. */
+export const normalizeSuggestion = (q: string): string => words(q).join(' ');
+
+export interface LoggedSearch {
+  query: string;
+  user?: string;
+  time?: number;
+}
+
+/** Reads a search log CSV with a header naming at least `query` (and optionally `user`, `query_time`). */
+export async function* readSearchLog(file: string): AsyncGenerator<LoggedSearch> {
+  const raw = fs.createReadStream(file);
+  const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  let header: string[] | undefined;
+  let line = 0;
+  for await (const text of readline.createInterface({ input, crlfDelay: Infinity })) {
+    line++;
+    if (text.trim() === '') continue;
+    let cells: string[];
+    try {
+      cells = (parseCsvLine(text, { relax_quotes: true }) as string[][])[0] ?? [];
+    } catch (e) {
+      throw new Error(`${file}:${line}: not CSV: ${(e as Error).message}`);
+    }
+    if (!header) {
+      header = cells.map((c) => c.trim().toLowerCase());
+      if (!header.includes('query')) throw new Error(`${file}:1: the header has no "query" column (found: ${header.join(', ')})`);
+      continue;
+    }
+    const row = Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
+    if (!row.query) continue;
+    const time = row.query_time ? Date.parse(row.query_time.replace(' ', 'T')) : NaN;
+    yield { query: row.query, ...(row.user ? { user: row.user } : {}), ...(Number.isFinite(time) ? { time } : {}) };
+  }
+}
+
+export interface CountOptions {
+  /** Only searches before this time (ms) count: evaluations must not learn from what they test. */
+  before?: number;
+  minUsers: number;
+}
+
+/** Distinct searchers per normalized query, with the most common original spelling shown. */
+export async function countQueries(searches: AsyncIterable<LoggedSearch>, o: CountOptions): Promise<SuggestionEntry[]> {
+  const stats = new Map<string, { users: Set<string>; anonymous: number; forms: Map<string, number> }>();
+  for await (const s of searches) {
+    if (o.before !== undefined && s.time !== undefined && s.time >= o.before) continue;
+    const key = normalizeSuggestion(s.query);
+    if (!key || key.length > 100) continue;
+    let st = stats.get(key);
+    if (!st) stats.set(key, (st = { users: new Set(), anonymous: 0, forms: new Map() }));
+    if (s.user) st.users.add(s.user);
+    else st.anonymous++;
+    const form = s.query.trim().replace(/\s+/g, ' ').toLowerCase();
+    st.forms.set(form, (st.forms.get(form) ?? 0) + 1);
+  }
+  const out: SuggestionEntry[] = [];
+  for (const [key, st] of stats) {
+    const users = st.users.size + st.anonymous;
+    if (users < o.minUsers) continue;
+    const shown = [...st.forms].sort((a, b) => b[1] - a[1])[0]?.[0] ?? key;
+    out.push({ text: shown, weight: users, source: 'query' });
+  }
+  return out;
+}
+
+/** Catalog weights are scaled down so a real shopper query outranks a catalog phrase of equal count. */
+const CATALOG_FACTOR = 0.3;
+
+/** Brands, category names and title phrases (2–3 words) shared by several products. */
+export async function catalogPhrases(es: EsClient, productsAlias: string, minProducts = 3, maxDocs = 200000): Promise<SuggestionEntry[]> {
+  const counts = new Map<string, number>();
+  const bump = (phrase: string, n = 1) => {
+    const key = normalizeSuggestion(phrase);
+    if (key.length >= 2 && key.length <= 60) counts.set(key, (counts.get(key) ?? 0) + n);
+  };
+  let res = await es.search<{ title?: string; brand?: string; categories?: string[] }>({ index: productsAlias, size: 2000, scroll: '30s', _source: ['title', 'brand', 'categories'] });
+  let seen = 0;
+  while (res.hits.hits.length > 0 && seen < maxDocs) {
+    for (const h of res.hits.hits) {
+      const s = h._source ?? {};
+      if (s.brand) bump(s.brand);
+      for (const c of s.categories ?? []) bump(c);
+      const w = words(s.title ?? '').filter((x) => !/^\d+$/.test(x));
+      const phrases = new Set<string>();
+      for (let i = 0; i < w.length; i++) for (let n = 2; n <= 3 && i + n <= w.length; n++) phrases.add(w.slice(i, i + n).join(' '));
+      for (const p of phrases) bump(p);
+    }
+    seen += res.hits.hits.length;
+    res = await es.scroll({ scroll_id: res._scroll_id!, scroll: '30s' });
+  }
+  if (res._scroll_id) await es.clearScroll({ scroll_id: res._scroll_id }).catch(() => {});
+  return [...counts].filter(([, n]) => n >= minProducts).map(([text, n]) => ({ text, weight: n * CATALOG_FACTOR, source: 'catalog' as const }));
+}
+
+/** Joins the sources: a phrase that is both a query and a catalog phrase keeps the larger weight. */
+export function mergeEntries(...lists: SuggestionEntry[][]): SuggestionEntry[] {
+  const byKey = new Map<string, SuggestionEntry>();
+  for (const list of lists)
+    for (const e of list) {
+      const key = normalizeSuggestion(e.text);
+      const prev = byKey.get(key);
+      if (!prev || e.weight > prev.weight) byKey.set(key, prev && prev.source === 'query' && e.source === 'catalog' ? { ...e, text: prev.text } : e);
+    }
+  return [...byKey.values()];
+}

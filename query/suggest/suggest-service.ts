@@ -1,0 +1,107 @@
+// Autocomplete in one round trip (_msearch): query suggestions ranked by popularity with the
+// typed words highlighted, the categories where matching products live, and a few top products.
+// Matching ignores case and accents, completes the word being typed wherever it is in the phrase,
+// and tolerates a typo once a word has four characters.
+import type { estypes } from '@elastic/elasticsearch';
+import type { EsClient } from '../../common/clients/elasticsearch.ts';
+import { words } from '../search/spelling.ts';
+import { suggestAliasOf } from './suggest-index.ts';
+
+export interface SuggestContext {
+  es: EsClient;
+  alias: string;
+  budgetMs: number;
+}
+
+export interface QuerySuggestion {
+  text: string;
+  /** The text, HTML-escaped, with the typed prefixes in <mark>. */
+  highlighted: string;
+  source: 'query' | 'catalog';
+}
+
+export interface SuggestResult {
+  query: string;
+  suggestions: QuerySuggestion[];
+  categories: { path: string; name: string; count: number }[];
+  products: { id: string; title: string; brand?: string; price?: number; currency?: string }[];
+  took: number;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** Marks, in each word of `text`, the longest typed word it starts with. */
+export function highlightPrefixes(text: string, typed: string): string {
+  const prefixes = words(typed);
+  return text
+    .split(/(\s+)/)
+    .map((part) => {
+      const f = fold(part);
+      const hit = prefixes.filter((p) => f.startsWith(p)).sort((a, b) => b.length - a.length)[0];
+      if (!hit || /^\s+$/.test(part)) return escapeHtml(part);
+      // Folding keeps lengths for Latin text; when it does not, mark the whole word.
+      const n = fold(part.slice(0, hit.length)) === hit ? hit.length : part.length;
+      return `<mark>${escapeHtml(part.slice(0, n))}</mark>${escapeHtml(part.slice(n))}`;
+    })
+    .join('');
+}
+
+function suggestionQuery(q: string, size: number): estypes.MsearchMultisearchBody {
+  const typoTolerant = q.replace(/\s/g, '').length >= 4;
+  return {
+    size,
+    _source: ['text', 'source'],
+    query: {
+      function_score: {
+        query: {
+          bool: {
+            should: [
+              // Every typed word, the last one as a prefix, anywhere in the phrase.
+              { multi_match: { query: q, type: 'bool_prefix', fields: ['text', 'text._2gram', 'text._3gram'], operator: 'and' } },
+              // The phrase starts the way the shopper typed: the completions they most expect.
+              { match_phrase_prefix: { text: { query: q, boost: 3 } } },
+              ...(typoTolerant ? [{ match: { prefix: { query: q, operator: 'and' as const, fuzziness: 1, prefix_length: 1, boost: 0.5 } } }] : []),
+            ],
+            minimum_should_match: 1,
+          },
+        },
+        functions: [{ field_value_factor: { field: 'weight', modifier: 'log1p', missing: 1 } }],
+        boost_mode: 'multiply',
+      },
+    },
+  };
+}
+
+function productQuery(q: string, size: number): estypes.MsearchMultisearchBody {
+  return {
+    size,
+    _source: ['id', 'title', 'brand', 'price', 'currency'],
+    query: {
+      bool: {
+        must: [{ match: { 'title.prefix': { query: q, operator: 'and', ...(q.replace(/\s/g, '').length >= 4 ? { fuzziness: 1, prefix_length: 1 } : {}) } } }],
+        should: [{ match_phrase_prefix: { title: { query: q } } }, { rank_feature: { field: 'signals.popularity', saturation: {} } }],
+      },
+    },
+    aggs: { categories: { terms: { field: 'category_leaf', size: 3 } } },
+  };
+}
+
+export async function runSuggest(ctx: SuggestContext, q: string, sizes = { suggestions: 8, products: 4 }): Promise<SuggestResult> {
+  const started = performance.now();
+  const res = await ctx.es.msearch<Record<string, unknown>>(
+    { searches: [{ index: suggestAliasOf(ctx.alias), ignore_unavailable: true }, suggestionQuery(q, sizes.suggestions), { index: ctx.alias }, productQuery(q, sizes.products)] },
+    { requestTimeout: ctx.budgetMs, maxRetries: 0 },
+  );
+  const [sugg, prod] = res.responses as (estypes.MsearchMultiSearchItem<Record<string, unknown>> | estypes.ErrorResponseBase)[];
+  if (!prod || 'error' in prod) throw new Error(`product suggestions failed: ${prod && 'error' in prod ? prod.error.type : 'no answer'}`);
+  const suggestions = sugg && !('error' in sugg) ? sugg.hits.hits.map((h) => h._source as { text: string; source: 'query' | 'catalog' }) : [];
+  const cats = (prod.aggregations?.categories as { buckets: { key: string; doc_count: number }[] } | undefined)?.buckets ?? [];
+  return {
+    query: q,
+    suggestions: suggestions.map((s) => ({ text: s.text, highlighted: highlightPrefixes(s.text, q), source: s.source })),
+    categories: cats.map((b) => ({ path: b.key, name: b.key.split(' > ').at(-1)!, count: b.doc_count })),
+    products: prod.hits.hits.map((h) => ({ ...(h._source as SuggestResult['products'][number]), id: h._id! })),
+    took: Math.round(performance.now() - started),
+  };
+}
