@@ -28,16 +28,4 @@ export const defaultProfile: RankingProfile = {
   signals: { popularity: 0.6, rating: 0.4, inStock: 0.5 },
 };
 
-/** Plain BM25 over the same fields: the baseline every evaluation measures against. */
-export const bm25Profile: RankingProfile = {
-  name: 'bm25',
-  version: 1,
-  fields: { title: 1, brand: 1, category_text: 1, description: 1 },
-  phrase: { boost: 0, slop: 0 },
-  exactTitleBoost: 0,
-  fuzzyWeight: 0,
-  fuzziness: 'AUTO',
-  signals: { popularity: 0, rating: 0, inStock: 0 },
-};
-
-export const profiles: Record<string, RankingProfile> = { default: defaultProfile, bm25: bm25Profile };
+export const profiles: Record<string, RankingProfile> = { default: defaultProfile };

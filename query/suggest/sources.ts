@@ -75,12 +75,20 @@ export async function countQueries(searches: AsyncIterable<LoggedSearch>, o: Cou
   return out;
 }
 
-/** Catalog weights are scaled down so a real shopper query outranks a catalog phrase of equal count. */
-const CATALOG_FACTOR = 0.3;
+/**
+ * Catalog phrases weigh less than 1, below any query that real shoppers searched, growing slowly
+ * with the number of products: they fill in where the log is silent, never push real queries out.
+ */
+const catalogWeight = (products: number): number => Math.min(0.9, 0.2 + 0.1 * Math.log2(products));
 
-/** Brands, category names and title phrases (2–3 words) shared by several products. */
-export async function catalogPhrases(es: EsClient, productsAlias: string, minProducts = 3, maxDocs = 200000): Promise<SuggestionEntry[]> {
+/** The head of a product title: what comes before " - ", ":" or "(" (usually the product's name). */
+export const titleHead = (title: string): string => title.split(/\s[-–]\s|:|\(/)[0] ?? title;
+
+/** Brands, category names, title heads, and words and 2–3-word phrases shared by several products. */
+export async function catalogPhrases(es: EsClient, productsAlias: string, minProducts = 2, maxDocs = 200000): Promise<SuggestionEntry[]> {
   const counts = new Map<string, number>();
+  // Product names are suggestable even when only one product carries them.
+  const heads = new Set<string>();
   const bump = (phrase: string, n = 1) => {
     const key = normalizeSuggestion(phrase);
     if (key.length >= 2 && key.length <= 60) counts.set(key, (counts.get(key) ?? 0) + n);
@@ -93,15 +101,17 @@ export async function catalogPhrases(es: EsClient, productsAlias: string, minPro
       if (s.brand) bump(s.brand);
       for (const c of s.categories ?? []) bump(c);
       const w = words(s.title ?? '').filter((x) => !/^\d+$/.test(x));
-      const phrases = new Set<string>();
-      for (let i = 0; i < w.length; i++) for (let n = 2; n <= 3 && i + n <= w.length; n++) phrases.add(w.slice(i, i + n).join(' '));
+      const head = normalizeSuggestion(titleHead(s.title ?? ''));
+      heads.add(head);
+      const phrases = new Set<string>([head]);
+      for (let i = 0; i < w.length; i++) for (let n = 1; n <= 3 && i + n <= w.length; n++) if (n > 1 || w[i]!.length >= 4) phrases.add(w.slice(i, i + n).join(' '));
       for (const p of phrases) bump(p);
     }
     seen += res.hits.hits.length;
     res = await es.scroll({ scroll_id: res._scroll_id!, scroll: '30s' });
   }
   if (res._scroll_id) await es.clearScroll({ scroll_id: res._scroll_id }).catch(() => {});
-  return [...counts].filter(([, n]) => n >= minProducts).map(([text, n]) => ({ text, weight: n * CATALOG_FACTOR, source: 'catalog' as const }));
+  return [...counts].filter(([text, n]) => n >= minProducts || heads.has(text)).map(([text, n]) => ({ text, weight: catalogWeight(n), source: 'catalog' as const }));
 }
 
 /** Joins the sources: a phrase that is both a query and a catalog phrase keeps the larger weight. */

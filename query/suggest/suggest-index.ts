@@ -2,6 +2,7 @@
 // the catalog), versioned behind its own alias `<alias>_suggest` and rebuilt without downtime.
 import type { estypes } from '@elastic/elasticsearch';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
+import { normalizeSuggestion } from './sources.ts';
 
 export type SuggestionSource = 'query' | 'catalog';
 
@@ -33,6 +34,8 @@ const mappings: estypes.MappingTypeMapping = {
     text: { type: 'search_as_you_type', analyzer: 'folded' },
     // The same phrase as edge n-grams, for typo-tolerant prefixes (search_as_you_type takes no sub-fields).
     prefix: { type: 'text', analyzer: 'folded_prefix', search_analyzer: 'folded' },
+    // The normalized phrase, for "starts with what was typed" without a term-expansion limit.
+    key: { type: 'keyword' },
     weight: { type: 'float' },
     source: { type: 'keyword' },
   },
@@ -44,7 +47,7 @@ export async function rebuildSuggestions(es: EsClient, productsAlias: string, en
   const index = `${alias}-${Date.now()}`;
   await es.indices.create({ index, settings, mappings });
   for (let i = 0; i < entries.length; i += 5000) {
-    const res = await es.bulk({ operations: entries.slice(i, i + 5000).flatMap((e) => [{ index: { _index: index } }, { ...e, prefix: e.text }]), filter_path: ['errors'] });
+    const res = await es.bulk({ operations: entries.slice(i, i + 5000).flatMap((e) => [{ index: { _index: index } }, { ...e, prefix: e.text, key: normalizeSuggestion(e.text) }]), filter_path: ['errors'] });
     if (res.errors) throw new Error(`bulk load of suggestions into ${index} reported errors`);
   }
   await es.indices.refresh({ index });

@@ -5,6 +5,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { words } from '../search/spelling.ts';
+import { normalizeSuggestion } from './sources.ts';
 import { suggestAliasOf } from './suggest-index.ts';
 
 export interface SuggestContext {
@@ -47,26 +48,30 @@ export function highlightPrefixes(text: string, typed: string): string {
     .join('');
 }
 
+// Text scores would favour short phrases over popular ones, so every way of matching has a fixed
+// score: a phrase that starts as typed first, a typed word anywhere next, a typo last, each times
+// log(popularity).
 function suggestionQuery(q: string, size: number): estypes.MsearchMultisearchBody {
-  const typoTolerant = q.replace(/\s/g, '').length >= 4;
+  const typed = q.replace(/\s/g, '').length;
+  // One or two characters say too little to look inside phrases: only phrases starting that way.
+  const anywhere = typed >= 3;
+  const typoTolerant = typed >= 4;
+  const fixed = (query: estypes.QueryDslQueryContainer, boost: number): estypes.QueryDslQueryContainer => ({ constant_score: { filter: query, boost } });
   return {
     size,
     _source: ['text', 'source'],
     query: {
       function_score: {
         query: {
-          bool: {
-            should: [
-              // Every typed word, the last one as a prefix, anywhere in the phrase.
-              { multi_match: { query: q, type: 'bool_prefix', fields: ['text', 'text._2gram', 'text._3gram'], operator: 'and' } },
-              // The phrase starts the way the shopper typed: the completions they most expect.
-              { match_phrase_prefix: { text: { query: q, boost: 3 } } },
-              ...(typoTolerant ? [{ match: { prefix: { query: q, operator: 'and' as const, fuzziness: 1, prefix_length: 1, boost: 0.5 } } }] : []),
+          dis_max: {
+            queries: [
+              fixed({ prefix: { key: normalizeSuggestion(q) } }, 4),
+              ...(anywhere ? [fixed({ multi_match: { query: q, type: 'bool_prefix', fields: ['text', 'text._2gram', 'text._3gram'], operator: 'and' } }, 2)] : []),
+              ...(typoTolerant ? [fixed({ match: { prefix: { query: q, operator: 'and', fuzziness: 1, prefix_length: 1 } } }, 1)] : []),
             ],
-            minimum_should_match: 1,
           },
         },
-        functions: [{ field_value_factor: { field: 'weight', modifier: 'log1p', missing: 1 } }],
+        functions: [{ field_value_factor: { field: 'weight', modifier: 'log2p', missing: 1 } }],
         boost_mode: 'multiply',
       },
     },

@@ -1,0 +1,105 @@
+// npm run eval -- <search|suggest> [options]; the last line of standard output is a JSON summary.
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createEsClient } from '../common/clients/elasticsearch.ts';
+import { esUrlOf, loadConfig } from '../common/config.ts';
+import { stackUp } from '../stack/stack.ts';
+import { readSearchLog, type LoggedSearch } from '../query/suggest/sources.ts';
+import { evalIndexFor } from './catalog-index.ts';
+import { readQrels, readQueries, trecRunLines } from './judgments.ts';
+import { evalSearch } from './runners/search.ts';
+import { evalSuggest } from './runners/suggest.ts';
+
+const usage = `usage:
+  eval search --queries Q.tsv --qrels R.qrels [--catalog FILE] [--profile P] [--k 10] [--baseline] [--run FILE] [--out FILE]
+  eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--out FILE]`;
+
+const say = (s: string) => process.stderr.write(`[eval] ${s}\n`);
+
+async function readAll(file: string): Promise<LoggedSearch[]> {
+  const out: LoggedSearch[] = [];
+  for await (const s of readSearchLog(file)) out.push(s);
+  return out;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [runner, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      queries: { type: 'string' },
+      qrels: { type: 'string' },
+      catalog: { type: 'string' },
+      profile: { type: 'string', default: 'default' },
+      k: { type: 'string' },
+      baseline: { type: 'boolean' },
+      run: { type: 'string' },
+      out: { type: 'string' },
+      log: { type: 'string' },
+      'train-log': { type: 'string' },
+      cutoff: { type: 'string' },
+      'min-users': { type: 'string' },
+      'no-catalog-phrases': { type: 'boolean' },
+      'max-prefix': { type: 'string', default: '20' },
+    },
+  });
+  if (runner !== 'search' && runner !== 'suggest') {
+    console.error(usage);
+    return 2;
+  }
+  const config = loadConfig();
+  let stop = false;
+  process.once('SIGINT', () => {
+    stop = true;
+    say('interrupted: finishing the current query and reporting what was measured');
+  });
+  await stackUp(config, say);
+  const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 60000 });
+  const alias = values.catalog ? await evalIndexFor(es, config, values.catalog, say) : config.indexAlias;
+  let report: Record<string, unknown> & { per_query?: unknown };
+  let summary: Record<string, unknown>;
+  if (runner === 'search') {
+    if (!values.queries || !values.qrels) throw new Error('--queries and --qrels are required');
+    const queries = readQueries(values.queries);
+    const qrels = readQrels(values.qrels, queries);
+    const r = await evalSearch({ es, alias, queries, qrels, k: Number(values.k ?? 10), profile: values.profile!, baseline: values.baseline ?? false, interrupted: () => stop });
+    if (values.run) fs.writeFileSync(values.run, r.per_query.flatMap((q) => trecRunLines(q.id, q.ranked, `shopsearch-${r.profile}`)).join('\n') + '\n');
+    report = { ...r };
+    summary = { queries: r.queries, metrics: r.metrics, ...(r.baseline ? { baseline: r.baseline } : {}), ...(r.interrupted ? { interrupted: true } : {}) };
+  } else {
+    if (!values.log) throw new Error('--log is required');
+    const cutoff = values.cutoff ? Date.parse(values.cutoff) : undefined;
+    if (values.cutoff && !Number.isFinite(cutoff)) throw new Error(`--cutoff is not a date: ${values.cutoff}`);
+    const log = await readAll(values.log);
+    const trainSource = values['train-log'] ? await readAll(values['train-log']) : cutoff !== undefined ? log : [];
+    // The replayed searches never feed the source they are measured on.
+    const train = cutoff !== undefined ? trainSource.filter((s) => (s.time ?? Infinity) < cutoff) : trainSource;
+    const test = cutoff !== undefined ? log.filter((s) => (s.time ?? -Infinity) >= cutoff) : log;
+    if (values['train-log'] === values.log && cutoff === undefined) throw new Error('the train log is the replayed log: give --cutoff to split it by time');
+    const r = await evalSuggest({
+      es,
+      alias,
+      train,
+      test,
+      k: Number(values.k ?? 8),
+      minUsers: Number(values['min-users'] ?? config.suggestMinUsers),
+      withCatalog: !values['no-catalog-phrases'],
+      maxPrefix: Number(values['max-prefix']),
+      interrupted: () => stop,
+    });
+    report = { ...r };
+    summary = { queries: r.test_queries, metrics: r.metrics, baseline: r.baseline, unseen: r.unseen, ...(r.interrupted ? { interrupted: true } : {}) };
+  }
+  if (values.out) fs.writeFileSync(values.out, JSON.stringify(report, null, 2));
+  await es.close();
+  console.log(JSON.stringify(summary));
+  return stop ? 130 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(`eval: ${err.message}`);
+    process.exit(1);
+  },
+);

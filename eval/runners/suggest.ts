@@ -1,0 +1,134 @@
+// eval suggest: builds the suggestion source from an earlier log (and the catalog), then replays
+// each later query as the prefixes a shopper would type and asks whether the query they finally
+// searched is among the first k suggestions. The same replay runs against the baseline (the most
+// frequent earlier queries starting with the prefix) in the same run. Identical queries are
+// replayed once and weighted by how often they were searched; answers are memoized per prefix.
+import type { EsClient } from '../../common/clients/elasticsearch.ts';
+import { createProgress } from '../../common/progress.ts';
+import { catalogPhrases, countQueries, mergeEntries, normalizeSuggestion, type LoggedSearch } from '../../query/suggest/sources.ts';
+import { rebuildSuggestions } from '../../query/suggest/suggest-index.ts';
+import { runSuggest } from '../../query/suggest/suggest-service.ts';
+
+export interface SuggestEvalOptions {
+  es: EsClient;
+  alias: string;
+  train: LoggedSearch[];
+  test: LoggedSearch[];
+  k: number;
+  minUsers: number;
+  withCatalog: boolean;
+  /** Prefixes longer than this are not replayed (long queries are rare and slow to replay). */
+  maxPrefix: number;
+  interrupted?: () => boolean;
+}
+
+export interface SuggestMetrics {
+  [metric: string]: number;
+}
+
+type Suggester = (prefix: string) => Promise<string[]>;
+
+/** The baseline: earlier queries that start with the prefix, most frequent first. */
+export function prefixBaseline(train: LoggedSearch[], k: number): Suggester {
+  const counts = new Map<string, number>();
+  for (const s of train) {
+    const q = normalizeSuggestion(s.query);
+    if (q) counts.set(q, (counts.get(q) ?? 0) + 1);
+  }
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return async (prefix) => {
+    const out: string[] = [];
+    for (const [q] of sorted) {
+      if (q.startsWith(prefix)) out.push(q);
+      if (out.length === k) break;
+    }
+    return out;
+  };
+}
+
+/** Replays the test queries; returns MRR@k over prefixes, success@k at 1/3/5 characters, keystrokes saved. */
+export async function replay(test: Map<string, number>, suggest: Suggester, k: number, maxPrefix: number, label: string, interrupted?: () => boolean): Promise<SuggestMetrics> {
+  const memo = new Map<string, Promise<string[]>>();
+  const ask = (p: string) => {
+    let r = memo.get(p);
+    if (!r) memo.set(p, (r = suggest(p).then((xs) => xs.map(normalizeSuggestion))));
+    return r;
+  };
+  let weight = 0;
+  let prefixWeight = 0;
+  let rrSum = 0;
+  let savedSum = 0;
+  const success: Record<number, number> = { 1: 0, 3: 0, 5: 0 };
+  const progress = createProgress(label, test.size);
+  for (const [query, count] of test) {
+    if (interrupted?.()) break;
+    let found = 0; // characters typed when the query first appeared, 0 = never
+    for (let n = 1; n <= Math.min(query.length, maxPrefix); n++) {
+      const list = (await ask(query.slice(0, n))).slice(0, k);
+      const rank = list.indexOf(query) + 1;
+      rrSum += count * (rank > 0 ? 1 / rank : 0);
+      prefixWeight += count;
+      if (rank > 0 && found === 0) found = n;
+      if (n in success && rank > 0) success[n]! += count;
+    }
+    savedSum += count * (found > 0 ? (query.length - found) / query.length : 0);
+    weight += count;
+    progress.tick();
+  }
+  progress.done();
+  return {
+    [`mrr@${k}`]: prefixWeight ? rrSum / prefixWeight : 0,
+    [`success@${k}_1char`]: weight ? success[1]! / weight : 0,
+    [`success@${k}_3chars`]: weight ? success[3]! / weight : 0,
+    [`success@${k}_5chars`]: weight ? success[5]! / weight : 0,
+    keystrokes_saved: weight ? savedSum / weight : 0,
+  };
+}
+
+export interface SuggestEvalReport {
+  runner: 'suggest';
+  train_searches: number;
+  test_searches: number;
+  test_queries: number;
+  suggestions: number;
+  metrics: SuggestMetrics;
+  baseline: SuggestMetrics;
+  /** Test queries never searched in the training period: where typo tolerance and catalog phrases must help. */
+  unseen: { queries: number; metrics: SuggestMetrics; baseline: SuggestMetrics };
+  interrupted: boolean;
+}
+
+export async function evalSuggest(o: SuggestEvalOptions): Promise<SuggestEvalReport> {
+  const entries = mergeEntries(await countQueries(toAsync(o.train), { minUsers: o.minUsers }), ...(o.withCatalog ? [await catalogPhrases(o.es, o.alias)] : []));
+  await rebuildSuggestions(o.es, o.alias, entries);
+  const test = new Map<string, number>();
+  for (const s of o.test) {
+    const q = normalizeSuggestion(s.query);
+    if (q) test.set(q, (test.get(q) ?? 0) + 1);
+  }
+  const seen = new Set(o.train.map((s) => normalizeSuggestion(s.query)));
+  const unseenTest = new Map([...test].filter(([q]) => !seen.has(q)));
+  const ours: Suggester = async (p) => (await runSuggest({ es: o.es, alias: o.alias, budgetMs: 5000 }, p, { suggestions: o.k, products: 1 })).suggestions.map((s) => s.text);
+  const base = prefixBaseline(o.train, o.k);
+  const metrics = await replay(test, ours, o.k, o.maxPrefix, 'suggest', o.interrupted);
+  const baseline = await replay(test, base, o.k, o.maxPrefix, 'baseline', o.interrupted);
+  return {
+    runner: 'suggest',
+    train_searches: o.train.length,
+    test_searches: o.test.length,
+    test_queries: test.size,
+    suggestions: entries.length,
+    metrics,
+    baseline,
+    unseen: {
+      queries: unseenTest.size,
+      metrics: await replay(unseenTest, ours, o.k, o.maxPrefix, 'suggest (unseen)', o.interrupted),
+      baseline: await replay(unseenTest, base, o.k, o.maxPrefix, 'baseline (unseen)', o.interrupted),
+    },
+    interrupted: o.interrupted?.() ?? false,
+  };
+}
+
+async function* toAsync<T>(xs: T[]): AsyncGenerator<T> {
+  yield* xs;
+}
