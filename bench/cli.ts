@@ -3,17 +3,21 @@ import { parseArgs } from 'node:util';
 import { freshnessBench } from './freshness.ts';
 import { indexingBench } from './indexing.ts';
 import { priorityBench } from './priority.ts';
+import { searchBench } from './search.ts';
+import { suggestBench } from './suggest.ts';
 import { printSummary } from './support.ts';
 
 const benches: Record<string, (args: { docs: number; seconds: number; rate: number; repeat: number }) => Promise<Record<string, unknown>>> = {
   indexing: indexingBench,
   freshness: freshnessBench,
   priority: priorityBench,
+  search: searchBench,
+  suggest: suggestBench,
 };
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { docs: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '20' }, rate: { type: 'string', default: '20' }, repeat: { type: 'string', default: '3' } },
+  options: { docs: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '20' }, rate: { type: 'string' }, repeat: { type: 'string', default: '3' } },
 });
 const name = positionals[0];
 const bench = name ? benches[name] : undefined;
@@ -21,7 +25,7 @@ if (!bench) {
   console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--docs N] [--seconds S] [--rate R] [--repeat N]`);
   process.exit(2);
 }
-bench({ docs: Number(values.docs), seconds: Number(values.seconds), rate: Number(values.rate), repeat: Number(values.repeat) }).then(
+bench({ docs: Number(values.docs), seconds: Number(values.seconds), rate: Number(values.rate ?? (name === 'suggest' ? 200 : 20)), repeat: Number(values.repeat) }).then(
   (summary) => {
     printSummary(summary);
     process.exit(0);

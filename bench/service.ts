@@ -1,0 +1,79 @@
+// The built service as a child process on a free port, for load benchmarks; and autocannon runs.
+import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import autocannon, { type Request } from 'autocannon';
+import { peakRssMb, spawnBuilt } from './support.ts';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.once('error', reject);
+  });
+}
+
+export interface RunningService {
+  url: string;
+  child: ChildProcess;
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+export async function startService(env: Record<string, string>): Promise<RunningService> {
+  const port = await freePort();
+  const child = spawnBuilt('query/main.ts', [], { SHOP_HTTP_PORT: String(port), SHOP_LOG_LEVEL: 'warn', SHOP_RATE_LIMIT_MAX: '0', ...env });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error('service not ready within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    child,
+    peakRssMb: () => peakRssMb(child.pid!),
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+export interface LoadResult {
+  p50_ms: number;
+  p99_ms: number;
+  rps: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+}
+
+/**
+ * Sends `requests` (cycled) with `connections` in parallel, `amount` in all, or at `rate` per second
+ * for `seconds`. They are handed out one at a time from a single entry: autocannon slows down with
+ * long request lists (measured: p50 1.2 s client-side with 40,000 entries, 1 ms with 10).
+ */
+export async function load(url: string, requests: Request[], o: { connections: number; amount?: number; rate?: number; seconds?: number }): Promise<LoadResult> {
+  let next = 0;
+  const r = await autocannon({
+    url,
+    connections: o.connections,
+    requests: [{ setupRequest: (req: Request) => ({ ...req, ...requests[next++ % requests.length]! }) }],
+    ...(o.amount ? { amount: o.amount } : {}),
+    ...(o.rate ? { overallRate: o.rate, duration: o.seconds ?? 20 } : {}),
+  });
+  return {
+    p50_ms: r.latency.p50,
+    p99_ms: r.latency.p99,
+    rps: Math.round(r.requests.average),
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    requests: r.requests.total,
+  };
+}

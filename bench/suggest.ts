@@ -1,0 +1,52 @@
+// The Best Buy dev queries typed keystroke by keystroke at a fixed rate against /suggest, and a raw
+// completion-suggester request to Elasticsearch at the same rate, in the same run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createEsClient } from '../common/clients/elasticsearch.ts';
+import { esUrlOf, projectRoot } from '../common/config.ts';
+import { evalIndexFor } from '../eval/catalog-index.ts';
+import { catalogPhrases, countQueries, mergeEntries, readSearchLog } from '../query/suggest/sources.ts';
+import { rebuildSuggestions } from '../query/suggest/suggest-index.ts';
+import { benchQueries } from './search.ts';
+import { load, startService } from './service.ts';
+import { benchServers, config, say } from './support.ts';
+
+const dataDir = process.env.SHOP_DATA_DIR ?? path.resolve(projectRoot, '..', 'shared', 'data');
+
+export async function suggestBench(args: { rate: number; seconds: number }) {
+  await benchServers();
+  const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 60000 });
+  const catalog = path.join(dataDir, 'catalogs', 'bestbuy-xbox.ndjson');
+  if (!fs.existsSync(catalog)) throw new Error(`benchmark data missing: ${catalog}`);
+  const alias = await evalIndexFor(es, config, catalog, say);
+  const log = path.join(dataDir, 'logs', 'bestbuy-xbox-dev.queries.csv');
+  await rebuildSuggestions(es, alias, mergeEntries(await countQueries(readSearchLog(log), { minUsers: config.suggestMinUsers }), await catalogPhrases(es, alias)));
+  const prefixes = (await benchQueries(3000)).flatMap((q) => Array.from({ length: Math.min(q.length, 15) }, (_, i) => q.slice(0, i + 1).toLowerCase()));
+  const rate = args.rate;
+  say(`${prefixes.length} keystroke prefixes at ${rate}/s for ${args.seconds}s`);
+
+  const raw = await load(
+    esUrlOf(config),
+    prefixes.map((p) => ({ method: 'POST', path: `/${alias}/_search`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ _source: ['title'], suggest: { s: { prefix: p, completion: { field: 'suggest', size: 8 } } } }) })),
+    { connections: 10, rate, seconds: args.seconds },
+  );
+  const service = await startService({ SHOP_INDEX_ALIAS: alias, SHOP_CACHE_ENABLED: 'false', SHOP_SEARCH_LOG_TOPIC: '' });
+  const ours = await load(service.url, prefixes.map((p) => ({ path: `/suggest?q=${encodeURIComponent(p)}` })), { connections: 10, rate, seconds: args.seconds });
+  const rss = service.peakRssMb();
+  await service.stop();
+  await es.close();
+  return {
+    bench: 'suggest',
+    rate_per_s: rate,
+    seconds: args.seconds,
+    requests: ours.requests,
+    p50_ms: ours.p50_ms,
+    p99_ms: ours.p99_ms,
+    rps: ours.rps,
+    errors: ours.errors + ours.non2xx,
+    raw_p50_ms: raw.p50_ms,
+    raw_p99_ms: raw.p99_ms,
+    raw_rps: raw.rps,
+    rss_mb: Math.round(rss),
+  };
+}

@@ -1,0 +1,100 @@
+// Autocomplete on the Best Buy catalog with suggestions built from the August search log, and the
+// loop from /search through the Kafka search log back into suggestions.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import type { EsClient } from '../common/clients/elasticsearch.ts';
+import { createTopicsIfMissing } from '../common/clients/kafka.ts';
+import { createMetricsRegistry } from '../common/metrics.ts';
+import { spawnScript } from '../common/spawn-script.ts';
+import { createSearchLog } from '../query/search-log.ts';
+import { catalogPhrases, countQueries, mergeEntries, readSearchLog } from '../query/suggest/sources.ts';
+import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/suggest-index.ts';
+import type { SuggestResult } from '../query/suggest/suggest-service.ts';
+import { buildTestApp, type TestApp } from './support/app.ts';
+import { dataFile, indexCatalog } from './support/catalogs.ts';
+import { dropIndices, silentLog, testEs, testKafka, uniqueName } from './support/stack.ts';
+import { waitFor } from './support/indexer.ts';
+
+describe('autocomplete on Best Buy', () => {
+  let es: EsClient;
+  let t: TestApp;
+  let alias: string;
+  const suggest = async (q: string) => {
+    const res = await t.app.inject(`/suggest?q=${encodeURIComponent(q)}`);
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json() as SuggestResult;
+  };
+
+  before(async () => {
+    es = await testEs();
+    alias = await indexCatalog(es, dataFile('catalogs/bestbuy-xbox.ndjson'));
+    const august = await countQueries(readSearchLog(dataFile('logs/bestbuy-xbox-dev.queries.csv')), { before: Date.parse('2011-09-01T00:00:00'), minUsers: 2 });
+    await rebuildSuggestions(es, alias, mergeEntries(august, await catalogPhrases(es, alias)));
+    t = await buildTestApp(es, { indexAlias: alias, cacheEnabled: false });
+  });
+  after(async () => {
+    await t.close();
+    await dropIndices(es, alias);
+    await es.indices.delete({ index: `${suggestAliasOf(alias)}-*`, ignore_unavailable: true, allow_no_indices: true });
+    await es.close();
+  });
+
+  it('completes popular queries with the typed prefix highlighted, plus categories and products', async () => {
+    const r = await suggest('hal');
+    assert.equal(r.suggestions[0]!.text, 'halo', 'the most searched completion first');
+    assert.ok(r.suggestions.every((s) => s.highlighted.startsWith('<mark>hal</mark>')), JSON.stringify(r.suggestions));
+    assert.equal(r.suggestions[0]!.source, 'query');
+    assert.deepEqual(r.categories.map((c) => c.name), ['Xbox 360 Games']);
+    assert.ok(r.products.length > 0 && r.products.every((p) => /halo/i.test(p.title)), JSON.stringify(r.products));
+  });
+
+  it('ignores case and accents, completes words mid-phrase, and tolerates a typo', async () => {
+    assert.deepEqual(await suggest('HALO').then((r) => r.suggestions.map((s) => s.text)), await suggest('hálo').then((r) => r.suggestions.map((s) => s.text)));
+    const mid = await suggest('arkham');
+    assert.ok(mid.suggestions.some((s) => s.text.startsWith('batman arkham')), JSON.stringify(mid.suggestions));
+    const typo = await suggest('modrn warf');
+    assert.ok(typo.suggestions.some((s) => s.text.includes('modern warfare')), JSON.stringify(typo.suggestions));
+  });
+
+  it('suggests catalog phrases for queries nobody searched before', async () => {
+    const r = await suggest('kinectim');
+    assert.ok(r.suggestions.some((s) => s.text.startsWith('kinectimals')), JSON.stringify(r.suggestions));
+  });
+
+  it('rejects a missing, empty-after-trim or oversized q with a JSON error naming it', async () => {
+    for (const url of ['/suggest', `/suggest?q=${'x'.repeat(101)}`, '/suggest?q=a&size=99', '/suggest?q=a&extra=1']) {
+      const res = await t.app.inject(url);
+      assert.equal(res.statusCode, 400, url);
+      assert.ok(['q', 'size', 'extra'].includes(res.json().field), `${url}: ${res.body}`);
+    }
+    assert.deepEqual((await suggest('   ')).suggestions, []);
+  });
+
+  it('turns recorded searches into suggestions: /search -> Kafka log -> suggest rebuild', async () => {
+    const topic = uniqueName('searches');
+    const kafka = testKafka();
+    await createTopicsIfMissing(kafka, [topic], 1);
+    const searchLog = createSearchLog(kafka, topic, silentLog, createMetricsRegistry(), 100);
+    t.runtime.deps.recordSearch = (q, total) => searchLog.record(q, total);
+    for (let i = 0; i < 3; i++) assert.equal((await t.app.inject('/search?q=skylanders%20giants%20portal&facets=brand')).statusCode, 200);
+    await t.app.inject('/search?q=zzqx%20nothing%20here&facets=brand'); // found nothing: never suggested
+    await searchLog.close();
+    delete t.runtime.deps.recordSearch;
+
+    const child = spawnScript('query/suggest/cli.ts', ['rebuild', '--from-topic', '--min-users', '3', '--no-catalog'], {
+      env: { ...process.env, SHOP_INDEX_ALIAS: alias, SHOP_SEARCH_LOG_TOPIC: topic, SHOP_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d));
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0);
+    assert.equal(JSON.parse(out.trim()).from_queries, 1, out);
+    const r = await waitFor('the rebuilt suggestions', async () => {
+      const s = await suggest('skyl');
+      return s.suggestions.length > 0 ? s : undefined;
+    });
+    assert.deepEqual(r.suggestions.map((s) => s.text), ['skylanders giants portal']);
+  });
+});
