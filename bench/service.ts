@@ -77,3 +77,38 @@ export async function load(url: string, requests: Request[], o: { connections: n
     requests: r.requests.total,
   };
 }
+
+/**
+ * Open-loop load at a fixed rate: one task started every 1/rate seconds whatever the previous ones
+ * are doing, each timed from its scheduled start (so queueing counts). A task may send several
+ * requests in sequence, e.g. every Elasticsearch request one search needs.
+ */
+export async function fixedRate(tasks: (() => Promise<void>)[], rate: number, seconds: number): Promise<{ p50_ms: number; p99_ms: number; errors: number; requests: number; rps: number }> {
+  const total = Math.min(tasks.length * 100, Math.round(rate * seconds));
+  const durations: number[] = [];
+  let errors = 0;
+  const t0 = performance.now();
+  const running: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    running.push(
+      tasks[i % tasks.length]!().then(
+        () => void durations.push(performance.now() - due),
+        () => void errors++,
+      ),
+    );
+  }
+  await Promise.all(running);
+  durations.sort((a, b) => a - b);
+  const at = (p: number) => Math.round(durations[Math.min(durations.length - 1, Math.floor((p / 100) * durations.length))] ?? NaN);
+  return { p50_ms: at(50), p99_ms: at(99), errors, requests: total, rps: Math.round(total / ((performance.now() - t0) / 1000)) };
+}
+
+/** A GET or POST whose body is read to the end; throws on a non-2xx answer. */
+export async function call(url: string, body?: string): Promise<void> {
+  const res = await fetch(url, body === undefined ? {} : { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`${res.status} from ${url}`);
+}

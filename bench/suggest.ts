@@ -8,7 +8,7 @@ import { evalIndexFor } from '../eval/catalog-index.ts';
 import { catalogPhrases, countQueries, mergeEntries, readSearchLog } from '../query/suggest/sources.ts';
 import { rebuildSuggestions } from '../query/suggest/suggest-index.ts';
 import { benchQueries } from './search.ts';
-import { load, startService } from './service.ts';
+import { call, fixedRate, startService } from './service.ts';
 import { benchServers, config, say } from './support.ts';
 
 const dataDir = process.env.SHOP_DATA_DIR ?? path.resolve(projectRoot, '..', 'shared', 'data');
@@ -25,13 +25,14 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
   const rate = args.rate;
   say(`${prefixes.length} keystroke prefixes at ${rate}/s for ${args.seconds}s`);
 
-  const raw = await load(
-    esUrlOf(config),
-    prefixes.map((p) => ({ method: 'POST', path: `/${alias}/_search`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ _source: ['title'], suggest: { s: { prefix: p, completion: { field: 'suggest', size: 8 } } } }) })),
-    { connections: 10, rate, seconds: args.seconds },
+  const rawUrl = `${esUrlOf(config)}/${alias}/_search`;
+  const raw = await fixedRate(
+    prefixes.map((p) => () => call(rawUrl, JSON.stringify({ _source: ['title'], suggest: { s: { prefix: p, completion: { field: 'suggest', size: 8 } } } }))),
+    rate,
+    args.seconds,
   );
   const service = await startService({ SHOP_INDEX_ALIAS: alias, SHOP_CACHE_ENABLED: 'false', SHOP_SEARCH_LOG_TOPIC: '' });
-  const ours = await load(service.url, prefixes.map((p) => ({ path: `/suggest?q=${encodeURIComponent(p)}` })), { connections: 10, rate, seconds: args.seconds });
+  const ours = await fixedRate(prefixes.map((p) => () => call(`${service.url}/suggest?q=${encodeURIComponent(p)}`)), rate, args.seconds);
   const rss = service.peakRssMb();
   await service.stop();
   await es.close();
@@ -43,7 +44,7 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
     p50_ms: ours.p50_ms,
     p99_ms: ours.p99_ms,
     rps: ours.rps,
-    errors: ours.errors + ours.non2xx,
+    errors: ours.errors,
     raw_p50_ms: raw.p50_ms,
     raw_p99_ms: raw.p99_ms,
     raw_rps: raw.rps,
