@@ -4,13 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateDemoCatalog } from '../catalog/demo.ts';
-import { createProducer } from '../common/clients/kafka.ts';
 import { publishEvents } from '../indexer/publisher.ts';
 import { rebuildFromCatalog } from '../indexer/rebuild.ts';
 import type { StoredDocument } from '../indexer/stored-document.ts';
-import { ensureTopics, eventTopicsOf } from '../indexer/topics.ts';
-import { ensureLiveIndex, indexOptionsOf, listIndexVersions } from '../mappings/lifecycle.ts';
-import { benchName, benchServers, config, groupStable, percentile, round, say, spawnBuilt } from './support.ts';
+import { indexOptionsOf } from '../mappings/lifecycle.ts';
+import { benchName, benchPipeline, benchServers, config, groupStable, percentile, round, say, spawnBuilt } from './support.ts';
 
 /** "1s", "500ms", "2m" in milliseconds. */
 export function durationMs(s: string): number {
@@ -21,19 +19,14 @@ export function durationMs(s: string): number {
 
 export async function freshnessBench(args: { seconds: number; rate: number }) {
   const { es, kafka } = await benchServers();
-  const alias = benchName('products');
-  const topics = eventTopicsOf(benchName('events'));
-  const opts = { ...indexOptionsOf(config), alias };
+  const pipeline = await benchPipeline(es, kafka);
+  const { alias, topics, producer } = pipeline;
   const products = [...generateDemoCatalog({ count: 2000, seed: 3 })];
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fresh-')), 'catalog.ndjson');
   fs.writeFileSync(file, products.map((p) => JSON.stringify(p)).join('\n'));
-  await ensureLiveIndex(es, opts);
-  await rebuildFromCatalog(es, opts, { catalogFile: file, versionBase: 1000, batchSize: 1000 });
-  await ensureTopics(kafka, topics, config.eventsPartitions);
+  await rebuildFromCatalog(es, { ...indexOptionsOf(config), alias }, { catalogFile: file, versionBase: 1000, batchSize: 1000 });
   const group = benchName('group');
   const child = spawnBuilt('indexer/cli.ts', ['run'], { SHOP_EVENTS_TOPIC: topics.normal, SHOP_INDEX_ALIAS: alias, SHOP_INDEXER_GROUP: group, SHOP_INDEXER_METRICS_PORT: '0', SHOP_LOG_LEVEL: 'error' });
-  const producer = createProducer(kafka);
-  await producer.connect();
   await groupStable(kafka, group);
 
   const pending = new Map<string, { version: number; sentAt: number }>();
@@ -73,12 +66,7 @@ export async function freshnessBench(args: { seconds: number; rate: number }) {
   const lost = pending.size;
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
-  await producer.disconnect();
-  for (const v of await listIndexVersions(es, alias)) await es.indices.delete({ index: v.name });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: Object.values(topics) });
-  await admin.disconnect();
+  await pipeline.cleanup();
   await es.close();
 
   latencies.sort((a, b) => a - b);

@@ -4,14 +4,13 @@
 // a 2-core machine to tell 0.75 from 0.85.
 import { generateDemoCatalog } from '../catalog/demo.ts';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
-import { createProducer, type Kafka } from '../common/clients/kafka.ts';
+import type { Kafka } from '../common/clients/kafka.ts';
 import type { ProductEvent } from '../indexer/event.ts';
 import { applyEvent } from '../indexer/merge.ts';
 import { publishEvents } from '../indexer/publisher.ts';
 import { toStoredDocument, type StoredDocument } from '../indexer/stored-document.ts';
-import { ensureTopics, eventTopicsOf } from '../indexer/topics.ts';
-import { createIndexVersion, ensureLiveIndex, indexOptionsOf, liveIndex } from '../mappings/lifecycle.ts';
-import { benchName, benchServers, config, groupStable, median, peakRssMb, round, say, spawnBuilt } from './support.ts';
+import { createIndexVersion, indexOptionsOf } from '../mappings/lifecycle.ts';
+import { benchName, benchPipeline, benchServers, config, groupStable, median, peakRssMb, round, say, spawnBuilt } from './support.ts';
 
 /** Seconds to bulk-load ready documents and refresh them. */
 async function directBulk(es: EsClient, docs: StoredDocument[], batchSize: number): Promise<number> {
@@ -29,14 +28,9 @@ async function directBulk(es: EsClient, docs: StoredDocument[], batchSize: numbe
 
 /** Seconds from the indexer's consumer group turning stable until every event is searchable. */
 async function throughIndexer(es: EsClient, kafka: Kafka, events: ProductEvent[]): Promise<{ seconds: number; startup: number; peakRss: number }> {
-  const topics = eventTopicsOf(benchName('events'));
-  const alias = benchName('products');
-  await ensureTopics(kafka, topics, config.eventsPartitions);
-  await ensureLiveIndex(es, { ...indexOptionsOf(config), alias });
-  const producer = createProducer(kafka);
-  await producer.connect();
+  const pipeline = await benchPipeline(es, kafka);
+  const { alias, topics, producer } = pipeline;
   for (let i = 0; i < events.length; i += 5000) await publishEvents(producer, topics, events.slice(i, i + 5000));
-  await producer.disconnect();
 
   const group = benchName('group');
   const spawnedAt = performance.now();
@@ -55,11 +49,7 @@ async function throughIndexer(es: EsClient, kafka: Kafka, events: ProductEvent[]
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
 
-  await es.indices.delete({ index: (await liveIndex(es, alias))! });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: Object.values(topics) });
-  await admin.disconnect();
+  await pipeline.cleanup();
   return { seconds, startup: (t0 - spawnedAt) / 1000, peakRss };
 }
 

@@ -2,21 +2,14 @@
 // priority lane every 200 ms: how long until each is searchable, against how long the backfill takes
 // (what a promoted product would wait without the lane).
 import { generateDemoCatalog } from '../catalog/demo.ts';
-import { createProducer } from '../common/clients/kafka.ts';
 import type { ProductEvent } from '../indexer/event.ts';
 import { publishEvents } from '../indexer/publisher.ts';
-import { ensureTopics, eventTopicsOf } from '../indexer/topics.ts';
-import { ensureLiveIndex, indexOptionsOf, listIndexVersions } from '../mappings/lifecycle.ts';
-import { benchName, benchServers, config, groupStable, percentile, round, say, spawnBuilt } from './support.ts';
+import { benchName, benchPipeline, benchServers, config, groupStable, percentile, round, say, spawnBuilt } from './support.ts';
 
 export async function priorityBench(args: { docs: number }) {
   const { es, kafka } = await benchServers();
-  const topics = eventTopicsOf(benchName('events'));
-  const alias = benchName('products');
-  await ensureTopics(kafka, topics, config.eventsPartitions);
-  await ensureLiveIndex(es, { ...indexOptionsOf(config), alias });
-  const producer = createProducer(kafka);
-  await producer.connect();
+  const pipeline = await benchPipeline(es, kafka);
+  const { alias, topics, producer } = pipeline;
   const backfill: ProductEvent[] = [...generateDemoCatalog({ count: args.docs, seed: 8 })].map((p, i) => ({ op: 'upsert', id: p.id, version: i + 1, product: p }));
   say(`publishing a backfill of ${backfill.length} events`);
   for (let i = 0; i < backfill.length; i += 5000) await publishEvents(producer, topics, backfill.slice(i, i + 5000));
@@ -46,12 +39,7 @@ export async function priorityBench(args: { docs: number }) {
   }
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
-  await producer.disconnect();
-  for (const v of await listIndexVersions(es, alias)) await es.indices.delete({ index: v.name });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: Object.values(topics) });
-  await admin.disconnect();
+  await pipeline.cleanup();
   await es.close();
   latencies.sort((a, b) => a - b);
   return {

@@ -1,19 +1,8 @@
 // The built service as a child process on a free port, for load benchmarks; and autocannon runs.
 import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import autocannon, { type Request } from 'autocannon';
+import { freePort } from '../common/free-port.ts';
 import { peakRssMb, spawnBuilt } from './support.ts';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
-  });
-}
 
 export interface RunningService {
   url: string;

@@ -5,9 +5,12 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEsClient, type EsClient } from '../common/clients/elasticsearch.ts';
-import { createKafka, type Kafka } from '../common/clients/kafka.ts';
+import type { Producer } from 'kafkajs';
+import { createKafka, createProducer, type Kafka } from '../common/clients/kafka.ts';
 import { esUrlOf, kafkaBrokersOf, loadConfig, projectRoot, type Config } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
+import { ensureTopics, eventTopicsOf, type EventTopics } from '../indexer/topics.ts';
+import { ensureLiveIndex, indexOptionsOf, listIndexVersions } from '../mappings/lifecycle.ts';
 import { stackUp } from '../stack/stack.ts';
 
 export const config: Config = loadConfig();
@@ -85,3 +88,34 @@ export const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 1
 
 /** The summary: the last line of standard output, one JSON object. */
 export const printSummary = (summary: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(summary)}\n`);
+
+export interface BenchPipeline {
+  topics: EventTopics;
+  alias: string;
+  producer: Producer;
+  /** Stops the producer and deletes the topics and every index version of the alias. */
+  cleanup(): Promise<void>;
+}
+
+/** Fresh event topics, an index behind a fresh alias, and a connected producer. */
+export async function benchPipeline(es: EsClient, kafka: Kafka): Promise<BenchPipeline> {
+  const topics = eventTopicsOf(benchName('events'));
+  const alias = benchName('products');
+  await ensureTopics(kafka, topics, config.eventsPartitions);
+  await ensureLiveIndex(es, { ...indexOptionsOf(config), alias });
+  const producer = createProducer(kafka);
+  await producer.connect();
+  return {
+    topics,
+    alias,
+    producer,
+    async cleanup() {
+      await producer.disconnect();
+      for (const v of await listIndexVersions(es, alias)) await es.indices.delete({ index: v.name });
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: Object.values(topics) });
+      await admin.disconnect();
+    },
+  };
+}

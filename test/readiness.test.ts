@@ -1,28 +1,17 @@
 // /health/ready reports each dependency and turns not-ready when a required one stops.
 // A dedicated Redis is started for this test so the shared stack stays up for the others.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { createRedis, type Redis } from '../common/clients/redis.ts';
+import { freePort } from '../common/free-port.ts';
 import { esProbe, kafkaProbe, redisProbe } from '../query/readiness.ts';
 import { stopByPidFile } from '../stack/processes.ts';
 import { redisService } from '../stack/redis.ts';
 import { startService } from '../stack/stack.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { config, testEs, testKafka, uniqueName } from './support/stack.ts';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
-  });
-}
 
 describe('readiness', () => {
   let es: EsClient;
