@@ -1,18 +1,7 @@
 // A deterministic demo catalog: the same seed always gives the same products, so the demo and
 // anyone reproducing it see identical results without any external data.
+import { seededRandom } from '../common/random.ts';
 import type { Product } from './product.ts';
-
-/** mulberry32: tiny, fast, seedable; quality is plenty for synthetic data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Leaf {
   path: string[];

@@ -6,12 +6,14 @@ import { esUrlOf, loadConfig } from '../common/config.ts';
 import { stackUp } from '../stack/stack.ts';
 import { readSearchLog, type LoggedSearch } from '../query/suggest/sources.ts';
 import { evalIndexFor } from './catalog-index.ts';
+import { comparePaired, comparisonMarkdown } from './compare.ts';
 import { readQrels, readQueries, trecRunLines } from './judgments.ts';
 import { evalSearch } from './runners/search.ts';
 import { evalSuggest } from './runners/suggest.ts';
 
 const usage = `usage:
   eval search --queries Q.tsv --qrels R.qrels [--catalog FILE] [--profile P] [--k 10] [--baseline] [--run FILE] [--out FILE]
+  eval compare A.json [B.json] [--metric ndcg@10]   (one report: ours vs its baseline; two: B vs A)
   eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--out FILE]`;
 
 const say = (s: string) => process.stderr.write(`[eval] ${s}\n`);
@@ -22,8 +24,41 @@ async function readAll(file: string): Promise<LoggedSearch[]> {
   return out;
 }
 
+interface ReportFile {
+  profile?: string;
+  per_query: { id: string; metrics: Record<string, number>; baseline?: Record<string, number> }[];
+}
+
+function compareReports(files: string[], metric: string): number {
+  const read = (f: string) => {
+    if (!fs.existsSync(f)) throw new Error(`report not found: ${f}`);
+    const r = JSON.parse(fs.readFileSync(f, 'utf8')) as ReportFile;
+    if (!Array.isArray(r.per_query)) throw new Error(`${f} is not an eval report with per-query results (write one with --out)`);
+    return r;
+  };
+  const perQuery = (r: ReportFile, side: 'metrics' | 'baseline') =>
+    new Map(
+      r.per_query.map((q) => {
+        const v = q[side]?.[metric];
+        if (v === undefined) throw new Error(`query ${q.id} has no ${side} value for "${metric}"`);
+        return [q.id, v] as const;
+      }),
+    );
+  const a = read(files[0]!);
+  const [left, right, labels] = files[1] ? [perQuery(a, 'metrics'), perQuery(read(files[1]), 'metrics'), [files[0]!, files[1]]] : [perQuery(a, 'baseline'), perQuery(a, 'metrics'), ['baseline', a.profile ?? 'ours']];
+  const c = comparePaired(left, right, metric);
+  console.log(comparisonMarkdown(c, labels[0]!, labels[1]!));
+  console.log(JSON.stringify(c));
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [runner, ...rest] = argv;
+  if (runner === 'compare') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { metric: { type: 'string', default: 'ndcg@10' } } });
+    if (positionals.length < 1 || positionals.length > 2) throw new Error(usage);
+    return compareReports(positionals, values.metric!);
+  }
   const { values } = parseArgs({
     args: rest,
     options: {

@@ -1,7 +1,7 @@
 // Shuffled and duplicated delivery, split over both lanes, ends in exactly each product's latest state.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { seededRandom } from '../catalog/demo.ts';
+import { seededRandom } from '../common/random.ts';
 import type { Indexer } from '../indexer/consumer.ts';
 import { randomHistories, shuffled } from './support/histories.ts';
 import { committedCount, differences, expectedStates, indexerFixture, readIndex, sendEvents, startIndexer, waitFor, type IndexerFixture } from './support/indexer.ts';

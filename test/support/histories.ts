@@ -1,5 +1,5 @@
 // Random but reproducible event histories for many products.
-import { seededRandom } from '../../catalog/demo.ts';
+import { seededRandom } from '../../common/random.ts';
 import type { ProductEvent } from '../../indexer/event.ts';
 
 export function randomHistories(seed: number, products: number, maxEvents: number, versionBase = 0): ProductEvent[] {

@@ -1,7 +1,7 @@
 // Applying a product's events in any order, any number of times, ends in the in-order state.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { seededRandom } from '../../catalog/demo.ts';
+import { seededRandom } from '../../common/random.ts';
 import type { ProductEvent } from '../../indexer/event.ts';
 import { applyEvent, applyEvents, isLive, type ProductState } from '../../indexer/merge.ts';
 
