@@ -77,16 +77,17 @@ function toHit(h: estypes.SearchHit<Record<string, unknown>>): Hit {
   };
 }
 
-/** How many products each query term matches on its own, under the same filters. */
-async function termCounts(ctx: SearchContext, p: SearchParams, o: BuildOptions, terms: string[]): Promise<number[]> {
+/** How many products match the query without each of its terms, under the same filters (one request). */
+async function countsWithoutEachTerm(ctx: SearchContext, p: SearchParams, o: BuildOptions, terms: string[]): Promise<number[]> {
   const f = buildFilters(p, o.categoryIsFixed);
   const fields = Object.entries(o.profile.fields).map(([k, w]) => `${k}^${w}`);
+  const without = (i: number) => terms.filter((_, j) => j !== i).join(' ');
   const res = await execute(ctx, {
     size: 0,
     query: { bool: { filter: [...f.base, ...facetFiltersExcept(f)] } },
-    aggs: { terms: { filters: { filters: Object.fromEntries(terms.map((t, i) => [`t${i}`, { multi_match: { query: t, fields, type: 'cross_fields', operator: 'and' } }])) } } },
+    aggs: { subsets: { filters: { filters: Object.fromEntries(terms.map((_, i) => [`t${i}`, { multi_match: { query: without(i), fields, type: 'cross_fields', operator: 'and' } }])) } } },
   });
-  const b = (res.aggregations?.terms as { buckets: Record<string, { doc_count: number }> }).buckets;
+  const b = (res.aggregations?.subsets as { buckets: Record<string, { doc_count: number }> }).buckets;
   return terms.map((_, i) => b[`t${i}`]?.doc_count ?? 0);
 }
 
@@ -100,19 +101,19 @@ export async function runSearch(ctx: SearchContext, p: SearchParams, categoryIsF
   let res = await run(p);
   let relaxed: Relaxation | undefined;
   const total = (r: typeof res) => (r.hits.total as estypes.SearchTotalHits).value;
-  // Zero results are never the end: drop the terms that match nothing (or else the most common
-  // one), then allow more typos. Only for the first page of a text query.
+  // Zero results are never the end: drop the least important term, the one whose absence brings
+  // back the most products (a misspelled or over-specific word), then allow more typos. Only for
+  // the first page of a text query.
   if (total(res) === 0 && p.q && !p.cursor && p.page === 1) {
     const terms = p.q.split(' ');
     let query = p.q;
     let dropped: string[] = [];
     if (terms.length >= 2) {
-      const counts = await termCounts(ctx, p, o, terms);
-      dropped = terms.filter((_, i) => counts[i] === 0);
-      if (dropped.length === 0) dropped = [terms[counts.indexOf(Math.max(...counts))]!];
-      const kept = terms.filter((t) => !dropped.includes(t));
-      if (kept.length > 0) {
-        query = kept.join(' ');
+      const counts = await countsWithoutEachTerm(ctx, p, o, terms);
+      const best = counts.indexOf(Math.max(...counts));
+      if (counts[best]! > 0) {
+        dropped = [terms[best]!];
+        query = terms.filter((_, i) => i !== best).join(' ');
         res = await run({ ...p, q: query });
         relaxed = { query, dropped_terms: dropped, fuzzy: false };
       }
