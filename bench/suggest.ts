@@ -1,5 +1,5 @@
-// The Best Buy dev queries typed keystroke by keystroke at a fixed rate against /suggest, and a raw
-// completion-suggester request to Elasticsearch at the same rate, in the same run.
+// The Best Buy dev queries typed keystroke by keystroke at a fixed rate against /suggest (cache off,
+// then on), and a raw completion-suggester request to Elasticsearch at the same rate, in the same run.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
@@ -35,6 +35,10 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
   const ours = await fixedRate(prefixes.map((p) => () => call(`${service.url}/suggest?q=${encodeURIComponent(p)}`)), rate, args.seconds);
   const rss = service.peakRssMb();
   await service.stop();
+  // The production default: answers cached in process and in Redis (prefixes repeat a lot).
+  const cachedService = await startService({ SHOP_INDEX_ALIAS: alias, SHOP_CACHE_ENABLED: 'true', SHOP_SEARCH_LOG_TOPIC: '', SHOP_REDIS_PREFIX: `bench-${Date.now()}:` });
+  const cached = await fixedRate(prefixes.map((p) => () => call(`${cachedService.url}/suggest?q=${encodeURIComponent(p)}`)), rate, args.seconds);
+  await cachedService.stop();
   await es.close();
   return {
     bench: 'suggest',
@@ -48,6 +52,8 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
     raw_p50_ms: raw.p50_ms,
     raw_p99_ms: raw.p99_ms,
     raw_rps: raw.rps,
+    cached_p50_ms: cached.p50_ms,
+    cached_p99_ms: cached.p99_ms,
     rss_mb: Math.round(rss),
   };
 }
