@@ -4,28 +4,19 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { spawnScript } from '../common/spawn-script.ts';
-import type { Indexer } from '../indexer/consumer.ts';
 import { indexerStatus } from '../indexer/status.ts';
-import { committedCount, indexerFixture, startIndexer, waitFor, type IndexerFixture } from './support/indexer.ts';
+import { committedCount, indexerSuite, startIndexer, waitFor, } from './support/indexer.ts';
 
 describe('indexer CLI', () => {
-  let f: IndexerFixture;
-  let indexer: Indexer | undefined;
-  before(async () => {
-    f = await indexerFixture();
-  });
-  after(async () => {
-    await indexer?.stop();
-    await f.close();
-  });
+  const s = indexerSuite();
 
   it('imports a catalog with a progress line and a summary naming each rejected line', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'import-')), 'catalog.ndjson');
     fs.writeFileSync(file, ['{"id":"a","title":"Lamp"}', '{"id":"b"}', 'not json', '{"id":"c","title":"Desk","price":-3}', '{"id":"d","title":"Chair","categories":["Home","Furniture"]}'].join('\n'));
     const child = spawnScript('indexer/cli.ts', ['import', '--catalog', file], {
-      env: { ...process.env, SHOP_EVENTS_TOPIC: f.topics.normal, SHOP_LOG_LEVEL: 'silent' },
+      env: { ...process.env, SHOP_EVENTS_TOPIC: s.f.topics.normal, SHOP_LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -43,16 +34,16 @@ describe('indexer CLI', () => {
     assert.match(summary.first_rejected[1]!.reason, /invalid JSON/);
     assert.match(summary.first_rejected[2]!.reason, /price/);
 
-    const pending = await indexerStatus(f.kafka, f.es, f.index.alias, f.topics, f.groupId);
+    const pending = await indexerStatus(s.f.kafka, s.f.es, s.f.index.alias, s.f.topics, s.f.groupId);
     assert.equal(pending.totalLag, 2, 'nothing consumed yet: both published events are lag');
     assert.equal(pending.liveDocs, 0);
 
-    indexer = await startIndexer(f);
-    await waitFor('both events committed', async () => (await committedCount(f.kafka, f.groupId, f.topics.normal)) === 2);
-    await f.es.indices.refresh({ index: f.index.alias });
-    const caughtUp = await indexerStatus(f.kafka, f.es, f.index.alias, f.topics, f.groupId);
+    s.indexer = await startIndexer(s.f);
+    await waitFor('both events committed', async () => (await committedCount(s.f.kafka, s.f.groupId, s.f.topics.normal)) === 2);
+    await s.f.es.indices.refresh({ index: s.f.index.alias });
+    const caughtUp = await indexerStatus(s.f.kafka, s.f.es, s.f.index.alias, s.f.topics, s.f.groupId);
     assert.equal(caughtUp.totalLag, 0);
     assert.equal(caughtUp.liveDocs, 2);
-    assert.deepEqual(caughtUp.writeTargets, [`${f.index.alias}-1`]);
+    assert.deepEqual(caughtUp.writeTargets, [`${s.f.index.alias}-1`]);
   });
 });

@@ -1,12 +1,11 @@
 // Malformed events go to the dead-letter topic with their reason; everything valid is indexed and
 // every offset is committed.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { KafkaMessage } from 'kafkajs';
-import type { Indexer } from '../indexer/consumer.ts';
 import { readDeadLetter, type DeadLetterView } from '../indexer/dead-letter.ts';
 import { uniqueName } from './support/stack.ts';
-import { committedCount, indexerFixture, readIndex, sendRaw, startIndexer, waitFor, type IndexerFixture } from './support/indexer.ts';
+import { committedCount, indexerSuite, readIndex, sendRaw, startIndexer, waitFor, type IndexerFixture } from './support/indexer.ts';
 
 async function readTopic(f: IndexerFixture, topic: string, expected: number): Promise<DeadLetterView[]> {
   const consumer = f.kafka.consumer({ groupId: uniqueName('dlq-reader') });
@@ -20,15 +19,7 @@ async function readTopic(f: IndexerFixture, topic: string, expected: number): Pr
 }
 
 describe('indexer: dead letters', () => {
-  let f: IndexerFixture;
-  let indexer: Indexer | undefined;
-  before(async () => {
-    f = await indexerFixture();
-  });
-  after(async () => {
-    await indexer?.stop();
-    await f.close();
-  });
+  const s = indexerSuite();
 
   it('indexes the valid events and dead-letters each bad one with its reason', async () => {
     const ok = (i: number) => ({ key: `ok-${i}`, value: JSON.stringify({ op: 'upsert', id: `ok-${i}`, version: 1, product: { id: `ok-${i}`, title: `Good ${i}` } }) });
@@ -42,21 +33,21 @@ describe('indexer: dead letters', () => {
       { key: 'b6', value: JSON.stringify({ op: 'upsert', id: 'b6', version: 1, product: { id: 'b6', title: 'Huge', attributes: { blob: 'y'.repeat(40000) } } }), reason: /-1: illegal_argument_exception: Document contains at least one immense term/ },
     ];
     const messages = [ok(0), ...bad.slice(0, 3), ok(1), ok(2), ...bad.slice(3), ok(3)];
-    await sendRaw(f.producer, f.topics.normal, messages);
-    indexer = await startIndexer(f);
-    await waitFor('all offsets committed', async () => (await committedCount(f.kafka, f.groupId, f.topics.normal)) === messages.length, 60000);
+    await sendRaw(s.f.producer, s.f.topics.normal, messages);
+    s.indexer = await startIndexer(s.f);
+    await waitFor('all offsets committed', async () => (await committedCount(s.f.kafka, s.f.groupId, s.f.topics.normal)) === messages.length, 60000);
 
-    const docs = await readIndex(f.es, `${f.index.alias}-1`);
+    const docs = await readIndex(s.f.es, `${s.f.index.alias}-1`);
     assert.deepEqual([...docs.keys()].sort(), ['ok-0', 'ok-1', 'ok-2', 'ok-3']);
 
-    const letters = await readTopic(f, f.topics.deadLetter, bad.length);
+    const letters = await readTopic(s.f, s.f.topics.deadLetter, bad.length);
     assert.equal(letters.length, bad.length);
     for (const b of bad) {
       const letter = letters.find((l) => l.key === b.key);
       assert.ok(letter, `dead letter for ${b.key}`);
       assert.match(letter.reason!, b.reason);
       assert.equal(letter.value, b.value, 'the original payload is kept');
-      assert.match(letter.source, new RegExp(`^${f.topics.normal}/\\d+@\\d+$`));
+      assert.match(letter.source, new RegExp(`^${s.f.topics.normal}/\\d+@\\d+$`));
     }
   });
 });

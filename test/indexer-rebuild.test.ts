@@ -4,36 +4,27 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { generateDemoCatalog } from '../catalog/demo.ts';
-import type { Indexer } from '../indexer/consumer.ts';
 import type { ProductEvent } from '../indexer/event.ts';
 import { rebuildFromCatalog } from '../indexer/rebuild.ts';
 import { replayInto } from '../indexer/replay.ts';
 import { liveIndex, writeTargets } from '../mappings/lifecycle.ts';
-import { committedCount, differences, expectedStates, indexerFixture, readIndex, sendEvents, startIndexer, waitFor, type IndexerFixture } from './support/indexer.ts';
+import { committedCount, differences, expectedStates, indexerSuite, readIndex, sendEvents, startIndexer, waitFor } from './support/indexer.ts';
 
 describe('indexer: zero-downtime rebuild', () => {
-  let f: IndexerFixture;
-  let indexer: Indexer | undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rebuild-'));
   const catalogFile = path.join(dir, 'catalog.ndjson');
   const products = [...generateDemoCatalog({ count: 2000, seed: 5 })];
-  before(async () => {
-    fs.writeFileSync(catalogFile, products.map((p) => JSON.stringify(p)).join('\n'));
-    f = await indexerFixture();
-  });
-  after(async () => {
-    await indexer?.stop();
-    await f.close();
-  });
+  before(() => fs.writeFileSync(catalogFile, products.map((p) => JSON.stringify(p)).join('\n')));
+  const s = indexerSuite();
 
   it('keeps searches answering and ends with every event applied to the new version', async () => {
     const base1 = 1_000_000;
-    const first = await rebuildFromCatalog(f.es, f.index, { catalogFile, versionBase: base1, batchSize: 500 });
+    const first = await rebuildFromCatalog(s.f.es, s.f.index, { catalogFile, versionBase: base1, batchSize: 500 });
     assert.equal(first.loaded, 2000);
-    assert.equal(first.index, `${f.index.alias}-2`, 'a new version beside the empty one ensureLiveIndex made');
-    indexer = await startIndexer(f);
+    assert.equal(first.index, `${s.f.index.alias}-2`, 'a new version beside the empty one ensureLiveIndex made');
+    s.indexer = await startIndexer(s.f);
 
     // Live traffic: price patches, newer than either catalog load, all through the rebuild.
     const sent: ProductEvent[] = [];
@@ -43,7 +34,7 @@ describe('indexer: zero-downtime rebuild', () => {
       while (publishing) {
         const batch: ProductEvent[] = Array.from({ length: 25 }, (_, i) => ({ op: 'patch', id: products[(version + i * 37) % products.length]!.id, version: version + i, fields: { price: (version + i) % 997 } }));
         version += 25;
-        await sendEvents(f.producer, f.topics.normal, batch);
+        await sendEvents(s.f.producer, s.f.topics.normal, batch);
         sent.push(...batch);
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -54,7 +45,7 @@ describe('indexer: zero-downtime rebuild', () => {
     const shopper = (async () => {
       while (searching) {
         try {
-          const r = await f.es.search({ index: f.index.alias, size: 0, track_total_hits: true, query: { match: { title: 'headphones' } } });
+          const r = await s.f.es.search({ index: s.f.index.alias, size: 0, track_total_hits: true, query: { match: { title: 'headphones' } } });
           if ((r.hits.total as { value: number }).value === 0) searches.empty++;
           else searches.ok++;
         } catch {
@@ -65,11 +56,11 @@ describe('indexer: zero-downtime rebuild', () => {
     })();
 
     await new Promise((r) => setTimeout(r, 500));
-    const second = await rebuildFromCatalog(f.es, f.index, {
+    const second = await rebuildFromCatalog(s.f.es, s.f.index, {
       catalogFile,
       versionBase: 2_000_000,
       batchSize: 300,
-      replay: (index) => replayInto(index, { kafka: f.kafka, es: f.es, topics: [f.topics.normal, f.topics.priority], since: 'earliest', maxEventBytes: 65536, backoff: { baseMs: 50, maxMs: 500 }, groupPrefix: f.groupId }),
+      replay: (index) => replayInto(index, { kafka: s.f.kafka, es: s.f.es, topics: [s.f.topics.normal, s.f.topics.priority], since: 'earliest', maxEventBytes: 65536, backoff: { baseMs: 50, maxMs: 500 }, groupPrefix: s.f.groupId }),
     });
     await new Promise((r) => setTimeout(r, 500));
     publishing = false;
@@ -77,17 +68,17 @@ describe('indexer: zero-downtime rebuild', () => {
     searching = false;
     await shopper;
 
-    assert.equal(second.index, `${f.index.alias}-3`);
+    assert.equal(second.index, `${s.f.index.alias}-3`);
     assert.equal(second.previous, first.index);
     assert.ok(second.replayed > 0, 'events from before the rebuild were replayed');
-    assert.equal(await liveIndex(f.es, f.index.alias), second.index);
-    assert.deepEqual(await writeTargets(f.es, f.index.alias), [second.index], 'the old version no longer receives writes');
+    assert.equal(await liveIndex(s.f.es, s.f.index.alias), second.index);
+    assert.deepEqual(await writeTargets(s.f.es, s.f.index.alias), [second.index], 'the old version no longer receives writes');
     assert.deepEqual(searches.failed + searches.empty, 0, JSON.stringify(searches));
     assert.ok(searches.ok > 20, `searches ran throughout (${searches.ok})`);
 
-    await waitFor('indexer caught up', async () => (await committedCount(f.kafka, f.groupId, f.topics.normal)) === sent.length, 60000);
+    await waitFor('indexer caught up', async () => (await committedCount(s.f.kafka, s.f.groupId, s.f.topics.normal)) === sent.length, 60000);
     const catalogEvents: ProductEvent[] = products.map((p, i) => ({ op: 'upsert', id: p.id, version: 2_000_000 + i + 1, product: p }));
     const expected = expectedStates([...catalogEvents, ...sent]);
-    assert.deepEqual(differences(expected, await readIndex(f.es, second.index)), []);
+    assert.deepEqual(differences(expected, await readIndex(s.f.es, second.index)), []);
   });
 });

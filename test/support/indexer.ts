@@ -1,5 +1,6 @@
 // Fixtures for indexer tests: unique topics, group and alias; publishing; reading the index back;
 // and the state each product must end in (its events applied in version order).
+import { after, before } from 'node:test';
 import type { Producer } from 'kafkajs';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createProducer, type Kafka } from '../../common/clients/kafka.ts';
@@ -161,4 +162,23 @@ export async function committedCount(kafka: Kafka, groupId: string, topic: strin
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Registers a fixture for the enclosing describe(): created before its tests, torn down after, with any indexer started on it. */
+export function indexerSuite(partitions = 3): { readonly f: IndexerFixture; indexer?: Indexer } {
+  let fixture: IndexerFixture | undefined;
+  const suite: { readonly f: IndexerFixture; indexer?: Indexer } = {
+    get f() {
+      if (!fixture) throw new Error('indexer fixture used outside its tests');
+      return fixture;
+    },
+  };
+  before(async () => {
+    fixture = await indexerFixture(partitions);
+  });
+  after(async () => {
+    await suite.indexer?.stop();
+    await fixture?.close();
+  });
+  return suite;
 }
