@@ -3,6 +3,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { BadRequestError } from '../../common/errors.ts';
+import type { ProductDocument } from '../../mappings/product-document.ts';
 import type { RankingProfile } from '../../ranking/profile.ts';
 import type { TextQueryOptions } from '../../ranking/text-query.ts';
 import { parseFacets, type Facets } from './facets.ts';
@@ -12,21 +13,12 @@ import { buildSearchBody, type BuildOptions } from './request.ts';
 import { encodeCursor } from './sort.ts';
 import type { Vocabulary } from './spelling.ts';
 
-export interface Hit {
-  id: string;
-  title: string;
-  brand?: string;
-  price?: number;
-  list_price?: number;
-  discount_pct?: number;
-  currency?: string;
-  rating?: number;
-  rating_count?: number;
-  in_stock?: boolean;
+/** A result as the list shows it: the indexed product's display fields, plus highlights. */
+export type Hit = Pick<ProductDocument, 'id' | 'title' | 'brand' | 'price' | 'list_price' | 'discount_pct' | 'currency' | 'rating' | 'rating_count' | 'in_stock'> & {
   categories?: string[];
   category?: string;
   highlight?: { title?: string; description?: string };
-}
+};
 
 export interface Relaxation {
   /** The query the results are for. */
