@@ -8,13 +8,14 @@ import { readSearchLog, type LoggedSearch } from '../query/suggest/sources.ts';
 import { evalIndexFor } from './catalog-index.ts';
 import { comparePaired, comparisonMarkdown } from './compare.ts';
 import { readQrels, readQueries, trecRunLines } from './judgments.ts';
+import { reportHtml, reportMarkdown, type EvalReport } from './report-html.ts';
 import { evalSearch } from './runners/search.ts';
 import { evalSuggest } from './runners/suggest.ts';
 
 const usage = `usage:
-  eval search --queries Q.tsv --qrels R.qrels [--catalog FILE] [--profile P] [--k 10] [--baseline] [--run FILE] [--out FILE]
+  eval search --queries Q.tsv --qrels R.qrels [--catalog FILE] [--profile P] [--k 10] [--baseline] [--run FILE] [--out FILE] [--html FILE]
   eval compare A.json [B.json] [--metric ndcg@10]   (one report: ours vs its baseline; two: B vs A)
-  eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--out FILE]`;
+  eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--out FILE] [--html FILE]`;
 
 const say = (s: string) => process.stderr.write(`[eval] ${s}\n`);
 
@@ -76,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
       'min-users': { type: 'string' },
       'no-catalog-phrases': { type: 'boolean' },
       'max-prefix': { type: 'string', default: '20' },
+      html: { type: 'string' },
     },
   });
   if (runner !== 'search' && runner !== 'suggest') {
@@ -126,6 +128,12 @@ async function main(argv: string[]): Promise<number> {
     summary = { queries: r.test_queries, metrics: r.metrics, baseline: r.baseline, unseen: r.unseen, ...(r.interrupted ? { interrupted: true } : {}) };
   }
   if (values.out) fs.writeFileSync(values.out, JSON.stringify(report, null, 2));
+  if (values.html) {
+    const title = `eval ${runner} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
+    fs.writeFileSync(values.html, await reportHtml(report as unknown as EvalReport, title));
+    fs.writeFileSync(values.html.replace(/\.html?$/, '') + '.md', reportMarkdown(report as unknown as EvalReport, title));
+    say(`wrote ${values.html} and its Markdown summary`);
+  }
   await es.close();
   console.log(JSON.stringify(summary));
   return stop ? 130 : 0;

@@ -6,7 +6,7 @@ import { profiles } from '../../ranking/profile.ts';
 import { toSearchParams } from '../../query/search/params.ts';
 import { runSearch } from '../../query/search/search-service.ts';
 import type { Qrels } from '../judgments.ts';
-import { mean, searchMetrics, type QueryMetrics } from '../metrics.ts';
+import { mean, ndcg, searchMetrics, type QueryMetrics } from '../metrics.ts';
 
 export interface SearchEvalOptions {
   es: EsClient;
@@ -36,6 +36,8 @@ export interface SearchEvalReport {
   profile: string;
   metrics: QueryMetrics;
   baseline?: QueryMetrics;
+  /** Mean NDCG at several cutoffs up to k, for the report's curve. */
+  ndcg_by_k: { k: number; ours: number; baseline?: number }[];
   per_query: PerQuery[];
   interrupted: boolean;
 }
@@ -59,17 +61,22 @@ export async function evalSearch(o: SearchEvalOptions): Promise<SearchEvalReport
   const judged = [...o.queries].filter(([id]) => o.qrels.has(id));
   const progress = createProgress('queries', judged.length);
   const perQuery: PerQuery[] = [];
+  const cutoffs = [1, 2, 3, 5, 10, 20].filter((k) => k <= o.k);
+  const curves: { ours: number[]; baseline: number[] }[] = [];
   for (const [id, query] of judged) {
     if (o.interrupted?.()) break;
     const judgments = o.qrels.get(id)!;
     const result = await runSearch(ctx, toSearchParams({ q: query, size: o.k, facets: 'in_stock', profile: o.profile }), false);
     const ranked = result.hits.map((h) => h.id);
     const row: PerQuery = { id, query, metrics: searchMetrics(ranked, judgments, o.k), ranked };
+    const curve = { ours: cutoffs.map((k) => ndcg(ranked, judgments, k)), baseline: [] as number[] };
     if (o.baseline) {
       const b = await bm25Ranking(o.es, o.alias, query, fields, o.k);
       row.baseline = searchMetrics(b, judgments, o.k);
       row.baseline_ranked = b;
+      curve.baseline = cutoffs.map((k) => ndcg(b, judgments, k));
     }
+    curves.push(curve);
     perQuery.push(row);
     progress.tick();
   }
@@ -81,6 +88,7 @@ export async function evalSearch(o: SearchEvalOptions): Promise<SearchEvalReport
     profile: o.profile,
     metrics: meanMetrics(perQuery.map((r) => r.metrics)),
     ...(o.baseline ? { baseline: meanMetrics(perQuery.map((r) => r.baseline!)) } : {}),
+    ndcg_by_k: cutoffs.map((k, i) => ({ k, ours: mean(curves.map((c) => c.ours[i]!)), ...(o.baseline ? { baseline: mean(curves.map((c) => c.baseline[i]!)) } : {}) })),
     per_query: perQuery,
     interrupted: perQuery.length < judged.length,
   };

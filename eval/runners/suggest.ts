@@ -58,19 +58,25 @@ export async function replay(test: Map<string, number>, suggest: Suggester, k: n
   let prefixWeight = 0;
   let rrSum = 0;
   let savedSum = 0;
-  const success: Record<number, number> = { 1: 0, 3: 0, 5: 0 };
+  // Success after n typed characters, n = 1..10 (the report's curve; 1, 3 and 5 are the headline).
+  const success: Record<number, number> = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [i + 1, 0]));
   const progress = createProgress(label, test.size);
   for (const [query, count] of test) {
     if (interrupted?.()) break;
     let found = 0; // characters typed when the query first appeared, 0 = never
-    for (let n = 1; n <= Math.min(query.length, maxPrefix); n++) {
+    let shownAtEnd = false;
+    const typed = Math.min(query.length, maxPrefix);
+    for (let n = 1; n <= typed; n++) {
       const list = (await ask(query.slice(0, n))).slice(0, k);
       const rank = list.indexOf(query) + 1;
       rrSum += count * (rank > 0 ? 1 / rank : 0);
       prefixWeight += count;
       if (rank > 0 && found === 0) found = n;
       if (n in success && rank > 0) success[n]! += count;
+      shownAtEnd = rank > 0;
     }
+    // A query shorter than n is fully typed by then: it counts as what the shopper saw at its end.
+    for (let n = typed + 1; n <= 10; n++) if (shownAtEnd) success[n]! += count;
     savedSum += count * (found > 0 ? (query.length - found) / query.length : 0);
     weight += count;
     progress.tick();
@@ -82,6 +88,7 @@ export async function replay(test: Map<string, number>, suggest: Suggester, k: n
     [`success@${k}_3chars`]: weight ? success[3]! / weight : 0,
     [`success@${k}_5chars`]: weight ? success[5]! / weight : 0,
     keystrokes_saved: weight ? savedSum / weight : 0,
+    ...Object.fromEntries(Object.entries(success).map(([n, v]) => [`success_after_${n}`, weight ? v / weight : 0])),
   };
 }
 
