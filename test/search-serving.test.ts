@@ -122,6 +122,7 @@ describe('serving', () => {
       [`/products/${encodeURIComponent('../../etc/passwd')}`, 404, undefined],
       [`/products/${'x'.repeat(300)}`, 400, 'id'],
       [`/categories/${encodeURIComponent('../..')}/products`, 404, undefined],
+      ['/categories/%20%20/products', 400, 'path'],
       ['/categories?depth=99', 400, 'depth'],
       ['/nope', 404, undefined],
     ];

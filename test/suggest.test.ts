@@ -69,6 +69,7 @@ describe('autocomplete on Best Buy', () => {
       assert.ok(['q', 'size', 'extra'].includes(res.json().field), `${url}: ${res.body}`);
     }
     assert.deepEqual((await suggest('   ')).suggestions, []);
+    assert.deepEqual((await suggest('!!! ?')).suggestions, [], 'punctuation alone completes nothing');
   });
 
   it('turns recorded searches into suggestions: /search -> Kafka log -> suggest rebuild', async () => {

@@ -2,7 +2,7 @@
 // category page, with the same filters, facets, sorts and paging as search, and breadcrumbs.
 import type { FastifyInstance } from 'fastify';
 import { CATEGORY_SEPARATOR, categoryPathString } from '../../catalog/product.ts';
-import { NotFoundError } from '../../common/errors.ts';
+import { BadRequestError, NotFoundError } from '../../common/errors.ts';
 import { MAX_CATEGORY_DEPTH } from '../../mappings/products.ts';
 import { cachedAnswer, type QueryDeps } from '../listing.ts';
 import { browseQuerystring, errorResponse, searchResponse } from '../schemas.ts';
@@ -84,7 +84,8 @@ export async function categoryRoutes(app: FastifyInstance, deps: QueryDeps) {
       },
     },
     async (req, reply) => {
-      const path = normalizeQuery(req.params.path)!;
+      const path = normalizeQuery(req.params.path);
+      if (!path) throw new BadRequestError('path names no category', 'path');
       const params = toSearchParams(req.query, path);
       const page = await cachedAnswer(deps, reply, 'browse', params, async () => {
         const result = await runSearch(deps.search, params, true);

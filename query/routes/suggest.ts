@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { cachedAnswer, type QueryDeps } from '../listing.ts';
 import { errorResponse } from '../schemas.ts';
 import { normalizeQuery } from '../search/params.ts';
+import { normalizeSuggestion } from '../suggest/sources.ts';
 import { runSuggest } from '../suggest/suggest-service.ts';
 
 const suggestResponse = {
@@ -35,7 +36,8 @@ export async function suggestRoutes(app: FastifyInstance, deps: QueryDeps) {
     },
     async (req, reply) => {
       const q = normalizeQuery(req.query.q) ?? '';
-      if (!q) return { query: '', took: 0, suggestions: [], categories: [], products: [] };
+      // Nothing to complete (only spaces or punctuation): an empty prefix would match every phrase.
+      if (!normalizeSuggestion(q)) return { query: q, took: 0, suggestions: [], categories: [], products: [] };
       const size = req.query.size ?? 8;
       return cachedAnswer(deps, reply, 'suggest', { q: q.toLowerCase(), size }, () => runSuggest(deps.suggest, q, { suggestions: size, products: 4 }));
     },
