@@ -58,12 +58,19 @@ export async function listIndexVersions(es: EsClient, alias: string): Promise<In
   return out.sort((a, b) => a.version - b.version);
 }
 
+/** The indices behind an alias, sorted; none when the alias does not exist. One round trip. */
+export async function aliasIndices(es: EsClient, alias: string): Promise<string[]> {
+  try {
+    return Object.keys(await es.indices.getAlias({ name: alias })).sort();
+  } catch (e) {
+    if ((e as { meta?: { statusCode?: number } }).meta?.statusCode === 404) return [];
+    throw e;
+  }
+}
+
 /** The index the alias points at, or undefined when the alias does not exist. */
 export async function liveIndex(es: EsClient, alias: string): Promise<string | undefined> {
-  const exists = await es.indices.existsAlias({ name: alias });
-  if (!exists) return undefined;
-  const res = await es.indices.getAlias({ name: alias });
-  return Object.keys(res)[0];
+  return (await aliasIndices(es, alias))[0];
 }
 
 /** Creates the next version `<alias>-<n+1>` (not yet live) and returns its name. */
@@ -92,10 +99,8 @@ export async function createIndexVersion(es: EsClient, opts: IndexOptions, overr
 export const writeAliasOf = (alias: string): string => `${alias}-write`;
 
 export async function writeTargets(es: EsClient, alias: string): Promise<string[]> {
-  const name = writeAliasOf(alias);
-  if (await es.indices.existsAlias({ name })) return Object.keys(await es.indices.getAlias({ name })).sort();
-  const live = await liveIndex(es, alias);
-  return live ? [live] : [];
+  const targets = await aliasIndices(es, writeAliasOf(alias));
+  return targets.length > 0 ? targets : aliasIndices(es, alias);
 }
 
 export async function addWriteTarget(es: EsClient, alias: string, index: string): Promise<void> {
@@ -115,7 +120,7 @@ export async function switchAlias(es: EsClient, alias: string, index: string): P
   if (!(await es.indices.exists({ index }))) throw new IndexLifecycleError(`index ${index} does not exist`);
   const previous = await liveIndex(es, alias);
   const writeAlias = writeAliasOf(alias);
-  const writing = (await es.indices.existsAlias({ name: writeAlias })) ? Object.keys(await es.indices.getAlias({ name: writeAlias })) : [];
+  const writing = await aliasIndices(es, writeAlias);
   const moved = previous !== undefined && previous !== index;
   await es.indices.updateAliases({
     actions: [
@@ -131,7 +136,7 @@ export async function switchAlias(es: EsClient, alias: string, index: string): P
 /** Makes sure the read and write aliases exist, creating version 1 behind them on a fresh cluster. */
 export async function ensureLiveIndex(es: EsClient, opts: IndexOptions): Promise<string> {
   const live = await liveIndex(es, opts.alias);
-  if (live && (await es.indices.existsAlias({ name: writeAliasOf(opts.alias) }))) return live;
+  if (live && (await aliasIndices(es, writeAliasOf(opts.alias))).length > 0) return live;
   const index = live ?? (await createIndexVersion(es, opts));
   await switchAlias(es, opts.alias, index);
   return index;

@@ -2,6 +2,7 @@
 // the catalog), versioned behind its own alias `<alias>_suggest` and rebuilt without downtime.
 import type { estypes } from '@elastic/elasticsearch';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
+import { aliasIndices } from '../../mappings/lifecycle.ts';
 import { normalizeSuggestion } from './sources.ts';
 
 export type SuggestionSource = 'query' | 'catalog';
@@ -51,7 +52,7 @@ export async function rebuildSuggestions(es: EsClient, productsAlias: string, en
     if (res.errors) throw new Error(`bulk load of suggestions into ${index} reported errors`);
   }
   await es.indices.refresh({ index });
-  const previous = (await es.indices.existsAlias({ name: alias })) ? Object.keys(await es.indices.getAlias({ name: alias })) : [];
+  const previous = await aliasIndices(es, alias);
   await es.indices.updateAliases({ actions: [...previous.map((p) => ({ remove: { index: p, alias } })), { add: { index, alias } }] });
   for (const p of previous) await es.indices.delete({ index: p });
   return index;
