@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createEsClient, type EsClient } from '../common/clients/elasticsearch.ts';
 import type { Config } from '../common/config.ts';
-import { freePort } from '../common/free-port.ts';
+import { freePortBlock } from '../common/free-port.ts';
 import { elasticsearchService } from '../stack/elasticsearch.ts';
 import { runningPid, stopByPidFile } from '../stack/processes.ts';
 import { startService } from '../stack/stack.ts';
@@ -23,8 +23,9 @@ describe('embedded Elasticsearch with two nodes', () => {
     // Reuse the jars the shared stack already fetched.
     fs.mkdirSync(path.join(dir, 'lib'));
     fs.symlinkSync(path.join(config.stackDir, 'lib', 'elasticsearch'), path.join(dir, 'lib', 'elasticsearch'));
-    const http = await freePort();
-    const transport = await freePort();
+    // Node n takes http + n - 1 and transport + n - 1, so both pairs come from one free block.
+    const http = await freePortBlock(4);
+    const transport = http + 2;
     c = { ...config, esUrl: undefined, stackDir: dir, stackEsNodes: 2, stackEsPort: http, stackEsTransportPort: transport, stackEsHeapMb: 384 };
     await startService(service(), c, () => {});
     es = await createEsClient({ url: `http://127.0.0.1:${http}`, requestTimeoutMs: 30000 });
