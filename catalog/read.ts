@@ -5,7 +5,7 @@ import readline from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
-import { CATEGORY_SEPARATOR } from './product.ts';
+import { CATEGORY_SEPARATOR, type Product } from './product.ts';
 
 export type CatalogRecord = { line: number; value: unknown } | { line: number; error: string; raw: string };
 
@@ -67,4 +67,11 @@ async function* readCsv(file: string): AsyncGenerator<CatalogRecord> {
 export function readCatalog(file: string): AsyncGenerator<CatalogRecord> {
   if (!fs.existsSync(file)) throw new Error(`catalog file not found: ${file}`);
   return formatOf(file) === 'csv' ? readCsv(file) : readNdjson(file);
+}
+
+/** Every record of a catalog file that has a title, for offline jobs that need the whole catalog. */
+export async function readProducts(file: string): Promise<Product[]> {
+  const out: Product[] = [];
+  for await (const r of readCatalog(file)) if ('value' in r && (r.value as Product).title) out.push(r.value as Product);
+  return out;
 }

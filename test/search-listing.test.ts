@@ -8,7 +8,8 @@ import type { EsClient } from '../common/clients/elasticsearch.ts';
 import type { CategoryNode, Facets } from '../query/search/facets.ts';
 import type { SearchResult } from '../query/search/search-service.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
-import { dataFile, demoCatalogFile, indexCatalog, readProducts } from './support/catalogs.ts';
+import { readProducts } from '../catalog/read.ts';
+import { dataFile, demoCatalogFile, indexCatalog } from './support/catalogs.ts';
 import { dropIndices, testEs } from './support/stack.ts';
 
 const countBy = <T>(xs: T[], key: (x: T) => string | undefined) => {

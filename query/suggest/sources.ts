@@ -6,6 +6,7 @@ import readline from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { parse as parseCsvLine } from 'csv-parse/sync';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
+import { scrollHits } from '../../common/clients/es-scroll.ts';
 import { words } from '../search/spelling.ts';
 import type { SuggestionEntry } from './suggest-index.ts';
 
@@ -93,24 +94,19 @@ export async function catalogPhrases(es: EsClient, productsAlias: string, minPro
     const key = normalizeSuggestion(phrase);
     if (key.length >= 2 && key.length <= 60) counts.set(key, (counts.get(key) ?? 0) + n);
   };
-  let res = await es.search<{ title?: string; brand?: string; categories?: string[] }>({ index: productsAlias, size: 2000, scroll: '30s', _source: ['title', 'brand', 'categories'] });
   let seen = 0;
-  while (res.hits.hits.length > 0 && seen < maxDocs) {
-    for (const h of res.hits.hits) {
-      const s = h._source ?? {};
-      if (s.brand) bump(s.brand);
-      for (const c of s.categories ?? []) bump(c);
-      const w = words(s.title ?? '').filter((x) => !/^\d+$/.test(x));
-      const head = normalizeSuggestion(titleHead(s.title ?? ''));
-      heads.add(head);
-      const phrases = new Set<string>([head]);
-      for (let i = 0; i < w.length; i++) for (let n = 1; n <= 3 && i + n <= w.length; n++) if (n > 1 || w[i]!.length >= 4) phrases.add(w.slice(i, i + n).join(' '));
-      for (const p of phrases) bump(p);
-    }
-    seen += res.hits.hits.length;
-    res = await es.scroll({ scroll_id: res._scroll_id!, scroll: '30s' });
+  for await (const h of scrollHits<{ title?: string; brand?: string; categories?: string[] }>(es, { index: productsAlias, _source: ['title', 'brand', 'categories'] })) {
+    if (seen++ >= maxDocs) break;
+    const s = h._source ?? {};
+    if (s.brand) bump(s.brand);
+    for (const c of s.categories ?? []) bump(c);
+    const w = words(s.title ?? '').filter((x) => !/^\d+$/.test(x));
+    const head = normalizeSuggestion(titleHead(s.title ?? ''));
+    heads.add(head);
+    const phrases = new Set<string>([head]);
+    for (let i = 0; i < w.length; i++) for (let n = 1; n <= 3 && i + n <= w.length; n++) if (n > 1 || w[i]!.length >= 4) phrases.add(w.slice(i, i + n).join(' '));
+    for (const p of phrases) bump(p);
   }
-  if (res._scroll_id) await es.clearScroll({ scroll_id: res._scroll_id }).catch(() => {});
   return [...counts].filter(([text, n]) => n >= minProducts || heads.has(text)).map(([text, n]) => ({ text, weight: catalogWeight(n), source: 'catalog' as const }));
 }
 

@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateDemoCatalog } from '../../catalog/demo.ts';
 import type { Product } from '../../catalog/product.ts';
-import { readCatalog } from '../../catalog/read.ts';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { projectRoot } from '../../common/config.ts';
 import { rebuildFromCatalog } from '../../indexer/rebuild.ts';
@@ -18,12 +17,6 @@ export function dataFile(relative: string): string {
   const file = path.join(dataDir, relative);
   if (!fs.existsSync(file)) throw new Error(`test data missing: ${file} (set SHOP_DATA_DIR to the shared data folder)`);
   return file;
-}
-
-export async function readProducts(file: string): Promise<Product[]> {
-  const out: Product[] = [];
-  for await (const r of readCatalog(file)) if ('value' in r && (r.value as Product).title) out.push(r.value as Product);
-  return out;
 }
 
 /** Writes the demo catalog to a temporary file. */
