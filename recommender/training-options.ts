@@ -1,0 +1,35 @@
+// Every training parameter with its default; `recommender train` flags override them by name.
+import type { CartWeights } from './models/cart.ts';
+import type { CooccurrenceOptions } from './models/cooccurrence.ts';
+import type { ProfileOptions } from './models/customer-profile.ts';
+import type { Item2VecOptions } from './models/item2vec.ts';
+
+export interface TrainingOptions {
+  /** Only interactions before this time (ms since epoch) are used. */
+  cutoff: number | undefined;
+  /** Items seen in fewer baskets get no embedding (they fall back to content similarity). */
+  minCount: number;
+  /** Length of every published list. */
+  listSize: number;
+  /** Trending halves an interaction's weight every this many days. */
+  trendingHalfLifeDays: number;
+  item2vec: Item2VecOptions;
+  cooccurrence: CooccurrenceOptions;
+  profile: ProfileOptions;
+  /** Weight of bought-together scores mixed into "similar items" (0 = embeddings only). */
+  similarTogetherWeight: number;
+  /** How a cart's items' lists are blended at serve time (published with the model). */
+  cart: CartWeights;
+}
+
+export const defaultTrainingOptions: TrainingOptions = {
+  cutoff: undefined,
+  minCount: 5,
+  listSize: 50,
+  trendingHalfLifeDays: 14,
+  item2vec: { dimensions: 48, epochs: 5, contextPerItem: 3, negatives: 5, batchSize: 2048, learningRate: 0.2, subsample: 1e-2, seed: 42 },
+  cooccurrence: { scoring: 'cosine', minSupport: 2, maxBasketItems: 200 },
+  profile: { halfLifeDays: 60, weights: { repeat: 1, embedding: 0.3, together: 0.5 }, excludePurchased: false, recentItems: 20 },
+  similarTogetherWeight: 0.5,
+  cart: { together: 1, similar: 0.3 },
+};
