@@ -1,4 +1,4 @@
-// npm run eval -- <search|suggest> [options]; the last line of standard output is a JSON summary.
+// npm run eval -- <search|suggest|recs|compare> [options]; the last line of standard output is a JSON summary.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
@@ -11,11 +11,13 @@ import { readQrels, readQueries, trecRunLines } from './judgments.ts';
 import { reportHtml, reportMarkdown, type EvalReport } from './report-html.ts';
 import { evalSearch } from './runners/search.ts';
 import { evalSuggest } from './runners/suggest.ts';
+import { recsCommand } from './recs-command.ts';
 
 const usage = `usage:
   eval search --queries Q.tsv --qrels R.qrels [--catalog FILE] [--profile P] [--k 10] [--baseline] [--run FILE] [--out FILE] [--html FILE]
   eval compare A.json [B.json] [--metric ndcg@10]   (one report: ours vs its baseline; two: B vs A)
-  eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--out FILE] [--html FILE]`;
+  eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--out FILE] [--html FILE]
+  eval recs --interactions FILE --cutoff DATE [--no-python] [--set option=value ...] [--out FILE]`;
 
 const say = (s: string) => process.stderr.write(`[eval] ${s}\n`);
 
@@ -55,6 +57,7 @@ function compareReports(files: string[], metric: string): number {
 
 async function main(argv: string[]): Promise<number> {
   const [runner, ...rest] = argv;
+  if (runner === 'recs') return recsCommand(rest);
   if (runner === 'compare') {
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { metric: { type: 'string', default: 'ndcg@10' } } });
     if (positionals.length < 1 || positionals.length > 2) throw new Error(usage);

@@ -1,0 +1,198 @@
+// Recommendations held out by time: train on interactions before a cutoff, then measure
+// - next basket: each returning customer's first basket after the cutoff, ranked from their history
+//   (recall@k, NDCG@k with binary gains);
+// - basket completion: one item of each later basket hidden, ranked from the rest (HitRate@k);
+// - catalog coverage and popularity bias of everything recommended.
+// Baselines get the same tasks in the same run: global popularity, raw co-occurrence, and whatever
+// external rankers (the Python reference libraries) answered.
+import { seededRandom } from '../../common/random.ts';
+import { basketsOf, splitAt, type Basket, type Interaction } from '../../recommender/interactions/interaction.ts';
+import { completeCart } from '../../recommender/models/cart.ts';
+import { boughtTogether, countCooccurrence } from '../../recommender/models/cooccurrence.ts';
+import { buildVocabulary } from '../../recommender/models/vocabulary.ts';
+import { topK, type Scored } from '../../recommender/models/ranked-list.ts';
+import { train, type TrainedModel } from '../../recommender/train.ts';
+import type { TrainingOptions } from '../../recommender/training-options.ts';
+import { ndcg, recall } from '../metrics.ts';
+
+export interface RecsTasks {
+  /** Customer → their first basket after the cutoff (the items to predict). */
+  nextBasket: Map<string, string[]>;
+  /** Later baskets with one item hidden. */
+  completion: { id: string; cart: string[]; hidden: string }[];
+}
+
+/** Answers both tasks; rankings are item ids, best first. */
+export interface Recommender {
+  name: string;
+  forUser(user: string, k: number): string[];
+  forCart(cart: readonly string[], k: number): string[];
+  trainSeconds: number;
+}
+
+export interface RecsMetrics {
+  [metric: string]: number;
+}
+
+export interface RecsEvalReport {
+  runner: 'recs';
+  cutoff: string;
+  train: { interactions: number; baskets: number };
+  tasks: { next_basket_customers: number; completion_baskets: number };
+  k: { next_basket: number; completion: number };
+  /** Per recommender, our model first. */
+  results: { name: string; metrics: RecsMetrics; train_seconds: number }[];
+  /** Per next-basket customer, recall@k of each recommender. */
+  per_user: { id: string; metrics: Record<string, number> }[];
+  metadata: TrainedModel['metadata'];
+}
+
+export function buildTasks(before: readonly Basket[], after: readonly Basket[], seed: number, maxCompletion = 5000): RecsTasks {
+  const known = new Set(before.flatMap((b) => b.items));
+  const customers = new Set(before.flatMap((b) => (b.user ? [b.user] : [])));
+  const nextBasket = new Map<string, string[]>();
+  for (const b of after) {
+    if (!b.user || !customers.has(b.user) || nextBasket.has(b.user)) continue;
+    const items = b.items.filter((i) => known.has(i));
+    if (items.length > 0) nextBasket.set(b.user, items);
+  }
+  const random = seededRandom(seed);
+  const completion: RecsTasks['completion'] = [];
+  for (const b of after) {
+    const items = b.items.filter((i) => known.has(i));
+    if (items.length < 2 || completion.length >= maxCompletion) continue;
+    const hidden = items[Math.floor(random() * items.length)]!;
+    completion.push({ id: b.id, cart: items.filter((i) => i !== hidden), hidden });
+  }
+  return { nextBasket, completion };
+}
+
+const ids = (list: readonly Scored[]): string[] => list.map(([id]) => id);
+
+export function ourRecommender(model: TrainedModel, trainSeconds: number): Recommender {
+  const popular = ids(model.popular);
+  const cartWeights = model.metadata.options.cart;
+  return {
+    name: 'shopsearch',
+    trainSeconds,
+    forUser: (user, k) => ids(model.forUser.get(user) ?? model.popular).slice(0, k),
+    forCart: (cart, k) => {
+      const list = ids(completeCart(cart, (i) => model.together.get(i), (i) => model.similar.get(i), cartWeights, k));
+      return list.length >= k ? list : [...new Set([...list, ...popular.filter((p) => !cart.includes(p))])].slice(0, k);
+    },
+  };
+}
+
+export function popularityBaseline(before: readonly Basket[]): Recommender {
+  const count = new Map<string, number>();
+  for (const b of before) for (const i of b.items) count.set(i, (count.get(i) ?? 0) + 1);
+  const ranked = [...count].sort((a, b) => b[1] - a[1]).map(([i]) => i);
+  return {
+    name: 'popularity',
+    trainSeconds: 0,
+    forUser: (_user, k) => ranked.slice(0, k),
+    forCart: (cart, k) => ranked.filter((i) => !cart.includes(i)).slice(0, k),
+  };
+}
+
+/** Raw pair counts, no popularity correction: for a customer, summed over everything they bought. */
+export function cooccurrenceBaseline(before: readonly Basket[], minCount: number): Recommender {
+  const started = Date.now();
+  const vocab = buildVocabulary(before, minCount);
+  const together = boughtTogether(vocab, countCooccurrence(vocab, Infinity), { scoring: 'count', minSupport: 1, maxBasketItems: Infinity }, 200);
+  const history = new Map<string, string[]>();
+  for (const b of before) if (b.user) history.set(b.user, [...(history.get(b.user) ?? []), ...b.items]);
+  const pop = popularityBaseline(before);
+  const sum = (items: readonly string[], k: number, exclude: Set<string>) => {
+    const score = new Map<string, number>();
+    for (const i of items) for (const [j, c] of together.get(i) ?? []) if (!exclude.has(j)) score.set(j, (score.get(j) ?? 0) + c);
+    return ids(topK(score, k));
+  };
+  const seconds = (Date.now() - started) / 1000;
+  return {
+    name: 'co-occurrence',
+    trainSeconds: seconds,
+    forUser: (user, k) => fill(sum(history.get(user) ?? [], k, new Set()), pop.forUser(user, k), k),
+    forCart: (cart, k) => fill(sum(cart, k, new Set(cart)), pop.forCart(cart, k), k),
+  };
+}
+
+/** A ranking topped up from a fallback, as a service would, so short lists are not penalized twice. */
+export const fill = (ranked: string[], fallback: string[], k: number): string[] => [...new Set([...ranked, ...fallback])].slice(0, k);
+
+export function measure(r: Recommender, tasks: RecsTasks, before: readonly Basket[], k: { next: number; completion: number }): { metrics: RecsMetrics; perUser: Map<string, number> } {
+  const count = new Map<string, number>();
+  for (const b of before) for (const i of b.items) count.set(i, (count.get(i) ?? 0) + 1);
+  // Popularity percentile of each known item: 1 = the most bought.
+  const byCount = [...count].sort((a, b) => a[1] - b[1]);
+  const percentile = new Map(byCount.map(([i], n) => [i, byCount.length > 1 ? n / (byCount.length - 1) : 1]));
+  const shown = new Set<string>();
+  let popularitySum = 0;
+  let shownCount = 0;
+  const note = (list: string[]) => {
+    for (const i of list) {
+      shown.add(i);
+      popularitySum += percentile.get(i) ?? 0;
+      shownCount++;
+    }
+  };
+  let recallSum = 0;
+  let ndcgSum = 0;
+  const perUser = new Map<string, number>();
+  for (const [user, target] of tasks.nextBasket) {
+    const ranked = r.forUser(user, k.next);
+    note(ranked);
+    const judged = new Map(target.map((i) => [i, 1]));
+    const rec = recall(ranked, judged, k.next);
+    perUser.set(user, rec);
+    recallSum += rec;
+    ndcgSum += ndcg(ranked, judged, k.next, { linear: true });
+  }
+  let hits = 0;
+  for (const t of tasks.completion) {
+    const ranked = r.forCart(t.cart, k.completion);
+    note(ranked);
+    if (ranked.includes(t.hidden)) hits++;
+  }
+  const users = Math.max(1, tasks.nextBasket.size);
+  return {
+    metrics: {
+      [`recall@${k.next}`]: recallSum / users,
+      [`ndcg@${k.next}`]: ndcgSum / users,
+      [`hit_rate@${k.completion}`]: hits / Math.max(1, tasks.completion.length),
+      coverage: shown.size / Math.max(1, count.size),
+      popularity_bias: shownCount === 0 ? 0 : popularitySum / shownCount,
+    },
+    perUser,
+  };
+}
+
+export interface RecsEvalOptions {
+  interactions: readonly Interaction[];
+  cutoff: number;
+  options: TrainingOptions;
+  k: { next: number; completion: number };
+  /** Rankers trained elsewhere (e.g. the Python baselines), given the same tasks. */
+  external?: (before: readonly Basket[], tasks: RecsTasks) => Promise<Recommender[]>;
+  progress?: (s: string) => void;
+}
+
+export async function evalRecs(o: RecsEvalOptions): Promise<RecsEvalReport> {
+  const { before, after } = splitAt(basketsOf(o.interactions), o.cutoff);
+  const tasks = buildTasks(before, after, o.options.item2vec.seed);
+  o.progress?.(`${before.length} training baskets; ${tasks.nextBasket.size} customers to predict, ${tasks.completion.length} baskets to complete`);
+  const started = Date.now();
+  const model = await train({ interactions: o.interactions }, { ...o.options, cutoff: o.cutoff }, (p) => o.progress?.('epoch' in p ? `item2vec epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}` : p.stage));
+  const recommenders = [ourRecommender(model, (Date.now() - started) / 1000), popularityBaseline(before), cooccurrenceBaseline(before, o.options.minCount), ...((await o.external?.(before, tasks)) ?? [])];
+  const measured = recommenders.map((r) => ({ r, ...measure(r, tasks, before, o.k) }));
+  return {
+    runner: 'recs',
+    cutoff: new Date(o.cutoff).toISOString(),
+    train: { interactions: model.metadata.counts.interactions, baskets: before.length },
+    tasks: { next_basket_customers: tasks.nextBasket.size, completion_baskets: tasks.completion.length },
+    k: { next_basket: o.k.next, completion: o.k.completion },
+    results: measured.map(({ r, metrics }) => ({ name: r.name, metrics, train_seconds: Math.round(r.trainSeconds * 10) / 10 })),
+    per_user: [...tasks.nextBasket.keys()].map((id) => ({ id, metrics: Object.fromEntries(measured.map(({ r, perUser }) => [r.name, perUser.get(id) ?? 0])) })),
+    metadata: model.metadata,
+  };
+}
