@@ -94,6 +94,15 @@ export const settings = {
   searchLogTopic: setting('SHOP_SEARCH_LOG_TOPIC', 'searches', str, 'Kafka topic every search is recorded to (for autocomplete); empty = not recorded.'),
   suggestMinUsers: setting('SHOP_SUGGEST_MIN_USERS', 2, int, 'A logged query becomes a suggestion once this many distinct shoppers searched it.'),
 
+  // recommendations
+  interactionsTopic: setting('SHOP_INTERACTIONS_TOPIC', 'interactions', str, 'Kafka topic of interaction events (view, cart, purchase) that `recommender train --topic` reads.'),
+  recsModelDir: setting('SHOP_RECS_MODEL_DIR', path.join(projectRoot, '.models'), str, 'Where `recommender train` saves model artifacts.'),
+  recsPointerTtlMs: setting('SHOP_RECS_POINTER_TTL_MS', 1000, int, 'How long the service reuses the published-version pointer before reading it again (a publish reaches every reader within this).'),
+  recsGraceSeconds: setting('SHOP_RECS_GRACE_S', 3600, int, 'A replaced model version stays in Redis this long (for rollback and in-flight readers) before `recommender publish` deletes it.'),
+  recsDefaultSize: setting('SHOP_RECS_DEFAULT_SIZE', 10, int, 'Items per rail when the request gives no size.'),
+  recsMaxSize: setting('SHOP_RECS_MAX_SIZE', 50, int, 'Largest rail a request may ask for (also the length of published lists).'),
+  recsInStockOnly: setting('SHOP_RECS_IN_STOCK_ONLY', true, bool, 'Rails hide out-of-stock items unless the request sets in_stock=false.'),
+
   // indexer
   eventsTopic: setting('SHOP_EVENTS_TOPIC', 'products', str, 'Topic of product change events; high-priority events use <topic>.priority, rejected ones go to <topic>.dlq.'),
   eventsPartitions: setting('SHOP_EVENTS_PARTITIONS', 6, int, 'Partitions of the event topics when the indexer creates them.'),

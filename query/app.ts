@@ -13,6 +13,7 @@ import { rateLimitPlugin, type RateLimitOptions } from './plugins/rate-limit.ts'
 import { categoryRoutes } from './routes/categories.ts';
 import { healthRoutes } from './routes/health.ts';
 import { productRoutes } from './routes/products.ts';
+import { recommendationRoutes, type RecommendationDeps } from './routes/recommendations.ts';
 import { searchRoutes } from './routes/search.ts';
 import { suggestRoutes } from './routes/suggest.ts';
 
@@ -23,6 +24,7 @@ export interface AppDeps {
   readyRequires: readonly string[];
   readinessTimeoutMs: number;
   query: QueryDeps;
+  recommendations: RecommendationDeps;
   /** Off when undefined or max is 0. */
   rateLimit?: RateLimitOptions;
 }
@@ -57,5 +59,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(categoryRoutes, deps.query);
   await app.register(productRoutes, deps.query);
   await app.register(suggestRoutes, deps.query);
+  await app.register(recommendationRoutes, deps.recommendations);
   return app;
 }

@@ -5,13 +5,19 @@ import type { Redis } from '../common/clients/redis.ts';
 import type { Config } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
 import { profiles } from '../ranking/profile.ts';
+import { recsKeys } from '../recommender/publish/keys.ts';
+import { moreLikeThis } from '../recommender/serve/more-like-this.ts';
+import { createRails } from '../recommender/serve/rails.ts';
+import { redisRecsStore } from '../recommender/serve/store.ts';
 import { createResponseCache, noCache } from './cache/response-cache.ts';
 import type { QueryDeps } from './listing.ts';
+import type { RecommendationDeps } from './routes/recommendations.ts';
 import { watchLiveVersion } from './live-version.ts';
 import { holdVocabulary, type VocabularyHolder } from './search/vocabulary-loader.ts';
 
 export interface QueryRuntime {
   deps: QueryDeps;
+  recommendations: RecommendationDeps;
   vocabulary: VocabularyHolder;
 }
 
@@ -29,5 +35,16 @@ export function createQueryDeps(c: Config, es: EsClient, redis: Redis, log: Logg
       cache,
     },
     vocabulary,
+    recommendations: {
+      rails: createRails({
+        store: redisRecsStore(redis, recsKeys(c.redisPrefix), c.recsPointerTtlMs),
+        log,
+        degradedSimilar: moreLikeThis(es, c.indexAlias, c.searchBudgetMs),
+        maxSize: c.recsMaxSize,
+      }),
+      defaultSize: c.recsDefaultSize,
+      maxSize: c.recsMaxSize,
+      inStockByDefault: c.recsInStockOnly,
+    },
   };
 }

@@ -32,6 +32,7 @@ export async function buildTestApp(es: EsClient, settings: Partial<Config> & { i
     readyRequires: ['elasticsearch', 'redis'],
     readinessTimeoutMs: 1500,
     query: runtime.deps,
+    recommendations: runtime.recommendations,
     rateLimit: { redis, max: c.rateLimitMax, timeWindow: c.rateLimitWindow, prefix: c.redisPrefix },
   });
   return {

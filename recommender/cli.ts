@@ -1,0 +1,123 @@
+// recommender train | publish | rollback | versions   (npm run recommender -- <command>)
+// The last line of standard output is a JSON summary; progress goes to standard error.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readProducts } from '../catalog/read.ts';
+import { openConnections } from '../common/connections.ts';
+import { loadConfig, type Config } from '../common/config.ts';
+import { createLogger } from '../common/logger.ts';
+import { stackUp } from '../stack/stack.ts';
+import { latestModelDir, loadModel, saveModel } from './artifact.ts';
+import { readInteractionTopic } from './interactions/event-topic.ts';
+import type { Interaction } from './interactions/interaction.ts';
+import { readInteractionsFile } from './interactions/read-file.ts';
+import { recsKeys } from './publish/keys.ts';
+import { indexedProducts, summarize, type ProductSummary } from './publish/product-summary.ts';
+import { collectGarbage, listVersions, publish, rollback } from './publish/publish.ts';
+import { train } from './train.ts';
+import { applySettings } from './training-settings.ts';
+import { defaultTrainingOptions } from './training-options.ts';
+
+const usage = `usage: recommender <command> [options]
+  train (--interactions FILE | --topic [NAME]) [--catalog FILE] [--cutoff DATE] [--set option=value ...] [--out DIR]
+                      train every list; FILE is the Online Retail CSV or NDJSON interaction events
+  publish [--model DIR] [--catalog FILE]
+                      write a model to Redis as a new version and switch to it (products from the
+                      live index unless --catalog is given); deletes versions retired > grace
+  rollback [--to VERSION]   make the previous (or the given) version current again
+  versions                  list published versions`;
+
+const say = (s: string) => process.stderr.write(`[recommender] ${s}\n`);
+
+const parseDate = (raw: string, flag: string): number => {
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
+  if (!Number.isFinite(t)) throw new Error(`${flag} is not a date: ${raw}`);
+  return t;
+};
+
+async function trainCommand(c: Config, args: string[]): Promise<Record<string, unknown>> {
+  const { values } = parseArgs({
+    args,
+    options: { interactions: { type: 'string' }, topic: { type: 'string' }, catalog: { type: 'string' }, cutoff: { type: 'string' }, set: { type: 'string', multiple: true }, out: { type: 'string' } },
+  });
+  if (!values.interactions === (values.topic === undefined)) throw new Error('give exactly one of --interactions FILE or --topic NAME');
+  const options = applySettings(defaultTrainingOptions, values.set ?? []);
+  if (values.cutoff) options.cutoff = parseDate(values.cutoff, '--cutoff');
+  let interactions: Interaction[];
+  if (values.interactions) {
+    const r = await readInteractionsFile(values.interactions);
+    say(`read ${r.interactions.length} interactions: ${JSON.stringify(r.report)}`);
+    interactions = r.interactions;
+  } else {
+    await stackUp(c, say);
+    const conn = await openConnections(c, createLogger('warn'), 'shopsearch-recommender');
+    try {
+      const r = await readInteractionTopic(conn.kafka, values.topic || c.interactionsTopic);
+      say(`read ${r.interactions.length} interaction events (${r.rejected} malformed, skipped)`);
+      interactions = r.interactions;
+    } finally {
+      await conn.close();
+    }
+  }
+  const products = values.catalog ? await readProducts(values.catalog) : undefined;
+  const model = await train({ interactions, products }, options, (p) =>
+    say('epoch' in p ? `item2vec epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, ${p.pairs} pairs, ${p.seconds.toFixed(0)}s, ETA ${p.etaSeconds.toFixed(0)}s` : p.stage),
+  );
+  const dir = values.out ?? path.join(c.recsModelDir, model.metadata.trainedAt.replace(/[-:.]/g, ''));
+  saveModel(dir, model);
+  say(`saved ${dir}`);
+  return { model: dir, ...model.metadata.counts, window: model.metadata.window, loss: model.metadata.loss.at(-1), seconds: model.metadata.seconds.total, backend: model.metadata.backend };
+}
+
+async function withRedis<T>(c: Config, work: (conn: Awaited<ReturnType<typeof openConnections>>) => Promise<T>): Promise<T> {
+  await stackUp(c, say);
+  const conn = await openConnections(c, createLogger('warn'), 'shopsearch-recommender');
+  try {
+    return await work(conn);
+  } finally {
+    await conn.close();
+  }
+}
+
+async function publishCommand(c: Config, args: string[]): Promise<Record<string, unknown>> {
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, catalog: { type: 'string' } } });
+  const dir = values.model ?? latestModelDir(c.recsModelDir);
+  const model = loadModel(dir);
+  return withRedis(c, async ({ es, redis }) => {
+    const products: ProductSummary[] = [];
+    if (values.catalog) for (const p of await readProducts(values.catalog)) products.push(summarize(p));
+    else for await (const p of indexedProducts(es, c.indexAlias)) products.push(summarize(p));
+    if (products.length === 0) throw new Error(`no products to join: the index "${c.indexAlias}" is empty; import a catalog or pass --catalog`);
+    const keys = recsKeys(c.redisPrefix);
+    const manifest = await publish(redis, keys, model, products);
+    const removed = await collectGarbage(redis, keys, c.recsGraceSeconds * 1000);
+    say(`published ${dir} as ${manifest.version}; removed ${removed.length} old version(s)`);
+    return { version: manifest.version, model: dir, counts: manifest.counts, removed };
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const c = loadConfig();
+  let summary: unknown;
+  if (command === 'train') summary = await trainCommand(c, rest);
+  else if (command === 'publish') summary = await publishCommand(c, rest);
+  else if (command === 'rollback') {
+    const { values } = parseArgs({ args: rest, options: { to: { type: 'string' } } });
+    summary = await withRedis(c, ({ redis }) => rollback(redis, recsKeys(c.redisPrefix), values.to));
+  } else if (command === 'versions') summary = await withRedis(c, ({ redis }) => listVersions(redis, recsKeys(c.redisPrefix)));
+  else {
+    console.error(usage);
+    return 2;
+  }
+  console.log(JSON.stringify(summary));
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(`recommender: ${err.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,118 @@
+// Publishing a trained model: write every list under a new version, check what was written, then
+// switch the one pointer readers follow (a single SET, so no reader sees two versions). Versions
+// retired longer than the grace period are deleted; a retired version can be made current again.
+import { randomBytes } from 'node:crypto';
+import type { Redis } from '../../common/clients/redis.ts';
+import type { Scored } from '../models/ranked-list.ts';
+import type { ModelMetadata, TrainedModel } from '../train.ts';
+import { ALL_CATEGORIES, LIST_KINDS, type ListKind, type RecsKeys } from './keys.ts';
+import type { ProductSummary } from './product-summary.ts';
+
+export interface Manifest {
+  version: string;
+  publishedAt: string;
+  counts: Record<ListKind, number>;
+  cart: ModelMetadata['options']['cart'];
+  popular: Scored[];
+  model: Pick<ModelMetadata, 'trainedAt' | 'window' | 'counts'>;
+}
+
+export class PublishError extends Error {
+  override name = 'PublishError';
+}
+
+const newVersion = (now: Date): string => `${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+
+/** The hashes of a version, as field → JSON value. */
+export function versionContents(model: TrainedModel, products: Iterable<ProductSummary>): Record<ListKind, Map<string, string>> {
+  const json = <T>(m: Map<string, T>) => new Map([...m].map(([k, v]) => [k, JSON.stringify(v)]));
+  const trending = new Map(model.trendingByCategory);
+  trending.set(ALL_CATEGORIES, model.trending);
+  return {
+    similar: json(model.similar),
+    together: json(model.together),
+    user: json(model.forUser),
+    recent: json(model.recent),
+    trending: json(trending),
+    product: new Map([...products].map((p) => [p.id, JSON.stringify(p)])),
+  };
+}
+
+export async function publish(redis: Redis, keys: RecsKeys, model: TrainedModel, products: Iterable<ProductSummary>, now = new Date()): Promise<Manifest> {
+  const version = newVersion(now);
+  const contents = versionContents(model, products);
+  const counts = Object.fromEntries(LIST_KINDS.map((k) => [k, contents[k].size])) as Record<ListKind, number>;
+  try {
+    for (const kind of LIST_KINDS) {
+      const entries = [...contents[kind]];
+      for (let i = 0; i < entries.length; i += 1000) await redis.hset(keys.list(version, kind), Object.fromEntries(entries.slice(i, i + 1000)));
+    }
+    const manifest: Manifest = { version, publishedAt: now.toISOString(), counts, cart: model.metadata.options.cart, popular: model.popular, model: { trainedAt: model.metadata.trainedAt, window: model.metadata.window, counts: model.metadata.counts } };
+    await redis.set(keys.manifest(version), JSON.stringify(manifest));
+    await verify(redis, keys, version, counts);
+    await switchTo(redis, keys, version, now.getTime());
+    return manifest;
+  } catch (e) {
+    await deleteVersion(redis, keys, version);
+    throw e;
+  }
+}
+
+async function verify(redis: Redis, keys: RecsKeys, version: string, counts: Record<ListKind, number>): Promise<void> {
+  for (const kind of LIST_KINDS) {
+    const stored = await redis.hlen(keys.list(version, kind));
+    if (stored !== counts[kind]) throw new PublishError(`version ${version}: ${kind} has ${stored} entries in Redis, expected ${counts[kind]}`);
+  }
+}
+
+/** Makes a version current and records when the previous one was retired. */
+async function switchTo(redis: Redis, keys: RecsKeys, version: string, now: number): Promise<string | null> {
+  const previous = await redis.get(keys.current);
+  const tx = redis.multi().set(keys.current, version).zadd(keys.versions, now, version).hdel(keys.retired, version);
+  if (previous && previous !== version) tx.hset(keys.retired, previous, String(now));
+  await tx.exec();
+  return previous;
+}
+
+export interface VersionInfo {
+  version: string;
+  publishedAt: string;
+  current: boolean;
+  retiredAt?: string;
+}
+
+export async function listVersions(redis: Redis, keys: RecsKeys): Promise<VersionInfo[]> {
+  const [current, scored, retired] = await Promise.all([redis.get(keys.current), redis.zrange(keys.versions, 0, -1, 'WITHSCORES'), redis.hgetall(keys.retired)]);
+  const out: VersionInfo[] = [];
+  for (let i = 0; i < scored.length; i += 2) {
+    const version = scored[i]!;
+    const info: VersionInfo = { version, publishedAt: new Date(Number(scored[i + 1])).toISOString(), current: version === current };
+    if (retired[version]) info.retiredAt = new Date(Number(retired[version])).toISOString();
+    out.push(info);
+  }
+  return out;
+}
+
+/** Makes `to` (default: the most recently retired version) current again. */
+export async function rollback(redis: Redis, keys: RecsKeys, to?: string, now = Date.now()): Promise<{ from: string | null; to: string }> {
+  const versions = await listVersions(redis, keys);
+  const target = to ?? versions.filter((v) => !v.current && v.retiredAt).sort((a, b) => (a.retiredAt! < b.retiredAt! ? 1 : -1))[0]?.version;
+  if (!target) throw new PublishError('no earlier version to roll back to');
+  if (!(await redis.exists(keys.manifest(target)))) throw new PublishError(`version ${target} is not stored (garbage-collected or never published)`);
+  const from = await switchTo(redis, keys, target, now);
+  return { from, to: target };
+}
+
+/** Deletes versions retired more than `graceMs` ago; returns their names. */
+export async function collectGarbage(redis: Redis, keys: RecsKeys, graceMs: number, now = Date.now()): Promise<string[]> {
+  const [current, retired] = await Promise.all([redis.get(keys.current), redis.hgetall(keys.retired)]);
+  const old = Object.entries(retired).filter(([v, at]) => v !== current && Number(at) < now - graceMs).map(([v]) => v);
+  for (const v of old) await deleteVersion(redis, keys, v);
+  return old;
+}
+
+async function deleteVersion(redis: Redis, keys: RecsKeys, version: string): Promise<void> {
+  // UNLINK frees the large hashes in the background instead of blocking Redis.
+  await redis.unlink(keys.manifest(version), ...LIST_KINDS.map((k) => keys.list(version, k)));
+  await redis.multi().zrem(keys.versions, version).hdel(keys.retired, version).exec();
+}

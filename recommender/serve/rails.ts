@@ -1,0 +1,172 @@
+// The four rails. Each walks its sources in order (e.g. personalized → from recent items →
+// category trending → popular), joins product fields, applies the request's filters, and tops a
+// short list up from the next source; the answer names the source of each item. When Redis fails
+// the answer is degraded (Elasticsearch more-like-this for similar items, else the last popular
+// list held in process), flagged, and never an error.
+import { NotFoundError } from '../../common/errors.ts';
+import type { Logger } from '../../common/logger.ts';
+import { completeCart } from '../models/cart.ts';
+import { blend } from '../models/blend.ts';
+import type { Scored } from '../models/ranked-list.ts';
+import { ALL_CATEGORIES } from '../publish/keys.ts';
+import type { Manifest } from '../publish/publish.ts';
+import type { ProductSummary } from '../publish/product-summary.ts';
+import type { RecsStore } from './store.ts';
+
+export type RailSource = 'personalized' | 'recent-items' | 'similar' | 'bought-together' | 'category-trending' | 'trending' | 'popular' | 'more-like-this' | 'popular-cached';
+
+export interface RailFilters {
+  inStock?: boolean;
+  /** Category path; items under it pass. */
+  category?: string;
+  minPrice?: number;
+  maxPrice?: number;
+  exclude?: readonly string[];
+}
+
+export interface RailItem extends ProductSummary {
+  score: number;
+  source: RailSource;
+}
+
+export interface RailAnswer {
+  source: RailSource | null;
+  version: string | null;
+  degraded?: true;
+  items: RailItem[];
+}
+
+interface Candidate {
+  source: RailSource;
+  load: () => Promise<readonly Scored[] | undefined>;
+}
+
+/** Similar products from the search index, for when Redis is down. */
+export type DegradedSimilar = (id: string, size: number) => Promise<ProductSummary[]>;
+
+export interface RailsOptions {
+  store: RecsStore;
+  log: Logger;
+  degradedSimilar?: DegradedSimilar;
+  /** Lists are this long; filters pick from them. */
+  maxSize: number;
+}
+
+export function passes(p: ProductSummary, f: RailFilters): boolean {
+  if (f.inStock && p.in_stock === false) return false;
+  if (f.category && !(p.category === f.category || p.category?.startsWith(`${f.category} > `))) return false;
+  if (f.minPrice !== undefined && (p.price === undefined || p.price < f.minPrice)) return false;
+  if (f.maxPrice !== undefined && (p.price === undefined || p.price > f.maxPrice)) return false;
+  return true;
+}
+
+export function createRails(o: RailsOptions) {
+  const { store } = o;
+  let popularHeld: { version: string; items: ProductSummary[] } | undefined;
+
+  async function collect(m: Manifest, candidates: Candidate[], f: RailFilters, size: number): Promise<RailAnswer> {
+    const seen = new Set(f.exclude ?? []);
+    const items: RailItem[] = [];
+    for (const c of candidates) {
+      const fresh = ((await c.load()) ?? []).filter(([id]) => !seen.has(id));
+      if (fresh.length === 0) continue;
+      const products = await store.products(m.version, fresh.map(([id]) => id));
+      for (const [id, score] of fresh) {
+        const p = products.get(id);
+        if (!p || !passes(p, f)) continue;
+        seen.add(id);
+        items.push({ ...p, score, source: c.source });
+        if (items.length >= size) break;
+      }
+      if (items.length >= size) break;
+    }
+    return { source: items[0]?.source ?? null, version: m.version, items };
+  }
+
+  const trendingCandidates = (m: Manifest, category: string | undefined): Candidate[] => [
+    ...(category ? [{ source: 'category-trending' as const, load: async () => (await store.lists(m.version, 'trending', [category]))[0] }] : []),
+    { source: 'trending', load: async () => (await store.lists(m.version, 'trending', [ALL_CATEGORIES]))[0] },
+    { source: 'popular', load: async () => m.popular },
+  ];
+
+  /** The popular list with product fields, kept in process for when Redis is down. */
+  async function holdPopular(m: Manifest): Promise<void> {
+    if (popularHeld?.version === m.version) return;
+    const products = await store.products(m.version, m.popular.map(([id]) => id));
+    popularHeld = { version: m.version, items: m.popular.flatMap(([id]) => products.get(id) ?? []) };
+  }
+
+  async function degraded(e: unknown, f: RailFilters, size: number, similarTo?: string): Promise<RailAnswer> {
+    o.log.warn({ err: e }, 'recommendations degraded: Redis unavailable');
+    const exclude = new Set(f.exclude ?? []);
+    if (similarTo !== undefined && o.degradedSimilar) {
+      try {
+        const found = (await o.degradedSimilar(similarTo, o.maxSize)).filter((p) => !exclude.has(p.id) && passes(p, f)).slice(0, size);
+        return { source: 'more-like-this', version: null, degraded: true, items: found.map((p, i) => ({ ...p, score: 1 / (i + 1), source: 'more-like-this' })) };
+      } catch (err) {
+        o.log.warn({ err }, 'more-like-this fallback failed too');
+      }
+    }
+    const held = (popularHeld?.items ?? []).filter((p) => !exclude.has(p.id) && passes(p, f)).slice(0, size);
+    return { source: held.length ? 'popular-cached' : null, version: popularHeld?.version ?? null, degraded: true, items: held.map((p, i) => ({ ...p, score: 1 / (i + 1), source: 'popular-cached' })) };
+  }
+
+  /** Runs a rail against the current version; answers empty when nothing is published. */
+  async function run(f: RailFilters, size: number, build: (m: Manifest) => Promise<Candidate[]>, similarTo?: string): Promise<RailAnswer> {
+    let m: Manifest | undefined;
+    try {
+      m = await store.current();
+      if (!m) return { source: null, version: null, items: [] };
+      await holdPopular(m);
+      return await collect(m, await build(m), f, size);
+    } catch (e) {
+      if (e instanceof NotFoundError) throw e;
+      return degraded(e, f, size, similarTo);
+    }
+  }
+
+  return {
+    similar: (id: string, f: RailFilters, size: number) =>
+      run(
+        f,
+        size,
+        async (m) => {
+          const [[list], self] = await Promise.all([store.lists(m.version, 'similar', [id]), store.products(m.version, [id])]);
+          if (!list && !self.has(id)) throw new NotFoundError(`no product "${id}"`);
+          return [{ source: 'similar', load: async () => list }, ...trendingCandidates(m, self.get(id)?.category)];
+        },
+        id,
+      ),
+
+    boughtTogether: (cart: readonly string[], f: RailFilters, size: number) =>
+      run({ ...f, exclude: [...(f.exclude ?? []), ...cart] }, size, async (m) => {
+        const [together, similar, known] = await Promise.all([store.lists(m.version, 'together', cart), store.lists(m.version, 'similar', cart), store.products(m.version, cart)]);
+        if (known.size === 0 && together.every((l) => !l)) throw new NotFoundError(`none of the items ${cart.map((i) => `"${i}"`).join(', ')} is a known product`);
+        const t = new Map(cart.map((id, i) => [id, together[i]]));
+        const s = new Map(cart.map((id, i) => [id, similar[i]]));
+        const blended = completeCart(cart, (id) => t.get(id), (id) => s.get(id), m.cart, o.maxSize);
+        return [{ source: 'bought-together', load: async () => blended }, ...trendingCandidates(m, known.get(cart[0]!)?.category)];
+      }),
+
+    forUser: (user: string, recentGiven: readonly string[], f: RailFilters, size: number) =>
+      run(f, size, async (m) => {
+        const recent = recentGiven.length > 0 ? recentGiven : ((await store.recent(m.version, user)) ?? []);
+        return [
+          { source: 'personalized', load: async () => (await store.lists(m.version, 'user', [user]))[0] },
+          {
+            source: 'recent-items',
+            load: async () => {
+              const lists = await store.lists(m.version, 'similar', recent);
+              // More recent items weigh more.
+              return blend(lists.map((list, i) => ({ list: list ?? [], weight: 1 / (i + 1) })), o.maxSize, new Set(recent));
+            },
+          },
+          ...trendingCandidates(m, f.category),
+        ];
+      }),
+
+    trending: (category: string | undefined, f: RailFilters, size: number) => run(f, size, async (m) => trendingCandidates(m, category)),
+  };
+}
+
+export type Rails = ReturnType<typeof createRails>;
