@@ -144,8 +144,14 @@ function sgnsStep(tf: Tf, centre: Variable, context: Variable, centres: Int32Arr
   const g = tf.sub(tf.sigmoid(scores), labels);
   const gu = tf.matMul(g.reshape([n, 1, k + 1]), ctx).reshape([n, d]);
   const gctx = tf.matMul(g.reshape([n, k + 1, 1]), u).reshape([n * (k + 1), d]);
-  centre.assign(tf.sub(centre, tf.mul(lr, tf.scatterND(c, gu, [size, d]))));
-  context.assign(tf.sub(context, tf.mul(lr, tf.scatterND(x, gctx, [size, d]))));
+  // A row drawn many times in one batch takes the mean of its gradients, not their sum, so a
+  // small catalog (every item in every batch) cannot blow up.
+  const perRow = (idx: Tensor, grads: Tensor) => {
+    const times = tf.scatterND(idx, tf.ones([idx.shape[0]!]), [size]).reshape([size, 1]);
+    return tf.div(tf.scatterND(idx, grads, [size, d]), tf.maximum(times, 1));
+  };
+  centre.assign(tf.sub(centre, tf.mul(lr, perRow(c, gu))));
+  context.assign(tf.sub(context, tf.mul(lr, perRow(x, gctx))));
   // −log σ(s) for the true context and −log σ(−s) for negatives, i.e. softplus(∓s).
   return tf.mean(tf.sum(tf.softplus(tf.mul(scores, tf.sub(1, tf.mul(2, labels)))), 1));
 }
