@@ -1,0 +1,191 @@
+// The recommendation rails against real Redis (and Elasticsearch for the degraded path): publish,
+// the four routes, filters, fallbacks, atomic switches under concurrent reads, rollback, GC, and
+// Redis going away.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { EsClient } from '../common/clients/elasticsearch.ts';
+import { recsKeys, type RecsKeys } from '../recommender/publish/keys.ts';
+import { summarize } from '../recommender/publish/product-summary.ts';
+import { collectGarbage, listVersions, publish, rollback } from '../recommender/publish/publish.ts';
+import { train, type TrainedModel } from '../recommender/train.ts';
+import { buildTestApp, type TestApp } from './support/app.ts';
+import { GARDEN, KITCHEN, shopInteractions, shopProducts, smallTraining } from './support/baskets.ts';
+import { indexCatalog } from './support/catalogs.ts';
+import { config, dropIndices, testEs } from './support/stack.ts';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
+
+interface Rail {
+  source: string | null;
+  version: string | null;
+  degraded?: boolean;
+  items: { id: string; title: string; price?: number; in_stock?: boolean; category?: string; source: string }[];
+}
+
+describe('recommendations', () => {
+  let es: EsClient;
+  let alias: string;
+  let model: TrainedModel;
+  let t: TestApp;
+  let keys: RecsKeys;
+  const products = shopProducts.map(summarize);
+  const get = async (url: string): Promise<Rail> => {
+    const res = await t.app.inject(url);
+    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+    return res.json() as Rail;
+  };
+  const ids = (r: Rail) => r.items.map((i) => i.id);
+
+  before(async () => {
+    es = await testEs();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'shop-')), 'shop.ndjson');
+    fs.writeFileSync(file, shopProducts.map((p) => JSON.stringify(p)).join('\n'));
+    alias = await indexCatalog(es, file);
+    model = await train({ interactions: shopInteractions(), products: shopProducts }, smallTraining);
+    t = await buildTestApp(es, { indexAlias: alias, recsPointerTtlMs: 0 });
+    keys = recsKeys(t.config.redisPrefix);
+  });
+  after(async () => {
+    await t.close();
+    await dropIndices(es, alias);
+    await es.close();
+  });
+
+  it('answers empty, not an error, before anything is published', async () => {
+    const r = await get('/recommendations/trending');
+    assert.deepEqual(r, { source: null, version: null, items: [] });
+  });
+
+  it('publishes a version that every rail reads, with product fields joined', async () => {
+    const m = await publish(t.redis, keys, model, products);
+    assert.deepEqual((await listVersions(t.redis, keys)).map((v) => [v.version, v.current]), [[m.version, true]]);
+    const r = await get('/recommendations/similar/g1?size=3');
+    assert.equal(r.version, m.version);
+    assert.equal(r.source, 'similar');
+    assert.equal(r.items.length, 3);
+    assert.ok(r.items.every((i) => GARDEN.includes(i.id) && i.title.startsWith('garden') && i.price! > 0), JSON.stringify(r.items));
+  });
+
+  it('applies stock, price, category and exclude filters at serve time', async () => {
+    const all = ids(await get('/recommendations/similar/k1?size=20&in_stock=false'));
+    assert.ok(all.includes('k6'), 'the out-of-stock item is in the list');
+    assert.ok(!ids(await get('/recommendations/similar/k1?size=20')).includes('k6'), 'and hidden by default');
+    const cheap = await get('/recommendations/similar/k1?size=20&price_max=22');
+    assert.ok(cheap.items.length > 0 && cheap.items.every((i) => i.price! <= 22));
+    const garden = await get('/recommendations/similar/k1?size=5&category=Home%20%3E%20Garden');
+    assert.ok(garden.items.every((i) => i.category === 'Home > Garden'), 'filtered, then topped up from category-agnostic sources within the filter');
+    const excluded = await get('/recommendations/similar/k1?size=20&exclude=k2,k3');
+    assert.ok(!ids(excluded).some((i) => i === 'k2' || i === 'k3'));
+  });
+
+  it('completes a cart and falls back to trending when the cart teaches nothing', async () => {
+    const r = await get('/recommendations/bought-together?items=k1,k2&size=3');
+    assert.equal(r.source, 'bought-together');
+    assert.ok(!ids(r).includes('k1') && !ids(r).includes('k2'));
+    assert.ok(ids(r).filter((i) => KITCHEN.includes(i)).length >= 2, ids(r).join(','));
+    const cold = await get('/recommendations/bought-together?items=g-new&size=20');
+    assert.ok(cold.items.some((i) => i.source === 'trending'), 'a never-bought product still gets a full rail');
+  });
+
+  it('walks personalized, then recent items, then trending for customers', async () => {
+    const known = await get('/recommendations/for-user/c0?size=5');
+    assert.equal(known.source, 'personalized');
+    assert.ok(ids(known).filter((i) => GARDEN.includes(i)).length >= 4, ids(known).join(','));
+    const newcomer = await get('/recommendations/for-user/nobody?recent=k2&size=3');
+    assert.equal(newcomer.source, 'recent-items');
+    assert.ok(ids(newcomer).every((i) => KITCHEN.includes(i)), ids(newcomer).join(','));
+    const stranger = await get('/recommendations/for-user/nobody?size=3');
+    assert.equal(stranger.source, 'trending');
+  });
+
+  it('serves trending overall and per category', async () => {
+    const all = await get('/recommendations/trending?size=3');
+    assert.equal(all.source, 'trending');
+    const kitchen = await get('/recommendations/trending?category=Home%20%3E%20Kitchen&size=3');
+    assert.equal(kitchen.source, 'category-trending');
+    assert.ok(ids(kitchen).every((i) => KITCHEN.includes(i)));
+  });
+
+  it('answers 404 for unknown products and 400 naming the field for malformed input', async () => {
+    for (const [url, status, field] of [
+      ['/recommendations/similar/nope', 404, undefined],
+      ['/recommendations/bought-together?items=nope,never', 404, undefined],
+      ['/recommendations/similar/bad%20id', 400, 'id'],
+      ['/recommendations/bought-together', 400, 'items'],
+      ['/recommendations/bought-together?items=a,%3Cscript%3E', 400, 'items'],
+      ['/recommendations/trending?size=0', 400, 'size'],
+      ['/recommendations/trending?size=1000', 400, 'size'],
+      ['/recommendations/trending?price_min=5&price_max=1', 400, 'price_min'],
+      ['/recommendations/for-user/u1?exclude=a%2Fb', 400, 'exclude'],
+      ['/recommendations/trending?colour=red', 400, 'colour'],
+    ] as const) {
+      const res = await t.app.inject(url);
+      assert.equal(res.statusCode, status, `${url}: ${res.body}`);
+      if (field) assert.match(res.body, new RegExp(field), url);
+    }
+  });
+
+  it('switches versions atomically under concurrent reads, rolls back, and collects retired versions', async () => {
+    const before = (await listVersions(t.redis, keys)).find((v) => v.current)!.version;
+    // The second model's products carry its name, so a mixed answer would show both names.
+    const renamed = products.map((p) => ({ ...p, title: `v2 ${p.title}` }));
+    let reading = true;
+    const seen: Rail[] = [];
+    const readers = Array.from({ length: 4 }, async () => {
+      while (reading) seen.push(await get('/recommendations/similar/g1?size=5'));
+    });
+    const m2 = await publish(t.redis, keys, model, renamed);
+    await new Promise((r) => setTimeout(r, 100));
+    reading = false;
+    await Promise.all(readers);
+    const versions = new Set(seen.map((r) => r.version));
+    assert.ok(versions.has(before) && versions.has(m2.version), `reads saw both versions: ${[...versions].join(', ')}`);
+    for (const r of seen) {
+      const fromV2 = r.items.map((i) => i.title.startsWith('v2 '));
+      assert.ok(fromV2.every((x) => x === (r.version === m2.version)), 'no answer mixes versions');
+    }
+    const back = await rollback(t.redis, keys);
+    assert.deepEqual(back, { from: m2.version, to: before });
+    assert.equal((await get('/recommendations/similar/g1')).version, before);
+    assert.deepEqual(await collectGarbage(t.redis, keys, 60_000), [], 'within the grace period nothing goes');
+    assert.deepEqual(await collectGarbage(t.redis, keys, 0, Date.now() + 1), [m2.version]);
+    assert.equal(await t.redis.exists(keys.list(m2.version, 'similar'), keys.manifest(m2.version)), 0);
+    await assert.rejects(rollback(t.redis, keys, m2.version), /not stored/);
+  });
+
+  describe('with Redis gone', () => {
+    let proxy: TcpProxy;
+    let cut: TestApp;
+    before(async () => {
+      proxy = await startTcpProxy('127.0.0.1', config.stackRedisPort);
+      cut = await buildTestApp(es, { indexAlias: alias, recsPointerTtlMs: 0, redisUrl: `redis://127.0.0.1:${proxy.port}`, redisPrefix: t.config.redisPrefix });
+    });
+    after(async () => {
+      await proxy.restore();
+      for (let i = 0; i < 50 && cut.redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 100));
+      await cut.close();
+      await proxy.close();
+    });
+
+    it('answers degraded and flagged, never with a 5xx: more-like-this for similar items, the held popular list otherwise', async () => {
+      const warm = await cut.app.inject('/recommendations/for-user/c1');
+      assert.equal(warm.statusCode, 200);
+      await proxy.cut();
+      const similar = await cut.app.inject('/recommendations/similar/g1?size=3');
+      assert.equal(similar.statusCode, 200, similar.body);
+      const s = similar.json() as Rail;
+      assert.equal(s.degraded, true);
+      assert.equal(s.source, 'more-like-this');
+      assert.ok(s.items.length > 0 && s.items.every((i) => i.id !== 'g1'));
+      const user = (await cut.app.inject('/recommendations/for-user/c1?size=3')).json() as Rail;
+      assert.equal(user.degraded, true);
+      assert.equal(user.source, 'popular-cached');
+      assert.equal(user.items.length, 3);
+      const cart = await cut.app.inject('/recommendations/bought-together?items=k1');
+      assert.equal(cart.statusCode, 200);
+      assert.equal((cart.json() as Rail).degraded, true);
+    });
+  });
+});
