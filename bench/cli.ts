@@ -3,8 +3,10 @@ import { parseArgs } from 'node:util';
 import { freshnessBench } from './freshness.ts';
 import { indexingBench } from './indexing.ts';
 import { priorityBench } from './priority.ts';
+import { recsBench } from './recs.ts';
 import { searchBench } from './search.ts';
 import { suggestBench } from './suggest.ts';
+import { trainBench } from './train.ts';
 import { printSummary } from './support.ts';
 
 const benches: Record<string, (args: { docs: number; seconds: number; rate: number; repeat: number }) => Promise<Record<string, unknown>>> = {
@@ -13,6 +15,8 @@ const benches: Record<string, (args: { docs: number; seconds: number; rate: numb
   priority: priorityBench,
   search: searchBench,
   suggest: suggestBench,
+  recs: recsBench,
+  train: trainBench,
 };
 
 const { positionals, values } = parseArgs({

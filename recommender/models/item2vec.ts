@@ -147,8 +147,9 @@ function sgnsStep(tf: Tf, centre: Variable, context: Variable, centres: Int32Arr
   // A row drawn many times in one batch takes the mean of its gradients, not their sum, so a
   // small catalog (every item in every batch) cannot blow up.
   const perRow = (idx: Tensor, grads: Tensor) => {
-    const times = tf.scatterND(idx, tf.ones([idx.shape[0]!]), [size]).reshape([size, 1]);
-    return tf.div(tf.scatterND(idx, grads, [size, d]), tf.maximum(times, 1));
+    const times = tf.maximum(tf.scatterND(idx, tf.ones([idx.shape[0]!]), [size]).reshape([size, 1]), 1);
+    // Spread to [size, d] with a matMul: the CPU backend's broadcasting divide is slow.
+    return tf.div(tf.scatterND(idx, grads, [size, d]), tf.matMul(times, tf.ones([1, d])));
   };
   centre.assign(tf.sub(centre, tf.mul(lr, perRow(c, gu))));
   context.assign(tf.sub(context, tf.mul(lr, perRow(x, gctx))));

@@ -1,0 +1,74 @@
+// /recommendations/similar/{id} of the built service against a minimal fastify route doing one
+// Redis GET of the same list, in the same run, with the same ids and connections.
+import path from 'node:path';
+import { readProducts } from '../catalog/read.ts';
+import { createRedis } from '../common/clients/redis.ts';
+import { freePort } from '../common/free-port.ts';
+import { projectRoot, redisUrlOf } from '../common/config.ts';
+import { readInteractionsFile } from '../recommender/interactions/read-file.ts';
+import { recsKeys } from '../recommender/publish/keys.ts';
+import { summarize } from '../recommender/publish/product-summary.ts';
+import { publish } from '../recommender/publish/publish.ts';
+import { train } from '../recommender/train.ts';
+import { defaultTrainingOptions } from '../recommender/training-options.ts';
+import { load, startService } from './service.ts';
+import { benchName, benchServers, config, round, say, spawnBuilt } from './support.ts';
+
+const dataDir = process.env.SHOP_DATA_DIR ?? path.resolve(projectRoot, '..', 'shared', 'data');
+
+export async function recsBench(args: { docs: number }) {
+  await benchServers();
+  const redis = createRedis(redisUrlOf(config));
+  await redis.connect();
+  const prefix = `${benchName('recs')}:`;
+  const { interactions } = await readInteractionsFile(path.join(dataDir, 'interactions', 'online-retail-train.csv.gz'));
+  const products = await readProducts(path.join(dataDir, 'catalogs', 'online-retail.ndjson'));
+  say('training a one-epoch model on Online Retail (serving speed does not depend on model quality)');
+  const model = await train({ interactions, products }, { ...defaultTrainingOptions, item2vec: { ...defaultTrainingOptions.item2vec, epochs: 1 } });
+  const manifest = await publish(redis, recsKeys(prefix), model, products.map(summarize));
+  const ids = [...model.similar.keys()].slice(0, Math.min(args.docs, 2000));
+  // The raw side stores each item's answer ready to send: what the service would return for it.
+  const rawPrefix = `${prefix}raw:`;
+  const service = await startService({ SHOP_REDIS_PREFIX: prefix, SHOP_RECS_IN_STOCK_ONLY: 'false' });
+  for (let i = 0; i < ids.length; i += 200) {
+    const batch = ids.slice(i, i + 200);
+    const answers = await Promise.all(batch.map((id) => fetch(`${service.url}/recommendations/similar/${id}`).then((r) => r.text())));
+    await redis.mset(Object.fromEntries(batch.map((id, k) => [`${rawPrefix}${id}`, answers[k]!])));
+  }
+  const rawPort = await freePort();
+  const raw = spawnBuilt('bench/raw-redis-route.ts', [String(rawPort), redisUrlOf(config), rawPrefix], {});
+  await new Promise<void>((resolve, reject) => {
+    const deadline = Date.now() + 30000;
+    const poll = () => fetch(`http://127.0.0.1:${rawPort}/similar/x`).then(() => resolve(), () => (Date.now() > deadline ? reject(new Error('raw route did not start')) : setTimeout(poll, 100)));
+    poll();
+  });
+  const connections = 8;
+  const amount = 20000;
+  say(`${ids.length} items, ${amount} requests per side, ${connections} connections; version ${manifest.version}`);
+  const requests = (base: string) => ids.map((id) => ({ method: 'GET' as const, path: `${base}${id}` }));
+  await load(service.url, requests('/recommendations/similar/'), { connections, amount: 2000 }); // warm-up
+  await load(`http://127.0.0.1:${rawPort}`, requests('/similar/'), { connections, amount: 2000 });
+  const ours = await load(service.url, requests('/recommendations/similar/'), { connections, amount });
+  const base = await load(`http://127.0.0.1:${rawPort}`, requests('/similar/'), { connections, amount });
+  const rss = service.peakRssMb();
+  await service.stop();
+  raw.kill('SIGTERM');
+  const keys = await redis.keys(`${prefix}*`);
+  for (let i = 0; i < keys.length; i += 500) await redis.unlink(...keys.slice(i, i + 500));
+  redis.disconnect();
+  return {
+    bench: 'recs',
+    items: ids.length,
+    requests: amount,
+    connections,
+    rps: ours.rps,
+    p50_ms: ours.p50_ms,
+    p99_ms: ours.p99_ms,
+    errors: ours.errors + ours.non2xx,
+    baseline_rps: base.rps,
+    baseline_p50_ms: base.p50_ms,
+    baseline_p99_ms: base.p99_ms,
+    ratio: round(ours.rps / base.rps, 2),
+    service_peak_rss_mb: round(rss, 0),
+  };
+}
