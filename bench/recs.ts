@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readProducts } from '../catalog/read.ts';
 import { createRedis } from '../common/clients/redis.ts';
 import { freePort } from '../common/free-port.ts';
-import { projectRoot, redisUrlOf } from '../common/config.ts';
+import { redisUrlOf } from '../common/config.ts';
 import { readInteractionsFile } from '../recommender/interactions/read-file.ts';
 import { recsKeys } from '../recommender/publish/keys.ts';
 import { summarize } from '../recommender/publish/product-summary.ts';
@@ -12,9 +12,7 @@ import { publish } from '../recommender/publish/publish.ts';
 import { train } from '../recommender/train.ts';
 import { defaultTrainingOptions } from '../recommender/training-options.ts';
 import { load, startService } from './service.ts';
-import { benchName, benchServers, config, round, say, spawnBuilt } from './support.ts';
-
-const dataDir = process.env.SHOP_DATA_DIR ?? path.resolve(projectRoot, '..', 'shared', 'data');
+import { benchName, benchServers, config, dataDir, round, say, spawnBuilt } from './support.ts';
 
 export async function recsBench(args: { docs: number }) {
   await benchServers();

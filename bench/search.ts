@@ -3,16 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
-import { esUrlOf, projectRoot } from '../common/config.ts';
+import { esUrlOf } from '../common/config.ts';
 import { evalIndexFor } from '../eval/catalog-index.ts';
 import { profiles } from '../ranking/profile.ts';
 import { toSearchParams } from '../query/search/params.ts';
 import { runSearch } from '../query/search/search-service.ts';
 import { readSearchLog } from '../query/suggest/sources.ts';
 import { call, fixedRate, load, startService } from './service.ts';
-import { benchServers, config, round, say } from './support.ts';
-
-const dataDir = process.env.SHOP_DATA_DIR ?? path.resolve(projectRoot, '..', 'shared', 'data');
+import { benchServers, config, dataDir, round, say } from './support.ts';
 
 export async function benchQueries(count: number): Promise<string[]> {
   const out: string[] = [];

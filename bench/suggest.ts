@@ -3,15 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
-import { esUrlOf, projectRoot } from '../common/config.ts';
+import { esUrlOf } from '../common/config.ts';
 import { evalIndexFor } from '../eval/catalog-index.ts';
 import { catalogPhrases, countQueries, mergeEntries, readSearchLog } from '../query/suggest/sources.ts';
 import { rebuildSuggestions } from '../query/suggest/suggest-index.ts';
 import { benchQueries } from './search.ts';
 import { call, fixedRate, startService } from './service.ts';
-import { benchServers, config, say } from './support.ts';
-
-const dataDir = process.env.SHOP_DATA_DIR ?? path.resolve(projectRoot, '..', 'shared', 'data');
+import { benchServers, config, dataDir, say } from './support.ts';
 
 export async function suggestBench(args: { rate: number; seconds: number }) {
   await benchServers();

@@ -3,10 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../common/config.ts';
-import { peakRssMb, round, say, spawnBuilt } from './support.ts';
-
-const dataDir = process.env.SHOP_DATA_DIR ?? path.resolve(projectRoot, '..', 'shared', 'data');
+import { dataDir, peakRssMb, round, say, spawnBuilt } from './support.ts';
 
 export async function trainBench() {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-train-'));

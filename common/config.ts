@@ -100,7 +100,7 @@ export const settings = {
   recsPointerTtlMs: setting('SHOP_RECS_POINTER_TTL_MS', 1000, int, 'How long the service reuses the published-version pointer before reading it again (a publish reaches every reader within this).'),
   recsGraceSeconds: setting('SHOP_RECS_GRACE_S', 3600, int, 'A replaced model version stays in Redis this long (for rollback and in-flight readers) before `recommender publish` deletes it.'),
   recsDefaultSize: setting('SHOP_RECS_DEFAULT_SIZE', 10, int, 'Items per rail when the request gives no size.'),
-  recsMaxSize: setting('SHOP_RECS_MAX_SIZE', 50, int, 'Largest rail a request may ask for (also the length of published lists).'),
+  recsMaxSize: setting('SHOP_RECS_MAX_SIZE', 50, int, 'Largest rail a request may ask for (published lists are `listSize` = 50 long, a training option).'),
   recsInStockOnly: setting('SHOP_RECS_IN_STOCK_ONLY', true, bool, 'Rails hide out-of-stock items unless the request sets in_stock=false.'),
 
   // indexer
