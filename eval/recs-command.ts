@@ -2,13 +2,36 @@
 // baselines in a child process).
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { readProducts } from '../catalog/read.ts';
+import type { Interaction } from '../recommender/interactions/interaction.ts';
 import { readInteractionsFile } from '../recommender/interactions/read-file.ts';
 import { applySettings } from '../recommender/training-settings.ts';
 import { defaultTrainingOptions } from '../recommender/training-options.ts';
 import { pythonBaselines } from './python-baselines.ts';
+import { reportHtml, reportMarkdown } from './report-html.ts';
 import { evalRecs } from './runners/recs.ts';
 
 const say = (s: string) => process.stderr.write(`[eval] ${s}\n`);
+
+async function read(file: string): Promise<Interaction[]> {
+  const { interactions, report } = await readInteractionsFile(file);
+  say(`${file}: ${interactions.length} interactions (${JSON.stringify(report)})`);
+  return interactions;
+}
+
+/** The train and test interactions, from two files or one file split by time. */
+async function trainAndTest(values: { interactions?: string; cutoff?: string; train?: string; test?: string }): Promise<{ train: Interaction[]; test: Interaction[] }> {
+  if (values.train || values.test) {
+    if (!values.train || !values.test) throw new Error('--train and --test go together');
+    if (values.interactions || values.cutoff) throw new Error('give either --train and --test, or --interactions and --cutoff');
+    return { train: await read(values.train), test: await read(values.test) };
+  }
+  if (!values.interactions || !values.cutoff) throw new Error('give --train FILE --test FILE, or --interactions FILE --cutoff DATE');
+  const cutoff = Date.parse(values.cutoff.length === 10 ? `${values.cutoff}T00:00:00Z` : values.cutoff);
+  if (!Number.isFinite(cutoff)) throw new Error(`--cutoff is not a date: ${values.cutoff}`);
+  const all = await read(values.interactions);
+  return { train: all.filter((x) => x.time < cutoff), test: all.filter((x) => x.time >= cutoff) };
+}
 
 export async function recsCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -16,29 +39,39 @@ export async function recsCommand(args: string[]): Promise<number> {
     options: {
       interactions: { type: 'string' },
       cutoff: { type: 'string' },
+      train: { type: 'string' },
+      test: { type: 'string' },
+      catalog: { type: 'string' },
       'no-python': { type: 'boolean' },
       set: { type: 'string', multiple: true },
       out: { type: 'string' },
+      html: { type: 'string' },
       k: { type: 'string', default: '20' },
       'completion-k': { type: 'string', default: '10' },
     },
   });
-  if (!values.interactions || !values.cutoff) throw new Error('--interactions and --cutoff are required');
-  const cutoff = Date.parse(values.cutoff.length === 10 ? `${values.cutoff}T00:00:00Z` : values.cutoff);
-  if (!Number.isFinite(cutoff)) throw new Error(`--cutoff is not a date: ${values.cutoff}`);
+  const { train, test } = await trainAndTest(values);
   const options = applySettings(defaultTrainingOptions, values.set ?? []);
-  const { interactions, report: cleaning } = await readInteractionsFile(values.interactions);
-  say(`read ${interactions.length} interactions (${JSON.stringify(cleaning)})`);
+  const k = { next: Number(values.k), completion: Number(values['completion-k']) };
   const report = await evalRecs({
-    interactions,
-    cutoff,
+    train,
+    test,
+    products: values.catalog ? await readProducts(values.catalog) : undefined,
     options,
-    k: { next: Number(values.k), completion: Number(values['completion-k']) },
-    external: values['no-python'] ? undefined : (before, tasks) => pythonBaselines(before, tasks, { next: Number(values.k), completion: Number(values['completion-k']) }, say),
+    k,
+    external: values['no-python'] ? undefined : (before, tasks) => pythonBaselines(before, tasks, k, say),
     progress: say,
   });
   if (values.out) fs.writeFileSync(values.out, JSON.stringify(report, null, 2));
+  if (values.html) {
+    const title = `eval recs — ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
+    fs.writeFileSync(values.html, await reportHtml(report, title));
+    fs.writeFileSync(values.html.replace(/\.html?$/, '') + '.md', reportMarkdown(report, title));
+    say(`wrote ${values.html} and its Markdown summary`);
+  }
   for (const r of report.results) say(`${r.name.padEnd(14)} ${Object.entries(r.metrics).map(([m, v]) => `${m} ${v.toFixed(4)}`).join('  ')}  (train ${r.train_seconds}s)`);
-  console.log(JSON.stringify({ cutoff: report.cutoff, tasks: report.tasks, results: report.results }));
+  const [ours, ...others] = report.results;
+  const baseline = others.find((r) => r.name === 'popularity');
+  console.log(JSON.stringify({ tasks: report.tasks, metrics: ours!.metrics, baseline: baseline!.metrics, results: report.results.map(({ name, metrics }) => ({ name, metrics })) }));
   return 0;
 }

@@ -2,10 +2,11 @@
 // Vega-Lite, no scripts, no network) and a short Markdown summary for a pull request.
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import type { RecsEvalReport } from './runners/recs.ts';
 import type { SearchEvalReport } from './runners/search.ts';
 import type { SuggestEvalReport } from './runners/suggest.ts';
 
-export type EvalReport = SearchEvalReport | SuggestEvalReport;
+export type EvalReport = SearchEvalReport | SuggestEvalReport | RecsEvalReport;
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const f = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(4));
@@ -64,32 +65,75 @@ async function suggestCharts(r: SuggestEvalReport): Promise<{ title: string; svg
   ];
 }
 
+async function recsCharts(r: RecsEvalReport): Promise<{ title: string; svg: string }[]> {
+  const metrics = Object.keys(r.results[0]?.metrics ?? {}).filter((m) => m !== 'popularity_bias');
+  const buckets = r.results.flatMap((x) => x.recall_by_popularity.map((b) => ({ recommender: x.name, bucket: b.bucket, recall: b.recall })));
+  const order = r.results[0]?.recall_by_popularity.map((b) => b.bucket) ?? [];
+  const targets = r.results[0]?.recall_by_popularity.map((b) => `${b.bucket}: ${b.targets}`).join(', ') ?? '';
+  return [
+    {
+      title: 'Each metric per recommender',
+      svg: await svg({
+        ...size,
+        data: { values: r.results.flatMap((x) => metrics.map((m) => ({ recommender: x.name, metric: m, value: x.metrics[m] }))) },
+        mark: 'bar',
+        encoding: { column: { field: 'metric', type: 'nominal', title: null }, x: { field: 'recommender', type: 'nominal', axis: null }, y: { field: 'value', type: 'quantitative' }, color: { field: 'recommender', type: 'nominal', sort: r.results.map((x) => x.name) } },
+        width: 90,
+      } as TopLevelSpec),
+    },
+    {
+      title: `Next-basket recall@${r.k.next_basket} by the target item's popularity (training purchases, least bought fifth first; target items per bucket: ${targets})`,
+      svg: await svg({
+        ...size,
+        data: { values: buckets },
+        mark: { type: 'line', point: true },
+        encoding: { x: { field: 'bucket', type: 'ordinal', sort: order, title: 'popularity percentile of the item' }, y: { field: 'recall', type: 'quantitative' }, color: { field: 'recommender', type: 'nominal', sort: r.results.map((x) => x.name) } },
+      }),
+    },
+  ];
+}
+
+function recsTable(r: RecsEvalReport): string {
+  const keys = Object.keys(r.results[0]?.metrics ?? {});
+  const head = `<tr><th>recommender</th>${keys.map((k) => `<th>${escapeHtml(k)}</th>`).join('')}<th>train s</th></tr>`;
+  const rows = r.results.map((x) => `<tr><td>${escapeHtml(x.name)}</td>${keys.map((k) => `<td>${f(x.metrics[k])}</td>`).join('')}<td>${x.train_seconds}</td></tr>`).join('');
+  return `<table><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+}
+
 function metricTable(ours: Record<string, number>, baseline: Record<string, number> | undefined, keys: string[]): string {
   const rows = keys.map((k) => `<tr><td>${escapeHtml(k)}</td><td>${f(ours[k])}</td><td>${f(baseline?.[k])}</td></tr>`).join('');
   return `<table><thead><tr><th>metric</th><th>ours</th><th>baseline (same run)</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-const headlineKeys = (r: EvalReport): string[] => (r.runner === 'search' ? Object.keys(r.metrics) : Object.keys(r.metrics).filter((k) => !k.startsWith('success_after_')));
+const headlineKeys = (r: SearchEvalReport | SuggestEvalReport): string[] => (r.runner === 'search' ? Object.keys(r.metrics) : Object.keys(r.metrics).filter((k) => !k.startsWith('success_after_')));
 
 export async function reportHtml(r: EvalReport, title: string): Promise<string> {
-  const charts = r.runner === 'search' ? await searchCharts(r) : await suggestCharts(r);
+  const charts = r.runner === 'search' ? await searchCharts(r) : r.runner === 'suggest' ? await suggestCharts(r) : await recsCharts(r);
   const summary =
     r.runner === 'search'
       ? `${r.queries} judged queries, profile <code>${escapeHtml(r.profile)}</code>, cutoff ${r.k}.`
-      : `${r.test_queries} distinct replayed queries (${r.test_searches} searches), suggestions built from ${r.train_searches} earlier searches.`;
+      : r.runner === 'suggest'
+        ? `${r.test_queries} distinct replayed queries (${r.test_searches} searches), suggestions built from ${r.train_searches} earlier searches.`
+        : `Trained on ${r.train.baskets} baskets; ${r.tasks.next_basket_customers} customers' next baskets and ${r.tasks.completion_baskets} baskets to complete, from ${escapeHtml(r.test_from ?? '–')}.`;
+  const table = r.runner === 'recs' ? recsTable(r) : metricTable(r.metrics, r.baseline, headlineKeys(r));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:15px/1.45 system-ui,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}td:first-child,th:first-child{text-align:left}
 figure{margin:1.5rem 0}figcaption{font-weight:600;margin-bottom:.4rem}</style></head>
 <body><h1>${escapeHtml(title)}</h1><p>${summary}</p>
-${metricTable(r.metrics, r.baseline, headlineKeys(r))}
+${table}
 ${charts.map((c) => `<figure><figcaption>${escapeHtml(c.title)}</figcaption>${c.svg}</figure>`).join('\n')}
 </body></html>
 `;
 }
 
 export function reportMarkdown(r: EvalReport, title: string): string {
+  if (r.runner === 'recs') {
+    const keys = Object.keys(r.results[0]?.metrics ?? {});
+    const rows = r.results.map((x) => `| ${x.name} | ${keys.map((k) => f(x.metrics[k])).join(' | ')} |`);
+    return [`### ${title}`, '', `| recommender | ${keys.join(' | ')} |`, `| --- |${keys.map(() => ' --- |').join('')}`, ...rows].join('\n') + '\n';
+  }
   const rows = headlineKeys(r).map((k) => `| ${k} | ${f(r.metrics[k])} | ${f(r.baseline?.[k])} |`);
   return [`### ${title}`, '', '| metric | ours | baseline |', '| --- | --- | --- |', ...rows].join('\n') + '\n';
 }

@@ -6,7 +6,8 @@
 // Baselines get the same tasks in the same run: global popularity, raw co-occurrence, and whatever
 // external rankers (the Python reference libraries) answered.
 import { seededRandom } from '../../common/random.ts';
-import { basketsOf, splitAt, type Basket, type Interaction } from '../../recommender/interactions/interaction.ts';
+import type { Product } from '../../catalog/product.ts';
+import { basketsOf, type Basket, type Interaction } from '../../recommender/interactions/interaction.ts';
 import { completeCart } from '../../recommender/models/cart.ts';
 import { boughtTogether, countCooccurrence } from '../../recommender/models/cooccurrence.ts';
 import { buildVocabulary } from '../../recommender/models/vocabulary.ts';
@@ -34,14 +35,23 @@ export interface RecsMetrics {
   [metric: string]: number;
 }
 
+/** Next-basket recall over the target items whose training popularity falls in one quintile. */
+export interface PopularityBucket {
+  /** e.g. "80–100%": the most bought fifth of the catalog. */
+  bucket: string;
+  targets: number;
+  recall: number;
+}
+
 export interface RecsEvalReport {
   runner: 'recs';
-  cutoff: string;
+  /** Time of the first test basket. */
+  test_from: string | null;
   train: { interactions: number; baskets: number };
   tasks: { next_basket_customers: number; completion_baskets: number };
   k: { next_basket: number; completion: number };
   /** Per recommender, our model first. */
-  results: { name: string; metrics: RecsMetrics; train_seconds: number }[];
+  results: { name: string; metrics: RecsMetrics; train_seconds: number; recall_by_popularity: PopularityBucket[] }[];
   /** Per next-basket customer, recall@k of each recommender. */
   per_user: { id: string; metrics: Record<string, number> }[];
   metadata: TrainedModel['metadata'];
@@ -120,7 +130,16 @@ export function cooccurrenceBaseline(before: readonly Basket[], minCount: number
 /** A ranking topped up from a fallback, as a service would, so short lists are not penalized twice. */
 export const fill = (ranked: string[], fallback: string[], k: number): string[] => [...new Set([...ranked, ...fallback])].slice(0, k);
 
-export function measure(r: Recommender, tasks: RecsTasks, before: readonly Basket[], k: { next: number; completion: number }): { metrics: RecsMetrics; perUser: Map<string, number> } {
+const BUCKETS = 5;
+const bucketOf = (percentile: number) => Math.min(BUCKETS - 1, Math.floor(percentile * BUCKETS));
+const bucketName = (b: number) => `${(b * 100) / BUCKETS}–${((b + 1) * 100) / BUCKETS}%`;
+
+export function measure(
+  r: Recommender,
+  tasks: RecsTasks,
+  before: readonly Basket[],
+  k: { next: number; completion: number },
+): { metrics: RecsMetrics; perUser: Map<string, number>; byPopularity: PopularityBucket[] } {
   const count = new Map<string, number>();
   for (const b of before) for (const i of b.items) count.set(i, (count.get(i) ?? 0) + 1);
   // Popularity percentile of each known item: 1 = the most bought.
@@ -139,9 +158,18 @@ export function measure(r: Recommender, tasks: RecsTasks, before: readonly Baske
   let recallSum = 0;
   let ndcgSum = 0;
   const perUser = new Map<string, number>();
+  // Micro-averaged per bucket: does the model find the rarely bought items customers go on to buy?
+  const bucketTargets = new Array<number>(BUCKETS).fill(0);
+  const bucketHits = new Array<number>(BUCKETS).fill(0);
   for (const [user, target] of tasks.nextBasket) {
     const ranked = r.forUser(user, k.next);
     note(ranked);
+    const top = new Set(ranked.slice(0, k.next));
+    for (const i of target) {
+      const b = bucketOf(percentile.get(i) ?? 0);
+      bucketTargets[b]!++;
+      if (top.has(i)) bucketHits[b]!++;
+    }
     const judged = new Map(target.map((i) => [i, 1]));
     const rec = recall(ranked, judged, k.next);
     perUser.set(user, rec);
@@ -164,12 +192,17 @@ export function measure(r: Recommender, tasks: RecsTasks, before: readonly Baske
       popularity_bias: shownCount === 0 ? 0 : popularitySum / shownCount,
     },
     perUser,
+    byPopularity: bucketTargets.map((targets, b) => ({ bucket: bucketName(b), targets, recall: targets === 0 ? 0 : bucketHits[b]! / targets })),
   };
 }
 
 export interface RecsEvalOptions {
-  interactions: readonly Interaction[];
-  cutoff: number;
+  /** What the models learn from: everything before the cutoff, or a separate train file. */
+  train: readonly Interaction[];
+  /** What they are measured on. */
+  test: readonly Interaction[];
+  /** Catalog products, for categories and content similarity; optional. */
+  products?: readonly Product[];
   options: TrainingOptions;
   k: { next: number; completion: number };
   /** Rankers trained elsewhere (e.g. the Python baselines), given the same tasks. */
@@ -178,20 +211,21 @@ export interface RecsEvalOptions {
 }
 
 export async function evalRecs(o: RecsEvalOptions): Promise<RecsEvalReport> {
-  const { before, after } = splitAt(basketsOf(o.interactions), o.cutoff);
+  const before = basketsOf(o.train);
+  const after = basketsOf(o.test);
   const tasks = buildTasks(before, after, o.options.item2vec.seed);
   o.progress?.(`${before.length} training baskets; ${tasks.nextBasket.size} customers to predict, ${tasks.completion.length} baskets to complete`);
   const started = Date.now();
-  const model = await train({ interactions: o.interactions }, { ...o.options, cutoff: o.cutoff }, (p) => o.progress?.('epoch' in p ? `item2vec epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}` : p.stage));
+  const model = await train({ interactions: o.train, products: o.products }, o.options, (p) => o.progress?.('epoch' in p ? `item2vec epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}` : p.stage));
   const recommenders = [ourRecommender(model, (Date.now() - started) / 1000), popularityBaseline(before), cooccurrenceBaseline(before, o.options.minCount), ...((await o.external?.(before, tasks)) ?? [])];
   const measured = recommenders.map((r) => ({ r, ...measure(r, tasks, before, o.k) }));
   return {
     runner: 'recs',
-    cutoff: new Date(o.cutoff).toISOString(),
+    test_from: after.length > 0 ? new Date(after[0]!.time).toISOString() : null,
     train: { interactions: model.metadata.counts.interactions, baskets: before.length },
     tasks: { next_basket_customers: tasks.nextBasket.size, completion_baskets: tasks.completion.length },
     k: { next_basket: o.k.next, completion: o.k.completion },
-    results: measured.map(({ r, metrics }) => ({ name: r.name, metrics, train_seconds: Math.round(r.trainSeconds * 10) / 10 })),
+    results: measured.map(({ r, metrics, byPopularity }) => ({ name: r.name, metrics, train_seconds: Math.round(r.trainSeconds * 10) / 10, recall_by_popularity: byPopularity })),
     per_user: [...tasks.nextBasket.keys()].map((id) => ({ id, metrics: Object.fromEntries(measured.map(({ r, perUser }) => [r.name, perUser.get(id) ?? 0])) })),
     metadata: model.metadata,
   };
