@@ -37,7 +37,7 @@ export function createQueryDeps(c: Config, es: EsClient, redis: Redis, log: Logg
     vocabulary,
     recommendations: {
       rails: createRails({
-        store: redisRecsStore(redis, recsKeys(c.redisPrefix), c.recsPointerTtlMs),
+        store: redisRecsStore(redis, recsKeys(c.redisPrefix), { pointerTtlMs: c.recsPointerTtlMs, cacheEntries: c.recsCacheEntries }),
         log,
         degradedSimilar: moreLikeThis(es, c.indexAlias, c.searchBudgetMs),
         maxSize: c.recsMaxSize,

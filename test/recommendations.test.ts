@@ -158,14 +158,21 @@ describe('recommendations', () => {
   describe('with Redis gone', () => {
     let proxy: TcpProxy;
     let cut: TestApp;
+    // Same proxy, but reusing the pointer for a minute: what it has read stays in its cache.
+    let cached: TestApp;
+    let warmed: Rail;
     before(async () => {
       proxy = await startTcpProxy('127.0.0.1', config.stackRedisPort);
-      cut = await buildTestApp(es, { indexAlias: alias, recsPointerTtlMs: 0, redisUrl: `redis://127.0.0.1:${proxy.port}`, redisPrefix: t.config.redisPrefix });
+      const redisUrl = `redis://127.0.0.1:${proxy.port}`;
+      cut = await buildTestApp(es, { indexAlias: alias, recsPointerTtlMs: 0, redisUrl, redisPrefix: t.config.redisPrefix });
+      cached = await buildTestApp(es, { indexAlias: alias, recsPointerTtlMs: 60_000, redisUrl, redisPrefix: t.config.redisPrefix });
+      warmed = (await cached.app.inject('/recommendations/similar/g2?size=3')).json() as Rail;
     });
     after(async () => {
       await proxy.restore();
       for (let i = 0; i < 50 && cut.redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 100));
       await cut.close();
+      await cached.close();
       await proxy.close();
     });
 
@@ -186,6 +193,15 @@ describe('recommendations', () => {
       const cart = await cut.app.inject('/recommendations/bought-together?items=k1');
       assert.equal(cart.statusCode, 200);
       assert.equal((cart.json() as Rail).degraded, true);
+    });
+
+    it('answers an item already read from the published version out of memory, whole and not degraded', async () => {
+      assert.equal(warmed.items.length, 3);
+      const again = await cached.app.inject('/recommendations/similar/g2?size=3');
+      assert.equal(again.statusCode, 200);
+      assert.deepEqual(again.json(), warmed);
+      const other = (await cached.app.inject('/recommendations/similar/k1?size=3')).json() as Rail;
+      assert.equal(other.degraded, true, 'an item never read needs Redis');
     });
   });
 });

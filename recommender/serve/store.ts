@@ -1,6 +1,10 @@
 // Reads the published model. The pointer is read at most once per `pointerTtlMs` and a request
 // reads every list from the one version it started with, so a publish never mixes versions in an
 // answer (the old version outlives the pointer cache by the GC grace period).
+// A published version never changes, so what was read from it (lists, product fields, and the
+// fact that an id has none) is kept parsed in an in-process LRU keyed by version: a hot item costs
+// no Redis round trip and no JSON parsing.
+import { LRUCache } from 'lru-cache';
 import type { Redis } from '../../common/clients/redis.ts';
 import type { RecsKeys, ListKind } from '../publish/keys.ts';
 import type { Manifest } from '../publish/publish.ts';
@@ -15,13 +19,40 @@ export interface RecsStore {
   products(version: string, ids: readonly string[]): Promise<Map<string, ProductSummary>>;
 }
 
-export function redisRecsStore(redis: Redis, keys: RecsKeys, pointerTtlMs: number, now: () => number = Date.now): RecsStore {
+export interface RecsStoreOptions {
+  pointerTtlMs: number;
+  /** Parsed entries kept in process; 0 reads everything from Redis every time. */
+  cacheEntries: number;
+  now?: () => number;
+}
+
+/** Stands for "Redis has no entry", which is worth remembering too. */
+const MISSING = Symbol('missing');
+type Slot = object | typeof MISSING;
+
+export function redisRecsStore(redis: Redis, keys: RecsKeys, o: RecsStoreOptions): RecsStore {
+  const now = o.now ?? Date.now;
   let pointer: { version: string | null; at: number } | undefined;
   const manifests = new Map<string, Manifest>();
-  const parseAll = <T>(values: (string | null)[]): (T | undefined)[] => values.map((v) => (v === null ? undefined : (JSON.parse(v) as T)));
+  const cache = o.cacheEntries > 0 ? new LRUCache<string, Slot>({ max: o.cacheEntries }) : undefined;
+
+  /** One HMGET for whatever of `ids` is not cached; answers in the order of `ids`. */
+  async function read<T extends object>(version: string, kind: ListKind, ids: readonly string[]): Promise<(T | undefined)[]> {
+    const slotKey = (id: string) => `${version}\u0000${kind}\u0000${id}`;
+    const slots = ids.map((id) => cache?.get(slotKey(id)));
+    const missing = ids.filter((_, i) => slots[i] === undefined);
+    if (missing.length > 0) {
+      const raw = await redis.hmget(keys.list(version, kind), ...missing);
+      const fetched = new Map(missing.map((id, i) => [id, raw[i] === null ? MISSING : (JSON.parse(raw[i]!) as object)] as const));
+      for (const [id, slot] of fetched) cache?.set(slotKey(id), slot);
+      ids.forEach((id, i) => (slots[i] ??= fetched.get(id)));
+    }
+    return slots.map((s) => (s === MISSING || s === undefined ? undefined : (s as T)));
+  }
+
   return {
     async current() {
-      if (!pointer || now() - pointer.at >= pointerTtlMs) pointer = { version: await redis.get(keys.current), at: now() };
+      if (!pointer || now() - pointer.at >= o.pointerTtlMs) pointer = { version: await redis.get(keys.current), at: now() };
       const version = pointer.version;
       if (version === null) return undefined;
       let m = manifests.get(version);
@@ -34,18 +65,13 @@ export function redisRecsStore(redis: Redis, keys: RecsKeys, pointerTtlMs: numbe
       }
       return m;
     },
-    async lists(version, kind, ids) {
-      if (ids.length === 0) return [];
-      return parseAll<Scored[]>(await redis.hmget(keys.list(version, kind), ...ids));
-    },
+    lists: (version, kind, ids) => (ids.length === 0 ? Promise.resolve([]) : read<Scored[]>(version, kind, ids)),
     async recent(version, user) {
-      const raw = await redis.hget(keys.list(version, 'recent'), user);
-      return raw === null ? undefined : (JSON.parse(raw) as string[]);
+      return (await read<string[]>(version, 'recent', [user]))[0];
     },
     async products(version, ids) {
       const out = new Map<string, ProductSummary>();
-      if (ids.length === 0) return out;
-      parseAll<ProductSummary>(await redis.hmget(keys.list(version, 'product'), ...ids)).forEach((p) => p && out.set(p.id, p));
+      if (ids.length > 0) (await read<ProductSummary>(version, 'product', ids)).forEach((p) => p && out.set(p.id, p));
       return out;
     },
   };
