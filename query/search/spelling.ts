@@ -5,20 +5,11 @@
 import { createRequire } from 'node:module';
 import type { DamerauLevenshteinDistance as DistanceFn } from 'natural/lib/natural/distance/index.js';
 import type { Spellcheck as SpellcheckClass } from 'natural/lib/natural/spellcheck/index.js';
+import { words } from '../../common/words.ts';
 
 const require = createRequire(import.meta.url);
 const Spellcheck = require('natural/lib/natural/spellcheck/spellcheck.js') as typeof SpellcheckClass;
 const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance.js') as { DamerauLevenshteinDistance: typeof DistanceFn };
-
-/** Lowercase, accents stripped, split on anything that is not a letter or digit. */
-export function words(text: string): string[] {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0 && w.length <= 40);
-}
 
 export class Vocabulary {
   private readonly counts = new Map<string, number>();

@@ -7,7 +7,7 @@ import { createGunzip } from 'node:zlib';
 import { parse as parseCsvLine } from 'csv-parse/sync';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { scrollHits } from '../../common/clients/es-scroll.ts';
-import { words } from '../search/spelling.ts';
+import { words } from '../../common/words.ts';
 import type { SuggestionEntry } from './suggest-index.ts';
 
 /** The form a query is counted under: lowercase, accents folded, single spaces. */

@@ -1,13 +1,9 @@
 // Similar items for products nobody has bought yet: TF-IDF cosine over catalog text (title twice,
 // brand, category path, description), through an inverted index so only items sharing a term are
 // scored.
-import { createRequire } from 'node:module';
-import type { PorterStemmer as Stemmer } from 'natural/lib/natural/stemmers/index.js';
 import type { Product } from '../../catalog/product.ts';
+import { stem } from '../../common/stem.ts';
 import { topK, type Scored } from './ranked-list.ts';
-
-// Only the stemmer module: natural's package root loads dotenv, which reads any .env file.
-const PorterStemmer = createRequire(import.meta.url)('natural/lib/natural/stemmers/porter_stemmer.js') as typeof Stemmer;
 
 export function contentTerms(p: Product): string[] {
   const text = [p.title, p.title, p.brand, ...(p.categories ?? []), p.description?.slice(0, 500)].filter(Boolean).join(' ');
@@ -15,7 +11,7 @@ export function contentTerms(p: Product): string[] {
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter((t) => t.length > 1 && !/^\d+$/.test(t))
-    .map((t) => PorterStemmer.stem(t));
+    .map(stem);
 }
 
 type SparseVector = Map<string, number>;
