@@ -44,7 +44,22 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     price_max: { type: 'number', minimum: 0 },
     exclude: { type: 'string', maxLength: 8000, description: 'Comma-separated product ids never to show' },
   } as const;
-  const item = { type: 'object', additionalProperties: true, properties: { id: { type: 'string' }, title: { type: 'string' }, score: { type: 'number' }, source: { type: 'string' } } } as const;
+  // Every field listed: the serializer compiles a known shape into straight-line code.
+  const item = {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      title: { type: 'string' },
+      price: { type: 'number' },
+      currency: { type: 'string' },
+      brand: { type: 'string' },
+      category: { type: 'string' },
+      in_stock: { type: 'boolean' },
+      rating: { type: 'number' },
+      score: { type: 'number' },
+      source: { type: 'string' },
+    },
+  } as const;
   const response = {
     200: {
       type: 'object',

@@ -69,14 +69,18 @@ export function createRails(o: RailsOptions) {
     const items: RailItem[] = [];
     for (const c of candidates) {
       const fresh = ((await c.load()) ?? []).filter(([id]) => !seen.has(id));
-      if (fresh.length === 0) continue;
-      const products = await store.products(m.version, fresh.map(([id]) => id));
-      for (const [id, score] of fresh) {
-        const p = products.get(id);
-        if (!p || !passes(p, f)) continue;
-        seen.add(id);
-        items.push({ ...p, score, source: c.source });
-        if (items.length >= size) break;
+      // Product fields are joined a chunk at a time: most answers fill up from the first chunk.
+      const chunk = Math.max(2 * size, 10);
+      for (let start = 0; start < fresh.length && items.length < size; start += chunk) {
+        const part = fresh.slice(start, start + chunk);
+        const products = await store.products(m.version, part.map(([id]) => id));
+        for (const [id, score] of part) {
+          const p = products.get(id);
+          if (!p || !passes(p, f)) continue;
+          seen.add(id);
+          items.push({ ...p, score, source: c.source });
+          if (items.length >= size) break;
+        }
       }
       if (items.length >= size) break;
     }
