@@ -19,6 +19,13 @@ export class BadRequestError extends AppError {
   }
 }
 
+/** No admin key, or a wrong one. */
+export class UnauthorizedError extends AppError {
+  constructor(message = 'a valid admin key is required (x-admin-key header)') {
+    super(message, 401, 'unauthorized');
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(message: string) {
     super(message, 404, 'not_found');

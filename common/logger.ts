@@ -8,6 +8,6 @@ export function createLogger(level: string, name = 'shopsearch'): Logger {
     name,
     level,
     // Secrets never reach a log line, whatever logs the request.
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.apiKey', '*.password'], censor: '[redacted]' },
+    redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-admin-key"]', '*.apiKey', '*.password'], censor: '[redacted]' },
   });
 }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../common/logger.ts';
+import type { RuleStore } from '../ranking/rules/rule-store.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { httpMetricsPlugin } from './plugins/http-metrics.ts';
@@ -11,6 +12,7 @@ import type { Probe } from './readiness.ts';
 import type { QueryDeps } from './listing.ts';
 import { rateLimitPlugin, type RateLimitOptions } from './plugins/rate-limit.ts';
 import { categoryRoutes } from './routes/categories.ts';
+import { adminRuleRoutes } from './routes/admin-rules.ts';
 import { healthRoutes } from './routes/health.ts';
 import { productRoutes } from './routes/products.ts';
 import { recommendationRoutes, type RecommendationDeps } from './routes/recommendations.ts';
@@ -24,6 +26,7 @@ export interface AppDeps {
   readyRequires: readonly string[];
   readinessTimeoutMs: number;
   query: QueryDeps;
+  rules: RuleStore;
   recommendations: RecommendationDeps;
   /** Off when undefined or max is 0. */
   rateLimit?: RateLimitOptions;
@@ -42,7 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     // Longer than any valid parameter, so the route schema (not the router) names an overlong one.
     routerOptions: { maxParamLength: 2000 },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, discriminator: true } },
   });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -60,5 +63,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(productRoutes, deps.query);
   await app.register(suggestRoutes, deps.query);
   await app.register(recommendationRoutes, deps.recommendations);
+  await app.register(adminRuleRoutes, { query: deps.query, store: deps.rules });
   return app;
 }

@@ -5,10 +5,13 @@ import type { Redis } from '../common/clients/redis.ts';
 import type { Config } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
 import { profiles } from '../ranking/profile.ts';
+import { liveRules } from '../ranking/rules/live-rules.ts';
+import { ruleStore, type RuleStore } from '../ranking/rules/rule-store.ts';
 import { recsKeys } from '../recommender/publish/keys.ts';
 import { moreLikeThis } from '../recommender/serve/more-like-this.ts';
 import { createRails } from '../recommender/serve/rails.ts';
 import { redisRecsStore } from '../recommender/serve/store.ts';
+import { adminAuth } from './admin-auth.ts';
 import { createResponseCache, noCache } from './cache/response-cache.ts';
 import type { QueryDeps } from './listing.ts';
 import type { RecommendationDeps } from './routes/recommendations.ts';
@@ -19,6 +22,7 @@ export interface QueryRuntime {
   deps: QueryDeps;
   recommendations: RecommendationDeps;
   vocabulary: VocabularyHolder;
+  ruleStore: RuleStore;
 }
 
 export function createQueryDeps(c: Config, es: EsClient, redis: Redis, log: Logger, registry: Registry): QueryRuntime {
@@ -27,12 +31,17 @@ export function createQueryDeps(c: Config, es: EsClient, redis: Redis, log: Logg
   const cache = c.cacheEnabled
     ? createResponseCache({ redis, prefix: `${c.redisPrefix}cache:`, ttlSeconds: c.cacheTtlSeconds, staleSeconds: c.cacheStaleSeconds, maxEntries: c.cacheMaxEntries, registry, log })
     : noCache;
+  const rules = ruleStore(redis, c.redisPrefix);
   return {
+    ruleStore: rules,
     deps: {
       search: { es, alias: c.indexAlias, profiles, vocabulary: vocabulary.get, budgetMs: c.searchBudgetMs },
       suggest: { es, alias: c.indexAlias, budgetMs: c.suggestBudgetMs },
       live,
       cache,
+      rules: liveRules(rules, c.rulesRefreshMs, log),
+      admin: adminAuth(c.adminKeys),
+      now: Date.now,
     },
     vocabulary,
     recommendations: {

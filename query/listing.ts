@@ -1,6 +1,10 @@
 // What search, category pages and product pages share: Elasticsearch, the live version, the cache.
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
+import { composeRules, type RuleEffects } from '../ranking/rules/compose.ts';
+import type { LiveRules } from '../ranking/rules/live-rules.ts';
+import { applicableRules, type RuleContext } from '../ranking/rules/match.ts';
+import type { AdminAuth } from './admin-auth.ts';
 import type { ResponseCache } from './cache/response-cache.ts';
 import type { LiveVersion } from './live-version.ts';
 import type { SearchContext } from './search/search-service.ts';
@@ -11,6 +15,10 @@ export interface QueryDeps {
   suggest: SuggestContext;
   live: LiveVersion;
   cache: ResponseCache;
+  rules: LiveRules;
+  admin: AdminAuth;
+  /** The clock rule windows are checked against (tests set it). */
+  now: () => number;
   /** Records searches for autocomplete; never awaited by a request. */
   recordSearch?: (query: string, total: number) => void;
 }
@@ -23,4 +31,11 @@ export async function cachedAnswer<T extends object>(deps: QueryDeps, reply: Fas
   const { value, source } = await deps.cache.get(cacheKey(route, version, params), compute);
   reply.header('x-cache', source).header('x-index-version', version);
   return source === 'stale' ? { ...value, stale: true } : value;
+}
+
+/** The merchandiser rules for a request, and a key that changes whenever their effect may (for caches). */
+export async function rulesFor(deps: QueryDeps, ctx: Omit<RuleContext, 'now'>): Promise<{ effects: RuleEffects; key: string }> {
+  const { rules, revision } = await deps.rules.get();
+  const applicable = applicableRules(rules, { ...ctx, now: deps.now() });
+  return { effects: composeRules(applicable), key: `${revision}:${applicable.map((r) => r.id).join(',')}` };
 }

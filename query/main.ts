@@ -31,6 +31,7 @@ const app = await buildApp({
   readyRequires: config.readyRequires,
   readinessTimeoutMs: config.readinessTimeoutMs,
   query: runtime.deps,
+  rules: runtime.ruleStore,
   recommendations: runtime.recommendations,
   rateLimit: { redis: conn.redis, max: config.rateLimitMax, timeWindow: config.rateLimitWindow, prefix: config.redisPrefix },
 });

@@ -19,6 +19,8 @@ export const listingQuerystring = {
   brand_facet_size: { type: 'integer', minimum: 1, maximum: 100 },
   brand_facet_q: text(50, 'Search within the brand facet'),
   profile: text(40, 'Ranking profile (experiments)'),
+  explain: { type: 'boolean', description: 'Admin only (x-admin-key): explain each score, the rules that fired and the position without rules; never cached' },
+  channel: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,50}$', description: 'Where the shopper is (e.g. web, app); merchandiser rules may apply to some channels only' },
 } as const;
 
 export const searchQuerystring = {
@@ -52,6 +54,19 @@ const hit = {
   },
 } as const;
 
+const explanation = {
+  type: 'object',
+  properties: {
+    score: { type: 'number' },
+    text: { type: 'number' },
+    signals: { type: 'object', additionalProperties: { type: 'number' } },
+    rules: { type: 'array', items: { type: 'object', properties: { rule: { type: 'string' }, factor: { type: 'number' } } } },
+    position_without_rules: { type: ['integer', 'null'] },
+  },
+} as const;
+
+const searchHit = { ...hit, properties: { ...hit.properties, pinned: { type: 'boolean', description: 'Placed at this position by a merchandiser rule' }, explain: explanation } } as const;
+
 export const searchResponse = {
   type: 'object',
   properties: {
@@ -60,7 +75,7 @@ export const searchResponse = {
     took: { type: 'integer' },
     page: { type: 'integer' },
     size: { type: 'integer' },
-    hits: { type: 'array', items: hit },
+    hits: { type: 'array', items: searchHit },
     facets: { type: 'object', additionalProperties: true },
     next_cursor: { type: 'string' },
     relaxed: { type: 'object', properties: { query: { type: 'string' }, dropped_terms: { type: 'array', items: { type: 'string' } }, fuzzy: { type: 'boolean' } } },
@@ -68,6 +83,8 @@ export const searchResponse = {
     partial: { type: 'boolean' },
     stale: { type: 'boolean' },
     profile: { type: 'string' },
+    redirect: { type: 'string', description: 'A merchandiser rule sends this query to this URL instead of results' },
+    rewritten_query: { type: 'string', description: 'A merchandiser rule replaced the query with this one' },
     breadcrumbs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, path: { type: 'string' } } } },
   },
 } as const;

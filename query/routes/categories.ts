@@ -4,10 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { CATEGORY_SEPARATOR, categoryPathString } from '../../catalog/product.ts';
 import { BadRequestError, NotFoundError } from '../../common/errors.ts';
 import { MAX_CATEGORY_DEPTH } from '../../mappings/products.ts';
-import { cachedAnswer, type QueryDeps } from '../listing.ts';
+import { cachedAnswer, rulesFor, type QueryDeps } from '../listing.ts';
 import { browseQuerystring, errorResponse, searchResponse } from '../schemas.ts';
 import { normalizeQuery, toSearchParams, type SearchQuerystring } from '../search/params.ts';
-import { runSearch } from '../search/search-service.ts';
+import { explained, runSearch } from '../search/search-service.ts';
 
 export interface CategoryTreeNode {
   name: string;
@@ -87,8 +87,13 @@ export async function categoryRoutes(app: FastifyInstance, deps: QueryDeps) {
       const path = normalizeQuery(req.params.path);
       if (!path) throw new BadRequestError('path names no category', 'path');
       const params = toSearchParams(req.query, path);
-      const page = await cachedAnswer(deps, reply, 'browse', params, async () => {
-        const result = await runSearch(deps.search, params, true);
+      const rules = await rulesFor(deps, { q: params.q, category: path, channel: params.channel });
+      if (req.query.explain) {
+        deps.admin.require(req);
+        return { ...(await explained(deps.search, params, true, rules.effects)), breadcrumbs: breadcrumbs(path) };
+      }
+      const page = await cachedAnswer(deps, reply, 'browse', { ...params, rules: rules.key }, async () => {
+        const result = await runSearch(deps.search, params, true, rules.effects);
         if (result.total === 0) {
           const exists = await deps.search.es.count({ index: deps.search.alias, query: { term: { category_paths: path } } });
           if (exists.count === 0) throw new NotFoundError(`no category "${path}"`);

@@ -1,9 +1,9 @@
 // GET /search: keyword search with filters, facets, sorts, pages and a cursor for deep paging.
 import type { FastifyInstance } from 'fastify';
-import { cachedAnswer, type QueryDeps } from '../listing.ts';
+import { cachedAnswer, rulesFor, type QueryDeps } from '../listing.ts';
 import { errorResponse, searchQuerystring, searchResponse } from '../schemas.ts';
 import { toSearchParams, type SearchQuerystring } from '../search/params.ts';
-import { runSearch } from '../search/search-service.ts';
+import { explained, runSearch } from '../search/search-service.ts';
 
 export async function searchRoutes(app: FastifyInstance, deps: QueryDeps) {
   app.get<{ Querystring: SearchQuerystring }>(
@@ -19,7 +19,12 @@ export async function searchRoutes(app: FastifyInstance, deps: QueryDeps) {
     },
     async (req, reply) => {
       const params = toSearchParams(req.query);
-      const result = await cachedAnswer(deps, reply, 'search', params, () => runSearch(deps.search, params, false));
+      const rules = await rulesFor(deps, { q: params.q, category: params.category, channel: params.channel });
+      if (req.query.explain) {
+        deps.admin.require(req);
+        return explained(deps.search, params, false, rules.effects);
+      }
+      const result = await cachedAnswer(deps, reply, 'search', { ...params, rules: rules.key }, () => runSearch(deps.search, params, false, rules.effects));
       if (params.q && params.page === 1 && !params.cursor) deps.recordSearch?.(params.q, result.total);
       return result;
     },

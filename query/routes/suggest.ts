@@ -1,6 +1,6 @@
 // GET /suggest?q=: autocomplete for the search box.
 import type { FastifyInstance } from 'fastify';
-import { cachedAnswer, type QueryDeps } from '../listing.ts';
+import { cachedAnswer, rulesFor, type QueryDeps } from '../listing.ts';
 import { errorResponse } from '../schemas.ts';
 import { normalizeQuery } from '../search/params.ts';
 import { normalizeSuggestion } from '../suggest/sources.ts';
@@ -39,7 +39,8 @@ export async function suggestRoutes(app: FastifyInstance, deps: QueryDeps) {
       // Nothing to complete (only spaces or punctuation): an empty prefix would match every phrase.
       if (!normalizeSuggestion(q)) return { query: q, took: 0, suggestions: [], categories: [], products: [] };
       const size = req.query.size ?? 8;
-      return cachedAnswer(deps, reply, 'suggest', { q: q.toLowerCase(), size }, () => runSuggest(deps.suggest, q, { suggestions: size, products: 4 }));
+      const rules = await rulesFor(deps, { q });
+      return cachedAnswer(deps, reply, 'suggest', { q: q.toLowerCase(), size, rules: rules.key }, () => runSuggest(deps.suggest, q, { suggestions: size, products: 4 }, rules.effects));
     },
   );
 }

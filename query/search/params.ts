@@ -35,6 +35,8 @@ export interface SearchParams {
   brandFacetSize: number;
   brandFacetQuery?: string;
   profile: string;
+  /** Where the shopper is (e.g. "web", "app"), for rules that apply to one channel. */
+  channel?: string;
 }
 
 /** The raw querystring, as the route schema validates it. */
@@ -55,6 +57,8 @@ export interface SearchQuerystring {
   brand_facet_size?: number;
   brand_facet_q?: string;
   profile?: string;
+  channel?: string;
+  explain?: boolean;
 }
 
 /** Collapses whitespace and trims; an empty query is no query. */
@@ -91,6 +95,7 @@ export function toSearchParams(qs: SearchQuerystring, fixedCategory?: string): S
     brandFacetSize: qs.brand_facet_size ?? 10,
     brandFacetQuery: normalizeQuery(qs.brand_facet_q),
     profile: qs.profile ?? 'default',
+    ...(qs.channel ? { channel: qs.channel } : {}),
   };
 }
 

@@ -2,6 +2,8 @@
 // base filters in the query, facet selections in post_filter, facet aggregations, sort, page.
 import type { estypes } from '@elastic/elasticsearch';
 import type { RankingProfile } from '../../ranking/profile.ts';
+import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
+import { ruleFilters, weighted } from '../../ranking/rules/es-clauses.ts';
 import { signalBoosts, textQuery, type TextQueryOptions } from '../../ranking/text-query.ts';
 import { facetAggregations } from './facets.ts';
 import { buildFilters, facetFiltersExcept } from './filters.ts';
@@ -17,15 +19,34 @@ export interface BuildOptions {
   text?: TextQueryOptions;
   /** Facets are not needed (relaxation probes, deep pages fetched by cursor keep them). */
   withFacets?: boolean;
+  /** Merchandiser rules that apply to this request. */
+  effects?: RuleEffects;
+  /** Pinned products, placed by the caller: left out of this list. */
+  pinned?: readonly string[];
 }
+
+/** The shopper's words, or any of a rule's expansions of them: a product scores by its best match. */
+function textRelevance(q: string, o: BuildOptions): estypes.QueryDslQueryContainer {
+  const alternatives = o.effects?.expansions ?? [];
+  if (alternatives.length === 0) return textQuery(q, o.profile, o.text);
+  return { dis_max: { queries: [q, ...alternatives].map((t) => textQuery(t, o.profile, o.text)) } };
+}
+
+/** Boosts, buries and pins order by relevance (or popularity on category pages); a shopper's own sort wins. */
+export const rulesOrder = (p: SearchParams): boolean => p.sort === 'relevance' || p.sort === 'popularity';
 
 export function buildSearchBody(p: SearchParams, o: BuildOptions): estypes.SearchRequest {
   const filters = buildFilters(p, o.categoryIsFixed);
+  const effects = o.effects ?? noEffects;
+  const rules = ruleFilters(effects);
   // Without text every product matches and the signals only order them: a bool of should clauses
   // alone would require one to match, dropping products that have no rating or stock data.
-  const relevance: estypes.QueryDslQueryContainer = p.q ? textQuery(p.q, o.profile, o.text) : { bool: { must: [{ match_all: {} }], should: signalBoosts(o.profile) } };
-  const query: estypes.QueryDslQueryContainer = { bool: { must: [relevance], ...(filters.base.length ? { filter: filters.base } : {}) } };
-  const postFilter = facetFiltersExcept(filters);
+  const text: estypes.QueryDslQueryContainer = p.q ? textRelevance(p.q, o) : { bool: { must: [{ match_all: {} }], should: signalBoosts(o.profile) } };
+  const relevance = p.sort === 'relevance' ? weighted(text, effects) : text;
+  const base = [...filters.base, ...rules.filter];
+  const query: estypes.QueryDslQueryContainer = { bool: { must: [relevance], ...(base.length ? { filter: base } : {}), ...(rules.mustNot.length ? { must_not: rules.mustNot } : {}) } };
+  // Pinned products leave the list but still count in the facets.
+  const postFilter = [...facetFiltersExcept(filters), ...(o.pinned?.length ? [{ bool: { must_not: [{ ids: { values: [...o.pinned] } }] } }] : [])];
   const after = p.cursor ? decodeCursor(p.cursor, listFingerprint(p)) : undefined;
   return {
     query,

@@ -4,12 +4,16 @@ import type { estypes } from '@elastic/elasticsearch';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { BadRequestError } from '../../common/errors.ts';
 import type { ProductDocument } from '../../mappings/product-document.ts';
+import { explainScore, type ScoreExplanation } from '../../ranking/explain.ts';
 import type { RankingProfile } from '../../ranking/profile.ts';
+import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
+import { ruleFilters } from '../../ranking/rules/es-clauses.ts';
+import { placePins, pinWindow } from '../../ranking/rules/pins.ts';
 import type { TextQueryOptions } from '../../ranking/text-query.ts';
 import { parseFacets, type Facets } from './facets.ts';
 import { buildFilters, facetFiltersExcept } from './filters.ts';
 import { listFingerprint, type SearchParams } from './params.ts';
-import { buildSearchBody, type BuildOptions } from './request.ts';
+import { buildSearchBody, HIT_FIELDS, rulesOrder, type BuildOptions } from './request.ts';
 import { encodeCursor } from './sort.ts';
 import type { Vocabulary } from './spelling.ts';
 
@@ -18,6 +22,10 @@ export type Hit = Pick<ProductDocument, 'id' | 'title' | 'brand' | 'price' | 'li
   categories?: string[];
   category?: string;
   highlight?: { title?: string; description?: string };
+  /** Placed here by a merchandiser rule. */
+  pinned?: true;
+  /** With explain=true (admin): where the score came from, and the position without any rule. */
+  explain?: ScoreExplanation & { position_without_rules?: number | null };
 };
 
 export interface Relaxation {
@@ -40,6 +48,10 @@ export interface SearchResult {
   did_you_mean?: string;
   partial?: boolean;
   profile: string;
+  /** A rule sends this query to a page instead of results. */
+  redirect?: string;
+  /** A rule replaced the shopper's query with this one. */
+  rewritten_query?: string;
 }
 
 export interface SearchContext {
@@ -69,26 +81,52 @@ function toHit(h: estypes.SearchHit<Record<string, unknown>>): Hit {
   };
 }
 
+/** matched_queries is a list of names (or names with scores in newer Elasticsearch versions). */
+const namedMatches = (m: string[] | Record<string, number> | undefined): string[] => (Array.isArray(m) ? m : Object.keys(m ?? {}));
+
 /** How many products match the query without each of its terms, under the same filters (one request). */
 async function countsWithoutEachTerm(ctx: SearchContext, p: SearchParams, o: BuildOptions, terms: string[]): Promise<number[]> {
   const f = buildFilters(p, o.categoryIsFixed);
+  const rules = ruleFilters(o.effects ?? noEffects);
   const fields = Object.entries(o.profile.fields).map(([k, w]) => `${k}^${w}`);
   const without = (i: number) => terms.filter((_, j) => j !== i).join(' ');
   const res = await execute(ctx, {
     size: 0,
-    query: { bool: { filter: [...f.base, ...facetFiltersExcept(f)] } },
+    query: { bool: { filter: [...f.base, ...rules.filter, ...facetFiltersExcept(f)], must_not: rules.mustNot } },
     aggs: { subsets: { filters: { filters: Object.fromEntries(terms.map((_, i) => [`t${i}`, { multi_match: { query: without(i), fields, type: 'cross_fields', operator: 'and' } }])) } } },
   });
   const b = (res.aggregations?.subsets as { buckets: Record<string, { doc_count: number }> }).buckets;
   return terms.map((_, i) => b[`t${i}`]?.doc_count ?? 0);
 }
 
-export async function runSearch(ctx: SearchContext, p: SearchParams, categoryIsFixed: boolean): Promise<SearchResult> {
-  const profile = ctx.profiles[p.profile];
-  if (!profile) throw new BadRequestError(`unknown ranking profile "${p.profile}"`, 'profile');
-  const o: BuildOptions = { profile, categoryIsFixed };
+/** The pinned products that pass the request's filters and the rules' filters, by id. */
+async function eligiblePins(ctx: SearchContext, p: SearchParams, o: BuildOptions, ids: string[]): Promise<Map<string, Hit>> {
+  const f = buildFilters(p, o.categoryIsFixed);
+  const rules = ruleFilters(o.effects ?? noEffects);
+  const res = await execute(ctx, {
+    size: ids.length,
+    query: { bool: { filter: [{ ids: { values: ids } }, ...f.base, ...rules.filter, ...facetFiltersExcept(f)], must_not: rules.mustNot } },
+    _source: HIT_FIELDS,
+  });
+  return new Map(res.hits.hits.map((h) => [h._id!, { ...toHit(h), pinned: true as const }]));
+}
+
+export async function runSearch(ctx: SearchContext, shopper: SearchParams, categoryIsFixed: boolean, effects: RuleEffects = noEffects, explain = false): Promise<SearchResult> {
+  const profile = ctx.profiles[shopper.profile];
+  if (!profile) throw new BadRequestError(`unknown ranking profile "${shopper.profile}"`, 'profile');
   const started = performance.now();
-  const run = (params: SearchParams, text?: TextQueryOptions) => execute(ctx, buildSearchBody(params, { ...o, text }));
+  if (effects.redirect) {
+    return { ...(shopper.q ? { query: shopper.q } : {}), total: 0, took: 0, page: shopper.page, size: shopper.size, hits: [], facets: {}, profile: profile.name, redirect: effects.redirect.url };
+  }
+  const p = effects.rewrite && shopper.q ? { ...shopper, q: effects.rewrite.query } : shopper;
+  // Pins go on page-numbered lists in the merchandised order; cursor pages continue the list
+  // without them, so a pinned product never shows twice.
+  const pinIds = rulesOrder(p) ? effects.pins.map((x) => x.id) : [];
+  const o: BuildOptions = { profile, categoryIsFixed, effects, pinned: pinIds };
+  const pins = pinIds.length > 0 && !p.cursor ? await eligiblePins(ctx, p, o, pinIds) : new Map<string, Hit>();
+  const placed = effects.pins.filter((x) => pins.has(x.id));
+  const window = pinWindow(placed, p.page, p.size);
+  const run = (params: SearchParams, text?: TextQueryOptions) => execute(ctx, { ...buildSearchBody(params, { ...o, text }), ...(p.cursor ? {} : { from: window.from, size: window.size }), ...(explain ? { explain: true } : {}) });
 
   let res = await run(p);
   let relaxed: Relaxation | undefined;
@@ -116,11 +154,13 @@ export async function runSearch(ctx: SearchContext, p: SearchParams, categoryIsF
     }
   }
 
-  const hits = res.hits.hits.map(toHit);
+  const organic = res.hits.hits.map((h) => ({ ...toHit(h), ...(h._explanation ? { explain: explainScore(h._explanation, namedMatches(h.matched_queries), effects) } : {}) }));
+  const hits = p.cursor ? organic : placePins(organic, placed.map((x) => ({ position: x.position, hit: pins.get(x.id)! })), p.page, p.size);
   const last = res.hits.hits.at(-1);
   const result: SearchResult = {
-    ...(p.q ? { query: p.q } : {}),
-    total: total(res),
+    ...(shopper.q ? { query: shopper.q } : {}),
+    ...(p.q !== shopper.q ? { rewritten_query: p.q } : {}),
+    total: total(res) + placed.length,
     took: Math.round(performance.now() - started),
     page: p.cursor ? 0 : p.page,
     size: p.size,
@@ -129,7 +169,7 @@ export async function runSearch(ctx: SearchContext, p: SearchParams, categoryIsF
     profile: profile.name,
   };
   // A relaxed answer is for another query: pages beyond it are asked for with `relaxed.query`.
-  if (hits.length === p.size && last?.sort && !relaxed) result.next_cursor = encodeCursor(last.sort, listFingerprint(p));
+  if (organic.length === (p.cursor ? p.size : window.size) && last?.sort && !relaxed) result.next_cursor = encodeCursor(last.sort, listFingerprint(p));
   if (relaxed) result.relaxed = relaxed;
   if (res.timed_out) result.partial = true;
   if (p.q) {
@@ -137,4 +177,11 @@ export async function runSearch(ctx: SearchContext, p: SearchParams, categoryIsF
     if (suggestion && suggestion !== p.q.toLowerCase()) result.did_you_mean = suggestion;
   }
   return result;
+}
+
+/** The page with each hit's score explained and its position had no rule applied (admin debugging; never cached). */
+export async function explained(ctx: SearchContext, p: SearchParams, categoryIsFixed: boolean, effects: RuleEffects): Promise<SearchResult> {
+  const [ruled, plain] = await Promise.all([runSearch(ctx, p, categoryIsFixed, effects, true), runSearch(ctx, { ...p, page: 1, size: Math.min(100, p.page * p.size + effects.pins.length) }, categoryIsFixed)]);
+  const before = new Map(plain.hits.map((h, i) => [h.id, i + 1]));
+  return { ...ruled, hits: ruled.hits.map((h) => ({ ...h, explain: { ...(h.explain ?? { score: 0, text: 0, signals: {}, rules: [] }), position_without_rules: before.get(h.id) ?? null } })) };
 }

@@ -1,10 +1,14 @@
 // Autocomplete in one round trip (_msearch): query suggestions ranked by popularity with the
 // typed words highlighted, the categories where matching products live, and a few top products.
 // Matching ignores case and accents, completes the word being typed wherever it is in the phrase,
-// and tolerates a typo once a word has four characters.
+// and tolerates a typo once a word has four characters. Merchandiser rules for the typed text
+// apply to the product suggestions: filters, hidden products, boosts and buries, pins first.
 import type { estypes } from '@elastic/elasticsearch';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
-import { words } from '../search/spelling.ts';
+import { words } from '../../common/words.ts';
+import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
+import { ruleFilters, weighted } from '../../ranking/rules/es-clauses.ts';
+import { placePins } from '../../ranking/rules/pins.ts';
 import { normalizeSuggestion } from './sources.ts';
 import { suggestAliasOf } from './suggest-index.ts';
 
@@ -78,35 +82,63 @@ function suggestionQuery(q: string, size: number): estypes.MsearchMultisearchBod
   };
 }
 
-function productQuery(q: string, size: number): estypes.MsearchMultisearchBody {
+const PRODUCT_FIELDS = ['id', 'title', 'brand', 'price', 'currency'];
+
+function productQuery(q: string, size: number, effects: RuleEffects): estypes.MsearchMultisearchBody {
+  const rules = ruleFilters(effects);
+  const pinned = effects.pins.map((p) => p.id);
+  const text: estypes.QueryDslQueryContainer = {
+    bool: {
+      must: [{ match: { 'title.prefix': { query: q, operator: 'and', ...(q.replace(/\s/g, '').length >= 4 ? { fuzziness: 1, prefix_length: 1 } : {}) } } }],
+      should: [{ match_phrase_prefix: { title: { query: q } } }, { rank_feature: { field: 'signals.popularity', saturation: {} } }],
+    },
+  };
   return {
     size,
-    _source: ['id', 'title', 'brand', 'price', 'currency'],
-    query: {
-      bool: {
-        must: [{ match: { 'title.prefix': { query: q, operator: 'and', ...(q.replace(/\s/g, '').length >= 4 ? { fuzziness: 1, prefix_length: 1 } : {}) } } }],
-        should: [{ match_phrase_prefix: { title: { query: q } } }, { rank_feature: { field: 'signals.popularity', saturation: {} } }],
-      },
-    },
+    _source: PRODUCT_FIELDS,
+    query: { bool: { must: [weighted(text, effects)], filter: rules.filter, must_not: [...rules.mustNot, ...(pinned.length ? [{ ids: { values: pinned } }] : [])] } },
     aggs: { categories: { terms: { field: 'category_leaf', size: 3 } } },
   };
 }
 
-export async function runSuggest(ctx: SuggestContext, q: string, sizes = { suggestions: 8, products: 4 }): Promise<SuggestResult> {
+/** The pinned products the rules' filters and hides let through. */
+function pinQuery(effects: RuleEffects): estypes.MsearchMultisearchBody {
+  const rules = ruleFilters(effects);
+  return { size: effects.pins.length, _source: PRODUCT_FIELDS, query: { bool: { filter: [{ ids: { values: effects.pins.map((p) => p.id) } }, ...rules.filter], must_not: rules.mustNot } } };
+}
+
+type SearchAnswer = estypes.MsearchMultiSearchItem<Record<string, unknown>> | estypes.ErrorResponseBase;
+type ProductSuggestion = SuggestResult['products'][number];
+
+const productsOf = (r: estypes.MsearchMultiSearchItem<Record<string, unknown>>): ProductSuggestion[] => r.hits.hits.map((h) => ({ ...(h._source as ProductSuggestion), id: h._id! }));
+
+export async function runSuggest(ctx: SuggestContext, q: string, sizes = { suggestions: 8, products: 4 }, effects: RuleEffects = noEffects): Promise<SuggestResult> {
   const started = performance.now();
+  const withPins = effects.pins.length > 0;
   const res = await ctx.es.msearch<Record<string, unknown>>(
-    { searches: [{ index: suggestAliasOf(ctx.alias), ignore_unavailable: true }, suggestionQuery(q, sizes.suggestions), { index: ctx.alias }, productQuery(q, sizes.products)] },
+    {
+      searches: [
+        { index: suggestAliasOf(ctx.alias), ignore_unavailable: true },
+        suggestionQuery(q, sizes.suggestions),
+        { index: ctx.alias },
+        productQuery(q, sizes.products, effects),
+        ...(withPins ? [{ index: ctx.alias }, pinQuery(effects)] : []),
+      ],
+    },
     { requestTimeout: ctx.budgetMs, maxRetries: 0 },
   );
-  const [sugg, prod] = res.responses as (estypes.MsearchMultiSearchItem<Record<string, unknown>> | estypes.ErrorResponseBase)[];
+  const [sugg, prod, pins] = res.responses as SearchAnswer[];
   if (!prod || 'error' in prod) throw new Error(`product suggestions failed: ${prod && 'error' in prod ? prod.error.type : 'no answer'}`);
+  if (pins && 'error' in pins) throw new Error(`pinned product suggestions failed: ${pins.error.type}`);
+  const pinned = new Map((pins ? productsOf(pins) : []).map((p) => [p.id, p]));
+  const placed = effects.pins.flatMap((p) => (pinned.has(p.id) ? [{ position: p.position, hit: pinned.get(p.id)! }] : []));
   const suggestions = sugg && !('error' in sugg) ? sugg.hits.hits.map((h) => h._source as { text: string; source: 'query' | 'catalog' }) : [];
   const cats = (prod.aggregations?.categories as { buckets: { key: string; doc_count: number }[] } | undefined)?.buckets ?? [];
   return {
     query: q,
     suggestions: suggestions.map((s) => ({ text: s.text, highlighted: highlightPrefixes(s.text, q), source: s.source })),
     categories: cats.map((b) => ({ path: b.key, name: b.key.split(' > ').at(-1)!, count: b.doc_count })),
-    products: prod.hits.hits.map((h) => ({ ...(h._source as SuggestResult['products'][number]), id: h._id! })),
+    products: placePins(productsOf(prod), placed, 1, sizes.products),
     took: Math.round(performance.now() - started),
   };
 }

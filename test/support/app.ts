@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createRedis, type Redis } from '../../common/clients/redis.ts';
 import { redisUrlOf, type Config } from '../../common/config.ts';
+import type { Logger } from '../../common/logger.ts';
 import { createMetricsRegistry } from '../../common/metrics.ts';
 import { buildApp } from '../../query/app.ts';
 import { createQueryDeps, type QueryRuntime } from '../../query/deps.ts';
@@ -17,21 +18,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(es: EsClient, settings: Partial<Config> & { indexAlias: string }, probes?: Record<string, Probe>): Promise<TestApp> {
+export async function buildTestApp(es: EsClient, settings: Partial<Config> & { indexAlias: string }, probes?: Record<string, Probe>, log: Logger = silentLog): Promise<TestApp> {
   const c: Config = { ...config, redisPrefix: `${uniqueName('app')}:`, rateLimitMax: 0, ...settings };
   const redis = createRedis(redisUrlOf(c));
   redis.on('error', () => {});
   await redis.connect();
   const metrics = createMetricsRegistry();
-  const runtime = createQueryDeps(c, es, redis, silentLog, metrics);
+  const runtime = createQueryDeps(c, es, redis, log, metrics);
   await runtime.vocabulary.refresh();
   const app = await buildApp({
-    log: silentLog,
+    log,
     metrics,
     probes: probes ?? { elasticsearch: esProbe(es), redis: redisProbe(redis) },
     readyRequires: ['elasticsearch', 'redis'],
     readinessTimeoutMs: 1500,
     query: runtime.deps,
+    rules: runtime.ruleStore,
     recommendations: runtime.recommendations,
     rateLimit: { redis, max: c.rateLimitMax, timeWindow: c.rateLimitWindow, prefix: c.redisPrefix },
   });

@@ -1,0 +1,57 @@
+// When a rule applies: every condition it has must hold for the request.
+import { CATEGORY_SEPARATOR } from '../../catalog/product.ts';
+import { stem } from '../../common/stem.ts';
+import { words } from '../../common/words.ts';
+import type { Rule, RuleConditions } from './rule.ts';
+import { inWindow } from './time-window.ts';
+
+/** What a rule can see of a request. */
+export interface RuleContext {
+  /** The shopper's query as typed (absent on a category page). */
+  q?: string;
+  /** The category page's path, or a search's category filter. */
+  category?: string;
+  channel?: string;
+  now: number;
+}
+
+/** Case, accents, punctuation and word endings do not matter: "Red Shoes!" is "red shoe". */
+export const normalizeQuery = (q: string): string[] => words(q).map(stem);
+
+const containsRun = (hay: string[], needle: string[]): boolean => {
+  for (let i = 0; i + needle.length <= hay.length; i++) if (needle.every((w, j) => hay[i + j] === w)) return true;
+  return false;
+};
+
+function queryMatches(c: NonNullable<RuleConditions['query']>, q: string | undefined): boolean {
+  if (q === undefined) return false;
+  const terms = normalizeQuery(q);
+  return c.values.some((v) => {
+    const want = normalizeQuery(v);
+    if (want.length === 0) return false;
+    if (c.match === 'equals') return want.join(' ') === terms.join(' ');
+    if (c.match === 'phrase') return containsRun(terms, want);
+    return want.every((w) => terms.includes(w));
+  });
+}
+
+const isUnder = (path: string, ancestor: string) => path === ancestor || path.startsWith(ancestor + CATEGORY_SEPARATOR);
+
+export function ruleApplies(rule: Rule, ctx: RuleContext): boolean {
+  const c = rule.conditions;
+  if (!rule.enabled) return false;
+  if (c.query && !queryMatches(c.query, ctx.q)) return false;
+  if (c.category) {
+    if (!ctx.category) return false;
+    if (c.category.is !== undefined && ctx.category !== c.category.is) return false;
+    if (c.category.under !== undefined && !isUnder(ctx.category, c.category.under)) return false;
+  }
+  if (c.window && !inWindow(ctx.now, c.window)) return false;
+  if (c.channels && !(ctx.channel !== undefined && c.channels.includes(ctx.channel))) return false;
+  return true;
+}
+
+/** The applicable rules in the documented order: priority high to low, then id. */
+export function applicableRules(rules: Iterable<Rule>, ctx: RuleContext): Rule[] {
+  return [...rules].filter((r) => ruleApplies(r, ctx)).sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
