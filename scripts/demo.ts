@@ -1,4 +1,5 @@
 // npm run demo: the embedded stack, the demo catalog indexed, the indexer consuming, the service up.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
@@ -34,6 +35,14 @@ if (!(await es.indices.existsAlias({ name: suggestAliasOf(config.indexAlias) }))
   say(`built ${entries.length} autocomplete suggestions from catalog phrases (npm run suggest -- rebuild --from-topic adds real searches)`);
 }
 await es.close();
+
+// Merchandiser rules need an admin key: the demo makes one, kept beside its catalog, unless one is configured.
+if (!process.env.SHOP_ADMIN_KEYS) {
+  const keyFile = path.join(config.stackDir, 'demo', 'admin-key');
+  if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  process.env.SHOP_ADMIN_KEYS = `demo:${fs.readFileSync(keyFile, 'utf8').trim()}`;
+  say(`admin key for /admin/* (x-admin-key header) is in ${keyFile}`);
+}
 
 // The indexer runs beside the service, as in production, so published events show up in searches.
 const indexer = spawnScript('indexer/cli.ts', ['run'], { stdio: ['ignore', 'inherit', 'inherit'] });
