@@ -41,7 +41,7 @@ export async function recsBench(args: { docs: number }) {
     poll();
   });
   const connections = 8;
-  const amount = 20000;
+  const amount = 60000;
   say(`${ids.length} items, ${amount} requests per side, ${connections} connections; version ${manifest.version}`);
   const requests = (base: string) => ids.map((id) => ({ method: 'GET' as const, path: `${base}${id}` }));
   await load(service.url, requests('/recommendations/similar/'), { connections, amount: 2000 }); // warm-up

@@ -50,6 +50,7 @@ export interface LoadResult {
  */
 export async function load(url: string, requests: Request[], o: { connections: number; amount?: number; rate?: number; seconds?: number }): Promise<LoadResult> {
   let next = 0;
+  const started = performance.now();
   const r = await autocannon({
     url,
     connections: o.connections,
@@ -60,7 +61,8 @@ export async function load(url: string, requests: Request[], o: { connections: n
   return {
     p50_ms: r.latency.p50,
     p99_ms: r.latency.p99,
-    rps: Math.round(r.requests.average),
+    // Total over elapsed time: autocannon counts whole seconds, too coarse for short runs.
+    rps: Math.round(r.requests.total / ((performance.now() - started) / 1000)),
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
     requests: r.requests.total,
