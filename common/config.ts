@@ -98,6 +98,7 @@ export const settings = {
   interactionsTopic: setting('SHOP_INTERACTIONS_TOPIC', 'interactions', str, 'Kafka topic of interaction events (view, cart, purchase) that `recommender train --topic` reads.'),
   recsModelDir: setting('SHOP_RECS_MODEL_DIR', path.join(projectRoot, '.models'), str, 'Where `recommender train` saves model artifacts.'),
   recsPointerTtlMs: setting('SHOP_RECS_POINTER_TTL_MS', 1000, int, 'How long the service reuses the published-version pointer before reading it again (a publish reaches every reader within this).'),
+  recsAnswerCacheEntries: setting('SHOP_RECS_ANSWER_CACHE_ENTRIES', 20000, int, 'Serialized rail answers kept per published version (a repeated request is one lookup); 0 turns it off.'),
   rulesRefreshMs: setting('SHOP_RULES_REFRESH_MS', 1000, int, 'How often the service checks for edited merchandiser rules (an edit applies within this).'),
   adminKeys: setting('SHOP_ADMIN_KEYS', '', str, 'Admin API keys as comma-separated name:key pairs; the name is the actor in the audit log. Empty: admin routes refuse everyone.'),
   recsCacheEntries: setting('SHOP_RECS_CACHE_ENTRIES', 100000, int, 'Lists and product fields of the published version kept parsed in process (versions never change, so they are never stale); 0 turns it off.'),

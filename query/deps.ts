@@ -54,6 +54,7 @@ export function createQueryDeps(c: Config, es: EsClient, redis: Redis, log: Logg
       defaultSize: c.recsDefaultSize,
       maxSize: c.recsMaxSize,
       inStockByDefault: c.recsInStockOnly,
+      answerCacheEntries: c.recsAnswerCacheEntries,
     },
   };
 }

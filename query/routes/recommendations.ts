@@ -1,7 +1,8 @@
 // GET /recommendations/*: the four rails, served from the published model in Redis.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { BadRequestError } from '../../common/errors.ts';
-import type { RailFilters, Rails } from '../../recommender/serve/rails.ts';
+import type { RailAnswer, RailFilters, Rails } from '../../recommender/serve/rails.ts';
 import { errorResponse } from '../schemas.ts';
 
 export interface RecommendationDeps {
@@ -10,6 +11,8 @@ export interface RecommendationDeps {
   maxSize: number;
   /** Hide out-of-stock items unless the request says in_stock=false. */
   inStockByDefault: boolean;
+  /** Serialized answers kept per published version; 0 turns it off. */
+  answerCacheEntries: number;
 }
 
 const ID = '^[A-Za-z0-9_.:@-]{1,128}$';
@@ -81,6 +84,20 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     if (q.price_max !== undefined) filters.maxPrice = q.price_max;
     return { filters, size: q.size ?? deps.defaultSize };
   };
+  // An answer depends only on the published version and the request, so it is kept serialized per
+  // version: a repeated request is one lookup. Degraded answers are never kept.
+  const answers = new LRUCache<string, string>({ max: Math.max(1, deps.answerCacheEntries) });
+  async function answer(req: FastifyRequest, reply: FastifyReply, compute: () => Promise<RailAnswer>): Promise<FastifyReply> {
+    const version = deps.answerCacheEntries > 0 ? await deps.rails.version() : undefined;
+    const key = version === undefined ? undefined : `${version} ${req.url}`;
+    const kept = key === undefined ? undefined : answers.get(key);
+    reply.type('application/json').header('x-cache', kept === undefined ? 'origin' : 'memory');
+    if (kept !== undefined) return reply.send(kept);
+    const computed = await compute();
+    const body = reply.serialize(computed) as string;
+    if (key !== undefined && !computed.degraded && computed.version === version) answers.set(key, body);
+    return reply.send(body);
+  }
   const schema = (summary: string, extra: Record<string, unknown> = {}, params?: Record<string, unknown>) => ({
     tags: ['recommendations'],
     summary,
@@ -89,31 +106,33 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     response,
   });
 
-  app.get<{ Params: { id: string }; Querystring: RailQuery }>('/recommendations/similar/:id', { schema: schema('Items similar to a product', {}, { id: { type: 'string', pattern: ID } }) }, async (req) => {
+  app.get<{ Params: { id: string }; Querystring: RailQuery }>('/recommendations/similar/:id', { schema: schema('Items similar to a product', {}, { id: { type: 'string', pattern: ID } }) }, async (req, reply) => {
     const { filters, size } = filtersOf(req.query);
-    return deps.rails.similar(req.params.id, filters, size);
+    return answer(req, reply, () => deps.rails.similar(req.params.id, filters, size));
   });
 
   app.get<{ Querystring: RailQuery & { items?: string } }>(
     '/recommendations/bought-together',
     { schema: schema('Items frequently bought with a cart', { items: { type: 'string', maxLength: 8000, description: 'Comma-separated product ids in the cart' } }) },
-    async (req) => {
+    async (req, reply) => {
       const { filters, size } = filtersOf(req.query);
-      return deps.rails.boughtTogether(idList(req.query.items, 'items', true), filters, size);
+      const items = idList(req.query.items, 'items', true);
+      return answer(req, reply, () => deps.rails.boughtTogether(items, filters, size));
     },
   );
 
   app.get<{ Params: { userId: string }; Querystring: RailQuery & { recent?: string } }>(
     '/recommendations/for-user/:userId',
     { schema: schema('Recommendations for a customer', { recent: { type: 'string', maxLength: 8000, description: 'Comma-separated ids the customer just viewed, most recent first' } }, { userId: { type: 'string', pattern: ID } }) },
-    async (req) => {
+    async (req, reply) => {
       const { filters, size } = filtersOf(req.query);
-      return deps.rails.forUser(req.params.userId, idList(req.query.recent, 'recent', false), filters, size);
+      const recent = idList(req.query.recent, 'recent', false);
+      return answer(req, reply, () => deps.rails.forUser(req.params.userId, recent, filters, size));
     },
   );
 
-  app.get<{ Querystring: RailQuery }>('/recommendations/trending', { schema: schema('Trending items, overall or in a category') }, async (req) => {
+  app.get<{ Querystring: RailQuery }>('/recommendations/trending', { schema: schema('Trending items, overall or in a category') }, async (req, reply) => {
     const { filters, size } = filtersOf(req.query);
-    return deps.rails.trending(filters.category, filters, size);
+    return answer(req, reply, () => deps.rails.trending(filters.category, filters, size));
   });
 }

@@ -130,6 +130,15 @@ export function createRails(o: RailsOptions) {
   }
 
   return {
+    /** The published version answers are read from now; undefined when none is, or Redis is down. */
+    async version(): Promise<string | undefined> {
+      try {
+        return (await store.current())?.version;
+      } catch {
+        return undefined;
+      }
+    },
+
     similar: (id: string, f: RailFilters, size: number) =>
       run(
         f,
