@@ -1,5 +1,6 @@
 // /recommendations/similar/{id} of the built service against a minimal fastify route doing one
-// Redis GET of the same list, in the same run, with the same ids and connections.
+// Redis GET of the same answer, in the same run, with the same ids and connections; then the
+// service again with its answer cache off, so every request reads, joins and serializes.
 import path from 'node:path';
 import { readProducts } from '../catalog/read.ts';
 import { createRedis } from '../common/clients/redis.ts';
@@ -50,6 +51,11 @@ export async function recsBench(args: { docs: number }) {
   const base = await load(`http://127.0.0.1:${rawPort}`, requests('/similar/'), { connections, amount });
   const rss = service.peakRssMb();
   await service.stop();
+  // The same service without its answer cache: every request joins and serializes its answer.
+  const computing = await startService({ SHOP_REDIS_PREFIX: prefix, SHOP_RECS_IN_STOCK_ONLY: 'false', SHOP_RECS_ANSWER_CACHE_ENTRIES: '0' });
+  await load(computing.url, requests('/recommendations/similar/'), { connections, amount: 2000 });
+  const computed = await load(computing.url, requests('/recommendations/similar/'), { connections, amount });
+  await computing.stop();
   raw.kill('SIGTERM');
   const keys = await redis.keys(`${prefix}*`);
   for (let i = 0; i < keys.length; i += 500) await redis.unlink(...keys.slice(i, i + 500));
@@ -62,11 +68,14 @@ export async function recsBench(args: { docs: number }) {
     rps: ours.rps,
     p50_ms: ours.p50_ms,
     p99_ms: ours.p99_ms,
-    errors: ours.errors + ours.non2xx,
+    errors: ours.errors + ours.non2xx + computed.errors + computed.non2xx,
     baseline_rps: base.rps,
     baseline_p50_ms: base.p50_ms,
     baseline_p99_ms: base.p99_ms,
     ratio: round(ours.rps / base.rps, 2),
+    computed_rps: computed.rps,
+    computed_p99_ms: computed.p99_ms,
+    computed_ratio: round(computed.rps / base.rps, 2),
     service_peak_rss_mb: round(rss, 0),
   };
 }
