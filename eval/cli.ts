@@ -11,13 +11,20 @@ import { readQrels, readQueries, trecRunLines } from './judgments.ts';
 import { reportHtml, reportMarkdown, type EvalReport } from './report-html.ts';
 import { evalSearch } from './runners/search.ts';
 import { evalSuggest } from './runners/suggest.ts';
+import { judgmentsCommand } from './judgments-command.ts';
 import { recsCommand } from './recs-command.ts';
+import { categoryPathString } from '../catalog/product.ts';
+import { readProducts } from '../catalog/read.ts';
+import { readClickLog } from '../ranking/learn/click-log.ts';
+import { learnFromClicks, type LearnedSignals } from '../ranking/learn/click-model.ts';
+import { validateRule } from '../ranking/rules/validate.ts';
 
 const usage = `usage:
-  eval search --queries Q.tsv --qrels R.qrels [--catalog FILE] [--profile P] [--k 10] [--baseline] [--run FILE] [--out FILE] [--html FILE]
+  eval search --queries Q.tsv --qrels R.qrels [--catalog FILE] [--profile P] [--k 10] [--baseline] [--clicks CLICKS.csv --cutoff DATE] [--rules RULES.json] [--run FILE] [--out FILE] [--html FILE]
+  eval judgments --clicks CLICKS.csv --out PREFIX [--from DATE] [--to DATE] [--min-clicks 3]
   eval compare A.json [B.json] [--metric ndcg@10]   (one report: ours vs its baseline; two: B vs A)
   eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--out FILE] [--html FILE]
-  eval recs --interactions FILE --cutoff DATE [--no-python] [--set option=value ...] [--out FILE]`;
+  eval recs (--interactions FILE --cutoff DATE | --train FILE --test FILE) [--catalog FILE] [--no-python] [--set option=value ...] [--out FILE] [--html FILE]`;
 
 const say = (s: string) => process.stderr.write(`[eval] ${s}\n`);
 
@@ -55,9 +62,22 @@ function compareReports(files: string[], metric: string): number {
   return 0;
 }
 
+/** Click signals learned from the clicks before the cutoff, with categories from the catalog file. */
+async function learnedBefore(file: string, cutoff: string | undefined, catalog: string | undefined): Promise<LearnedSignals> {
+  if (!cutoff) throw new Error('--clicks needs --cutoff: judgments must not be learned from');
+  const asOf = Date.parse(cutoff);
+  if (!Number.isFinite(asOf)) throw new Error(`--cutoff is not a date: ${cutoff}`);
+  const categories = new Map<string, string>();
+  if (catalog) for (const p of await readProducts(catalog)) if (p.categories?.length) categories.set(p.id, categoryPathString(p.categories));
+  const learned = learnFromClicks(await readClickLog(file), (id) => categories.get(id), asOf - 1);
+  say(`learned from clicks before ${cutoff}: ${learned.size} queries`);
+  return learned;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [runner, ...rest] = argv;
   if (runner === 'recs') return recsCommand(rest);
+  if (runner === 'judgments') return judgmentsCommand(rest);
   if (runner === 'compare') {
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { metric: { type: 'string', default: 'ndcg@10' } } });
     if (positionals.length < 1 || positionals.length > 2) throw new Error(usage);
@@ -81,6 +101,8 @@ async function main(argv: string[]): Promise<number> {
       'no-catalog-phrases': { type: 'boolean' },
       'max-prefix': { type: 'string', default: '20' },
       html: { type: 'string' },
+      clicks: { type: 'string' },
+      rules: { type: 'string' },
     },
   });
   if (runner !== 'search' && runner !== 'suggest') {
@@ -102,7 +124,20 @@ async function main(argv: string[]): Promise<number> {
     if (!values.queries || !values.qrels) throw new Error('--queries and --qrels are required');
     const queries = readQueries(values.queries);
     const qrels = readQrels(values.qrels, queries);
-    const r = await evalSearch({ es, alias, queries, qrels, k: Number(values.k ?? 10), profile: values.profile!, baseline: values.baseline ?? false, interrupted: () => stop });
+    const learned = values.clicks ? await learnedBefore(values.clicks, values.cutoff, values.catalog) : undefined;
+    const rules = values.rules ? JSON.parse(fs.readFileSync(values.rules, 'utf8')) as unknown[] : undefined;
+    const r = await evalSearch({
+      es,
+      alias,
+      queries,
+      qrels,
+      k: Number(values.k ?? 10),
+      profile: values.profile!,
+      baseline: values.baseline ?? false,
+      ...(learned ? { learned } : {}),
+      ...(rules ? { rules: rules.map((x, i) => validateRule(x, `rules.${i}`)) } : {}),
+      interrupted: () => stop,
+    });
     if (values.run) fs.writeFileSync(values.run, r.per_query.flatMap((q) => trecRunLines(q.id, q.ranked, `shopsearch-${r.profile}`)).join('\n') + '\n');
     report = { ...r };
     summary = { queries: r.queries, metrics: r.metrics, ...(r.baseline ? { baseline: r.baseline } : {}), ...(r.interrupted ? { interrupted: true } : {}) };

@@ -5,7 +5,9 @@ import type { Redis } from '../common/clients/redis.ts';
 import type { Config } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
 import { profiles } from '../ranking/profile.ts';
-import { liveRules } from '../ranking/rules/live-rules.ts';
+import { holdByRevision } from '../common/revision-holder.ts';
+import { learnedKey, type LearnedSignals } from '../ranking/learn/click-model.ts';
+import { learnedStore } from '../ranking/learn/learned-store.ts';
 import { ruleStore, type RuleStore } from '../ranking/rules/rule-store.ts';
 import { recsKeys } from '../recommender/publish/keys.ts';
 import { moreLikeThis } from '../recommender/serve/more-like-this.ts';
@@ -32,14 +34,17 @@ export function createQueryDeps(c: Config, es: EsClient, redis: Redis, log: Logg
     ? createResponseCache({ redis, prefix: `${c.redisPrefix}cache:`, ttlSeconds: c.cacheTtlSeconds, staleSeconds: c.cacheStaleSeconds, maxEntries: c.cacheMaxEntries, registry, log })
     : noCache;
   const rules = ruleStore(redis, c.redisPrefix);
+  const signals = learnedStore(redis, c.redisPrefix);
+  const learned = holdByRevision<LearnedSignals>({ revision: signals.revision, load: signals.load, initial: new Map(), refreshMs: c.rulesRefreshMs, log, what: 'learned signals' });
   return {
     ruleStore: rules,
     deps: {
-      search: { es, alias: c.indexAlias, profiles, vocabulary: vocabulary.get, budgetMs: c.searchBudgetMs },
+      search: { es, alias: c.indexAlias, profiles, vocabulary: vocabulary.get, budgetMs: c.searchBudgetMs, learned: async (q) => (await learned.get()).value.get(learnedKey(q)) },
       suggest: { es, alias: c.indexAlias, budgetMs: c.suggestBudgetMs },
       live,
       cache,
-      rules: liveRules(rules, c.rulesRefreshMs, log),
+      rules: holdByRevision({ revision: rules.revision, load: rules.all, initial: [], refreshMs: c.rulesRefreshMs, log, what: 'merchandiser rules' }),
+      learned,
       admin: adminAuth(c.adminKeys),
       now: Date.now,
     },

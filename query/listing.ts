@@ -2,7 +2,9 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { composeRules, type RuleEffects } from '../ranking/rules/compose.ts';
-import type { LiveRules } from '../ranking/rules/live-rules.ts';
+import type { Held } from '../common/revision-holder.ts';
+import type { LearnedSignals } from '../ranking/learn/click-model.ts';
+import type { Rule } from '../ranking/rules/rule.ts';
 import { applicableRules, type RuleContext } from '../ranking/rules/match.ts';
 import type { AdminAuth } from './admin-auth.ts';
 import type { ResponseCache } from './cache/response-cache.ts';
@@ -15,7 +17,9 @@ export interface QueryDeps {
   suggest: SuggestContext;
   live: LiveVersion;
   cache: ResponseCache;
-  rules: LiveRules;
+  rules: Held<readonly Rule[]>;
+  /** What shoppers chose per query, learned from clicks. */
+  learned: Held<LearnedSignals>;
   admin: AdminAuth;
   /** The clock rule windows are checked against (tests set it). */
   now: () => number;
@@ -33,9 +37,12 @@ export async function cachedAnswer<T extends object>(deps: QueryDeps, reply: Fas
   return source === 'stale' ? { ...value, stale: true } : value;
 }
 
-/** The merchandiser rules for a request, and a key that changes whenever their effect may (for caches). */
+/**
+ * The merchandiser rules for a request, and a key that changes whenever the ranking may (the rules
+ * that fire, the rules' and the learned signals' revisions), for caches.
+ */
 export async function rulesFor(deps: QueryDeps, ctx: Omit<RuleContext, 'now'>): Promise<{ effects: RuleEffects; key: string }> {
-  const { rules, revision } = await deps.rules.get();
+  const [{ value: rules, revision }, learned] = await Promise.all([deps.rules.get(), deps.learned.get()]);
   const applicable = applicableRules(rules, { ...ctx, now: deps.now() });
-  return { effects: composeRules(applicable), key: `${revision}:${applicable.map((r) => r.id).join(',')}` };
+  return { effects: composeRules(applicable), key: `${revision}:${learned.revision}:${applicable.map((r) => r.id).join(',')}` };
 }

@@ -8,7 +8,7 @@ export interface ScoreExplanation {
   score: number;
   /** The text match (or 1 on a category page, where every product matches). */
   text: number;
-  /** Added to the text score: phrase and exact-title bonuses, popularity, rating, stock. */
+  /** Added to the text score: phrase and exact-title bonuses, popularity, rating, stock, learned clicks and category intent. */
   signals: Record<string, number>;
   /** Boost and bury rules that matched this product, and the factor each multiplied by. */
   rules: { rule: string; factor: number }[];
@@ -17,6 +17,8 @@ export interface ScoreExplanation {
 type Explanation = estypes.ExplainExplanationDetail;
 
 function kindOf(description: string): string {
+  if (description.includes('_id:')) return 'clicks';
+  if (description.includes('category_paths:')) return 'intent';
   if (description.includes('signals.popularity')) return 'popularity';
   if (description.includes('signals.rating')) return 'rating';
   if (description.includes('in_stock')) return 'in_stock';

@@ -15,6 +15,12 @@ export interface RankingProfile {
   fuzziness: string;
   /** Business signals: saturating rank_feature boosts added to the text score, so they stay bounded. */
   signals: { popularity: number; rating: number; inStock: number };
+  /**
+   * Learned from clicks (ranking/learn): a clicked product gains `clicks` × its share of the
+   * query's clicks, a product in a clicked category `intent` × that category's share. Bounded by
+   * the weights, since shares are at most 1.
+   */
+  learned: { clicks: number; intent: number };
 }
 
 export const defaultProfile: RankingProfile = {
@@ -26,6 +32,7 @@ export const defaultProfile: RankingProfile = {
   fuzzyWeight: 0.4,
   fuzziness: 'AUTO:4,8',
   signals: { popularity: 0.6, rating: 0.4, inStock: 0.5 },
+  learned: { clicks: 10, intent: 2 },
 };
 
 export const profiles: Record<string, RankingProfile> = { default: defaultProfile };

@@ -4,6 +4,7 @@
 // irrelevant product above relevant ones. User text only ever goes into match-type queries, never
 // into query_string, so it is never parsed as query syntax.
 import type { estypes } from '@elastic/elasticsearch';
+import type { LearnedQuery } from './learn/click-model.ts';
 import type { RankingProfile } from './profile.ts';
 
 export interface TextQueryOptions {
@@ -58,4 +59,20 @@ export function signalBoosts(profile: RankingProfile): estypes.QueryDslQueryCont
   if (profile.signals.rating > 0) out.push({ rank_feature: { field: 'signals.rating', saturation: { pivot: 3.5 }, boost: profile.signals.rating } });
   if (profile.signals.inStock > 0) out.push({ constant_score: { filter: { term: { in_stock: true } }, boost: profile.signals.inStock } });
   return out;
+}
+
+/**
+ * The text match widened and reweighted by what shoppers chose for this query: clicked products
+ * match even when the words miss them (shoppers' words are not the catalog's), and clicked
+ * products and categories gain bounded additive boosts.
+ */
+export function withLearned(text: estypes.QueryDslQueryContainer, learned: LearnedQuery | undefined, profile: RankingProfile): estypes.QueryDslQueryContainer {
+  if (!learned || (profile.learned.clicks <= 0 && profile.learned.intent <= 0)) return text;
+  const clicked = learned.products.map(([id]) => id);
+  const should: estypes.QueryDslQueryContainer[] = [
+    ...(profile.learned.clicks > 0 ? learned.products.map(([id, share]) => ({ constant_score: { filter: { ids: { values: [id] } }, boost: share * profile.learned.clicks } })) : []),
+    ...(profile.learned.intent > 0 ? learned.categories.map(([path, share]) => ({ constant_score: { filter: { term: { category_paths: path } }, boost: share * profile.learned.intent } })) : []),
+  ];
+  const retrieve = clicked.length > 0 && profile.learned.clicks > 0 ? [{ constant_score: { filter: { ids: { values: clicked } }, boost: 0 } }] : [];
+  return { bool: { must: [retrieve.length ? { bool: { should: [text, ...retrieve], minimum_should_match: 1 } } : text], should } };
 }

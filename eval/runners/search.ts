@@ -2,7 +2,11 @@
 // relaxation), and optionally a plain BM25 multi_match over the same fields in the same run.
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createProgress } from '../../common/progress.ts';
+import { learnedKey, type LearnedSignals } from '../../ranking/learn/click-model.ts';
 import { profiles } from '../../ranking/profile.ts';
+import { composeRules } from '../../ranking/rules/compose.ts';
+import { applicableRules } from '../../ranking/rules/match.ts';
+import type { Rule } from '../../ranking/rules/rule.ts';
 import { toSearchParams } from '../../query/search/params.ts';
 import { runSearch } from '../../query/search/search-service.ts';
 import type { Qrels } from '../judgments.ts';
@@ -16,6 +20,10 @@ export interface SearchEvalOptions {
   k: number;
   profile: string;
   baseline: boolean;
+  /** Learned from clicks, applied as the service applies them. */
+  learned?: LearnedSignals;
+  /** Merchandiser rules, applied as the service applies them. */
+  rules?: readonly Rule[];
   /** Stops early (Ctrl-C) and reports what was measured. */
   interrupted?: () => boolean;
 }
@@ -57,7 +65,9 @@ export async function evalSearch(o: SearchEvalOptions): Promise<SearchEvalReport
   const profile = profiles[o.profile];
   if (!profile) throw new Error(`unknown profile "${o.profile}" (have: ${Object.keys(profiles).join(', ')})`);
   const fields = Object.keys(profile.fields);
-  const ctx = { es: o.es, alias: o.alias, profiles, budgetMs: 10000 };
+  const learned = o.learned;
+  const ctx = { es: o.es, alias: o.alias, profiles, budgetMs: 10000, ...(learned ? { learned: async (q: string) => learned.get(learnedKey(q)) } : {}) };
+  const now = Date.now();
   const judged = [...o.queries].filter(([id]) => o.qrels.has(id));
   const progress = createProgress('queries', judged.length);
   const perQuery: PerQuery[] = [];
@@ -66,7 +76,9 @@ export async function evalSearch(o: SearchEvalOptions): Promise<SearchEvalReport
   for (const [id, query] of judged) {
     if (o.interrupted?.()) break;
     const judgments = o.qrels.get(id)!;
-    const result = await runSearch(ctx, toSearchParams({ q: query, size: o.k, facets: 'in_stock', profile: o.profile }), false);
+    const params = toSearchParams({ q: query, size: o.k, facets: 'in_stock', profile: o.profile });
+    const effects = o.rules ? composeRules(applicableRules(o.rules, { q: params.q, now })) : undefined;
+    const result = await runSearch(ctx, params, false, effects);
     const ranked = result.hits.map((h) => h.id);
     const row: PerQuery = { id, query, metrics: searchMetrics(ranked, judgments, o.k), ranked };
     const curve = { ours: cutoffs.map((k) => ndcg(ranked, judgments, k)), baseline: [] as number[] };

@@ -162,7 +162,7 @@ export async function adminRuleRoutes(app: FastifyInstance, deps: AdminDeps) {
     async (req) => {
       const rule = validateRule(req.body.rule, 'rule');
       if (!req.body.q && !req.body.category) throw new BadRequestError('give q or category to preview', 'q');
-      const { rules } = await deps.query.rules.get();
+      const { value: rules } = await deps.query.rules.get();
       const ctx = { q: req.body.q, category: req.body.category, channel: req.body.channel, now: deps.query.now() };
       const others = rules.filter((r) => r.id !== rule.id);
       const browse = !req.body.q && req.body.category !== undefined;

@@ -4,7 +4,8 @@ import type { estypes } from '@elastic/elasticsearch';
 import type { RankingProfile } from '../../ranking/profile.ts';
 import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
 import { ruleFilters, weighted } from '../../ranking/rules/es-clauses.ts';
-import { signalBoosts, textQuery, type TextQueryOptions } from '../../ranking/text-query.ts';
+import type { LearnedQuery } from '../../ranking/learn/click-model.ts';
+import { signalBoosts, textQuery, withLearned, type TextQueryOptions } from '../../ranking/text-query.ts';
 import { facetAggregations } from './facets.ts';
 import { buildFilters, facetFiltersExcept } from './filters.ts';
 import { listFingerprint, type SearchParams } from './params.ts';
@@ -23,13 +24,15 @@ export interface BuildOptions {
   effects?: RuleEffects;
   /** Pinned products, placed by the caller: left out of this list. */
   pinned?: readonly string[];
+  /** What shoppers chose for this query before. */
+  learned?: LearnedQuery;
 }
 
 /** The shopper's words, or any of a rule's expansions of them: a product scores by its best match. */
 function textRelevance(q: string, o: BuildOptions): estypes.QueryDslQueryContainer {
   const alternatives = o.effects?.expansions ?? [];
-  if (alternatives.length === 0) return textQuery(q, o.profile, o.text);
-  return { dis_max: { queries: [q, ...alternatives].map((t) => textQuery(t, o.profile, o.text)) } };
+  const text = alternatives.length === 0 ? textQuery(q, o.profile, o.text) : { dis_max: { queries: [q, ...alternatives].map((t) => textQuery(t, o.profile, o.text)) } };
+  return withLearned(text, o.learned, o.profile);
 }
 
 /** Boosts, buries and pins order by relevance (or popularity on category pages); a shopper's own sort wins. */

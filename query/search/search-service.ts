@@ -5,6 +5,7 @@ import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { BadRequestError } from '../../common/errors.ts';
 import type { ProductDocument } from '../../mappings/product-document.ts';
 import { explainScore, type ScoreExplanation } from '../../ranking/explain.ts';
+import type { LearnedQuery } from '../../ranking/learn/click-model.ts';
 import type { RankingProfile } from '../../ranking/profile.ts';
 import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
 import { ruleFilters } from '../../ranking/rules/es-clauses.ts';
@@ -59,6 +60,8 @@ export interface SearchContext {
   alias: string;
   profiles: Record<string, RankingProfile>;
   vocabulary?: () => Vocabulary | undefined;
+  /** What shoppers chose for a query before (learned from clicks), when known. */
+  learned?: (q: string) => Promise<LearnedQuery | undefined>;
   /** Elasticsearch gets this long, then the request fails fast (or answers from a stale cache). */
   budgetMs: number;
 }
@@ -122,7 +125,8 @@ export async function runSearch(ctx: SearchContext, shopper: SearchParams, categ
   // Pins go on page-numbered lists in the merchandised order; cursor pages continue the list
   // without them, so a pinned product never shows twice.
   const pinIds = rulesOrder(p) ? effects.pins.map((x) => x.id) : [];
-  const o: BuildOptions = { profile, categoryIsFixed, effects, pinned: pinIds };
+  const learned = p.q ? await ctx.learned?.(p.q) : undefined;
+  const o: BuildOptions = { profile, categoryIsFixed, effects, pinned: pinIds, ...(learned ? { learned } : {}) };
   const pins = pinIds.length > 0 && !p.cursor ? await eligiblePins(ctx, p, o, pinIds) : new Map<string, Hit>();
   const placed = effects.pins.filter((x) => pins.has(x.id));
   const window = pinWindow(placed, p.page, p.size);

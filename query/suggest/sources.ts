@@ -1,12 +1,9 @@
 // Where suggestions come from: search logs (CSV files, or the service's own Kafka topic of
 // searches) and, before any log exists, phrases of the catalog (brands, categories, frequent
 // title phrases). A query is suggested only once enough distinct shoppers searched it.
-import fs from 'node:fs';
-import readline from 'node:readline';
-import { createGunzip } from 'node:zlib';
-import { parse as parseCsvLine } from 'csv-parse/sync';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { scrollHits } from '../../common/clients/es-scroll.ts';
+import { logTime, readCsvRows } from '../../common/csv-rows.ts';
 import { words } from '../../common/words.ts';
 import type { SuggestionEntry } from './suggest-index.ts';
 
@@ -21,27 +18,9 @@ export interface LoggedSearch {
 
 /** Reads a search log CSV with a header naming at least `query` (and optionally `user`, `query_time`). */
 export async function* readSearchLog(file: string): AsyncGenerator<LoggedSearch> {
-  const raw = fs.createReadStream(file);
-  const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  let header: string[] | undefined;
-  let line = 0;
-  for await (const text of readline.createInterface({ input, crlfDelay: Infinity })) {
-    line++;
-    if (text.trim() === '') continue;
-    let cells: string[];
-    try {
-      cells = (parseCsvLine(text, { relax_quotes: true }) as string[][])[0] ?? [];
-    } catch (e) {
-      throw new Error(`${file}:${line}: not CSV: ${(e as Error).message}`);
-    }
-    if (!header) {
-      header = cells.map((c) => c.trim().toLowerCase());
-      if (!header.includes('query')) throw new Error(`${file}:1: the header has no "query" column (found: ${header.join(', ')})`);
-      continue;
-    }
-    const row = Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
+  for await (const row of readCsvRows(file, ['query'])) {
     if (!row.query) continue;
-    const time = row.query_time ? Date.parse(row.query_time.replace(' ', 'T')) : NaN;
+    const time = logTime(row.query_time);
     yield { query: row.query, ...(row.user ? { user: row.user } : {}), ...(Number.isFinite(time) ? { time } : {}) };
   }
 }
