@@ -3,7 +3,8 @@ import { createEsClient, type EsClient } from './clients/elasticsearch.ts';
 import { createKafka, type Kafka } from './clients/kafka.ts';
 import { createRedis, type Redis } from './clients/redis.ts';
 import { esUrlOf, kafkaBrokersOf, redisUrlOf, type Config } from './config.ts';
-import type { Logger } from './logger.ts';
+import { stackUp } from '../stack/stack.ts';
+import { createLogger, type Logger } from './logger.ts';
 
 export interface Connections {
   es: EsClient;
@@ -27,4 +28,15 @@ export async function openConnections(config: Config, log: Logger, clientId: str
       await es.close();
     },
   };
+}
+
+/** For command-line tools: the stack up (when embedded), connections open for `work`, then closed. */
+export async function withConnections<T>(config: Config, clientId: string, say: (line: string) => void, work: (conn: Connections) => Promise<T>): Promise<T> {
+  await stackUp(config, say);
+  const conn = await openConnections(config, createLogger('warn'), clientId);
+  try {
+    return await work(conn);
+  } finally {
+    await conn.close();
+  }
 }

@@ -15,6 +15,7 @@ import { judgmentsCommand } from './judgments-command.ts';
 import { recsCommand } from './recs-command.ts';
 import { categoryPathString } from '../catalog/product.ts';
 import { readProducts } from '../catalog/read.ts';
+import { parseDate } from '../common/dates.ts';
 import { readClickLog } from '../ranking/learn/click-log.ts';
 import { learnFromClicks, type LearnedSignals } from '../ranking/learn/click-model.ts';
 import { validateRule } from '../ranking/rules/validate.ts';
@@ -65,8 +66,7 @@ function compareReports(files: string[], metric: string): number {
 /** Click signals learned from the clicks before the cutoff, with categories from the catalog file. */
 async function learnedBefore(file: string, cutoff: string | undefined, catalog: string | undefined): Promise<LearnedSignals> {
   if (!cutoff) throw new Error('--clicks needs --cutoff: judgments must not be learned from');
-  const asOf = Date.parse(cutoff);
-  if (!Number.isFinite(asOf)) throw new Error(`--cutoff is not a date: ${cutoff}`);
+  const asOf = parseDate(cutoff, '--cutoff');
   const categories = new Map<string, string>();
   if (catalog) for (const p of await readProducts(catalog)) if (p.categories?.length) categories.set(p.id, categoryPathString(p.categories));
   const learned = learnFromClicks(await readClickLog(file), (id) => categories.get(id), asOf - 1);

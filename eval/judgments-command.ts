@@ -2,15 +2,11 @@
 // Buy judgments), e.g. from the clicks after a date, to measure what was learned before it.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseDate } from '../common/dates.ts';
 import { readClickLog } from '../ranking/learn/click-log.ts';
 import { clickJudgments } from './click-judgments.ts';
 
-const date = (s: string | undefined, name: string): number | undefined => {
-  if (s === undefined) return undefined;
-  const t = Date.parse(s);
-  if (!Number.isFinite(t)) throw new Error(`--${name} is not a date: ${s}`);
-  return t;
-};
+const date = (s: string | undefined, name: string): number | undefined => (s === undefined ? undefined : parseDate(s, `--${name}`));
 
 export async function judgmentsCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { clicks: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, 'min-clicks': { type: 'string', default: '3' }, out: { type: 'string' } } });

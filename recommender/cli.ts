@@ -3,10 +3,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readProducts } from '../catalog/read.ts';
-import { openConnections } from '../common/connections.ts';
+import { withConnections, type Connections } from '../common/connections.ts';
+import { parseDate } from '../common/dates.ts';
 import { loadConfig, type Config } from '../common/config.ts';
-import { createLogger } from '../common/logger.ts';
-import { stackUp } from '../stack/stack.ts';
 import { latestModelDir, loadModel, saveModel } from './artifact.ts';
 import { readInteractionTopic } from './interactions/event-topic.ts';
 import type { Interaction } from './interactions/interaction.ts';
@@ -29,12 +28,6 @@ const usage = `usage: recommender <command> [options]
 
 const say = (s: string) => process.stderr.write(`[recommender] ${s}\n`);
 
-const parseDate = (raw: string, flag: string): number => {
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
-  if (!Number.isFinite(t)) throw new Error(`${flag} is not a date: ${raw}`);
-  return t;
-};
-
 async function trainCommand(c: Config, args: string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({
     args,
@@ -49,15 +42,9 @@ async function trainCommand(c: Config, args: string[]): Promise<Record<string, u
     say(`read ${r.interactions.length} interactions: ${JSON.stringify(r.report)}`);
     interactions = r.interactions;
   } else {
-    await stackUp(c, say);
-    const conn = await openConnections(c, createLogger('warn'), 'shopsearch-recommender');
-    try {
-      const r = await readInteractionTopic(conn.kafka, values.topic || c.interactionsTopic);
-      say(`read ${r.interactions.length} interaction events (${r.rejected} malformed, skipped)`);
-      interactions = r.interactions;
-    } finally {
-      await conn.close();
-    }
+    const r = await withServers(c, (conn) => readInteractionTopic(conn.kafka, values.topic || c.interactionsTopic));
+    say(`read ${r.interactions.length} interaction events (${r.rejected} malformed, skipped)`);
+    interactions = r.interactions;
   }
   const products = values.catalog ? await readProducts(values.catalog) : undefined;
   const model = await train({ interactions, products }, options, (p) =>
@@ -69,21 +56,13 @@ async function trainCommand(c: Config, args: string[]): Promise<Record<string, u
   return { model: dir, ...model.metadata.counts, window: model.metadata.window, loss: model.metadata.loss.at(-1), seconds: model.metadata.seconds.total, backend: model.metadata.backend };
 }
 
-async function withRedis<T>(c: Config, work: (conn: Awaited<ReturnType<typeof openConnections>>) => Promise<T>): Promise<T> {
-  await stackUp(c, say);
-  const conn = await openConnections(c, createLogger('warn'), 'shopsearch-recommender');
-  try {
-    return await work(conn);
-  } finally {
-    await conn.close();
-  }
-}
+const withServers = <T>(c: Config, work: (conn: Connections) => Promise<T>): Promise<T> => withConnections(c, 'shopsearch-recommender', say, work);
 
 async function publishCommand(c: Config, args: string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({ args, options: { model: { type: 'string' }, catalog: { type: 'string' } } });
   const dir = values.model ?? latestModelDir(c.recsModelDir);
   const model = loadModel(dir);
-  return withRedis(c, async ({ es, redis }) => {
+  return withServers(c, async ({ es, redis }) => {
     const products: ProductSummary[] = [];
     if (values.catalog) for (const p of await readProducts(values.catalog)) products.push(summarize(p));
     else for await (const p of indexedProducts(es, c.indexAlias)) products.push(summarize(p));
@@ -104,8 +83,8 @@ async function main(argv: string[]): Promise<number> {
   else if (command === 'publish') summary = await publishCommand(c, rest);
   else if (command === 'rollback') {
     const { values } = parseArgs({ args: rest, options: { to: { type: 'string' } } });
-    summary = await withRedis(c, ({ redis }) => rollback(redis, recsKeys(c.redisPrefix), values.to));
-  } else if (command === 'versions') summary = await withRedis(c, ({ redis }) => listVersions(redis, recsKeys(c.redisPrefix)));
+    summary = await withServers(c, ({ redis }) => rollback(redis, recsKeys(c.redisPrefix), values.to));
+  } else if (command === 'versions') summary = await withServers(c, ({ redis }) => listVersions(redis, recsKeys(c.redisPrefix)));
   else {
     console.error(usage);
     return 2;
