@@ -17,7 +17,8 @@ import { categoryPathString } from '../catalog/product.ts';
 import { readProducts } from '../catalog/read.ts';
 import { parseDate } from '../common/dates.ts';
 import { readClickLog } from '../ranking/learn/click-log.ts';
-import { learnFromClicks, type LearnedSignals } from '../ranking/learn/click-model.ts';
+import { learnFromClicks } from '../ranking/learn/click-model.ts';
+import { learnedLookup, type LearnedLookup } from '../ranking/learn/learned-lookup.ts';
 import { validateRule } from '../ranking/rules/validate.ts';
 
 const usage = `usage:
@@ -64,14 +65,14 @@ function compareReports(files: string[], metric: string): number {
 }
 
 /** Click signals learned from the clicks before the cutoff, with categories from the catalog file. */
-async function learnedBefore(file: string, cutoff: string | undefined, catalog: string | undefined): Promise<LearnedSignals> {
+async function learnedBefore(file: string, cutoff: string | undefined, catalog: string | undefined): Promise<LearnedLookup> {
   if (!cutoff) throw new Error('--clicks needs --cutoff: judgments must not be learned from');
   const asOf = parseDate(cutoff, '--cutoff');
   const categories = new Map<string, string>();
   if (catalog) for (const p of await readProducts(catalog)) if (p.categories?.length) categories.set(p.id, categoryPathString(p.categories));
   const learned = learnFromClicks(await readClickLog(file), (id) => categories.get(id), asOf - 1);
   say(`learned from clicks before ${cutoff}: ${learned.size} queries`);
-  return learned;
+  return learnedLookup(learned);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -6,7 +6,7 @@ import type { Config } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
 import { profiles } from '../ranking/profile.ts';
 import { holdByRevision } from '../common/revision-holder.ts';
-import { learnedKey, type LearnedSignals } from '../ranking/learn/click-model.ts';
+import { learnedLookup, type LearnedLookup } from '../ranking/learn/learned-lookup.ts';
 import { learnedStore } from '../ranking/learn/learned-store.ts';
 import { ruleStore, type RuleStore } from '../ranking/rules/rule-store.ts';
 import { recsKeys } from '../recommender/publish/keys.ts';
@@ -35,11 +35,11 @@ export function createQueryDeps(c: Config, es: EsClient, redis: Redis, log: Logg
     : noCache;
   const rules = ruleStore(redis, c.redisPrefix);
   const signals = learnedStore(redis, c.redisPrefix);
-  const learned = holdByRevision<LearnedSignals>({ revision: signals.revision, load: signals.load, initial: new Map(), refreshMs: c.rulesRefreshMs, log, what: 'learned signals' });
+  const learned = holdByRevision<LearnedLookup>({ revision: signals.revision, load: async () => learnedLookup(await signals.load()), initial: () => undefined, refreshMs: c.rulesRefreshMs, log, what: 'learned signals' });
   return {
     ruleStore: rules,
     deps: {
-      search: { es, alias: c.indexAlias, profiles, vocabulary: vocabulary.get, budgetMs: c.searchBudgetMs, learned: async (q) => (await learned.get()).value.get(learnedKey(q)) },
+      search: { es, alias: c.indexAlias, profiles, vocabulary: vocabulary.get, budgetMs: c.searchBudgetMs, learned: async (q) => (await learned.get()).value(q) },
       suggest: { es, alias: c.indexAlias, budgetMs: c.suggestBudgetMs },
       live,
       cache,

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { composeRules, type RuleEffects } from '../ranking/rules/compose.ts';
 import type { Held } from '../common/revision-holder.ts';
-import type { LearnedSignals } from '../ranking/learn/click-model.ts';
+import type { LearnedLookup } from '../ranking/learn/learned-lookup.ts';
 import type { Rule } from '../ranking/rules/rule.ts';
 import { applicableRules, type RuleContext } from '../ranking/rules/match.ts';
 import type { AdminAuth } from './admin-auth.ts';
@@ -19,7 +19,7 @@ export interface QueryDeps {
   cache: ResponseCache;
   rules: Held<readonly Rule[]>;
   /** What shoppers chose per query, learned from clicks. */
-  learned: Held<LearnedSignals>;
+  learned: Held<LearnedLookup>;
   admin: AdminAuth;
   /** The clock rule windows are checked against (tests set it). */
   now: () => number;

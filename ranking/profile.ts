@@ -32,7 +32,7 @@ export const defaultProfile: RankingProfile = {
   fuzzyWeight: 0.4,
   fuzziness: 'AUTO:4,8',
   signals: { popularity: 0.6, rating: 0.4, inStock: 0.5 },
-  learned: { clicks: 10, intent: 2 },
+  learned: { clicks: 100, intent: 2 },
 };
 
 export const profiles: Record<string, RankingProfile> = { default: defaultProfile };

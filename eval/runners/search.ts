@@ -2,7 +2,7 @@
 // relaxation), and optionally a plain BM25 multi_match over the same fields in the same run.
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createProgress } from '../../common/progress.ts';
-import { learnedKey, type LearnedSignals } from '../../ranking/learn/click-model.ts';
+import type { LearnedLookup } from '../../ranking/learn/learned-lookup.ts';
 import { profiles } from '../../ranking/profile.ts';
 import { composeRules } from '../../ranking/rules/compose.ts';
 import { applicableRules } from '../../ranking/rules/match.ts';
@@ -21,7 +21,7 @@ export interface SearchEvalOptions {
   profile: string;
   baseline: boolean;
   /** Learned from clicks, applied as the service applies them. */
-  learned?: LearnedSignals;
+  learned?: LearnedLookup;
   /** Merchandiser rules, applied as the service applies them. */
   rules?: readonly Rule[];
   /** Stops early (Ctrl-C) and reports what was measured. */
@@ -66,7 +66,7 @@ export async function evalSearch(o: SearchEvalOptions): Promise<SearchEvalReport
   if (!profile) throw new Error(`unknown profile "${o.profile}" (have: ${Object.keys(profiles).join(', ')})`);
   const fields = Object.keys(profile.fields);
   const learned = o.learned;
-  const ctx = { es: o.es, alias: o.alias, profiles, budgetMs: 10000, ...(learned ? { learned: async (q: string) => learned.get(learnedKey(q)) } : {}) };
+  const ctx = { es: o.es, alias: o.alias, profiles, budgetMs: 10000, ...(learned ? { learned: async (q: string) => learned(q) } : {}) };
   const now = Date.now();
   const judged = [...o.queries].filter(([id]) => o.qrels.has(id));
   const progress = createProgress('queries', judged.length);

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clickJudgments } from '../../eval/click-judgments.ts';
 import type { Click } from '../../ranking/learn/click-log.ts';
-import { learnFromClicks, learnedKey } from '../../ranking/learn/click-model.ts';
+import { learnFromClicks, learnedKey, type LearnedSignals } from '../../ranking/learn/click-model.ts';
+import { learnedLookup } from '../../ranking/learn/learned-lookup.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2011-09-01T00:00:00Z');
@@ -39,5 +40,27 @@ describe('click learning', () => {
     assert.deepEqual([...queries], [['clk-1', 'call of duty']]);
     // a: 3 of 6 clicks (50%) → 3; c: 2 of 6 (33%) → 2; b: 1 of 6 → 1.
     assert.deepEqual([...qrels.get('clk-1')!].sort(), [['a', 3], ['b', 1], ['c', 2]]);
+  });
+});
+
+describe('learned lookup', () => {
+  const signals: LearnedSignals = new Map([
+    ['fifa 12', { products: [['f', 0.8]], categories: [] }],
+    ['gear of war 3', { products: [['g', 0.6]], categories: [['Games', 0.6]] }],
+  ]);
+  const lookup = learnedLookup(signals, { minSimilarity: 0.5, neighbours: 5, neighbourWeight: 0.5 });
+
+  it('finds the query as learned, and the same letters without spaces', () => {
+    assert.deepEqual(lookup('FIFA 12'), signals.get('fifa 12'));
+    assert.deepEqual(lookup('fifa12'), signals.get('fifa 12'));
+  });
+
+  it('borrows from a query sharing most words, scaled by likeness and the neighbour weight', () => {
+    // {gear, of, war, 3, epic} vs {gear, of, war, 3}: Jaccard 4/5; weight 0.5 × 0.8 × 0.8 / 0.8.
+    const near = lookup('gears of war 3 epic')!;
+    assert.equal(near.products[0]![0], 'g');
+    assert.ok(Math.abs(near.products[0]![1] - 0.6 * 0.5 * 0.8) < 1e-12);
+    assert.equal(lookup('war'), undefined, 'one word of four is not alike enough');
+    assert.equal(lookup('dark souls'), undefined);
   });
 });

@@ -1,0 +1,56 @@
+// Finding what was learned for a query the logs may not hold verbatim: the exact normalized query
+// first, then the same letters without spaces ("fifa12" is "fifa 12"), then queries sharing most
+// of its words ("gears of war 3 epic" learns from "gears of war 3"), each neighbour's shares scaled
+// by how alike the two queries are and by `neighbourWeight`, so borrowed signals count less.
+import { learnedKey, type LearnedQuery, type LearnedSignals } from './click-model.ts';
+
+export interface LookupOptions {
+  /** Word overlap (Jaccard) a neighbouring query needs. */
+  minSimilarity: number;
+  neighbours: number;
+  neighbourWeight: number;
+}
+
+export const defaultLookupOptions: LookupOptions = { minSimilarity: 0.5, neighbours: 5, neighbourWeight: 0.5 };
+
+export type LearnedLookup = (q: string) => LearnedQuery | undefined;
+
+const squash = (key: string) => key.replaceAll(' ', '');
+
+function merge(parts: { learned: LearnedQuery; weight: number }[]): LearnedQuery {
+  const add = (into: Map<string, number>, list: [string, number][], w: number) => list.forEach(([k, s]) => into.set(k, (into.get(k) ?? 0) + s * w));
+  const products = new Map<string, number>();
+  const categories = new Map<string, number>();
+  for (const p of parts) {
+    add(products, p.learned.products, p.weight);
+    add(categories, p.learned.categories, p.weight);
+  }
+  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return { products: sorted(products), categories: sorted(categories) };
+}
+
+export function learnedLookup(signals: LearnedSignals, o: LookupOptions = defaultLookupOptions): LearnedLookup {
+  const bySquashed = new Map<string, string>();
+  const byWord = new Map<string, string[]>();
+  for (const key of signals.keys()) {
+    bySquashed.set(squash(key), key);
+    for (const w of new Set(key.split(' '))) byWord.set(w, [...(byWord.get(w) ?? []), key]);
+  }
+  return (q) => {
+    const key = learnedKey(q);
+    if (!key) return undefined;
+    const exact = signals.get(key) ?? signals.get(bySquashed.get(squash(key)) ?? '');
+    if (exact) return exact;
+    const words = new Set(key.split(' '));
+    const overlap = new Map<string, number>();
+    for (const w of words) for (const other of byWord.get(w) ?? []) overlap.set(other, (overlap.get(other) ?? 0) + 1);
+    const near = [...overlap]
+      .map(([other, shared]) => ({ other, similarity: shared / (words.size + new Set(other.split(' ')).size - shared) }))
+      .filter((n) => n.similarity >= o.minSimilarity)
+      .sort((a, b) => b.similarity - a.similarity || (a.other < b.other ? -1 : 1))
+      .slice(0, o.neighbours);
+    if (near.length === 0) return undefined;
+    const total = near.reduce((s, n) => s + n.similarity, 0);
+    return merge(near.map((n) => ({ learned: signals.get(n.other)!, weight: (o.neighbourWeight * n.similarity * n.similarity) / total })));
+  };
+}
