@@ -136,7 +136,11 @@ export async function switchAlias(es: EsClient, alias: string, index: string): P
 /** Makes sure the read and write aliases exist, creating version 1 behind them on a fresh cluster. */
 export async function ensureLiveIndex(es: EsClient, opts: IndexOptions): Promise<string> {
   const live = await liveIndex(es, opts.alias);
-  if (live && (await aliasIndices(es, writeAliasOf(opts.alias))).length > 0) return live;
+  const writing = await aliasIndices(es, writeAliasOf(opts.alias));
+  // Fields added to the mapping since an index was created are added to it too (adding is always
+  // allowed), so the indexer can write them; older documents get them at the next rebuild.
+  if (live) await es.indices.putMapping({ index: [...new Set([live, ...writing])].join(','), properties: productMappings().properties! });
+  if (live && writing.length > 0) return live;
   const index = live ?? (await createIndexVersion(es, opts));
   await switchAlias(es, opts.alias, index);
   return index;

@@ -6,6 +6,7 @@ import { MAX_CATEGORY_DEPTH } from './products.ts';
 export interface ProductDocument {
   id: string;
   title: string;
+  title_head: string;
   description?: string;
   brand?: string;
   category: Record<string, string>;
@@ -54,6 +55,15 @@ export function categoryFields(categories: readonly string[] | undefined) {
   };
 }
 
+// "Battery for Lenovo Laptops" is a battery: the words after "for" name what it fits.
+const FITS = /\s+(?:for|fits|to fit|compatible with|replacement for)\s+/i;
+
+/** The part of a title that names the product itself. */
+export function titleHead(title: string): string {
+  const m = FITS.exec(title);
+  return m && m.index > 0 ? title.slice(0, m.index) : title;
+}
+
 export function toProductDocument(p: Product): ProductDocument {
   const discount = p.price !== undefined && p.list_price !== undefined && p.list_price > p.price ? ((p.list_price - p.price) / p.list_price) * 100 : undefined;
   const attributes = p.attributes && Object.keys(p.attributes).length > 0 ? p.attributes : undefined;
@@ -61,6 +71,7 @@ export function toProductDocument(p: Product): ProductDocument {
   return {
     id: p.id,
     title: p.title,
+    title_head: titleHead(p.title),
     description: p.description,
     brand: p.brand,
     ...categoryFields(p.categories),

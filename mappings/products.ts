@@ -70,6 +70,8 @@ export function productMappings(): estypes.MappingTypeMapping {
           sort: { type: 'keyword', normalizer: 'lowercase_ascii', ignore_above: 256 },
         },
       },
+      /** The title up to "for …" / "compatible with …": what the product is, not what it goes with. */
+      title_head: { ...englishText },
       description: { ...englishText },
       brand: { ...englishText, fields: { keyword: { type: 'keyword', ignore_above: 256 }, plain: { type: 'text', analyzer: 'text_plain' } } },
       // Hierarchical facet fields, one per depth: lvl1 holds "Root > Child" and so on.

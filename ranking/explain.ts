@@ -23,6 +23,7 @@ function kindOf(description: string): string {
   if (description.includes('signals.rating')) return 'rating';
   if (description.includes('in_stock')) return 'in_stock';
   if (description.includes('title.plain')) return 'exact_title';
+  if (description.includes('title_head:')) return 'title_head';
   if (description.startsWith('weight(title:')) return 'phrase';
   return 'text';
 }

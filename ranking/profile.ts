@@ -7,8 +7,12 @@ export interface RankingProfile {
   fields: Record<string, number>;
   /** Extra weight when the whole query appears as a phrase in the title (with this slop). */
   phrase: { boost: number; slop: number };
+  /** Extra weight when the query matches what the product is (its title before "for …"), not what it fits. */
+  headBoost: number;
   /** Extra weight for unstemmed (exact word form) title matches. */
   exactTitleBoost: number;
+  /** How many of the query's words a product must match (Elasticsearch minimum_should_match); absent: all. */
+  minimumShouldMatch?: string;
   /** Fuzzy matches count this much of an exact one; 0 turns typo tolerance off. */
   fuzzyWeight: number;
   /** Typos allowed by term length, as Elasticsearch's AUTO:low,high. */
@@ -25,9 +29,12 @@ export interface RankingProfile {
 
 export const defaultProfile: RankingProfile = {
   name: 'default',
-  version: 1,
+  version: 2,
   fields: { title: 3, brand: 2, category_text: 1.5, description: 0.3 },
   phrase: { boost: 2, slop: 1 },
+  // A query of three or more words may miss one: long queries often carry a word no product has.
+  minimumShouldMatch: '2<-1',
+  headBoost: 1,
   exactTitleBoost: 1,
   fuzzyWeight: 0.4,
   fuzziness: 'AUTO:4,8',

@@ -17,8 +17,8 @@ export interface TextQueryOptions {
 const weighted = (fields: Record<string, number>): string[] => Object.entries(fields).map(([f, w]) => `${f}^${w}`);
 
 export function textQuery(q: string, profile: RankingProfile, opts: TextQueryOptions = {}): estypes.QueryDslQueryContainer {
-  const operator = opts.minimumShouldMatch ? 'or' : 'and';
-  const msm = opts.minimumShouldMatch;
+  const msm = opts.minimumShouldMatch ?? profile.minimumShouldMatch;
+  const operator = msm ? 'or' : 'and';
   const exact: estypes.QueryDslQueryContainer = {
     multi_match: { query: q, fields: weighted(profile.fields), type: 'cross_fields', operator, ...(msm ? { minimum_should_match: msm } : {}) },
   };
@@ -41,6 +41,7 @@ export function textQuery(q: string, profile: RankingProfile, opts: TextQueryOpt
   }
   const should: estypes.QueryDslQueryContainer[] = [];
   if (profile.phrase.boost > 0) should.push({ match_phrase: { title: { query: q, slop: profile.phrase.slop, boost: profile.phrase.boost } } });
+  if (profile.headBoost > 0) should.push({ match: { title_head: { query: q, operator, ...(msm ? { minimum_should_match: msm } : {}), boost: profile.headBoost } } });
   if (profile.exactTitleBoost > 0) should.push({ match: { 'title.plain': { query: q, operator: 'and', boost: profile.exactTitleBoost } } });
   should.push(...signalBoosts(profile));
   return {

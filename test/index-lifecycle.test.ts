@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { addWriteTarget, createIndexVersion, deleteIndexVersion, ensureLiveIndex, listIndexVersions, liveIndex, switchAlias, writeTargets } from '../mappings/lifecycle.ts';
+import { productIndexSettings, productMappings, readSynonyms } from '../mappings/products.ts';
 import { config, dropIndices, testEs, testIndexOptions } from './support/stack.ts';
 
 describe('index lifecycle', () => {
@@ -24,6 +25,24 @@ describe('index lifecycle', () => {
     assert.equal(settings[index]!.settings!.index!.number_of_shards, String(config.indexShards));
     assert.equal(settings[index]!.settings!.index!.refresh_interval, config.indexRefreshInterval);
     assert.equal(await ensureLiveIndex(es, opts), index, 'ensure is idempotent');
+  });
+
+  it('adds fields the mapping gained since an index was created, so the indexer can write them', async () => {
+    const other = testIndexOptions();
+    const index = `${other.alias}-1`;
+    // An index from before title_head existed, strict like every product index.
+    const settings = productIndexSettings({ shards: 1, replicas: 0, refreshInterval: '1s', synonyms: readSynonyms(other.synonymsFile) });
+    const { title_head: _added, ...older } = productMappings().properties!;
+    await es.indices.create({ index, settings, mappings: { dynamic: 'strict', properties: older } });
+    await switchAlias(es, other.alias, index);
+    try {
+      assert.equal(await ensureLiveIndex(es, other), index);
+      const mapping = await es.indices.getMapping({ index });
+      assert.ok(mapping[index]!.mappings.properties!.title_head, 'title_head added');
+      await es.index({ index: other.alias, id: 'a', document: { id: 'a', title: 'Battery for laptops', title_head: 'Battery' }, refresh: true });
+    } finally {
+      await dropIndices(es, other.alias);
+    }
   });
 
   it('switches the alias to a new version in one step and refuses to delete the live one', async () => {

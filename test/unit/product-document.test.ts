@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyEvents } from '../../indexer/merge.ts';
 import { fromStoredDocument, toStoredDocument } from '../../indexer/stored-document.ts';
-import { bayesianRating, categoryFields, toProductDocument } from '../../mappings/product-document.ts';
+import { bayesianRating, categoryFields, titleHead, toProductDocument } from '../../mappings/product-document.ts';
 
 describe('product document', () => {
   it('builds hierarchical category fields, one per level, with every ancestor path', () => {
@@ -14,6 +14,14 @@ describe('product document', () => {
       category_text: 'Toys Trains Electric',
     });
     assert.deepEqual(categoryFields(undefined).category_paths, []);
+  });
+
+  it('keeps the part of a title that names the product, not what it fits', () => {
+    assert.equal(titleHead('Lenmar Battery for IBM (Lenovo) Laptop Computers'), 'Lenmar Battery');
+    assert.equal(titleHead('Slim Case Compatible With iPhone 12'), 'Slim Case');
+    assert.equal(titleHead('Lenovo T410 Laptop PC with Intel Core i5'), 'Lenovo T410 Laptop PC with Intel Core i5');
+    assert.equal(titleHead('For Honor (Xbox One)'), 'For Honor (Xbox One)', 'a title starting with the word is left whole');
+    assert.equal(toProductDocument({ id: 'x', title: 'Charger for Laptops' }).title_head, 'Charger');
   });
 
   it('shrinks ratings with few votes toward the prior', () => {
