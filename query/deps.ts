@@ -12,6 +12,7 @@ import { ruleStore, type RuleStore } from '../ranking/rules/rule-store.ts';
 import { recsKeys } from '../recommender/publish/keys.ts';
 import { moreLikeThis } from '../recommender/serve/more-like-this.ts';
 import { createRails } from '../recommender/serve/rails.ts';
+import { historySimilarity } from '../recommender/serve/history-similarity.ts';
 import { redisRecsStore } from '../recommender/serve/store.ts';
 import { adminAuth } from './admin-auth.ts';
 import { createResponseCache, noCache } from './cache/response-cache.ts';
@@ -34,6 +35,7 @@ export function createQueryDeps(c: Config, es: EsClient, redis: Redis, log: Logg
     ? createResponseCache({ redis, prefix: `${c.redisPrefix}cache:`, ttlSeconds: c.cacheTtlSeconds, staleSeconds: c.cacheStaleSeconds, maxEntries: c.cacheMaxEntries, registry, log })
     : noCache;
   const rules = ruleStore(redis, c.redisPrefix);
+  const recsStore = redisRecsStore(redis, recsKeys(c.redisPrefix), { pointerTtlMs: c.recsPointerTtlMs, cacheEntries: c.recsCacheEntries });
   const signals = learnedStore(redis, c.redisPrefix);
   const learned = holdByRevision<LearnedLookup>({ revision: signals.revision, load: async () => learnedLookup(await signals.load()), initial: () => undefined, refreshMs: c.rulesRefreshMs, log, what: 'learned signals' });
   return {
@@ -46,12 +48,13 @@ export function createQueryDeps(c: Config, es: EsClient, redis: Redis, log: Logg
       rules: holdByRevision({ revision: rules.revision, load: rules.all, initial: [], refreshMs: c.rulesRefreshMs, log, what: 'merchandiser rules' }),
       learned,
       admin: adminAuth(c.adminKeys),
+      personal: historySimilarity(recsStore),
       now: Date.now,
     },
     vocabulary,
     recommendations: {
       rails: createRails({
-        store: redisRecsStore(redis, recsKeys(c.redisPrefix), { pointerTtlMs: c.recsPointerTtlMs, cacheEntries: c.recsCacheEntries }),
+        store: recsStore,
         log,
         degradedSimilar: moreLikeThis(es, c.indexAlias, c.searchBudgetMs),
         maxSize: c.recsMaxSize,

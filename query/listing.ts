@@ -6,6 +6,7 @@ import type { Held } from '../common/revision-holder.ts';
 import type { LearnedLookup } from '../ranking/learn/learned-lookup.ts';
 import type { Rule } from '../ranking/rules/rule.ts';
 import { applicableRules, type RuleContext } from '../ranking/rules/match.ts';
+import type { HistorySimilarity } from '../recommender/serve/history-similarity.ts';
 import type { AdminAuth } from './admin-auth.ts';
 import type { ResponseCache } from './cache/response-cache.ts';
 import type { LiveVersion } from './live-version.ts';
@@ -21,6 +22,8 @@ export interface QueryDeps {
   /** What shoppers chose per query, learned from clicks. */
   learned: Held<LearnedLookup>;
   admin: AdminAuth;
+  /** Similarity of products to a customer's recent items (the recommender's embeddings); off when absent. */
+  personal?: HistorySimilarity;
   /** The clock rule windows are checked against (tests set it). */
   now: () => number;
   /** Records searches for autocomplete; never awaited by a request. */

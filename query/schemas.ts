@@ -20,6 +20,8 @@ export const listingQuerystring = {
   brand_facet_q: text(50, 'Search within the brand facet'),
   profile: text(40, 'Ranking profile (experiments)'),
   explain: { type: 'boolean', description: 'Admin only (x-admin-key): explain each score, the rules that fired and the position without rules; never cached' },
+  customer: { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$', description: 'A customer id: results close to their recent items move up a little (page 1, merchandised order)' },
+  recent: { type: 'string', maxLength: 8000, pattern: '^[A-Za-z0-9_.:@,-]*$', description: 'Comma-separated product ids the shopper just viewed, most recent first (instead of, or without, a customer)' },
   channel: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,50}$', description: 'Where the shopper is (e.g. web, app); merchandiser rules may apply to some channels only' },
 } as const;
 
@@ -85,6 +87,7 @@ export const searchResponse = {
     profile: { type: 'string' },
     redirect: { type: 'string', description: 'A merchandiser rule sends this query to this URL instead of results' },
     rewritten_query: { type: 'string', description: 'A merchandiser rule replaced the query with this one' },
+    personalized: { type: 'integer', description: 'How many of the top results moved for this customer' },
     breadcrumbs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, path: { type: 'string' } } } },
   },
 } as const;

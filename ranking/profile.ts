@@ -25,6 +25,8 @@ export interface RankingProfile {
    * the weights, since shares are at most 1.
    */
   learned: { clicks: number; intent: number };
+  /** Re-ranking by a customer's recent items (ranking/personalize.ts). */
+  personal: { maxShift: number; depth: number };
 }
 
 export const defaultProfile: RankingProfile = {
@@ -40,6 +42,7 @@ export const defaultProfile: RankingProfile = {
   fuzziness: 'AUTO:4,8',
   signals: { popularity: 0.6, rating: 0.4, inStock: 0.5 },
   learned: { clicks: 100, intent: 2 },
+  personal: { maxShift: 3, depth: 24 },
 };
 
 export const profiles: Record<string, RankingProfile> = { default: defaultProfile };

@@ -68,6 +68,25 @@ describe('recommendations', () => {
     assert.ok(r.items.every((i) => GARDEN.includes(i.id) && i.title.startsWith('garden') && i.price! > 0), JSON.stringify(r.items));
   });
 
+  it('personalizes the top of search results by the customer\'s recent items, bounded, never moving the best match', async () => {
+    const search = async (qs: string) => (await t.app.inject(`/search?q=steel&size=12&${qs}`)).json() as { hits: { id: string }[]; personalized?: number };
+    const plain = (await search('')).hits.map((h) => h.id);
+    const forGardener = await search('customer=c0');
+    const mine = forGardener.hits.map((h) => h.id);
+    assert.ok(forGardener.personalized! > 0);
+    assert.equal(mine[0], plain[0], 'the best text match stays first');
+    // Mean place of the garden items: lower is nearer the top.
+    const garden = (list: string[]) => GARDEN.reduce((sum, id) => sum + list.indexOf(id), 0) / GARDEN.length;
+    assert.ok(garden(mine) < garden(plain), `garden items move up for a garden buyer: ${plain} → ${mine}`);
+    for (const [i, id] of mine.entries()) assert.ok(plain.indexOf(id) - i <= 3, `${id} climbed at most 3 places`);
+    const viewedKitchen = (await search('recent=k1,k2')).hits.map((h) => h.id);
+    assert.ok(garden(viewedKitchen) >= garden(plain), 'recently viewed kitchen items pull kitchen up');
+    const stranger = await search('customer=nobody');
+    assert.deepEqual(stranger.hits.map((h) => h.id), plain);
+    assert.equal(stranger.personalized, undefined, 'off without data');
+    assert.deepEqual((await search('customer=c0&sort=price_asc')).hits.map((h) => h.id), (await search('sort=price_asc')).hits.map((h) => h.id), 'a chosen sort is left alone');
+  });
+
   it('keeps each answer per published version: a repeat comes from memory, a new version is read afresh', async () => {
     const first = await t.app.inject('/recommendations/similar/g2?size=4');
     const again = await t.app.inject('/recommendations/similar/g2?size=4');

@@ -7,6 +7,7 @@ import { MAX_CATEGORY_DEPTH } from '../../mappings/products.ts';
 import { cachedAnswer, rulesFor, type QueryDeps } from '../listing.ts';
 import { browseQuerystring, errorResponse, searchResponse } from '../schemas.ts';
 import { normalizeQuery, toSearchParams, type SearchQuerystring } from '../search/params.ts';
+import { personalizedAnswer } from '../search/personalized-answer.ts';
 import { explained, runSearch } from '../search/search-service.ts';
 
 export interface CategoryTreeNode {
@@ -100,7 +101,7 @@ export async function categoryRoutes(app: FastifyInstance, deps: QueryDeps) {
         }
         return { ...result, breadcrumbs: breadcrumbs(path) };
       });
-      return page;
+      return personalizedAnswer(deps, page, params, req.query);
     },
   );
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { cachedAnswer, rulesFor, type QueryDeps } from '../listing.ts';
 import { errorResponse, searchQuerystring, searchResponse } from '../schemas.ts';
 import { toSearchParams, type SearchQuerystring } from '../search/params.ts';
+import { personalizedAnswer } from '../search/personalized-answer.ts';
 import { explained, runSearch } from '../search/search-service.ts';
 
 export async function searchRoutes(app: FastifyInstance, deps: QueryDeps) {
@@ -26,7 +27,7 @@ export async function searchRoutes(app: FastifyInstance, deps: QueryDeps) {
       }
       const result = await cachedAnswer(deps, reply, 'search', { ...params, rules: rules.key }, () => runSearch(deps.search, params, false, rules.effects));
       if (params.q && params.page === 1 && !params.cursor) deps.recordSearch?.(params.q, result.total);
-      return result;
+      return personalizedAnswer(deps, result, params, req.query);
     },
   );
 }

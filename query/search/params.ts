@@ -59,6 +59,8 @@ export interface SearchQuerystring {
   profile?: string;
   channel?: string;
   explain?: boolean;
+  customer?: string;
+  recent?: string;
 }
 
 /** Collapses whitespace and trims; an empty query is no query. */

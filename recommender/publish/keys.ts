@@ -2,7 +2,7 @@
 // <prefix>recs:v:<version>:, so a version is written, checked and deleted as a unit, and one
 // pointer key says which version readers use.
 
-export const LIST_KINDS = ['similar', 'together', 'user', 'recent', 'trending', 'product'] as const;
+export const LIST_KINDS = ['similar', 'together', 'user', 'recent', 'trending', 'product', 'embedding'] as const;
 export type ListKind = (typeof LIST_KINDS)[number];
 
 /** The trending hash's field for the whole catalog (other fields are category paths). */

@@ -35,7 +35,19 @@ export function versionContents(model: TrainedModel, products: Iterable<ProductS
     recent: json(model.recent),
     trending: json(trending),
     product: new Map([...products].map((p) => [p.id, JSON.stringify(p)])),
+    embedding: embeddingEntries(model.embeddings),
   };
+}
+
+/** Each item's unit-length vector, for personalizing search (cosine is then a dot product). */
+function embeddingEntries(e: TrainedModel['embeddings']): Map<string, string> {
+  const out = new Map<string, string>();
+  e.items.forEach((item, i) => {
+    const v = e.vectors.subarray(i * e.dimensions, (i + 1) * e.dimensions);
+    const norm = Math.hypot(...v);
+    if (norm > 0) out.set(item, JSON.stringify(Array.from(v, (x) => Math.round((x / norm) * 1e4) / 1e4)));
+  });
+  return out;
 }
 
 export async function publish(redis: Redis, keys: RecsKeys, model: TrainedModel, products: Iterable<ProductSummary>, now = new Date()): Promise<Manifest> {

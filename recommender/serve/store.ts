@@ -14,7 +14,9 @@ import type { Scored } from '../models/ranked-list.ts';
 export interface RecsStore {
   /** The current version's manifest, or undefined when nothing is published. */
   current(): Promise<Manifest | undefined>;
-  lists(version: string, kind: Exclude<ListKind, 'product' | 'recent'>, ids: readonly string[]): Promise<(Scored[] | undefined)[]>;
+  lists(version: string, kind: Exclude<ListKind, 'product' | 'recent' | 'embedding'>, ids: readonly string[]): Promise<(Scored[] | undefined)[]>;
+  /** Unit-length item vectors, by id (items never embedded are absent). */
+  embeddings(version: string, ids: readonly string[]): Promise<Map<string, number[]>>;
   recent(version: string, user: string): Promise<string[] | undefined>;
   products(version: string, ids: readonly string[]): Promise<Map<string, ProductSummary>>;
 }
@@ -68,6 +70,11 @@ export function redisRecsStore(redis: Redis, keys: RecsKeys, o: RecsStoreOptions
     lists: (version, kind, ids) => (ids.length === 0 ? Promise.resolve([]) : read<Scored[]>(version, kind, ids)),
     async recent(version, user) {
       return (await read<string[]>(version, 'recent', [user]))[0];
+    },
+    async embeddings(version, ids) {
+      const out = new Map<string, number[]>();
+      if (ids.length > 0) (await read<number[]>(version, 'embedding', ids)).forEach((v, i) => v && out.set(ids[i]!, v));
+      return out;
     },
     async products(version, ids) {
       const out = new Map<string, ProductSummary>();
