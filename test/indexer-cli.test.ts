@@ -1,13 +1,12 @@
 // The import command publishes a catalog as events and reports rejected lines; status reports lag.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { spawnScript } from '../common/spawn-script.ts';
 import { indexerStatus } from '../indexer/status.ts';
 import { committedCount, indexerSuite, startIndexer, waitFor, } from './support/indexer.ts';
+import { runCli } from './support/run-cli.ts';
 
 describe('indexer CLI', () => {
   const s = indexerSuite();
@@ -15,18 +14,10 @@ describe('indexer CLI', () => {
   it('imports a catalog with a progress line and a summary naming each rejected line', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'import-')), 'catalog.ndjson');
     fs.writeFileSync(file, ['{"id":"a","title":"Lamp"}', '{"id":"b"}', 'not json', '{"id":"c","title":"Desk","price":-3}', '{"id":"d","title":"Chair","categories":["Home","Furniture"]}'].join('\n'));
-    const child = spawnScript('indexer/cli.ts', ['import', '--catalog', file], {
-      env: { ...process.env, SHOP_EVENTS_TOPIC: s.f.topics.normal, SHOP_LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d));
-    child.stderr!.on('data', (d: Buffer) => (err += d));
-    const [code] = await once(child, 'exit');
-    assert.equal(code, 0, err);
-    assert.match(err, /publishing: 5\/5 \(100%\) \d+\/s ETA 0s done/);
-    const summary = JSON.parse(out.trim().split('\n').at(-1)!) as { published: number; rejected: number; first_rejected: { line: number; reason: string }[] };
+    const run = await runCli('indexer/cli.ts', ['import', '--catalog', file], { SHOP_EVENTS_TOPIC: s.f.topics.normal });
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.err, /publishing: 5\/5 \(100%\) \d+\/s ETA 0s done/);
+    const summary = run.summary() as { published: number; rejected: number; first_rejected: { line: number; reason: string }[] };
     assert.equal(summary.published, 2);
     assert.equal(summary.rejected, 3);
     assert.deepEqual(summary.first_rejected.map((r) => r.line), [2, 3, 4]);

@@ -2,18 +2,17 @@
 // service reloads them by revision, a clicked product is found even when the words miss it and
 // rises within the profile's bound, near queries borrow them, and explain shows the part they add.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Product } from '../catalog/product.ts';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
-import { spawnScript } from '../common/spawn-script.ts';
 import { learnFromClicks } from '../ranking/learn/click-model.ts';
 import { learnedStore } from '../ranking/learn/learned-store.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { indexCatalog } from './support/catalogs.ts';
+import { runCli } from './support/run-cli.ts';
 import { dropIndices, testEs } from './support/stack.ts';
 
 const KEY = 'learned-test-key';
@@ -64,17 +63,9 @@ describe('learned click signals', () => {
   });
 
   it('learns with `ranking learn` (clicks before --before only) and applies it without a restart', async () => {
-    const child = spawnScript('ranking/cli.ts', ['learn', '--clicks', clicksFile, '--before', '2011-09-01'], {
-      env: { ...process.env, SHOP_REDIS_PREFIX: t.config.redisPrefix, SHOP_INDEX_ALIAS: alias, SHOP_LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d));
-    child.stderr!.on('data', (d: Buffer) => (err += d));
-    const [code] = await once(child, 'exit');
-    assert.equal(code, 0, err);
-    const meta = JSON.parse(out.trim().split('\n').at(-1)!) as { clicks: number; queries: number };
+    const run = await runCli('ranking/cli.ts', ['learn', '--clicks', clicksFile, '--before', '2011-09-01'], { SHOP_REDIS_PREFIX: t.config.redisPrefix, SHOP_INDEX_ALIAS: alias });
+    assert.equal(run.code, 0, run.err);
+    const meta = run.summary() as { clicks: number; queries: number };
     assert.deepEqual([meta.clicks, meta.queries], [15, 3], 'the September click is not learned');
     assert.deepEqual(await ids('pad'), ['c1'], 'found although no word matches');
     assert.equal((await ids('gow3'))[0], 'g2');

@@ -1,12 +1,10 @@
 // Autocomplete on the Best Buy catalog with suggestions built from the August search log, and the
 // loop from /search through the Kafka search log back into suggestions.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { createTopicsIfMissing } from '../common/clients/kafka.ts';
 import { createMetricsRegistry } from '../common/metrics.ts';
-import { spawnScript } from '../common/spawn-script.ts';
 import { createSearchLog } from '../query/search-log.ts';
 import { catalogPhrases, countQueries, mergeEntries, readSearchLog } from '../query/suggest/sources.ts';
 import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/suggest-index.ts';
@@ -15,6 +13,7 @@ import { buildTestApp, type TestApp } from './support/app.ts';
 import { dataFile, indexCatalog } from './support/catalogs.ts';
 import { dropIndices, silentLog, testEs, testKafka, uniqueName } from './support/stack.ts';
 import { waitFor } from './support/indexer.ts';
+import { runCli } from './support/run-cli.ts';
 
 describe('autocomplete on Best Buy', () => {
   let es: EsClient;
@@ -83,15 +82,9 @@ describe('autocomplete on Best Buy', () => {
     await searchLog.close();
     delete t.runtime.deps.recordSearch;
 
-    const child = spawnScript('query/suggest/cli.ts', ['rebuild', '--from-topic', '--min-users', '3', '--no-catalog'], {
-      env: { ...process.env, SHOP_INDEX_ALIAS: alias, SHOP_SEARCH_LOG_TOPIC: topic, SHOP_LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d));
-    const [code] = await once(child, 'exit');
-    assert.equal(code, 0);
-    assert.equal(JSON.parse(out.trim()).from_queries, 1, out);
+    const run = await runCli('query/suggest/cli.ts', ['rebuild', '--from-topic', '--min-users', '3', '--no-catalog'], { SHOP_INDEX_ALIAS: alias, SHOP_SEARCH_LOG_TOPIC: topic });
+    assert.equal(run.code, 0, run.err);
+    assert.equal((run.summary() as { from_queries: number }).from_queries, 1, run.out);
     const r = await waitFor('the rebuilt suggestions', async () => {
       const s = await suggest('skyl');
       return s.suggestions.length > 0 ? s : undefined;
