@@ -11,6 +11,7 @@ import { httpMetricsPlugin } from './plugins/http-metrics.ts';
 import type { Probe } from './readiness.ts';
 import type { QueryDeps } from './listing.ts';
 import { rateLimitPlugin, type RateLimitOptions } from './plugins/rate-limit.ts';
+import { webPages } from './plugins/web.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { adminRuleRoutes } from './routes/admin-rules.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -64,5 +65,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(suggestRoutes, deps.query);
   await app.register(recommendationRoutes, deps.recommendations);
   await app.register(adminRuleRoutes, { query: deps.query, store: deps.rules });
+  await app.register(webPages);
   return app;
 }

@@ -32,6 +32,8 @@ export const tools = {
   javac: { command: 'javac', versionArgs: ['-version'], debianPackage: 'openjdk-17-jdk-headless' },
   mvn: { command: 'mvn', versionArgs: ['-v'], debianPackage: 'maven' },
   redis: { command: 'redis-server', versionArgs: ['--version'], debianPackage: 'redis-server' },
+  // Only for the browser tests of the web pages.
+  chromium: { command: 'chromium', versionArgs: ['--version'], debianPackage: 'chromium' },
 } satisfies Record<string, Tool>;
 
 export type ToolName = keyof typeof tools;

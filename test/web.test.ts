@@ -1,0 +1,201 @@
+// The storefront and the merchandiser console in a real browser: Debian's chromium (installed by
+// the test set-up when missing) driven by playwright-core, against the service on the embedded
+// stack with a catalog indexed and a recommendation model published. Screenshots of the main
+// pages are saved to test/artifacts/.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Product } from '../catalog/product.ts';
+import type { EsClient } from '../common/clients/elasticsearch.ts';
+import { projectRoot } from '../common/config.ts';
+import { catalogPhrases } from '../query/suggest/sources.ts';
+import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/suggest-index.ts';
+import { recsKeys } from '../recommender/publish/keys.ts';
+import { summarize } from '../recommender/publish/product-summary.ts';
+import { publish } from '../recommender/publish/publish.ts';
+import { train } from '../recommender/train.ts';
+import { ensureTools } from '../stack/prerequisites.ts';
+import { buildTestApp, type TestApp } from './support/app.ts';
+import { shopInteractions, shopProducts, smallTraining } from './support/baskets.ts';
+import { indexCatalog } from './support/catalogs.ts';
+import { config, dropIndices, testEs } from './support/stack.ts';
+
+const KEY = 'web-test-admin-key';
+const ARTIFACTS = path.join(projectRoot, 'test', 'artifacts');
+// The flags the machine notes ask for: no sandbox as root, and no background network chatter.
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// The shop fixture with brands and ratings, so every facet has something to show.
+const products: Product[] = shopProducts.map((p, i) => ({ ...p, brand: p.id.startsWith('g') ? (i % 2 ? 'Greenly' : 'Rootwise') : p.id.startsWith('k') ? (i % 2 ? 'Chefmate' : 'Panora') : 'Carry', rating: 3 + (i % 3), rating_count: 10 + i, popularity: 20 - i }));
+
+describe('web pages in a browser', () => {
+  let es: EsClient;
+  let alias: string;
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const resultIds = () => page.$$eval('#hits .hit h3 a', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).searchParams.get('p')));
+
+  before(async () => {
+    ensureTools(['chromium'], config.stackInstall, (l) => process.stderr.write(`[web test] ${l}\n`));
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    es = await testEs();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'web-')), 'catalog.ndjson');
+    fs.writeFileSync(file, products.map((p) => JSON.stringify(p)).join('\n'));
+    alias = await indexCatalog(es, file);
+    await rebuildSuggestions(es, alias, await catalogPhrases(es, alias));
+    t = await buildTestApp(es, { indexAlias: alias, adminKeys: `tester:${KEY}`, rulesRefreshMs: 0, cacheEnabled: false });
+    const model = await train({ interactions: shopInteractions(), products }, smallTraining);
+    await publish(t.redis, recsKeys(t.config.redisPrefix), model, products.map(summarize));
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  });
+  after(async () => {
+    await browser?.close();
+    await t.close();
+    await dropIndices(es, alias);
+    await es.indices.delete({ index: `${suggestAliasOf(alias)}-*`, ignore_unavailable: true, allow_no_indices: true });
+    await es.close();
+  });
+
+  it('suggests as the shopper types, with the typed part marked, and Enter shows results', async () => {
+    await page.goto(`${base}/`);
+    await page.fill('#q', 'gard');
+    await page.waitForSelector('#suggestions [role=option]');
+    assert.match(await page.innerHTML('#suggestions'), /<mark>gard<\/mark>/i);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isHidden('#suggestions'), true);
+    // Arrow keys walk the list; Enter takes the highlighted suggestion.
+    await page.fill('#q', 'kitchen');
+    await page.waitForSelector('#suggestions [role=option]');
+    const first = (await page.textContent('#suggestions [role=option]')) ?? '';
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.getAttribute('#suggestions [role=option]', 'aria-selected'), 'true');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#hits');
+    assert.equal(new URL(page.url()).searchParams.get('q'), first.trim());
+    // Typing then Enter searches what was typed, and a suggestion answer arriving late stays closed.
+    await page.fill('#q', 'steel');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#hits');
+    assert.match(page.url(), /\?q=steel$/);
+    assert.ok((await resultIds()).length > 0);
+    await page.waitForTimeout(400);
+    assert.equal(await page.isHidden('#suggestions'), true, 'no list left open over the results');
+    await shot('storefront-results');
+  });
+
+  it('narrows results with a facet, shows it as a removable chip, and keeps the state in the URL', async () => {
+    await page.goto(`${base}/?q=steel`);
+    await page.waitForSelector('#hits');
+    const all = await page.textContent('#total');
+    await page.check('input[data-toggle=brand][value=Greenly]');
+    await page.waitForSelector('.chip');
+    assert.match(page.url(), /brand=Greenly/);
+    const narrowed = await resultIds();
+    assert.ok(narrowed.length > 0 && narrowed.every((id) => products.find((p) => p.id === id)!.brand === 'Greenly'));
+    // The URL alone brings the same page back.
+    const shared = page.url();
+    await page.goto(shared);
+    await page.waitForSelector('.chip');
+    assert.deepEqual(await resultIds(), narrowed);
+    await page.click('.chip');
+    await page.waitForFunction((n) => document.querySelector('#total')?.textContent === n, all);
+    assert.doesNotMatch(page.url(), /brand=/);
+    await page.goBack();
+    await page.waitForSelector('.chip');
+    assert.match(page.url(), /brand=Greenly/, 'back restores the filtered page');
+  });
+
+  it('opens a category page from the menu, with breadcrumbs', async () => {
+    await page.goto(`${base}/`);
+    await page.click('#categories a');
+    await page.waitForSelector('.crumbs');
+    assert.match((await page.textContent('.crumbs')) ?? '', /Store/);
+    assert.ok((await resultIds()).length > 0);
+    await shot('storefront-category');
+  });
+
+  it('shows "recommended for you" on the home page once a demo customer is chosen, and fits a phone', async () => {
+    await page.goto(`${base}/`);
+    assert.equal(await page.$('section[aria-label="Recommended for you"]'), null);
+    await page.fill('#customer', 'c0');
+    await page.press('#customer', 'Enter');
+    await page.waitForSelector('section[aria-label="Recommended for you"] li');
+    await shot('storefront-home');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/?q=steel`);
+    await page.waitForSelector('#hits');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no sideways scrolling at phone width');
+    await shot('storefront-phone');
+    await page.setViewportSize({ width: 1200, height: 900 });
+  });
+
+  it('keeps the storefront small: page, script and styles under 150 KB gzipped', async () => {
+    const sizes = await Promise.all(['/', '/web/store.js', '/web/style.css'].map(async (u) => gzipSync(Buffer.from(await (await fetch(`${base}${u}`)).arrayBuffer())).length));
+    assert.ok(sizes.reduce((a, b) => a + b, 0) < 150 * 1024, `${sizes}`);
+    const res = await fetch(`${base}/`);
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  });
+
+  it('shows a product page with its similar-items and bought-together rails', async () => {
+    await page.goto(`${base}/?p=g1`);
+    await page.waitForSelector('.product h1');
+    await page.waitForSelector('section[aria-label="Similar items"] li');
+    assert.ok((await page.$$('section[aria-label="Frequently bought together"] li')).length > 0);
+    await shot('storefront-product');
+  });
+
+  it('creates a pin rule in the console, previews it, and the storefront shows the product pinned', async () => {
+    const plain = await (await fetch(`${base}/search?q=steel`)).json() as { hits: { id: string }[] };
+    const target = plain.hits.at(-1)!.id;
+    await page.goto(`${base}/admin`);
+    await page.fill('#key', KEY);
+    await page.click('#signin-form button');
+    await page.waitForSelector('#app:not([hidden])');
+    await page.fill('#f-id', 'pin-steel');
+    await page.fill('#f-name', 'Pin for steel');
+    await page.selectOption('#f-qmatch', 'equals');
+    await page.fill('#f-qvalues', 'steel');
+    await page.selectOption('#add-type', 'pin');
+    await page.click('#add-action');
+    await page.fill('[data-a=id]', target);
+    await page.fill('[data-a=position]', '1');
+    await page.fill('#p-q', 'steel');
+    await page.click('#preview-form button');
+    await page.waitForSelector('#with li');
+    assert.equal(await page.getAttribute('#with li:first-child', 'data-id'), target);
+    assert.match((await page.textContent('#with li:first-child')) ?? '', /pinned/);
+    await shot('console-preview');
+    await page.click('#rule-form button[type=submit]');
+    await page.waitForSelector('#form-status .status');
+    assert.match((await page.textContent('#rules')) ?? '', /Pin for steel/);
+    assert.match((await page.textContent('#audit')) ?? '', /create pin-steel/);
+    await page.goto(`${base}/?q=steel`);
+    await page.waitForSelector('#hits');
+    assert.equal((await resultIds())[0], target);
+  });
+
+  it('shows the API\'s field error beside the input of an invalid rule', async () => {
+    await page.goto(`${base}/admin`);
+    await page.waitForSelector('#app:not([hidden])');
+    await page.click('#new-rule');
+    await page.fill('#f-id', 'bad-boost');
+    await page.fill('#f-name', 'Bad boost');
+    await page.selectOption('#add-type', 'boost');
+    await page.click('#add-action');
+    await page.fill('[data-a=factor]', '0.5');
+    await page.fill('[data-g=brands]', 'Greenly');
+    await page.click('#rule-form button[type=submit]');
+    await page.waitForSelector('[data-error="actions.0.factor"]:not(:empty)');
+    assert.match((await page.textContent('[data-error="actions.0.factor"]')) ?? '', /must be > 1/);
+    await shot('console-error');
+  });
+});
