@@ -3,9 +3,17 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
-import { esUrlOf, loadConfig } from '../common/config.ts';
+import { esUrlOf, loadConfig, redisUrlOf } from '../common/config.ts';
 import { spawnScript } from '../common/spawn-script.ts';
 import { generateDemoCatalog } from '../catalog/demo.ts';
+import { demoInteractions } from '../catalog/demo-interactions.ts';
+import { readProducts } from '../catalog/read.ts';
+import { createRedis } from '../common/clients/redis.ts';
+import { recsKeys } from '../recommender/publish/keys.ts';
+import { summarize } from '../recommender/publish/product-summary.ts';
+import { publish } from '../recommender/publish/publish.ts';
+import { train } from '../recommender/train.ts';
+import { defaultTrainingOptions } from '../recommender/training-options.ts';
 import { defaultVersionBase } from '../indexer/catalog-events.ts';
 import { rebuildFromCatalog } from '../indexer/rebuild.ts';
 import { indexOptionsOf, liveIndex } from '../mappings/lifecycle.ts';
@@ -35,6 +43,19 @@ if (!(await es.indices.existsAlias({ name: suggestAliasOf(config.indexAlias) }))
   say(`built ${entries.length} autocomplete suggestions from catalog phrases (npm run suggest -- rebuild --from-topic adds real searches)`);
 }
 await es.close();
+
+// Recommendations need a model: the demo trains one on generated purchases, once.
+const redis = createRedis(redisUrlOf(config));
+await redis.connect();
+const keys = recsKeys(config.redisPrefix);
+if ((await redis.get(keys.current)) === null) {
+  const products = await readProducts(catalog);
+  const interactions = demoInteractions(products, { customers: 300, basketsPerCustomer: 8, seed: 20261121, end: Date.now() });
+  const model = await train({ interactions, products }, { ...defaultTrainingOptions, minCount: 2 });
+  const manifest = await publish(redis, keys, model, products.map(summarize));
+  say(`trained and published recommendations ${manifest.version} from ${interactions.length} generated purchases (customers demo-1 … demo-300)`);
+}
+redis.disconnect();
 
 // Merchandiser rules need an admin key: the demo makes one, kept beside its catalog, unless one is configured.
 if (!process.env.SHOP_ADMIN_KEYS) {
