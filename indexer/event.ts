@@ -22,7 +22,7 @@ export type ProductEvent =
 // ajv-formats is CommonJS with `exports.default`; under NodeNext ESM the plugin sits on `.default`.
 const addFormats = ajvFormats.default as unknown as (a: Ajv) => Ajv;
 // strictRequired is off: the if/then rules name properties defined at the top level, not in the subschema.
-const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, strictNumbers: true, allowUnionTypes: true });
 addFormats(ajv);
 const validate = ajv.compile<ProductEvent>(eventSchema);
 

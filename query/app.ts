@@ -1,12 +1,14 @@
 // Builds the HTTP service from its dependencies; main.ts wires real connections, tests wire
 // their own (real) ones.
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../common/logger.ts';
 import type { RuleStore } from '../ranking/rules/rule-store.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { errorsPlugin } from './plugins/errors.ts';
+import { finiteNumbersPlugin } from './plugins/finite-numbers.ts';
 import { httpMetricsPlugin } from './plugins/http-metrics.ts';
 import type { Probe } from './readiness.ts';
 import type { QueryDeps } from './listing.ts';
@@ -31,6 +33,8 @@ export interface AppDeps {
   recommendations: RecommendationDeps;
   /** Off when undefined or max is 0. */
   rateLimit?: RateLimitOptions;
+  /** Origins whose pages may call the API cross-origin. */
+  corsOrigins: readonly string[];
 }
 
 // A caller's request id is kept only when it is short and plain, so it cannot forge log lines.
@@ -52,6 +56,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', req.id);
   });
   await app.register(errorsPlugin);
+  await app.register(finiteNumbersPlugin);
+  // Only the configured origins get CORS headers; any other origin's browser refuses the answer.
+  if (deps.corsOrigins.length > 0) await app.register(cors, { origin: [...deps.corsOrigins], methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['content-type', 'x-admin-key', 'x-api-key', 'x-request-id'] });
   await app.register(docsPlugin);
   await app.register(httpMetricsPlugin, { registry: deps.metrics });
   if (deps.rateLimit && deps.rateLimit.max > 0) await app.register(rateLimitPlugin, deps.rateLimit);

@@ -1,7 +1,7 @@
 // The service process: connections from config, the live index ensured, HTTP on the configured port.
 import { createTopicsIfMissing } from '../common/clients/kafka.ts';
 import { openConnections } from '../common/connections.ts';
-import { loadConfig } from '../common/config.ts';
+import { corsOriginsOf, loadConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { createMetricsRegistry } from '../common/metrics.ts';
 import { ensureLiveIndex, indexOptionsOf } from '../mappings/lifecycle.ts';
@@ -34,6 +34,7 @@ const app = await buildApp({
   rules: runtime.ruleStore,
   recommendations: runtime.recommendations,
   rateLimit: { redis: conn.redis, max: config.rateLimitMax, timeWindow: config.rateLimitWindow, prefix: config.redisPrefix },
+  corsOrigins: corsOriginsOf(config),
 });
 
 const shutdown = async (signal: string) => {

@@ -6,7 +6,7 @@ import { BadRequestError } from '../../common/errors.ts';
 import { ruleSchema, type Rule } from './rule.ts';
 import { assertTimeZone, zonedToInstant } from './time-window.ts';
 
-const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, discriminator: true, useDefaults: true });
+const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, strictNumbers: true, discriminator: true, useDefaults: true });
 const check = ajv.compile<Rule>(ruleSchema);
 
 const fieldOf = (e: ErrorObject, prefix: string): string => {

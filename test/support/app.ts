@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createRedis, type Redis } from '../../common/clients/redis.ts';
-import { redisUrlOf, type Config } from '../../common/config.ts';
+import { corsOriginsOf, redisUrlOf, type Config } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import { createMetricsRegistry } from '../../common/metrics.ts';
 import { buildApp } from '../../query/app.ts';
@@ -36,6 +36,7 @@ export async function buildTestApp(es: EsClient, settings: Partial<Config> & { i
     rules: runtime.ruleStore,
     recommendations: runtime.recommendations,
     rateLimit: { redis, max: c.rateLimitMax, timeWindow: c.rateLimitWindow, prefix: c.redisPrefix },
+    corsOrigins: corsOriginsOf(c),
   });
   return {
     app,

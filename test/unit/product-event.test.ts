@@ -26,6 +26,7 @@ describe('product event parsing', () => {
     ['a fractional version', { op: 'delete', id: 'a', version: 1.5 }, /version must be integer/],
     ['a product without title', { op: 'upsert', id: 'a', version: 1, product: { id: 'a' } }, /required property 'title'/],
     ['a negative price', { op: 'patch', id: 'a', version: 1, fields: { price: -1 } }, /price/],
+    ['a price too large to be a number', '{"op":"patch","id":"a","version":1,"fields":{"price":1e400}}', /price must be number/],
     ['a rating above 5', { op: 'patch', id: 'a', version: 1, fields: { rating: 7 } }, /rating/],
     ['an id with a slash', { op: 'delete', id: 'a/b', version: 1 }, /\/id must match pattern/],
     ['an unknown top-level field', { op: 'delete', id: 'a', version: 1, extra: true }, /additional properties: extra/],
