@@ -4,12 +4,13 @@ import { freshnessBench } from './freshness.ts';
 import { indexingBench } from './indexing.ts';
 import { priorityBench } from './priority.ts';
 import { recsBench } from './recs.ts';
+import { FAULTS, reliabilityBench, type Fault } from './reliability.ts';
 import { searchBench } from './search.ts';
 import { suggestBench } from './suggest.ts';
 import { trainBench } from './train.ts';
 import { printSummary } from './support.ts';
 
-const benches: Record<string, (args: { docs: number; seconds: number; rate: number; repeat: number }) => Promise<Record<string, unknown>>> = {
+const benches: Record<string, (args: { docs: number; seconds: number; rate: number; repeat: number; faults: Fault[] }) => Promise<Record<string, unknown>>> = {
   indexing: indexingBench,
   freshness: freshnessBench,
   priority: priorityBench,
@@ -17,19 +18,26 @@ const benches: Record<string, (args: { docs: number; seconds: number; rate: numb
   suggest: suggestBench,
   recs: recsBench,
   train: trainBench,
+  reliability: reliabilityBench,
 };
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { docs: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '20' }, rate: { type: 'string' }, repeat: { type: 'string', default: '3' } },
+  options: { docs: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '20' }, rate: { type: 'string' }, repeat: { type: 'string', default: '3' }, faults: { type: 'string', default: FAULTS.join(',') } },
 });
 const name = positionals[0];
 const bench = name ? benches[name] : undefined;
 if (!bench) {
-  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--docs N] [--seconds S] [--rate R] [--repeat N]`);
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--docs N] [--seconds S] [--rate R] [--repeat N] [--faults ${FAULTS.join(',')}]`);
   process.exit(2);
 }
-bench({ docs: Number(values.docs), seconds: Number(values.seconds), rate: Number(values.rate ?? (name === 'suggest' ? 200 : 20)), repeat: Number(values.repeat) }).then(
+const faults = values.faults!.split(',').filter(Boolean) as Fault[];
+const unknown = faults.find((f) => !FAULTS.includes(f));
+if (unknown) {
+  console.error(`unknown fault "${unknown}" (have: ${FAULTS.join(', ')})`);
+  process.exit(2);
+}
+bench({ docs: Number(values.docs), seconds: Number(values.seconds), rate: Number(values.rate ?? (name === 'suggest' ? 200 : 20)), repeat: Number(values.repeat), faults }).then(
   (summary) => {
     printSummary(summary);
     process.exit(0);

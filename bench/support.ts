@@ -16,7 +16,8 @@ import { stackUp } from '../stack/stack.ts';
 export const config: Config = loadConfig();
 /** The shared evaluation data (../shared/data, or SHOP_DATA_DIR). */
 export const dataDir = process.env.SHOP_DATA_DIR ?? path.resolve(projectRoot, '..', 'shared', 'data');
-export const quietLog = createLogger('error');
+// Standard output is the benchmark's JSON summary: logs go to standard error.
+export const quietLog = createLogger('error', 'bench', 2);
 export const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 export const benchName = (prefix: string) => `bench-${prefix}-${randomBytes(4).toString('hex')}`;
 

@@ -33,7 +33,7 @@ export async function openConnections(config: Config, log: Logger, clientId: str
 /** For command-line tools: the stack up (when embedded), connections open for `work`, then closed. */
 export async function withConnections<T>(config: Config, clientId: string, say: (line: string) => void, work: (conn: Connections) => Promise<T>): Promise<T> {
   await stackUp(config, say);
-  const conn = await openConnections(config, createLogger('warn'), clientId);
+  const conn = await openConnections(config, createLogger('warn', clientId, 2), clientId);
   try {
     return await work(conn);
   } finally {

@@ -3,11 +3,15 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string, name = 'shopsearch'): Logger {
-  return pino({
-    name,
-    level,
-    // Secrets never reach a log line, whatever logs the request.
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-admin-key"]', '*.apiKey', '*.password'], censor: '[redacted]' },
-  });
+/** Logs to standard output, or to `fd` (2 for tools whose standard output is their result). */
+export function createLogger(level: string, name = 'shopsearch', fd = 1): Logger {
+  return pino(
+    {
+      name,
+      level,
+      // Secrets never reach a log line, whatever logs the request.
+      redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-admin-key"]', '*.apiKey', '*.password'], censor: '[redacted]' },
+    },
+    pino.destination({ fd, sync: fd === 2 }),
+  );
 }

@@ -7,7 +7,11 @@ export interface LiveVersion {
   get(): Promise<string>;
 }
 
-export function watchLiveVersion(es: EsClient, alias: string, maxAgeMs = 1000): LiveVersion {
+/**
+ * A lookup that Elasticsearch does not answer within `waitMs` (a paused or overloaded cluster) does
+ * not hold requests up: they go on with the last known version while it completes.
+ */
+export function watchLiveVersion(es: EsClient, alias: string, maxAgeMs = 1000, waitMs = 100): LiveVersion {
   let value: string | undefined;
   let fetchedAt = 0;
   let pending: Promise<string> | undefined;
@@ -30,7 +34,9 @@ export function watchLiveVersion(es: EsClient, alias: string, maxAgeMs = 1000): 
         .finally(() => {
           pending = undefined;
         });
-      return pending;
+      if (value === undefined) return pending;
+      const known = value;
+      return Promise.race([pending, new Promise<string>((resolve) => setTimeout(() => resolve(known), waitMs).unref())]);
     },
   };
 }

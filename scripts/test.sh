@@ -12,4 +12,5 @@ stop_stack() { if [ "$started_here" = 1 ] && [ "${KEEP_STACK:-0}" != 1 ]; then $
 trap stop_stack EXIT
 $tsx stack/cli.ts up
 mapfile -t files < <(find test -name '*.test.ts' | sort)
-node --import tsx --test --test-reporter=spec --test-timeout=300000 --test-force-exit "${files[@]}"
+# One file at a time: the reliability test pauses and restarts shared servers.
+node --import tsx --test --test-concurrency=1 --test-reporter=spec --test-timeout=300000 --test-force-exit "${files[@]}"

@@ -11,7 +11,7 @@ import { rebuildSuggestions, type SuggestionEntry } from './suggest-index.ts';
 const usage = 'usage: suggest rebuild [--log FILE ...] [--from-topic] [--before ISO] [--min-users N] [--no-catalog]';
 
 async function* fromTopic(config: ReturnType<typeof loadConfig>): AsyncGenerator<LoggedSearch> {
-  const kafka = createKafka(kafkaBrokersOf(config), 'shopsearch-suggest', createLogger('error'));
+  const kafka = createKafka(kafkaBrokersOf(config), 'shopsearch-suggest', createLogger('error', 'suggest', 2));
   const found: LoggedSearch[] = [];
   await consumeToEnd(kafka, {
     topics: [config.searchLogTopic],
