@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { freshnessBench } from './freshness.ts';
 import { indexingBench } from './indexing.ts';
+import { loadBench } from './load.ts';
 import { priorityBench } from './priority.ts';
 import { recsBench } from './recs.ts';
 import { FAULTS, reliabilityBench, type Fault } from './reliability.ts';
@@ -19,6 +20,7 @@ const benches: Record<string, (args: { docs: number; seconds: number; rate: numb
   recs: recsBench,
   train: trainBench,
   reliability: reliabilityBench,
+  load: loadBench,
 };
 
 const { positionals, values } = parseArgs({
@@ -37,7 +39,7 @@ if (unknown) {
   console.error(`unknown fault "${unknown}" (have: ${FAULTS.join(', ')})`);
   process.exit(2);
 }
-bench({ docs: Number(values.docs), seconds: Number(values.seconds), rate: Number(values.rate ?? (name === 'suggest' ? 200 : 20)), repeat: Number(values.repeat), faults }).then(
+bench({ docs: Number(values.docs), seconds: Number(values.seconds), rate: Number(values.rate ?? (name === 'suggest' ? 200 : name === 'load' ? 100 : 20)), repeat: Number(values.repeat), faults }).then(
   (summary) => {
     printSummary(summary);
     process.exit(0);

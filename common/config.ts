@@ -100,6 +100,7 @@ export const settings = {
   recsPointerTtlMs: setting('SHOP_RECS_POINTER_TTL_MS', 1000, int, 'How long the service reuses the published-version pointer before reading it again (a publish reaches every reader within this).'),
   recsAnswerCacheEntries: setting('SHOP_RECS_ANSWER_CACHE_ENTRIES', 20000, int, 'Serialized rail answers kept per published version (a repeated request is one lookup); 0 turns it off.'),
   rulesRefreshMs: setting('SHOP_RULES_REFRESH_MS', 1000, int, 'How often the service checks for edited merchandiser rules (an edit applies within this).'),
+  maxEventLoopDelayMs: setting('SHOP_MAX_EVENT_LOOP_DELAY_MS', 300, int, 'While the event loop lags more than this, requests (not health checks) get 503 with Retry-After at once: the service sheds load instead of slowing down for everyone. 0 turns it off.'),
   corsOrigins: setting('SHOP_CORS_ORIGINS', '', str, 'Origins (comma-separated, e.g. https://shop.example) whose pages may call the API from a browser; empty: only pages served by the service itself.'),
   adminKeys: setting('SHOP_ADMIN_KEYS', '', str, 'Admin API keys as comma-separated name:key pairs; the name is the actor in the audit log. Empty: admin routes refuse everyone.'),
   recsCacheEntries: setting('SHOP_RECS_CACHE_ENTRIES', 100000, int, 'Lists and product fields of the published version kept parsed in process (versions never change, so they are never stale); 0 turns it off.'),

@@ -2,7 +2,8 @@
 // their own (real) ones.
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import underPressure from '@fastify/under-pressure';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../common/logger.ts';
 import type { RuleStore } from '../ranking/rules/rule-store.ts';
@@ -35,6 +36,13 @@ export interface AppDeps {
   rateLimit?: RateLimitOptions;
   /** Origins whose pages may call the API cross-origin. */
   corsOrigins: readonly string[];
+  /** Requests are refused with 503 while the event loop lags more than this; 0 turns it off. */
+  maxEventLoopDelayMs: number;
+}
+
+/** The answer while shedding load: the service's own JSON error shape. */
+function shed(_req: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(503).header('retry-after', '2').send({ statusCode: 503, error: 'overloaded', message: 'the service is overloaded, retry shortly' });
 }
 
 // A caller's request id is kept only when it is short and plain, so it cannot forge log lines.
@@ -48,6 +56,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
     },
     bodyLimit: 256 * 1024,
+    // A request already on a kept-alive connection while the service shuts down is answered, not
+    // refused with a bare 503 (found by the fault suite's restart).
+    return503OnClosing: false,
     // Longer than any valid parameter, so the route schema (not the router) names an overlong one.
     routerOptions: { maxParamLength: 2000 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, discriminator: true } },
@@ -66,12 +77,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await Promise.all(Object.values(deps.probes).map((p) => p.close?.()));
   });
   await app.register(healthRoutes, { probes: deps.probes, required: deps.readyRequires, timeoutMs: deps.readinessTimeoutMs });
-  await app.register(searchRoutes, deps.query);
-  await app.register(categoryRoutes, deps.query);
-  await app.register(productRoutes, deps.query);
-  await app.register(suggestRoutes, deps.query);
-  await app.register(recommendationRoutes, deps.recommendations);
-  await app.register(adminRuleRoutes, { query: deps.query, store: deps.rules });
-  await app.register(webPages);
+  // Everything but health checks sheds load when the event loop falls behind: a quick 503 with
+  // Retry-After instead of a slow answer for everyone; health checks keep answering.
+  await app.register(async (api) => {
+    if (deps.maxEventLoopDelayMs > 0) await api.register(underPressure, { maxEventLoopDelay: deps.maxEventLoopDelayMs, retryAfter: 2, pressureHandler: shed });
+    await api.register(searchRoutes, deps.query);
+    await api.register(categoryRoutes, deps.query);
+    await api.register(productRoutes, deps.query);
+    await api.register(suggestRoutes, deps.query);
+    await api.register(recommendationRoutes, deps.recommendations);
+    await api.register(adminRuleRoutes, { query: deps.query, store: deps.rules });
+    await api.register(webPages);
+  });
   return app;
 }

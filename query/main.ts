@@ -35,6 +35,7 @@ const app = await buildApp({
   recommendations: runtime.recommendations,
   rateLimit: { redis: conn.redis, max: config.rateLimitMax, timeWindow: config.rateLimitWindow, prefix: config.redisPrefix },
   corsOrigins: corsOriginsOf(config),
+  maxEventLoopDelayMs: config.maxEventLoopDelayMs,
 });
 
 const shutdown = async (signal: string) => {

@@ -37,6 +37,7 @@ export async function buildTestApp(es: EsClient, settings: Partial<Config> & { i
     recommendations: runtime.recommendations,
     rateLimit: { redis, max: c.rateLimitMax, timeWindow: c.rateLimitWindow, prefix: c.redisPrefix },
     corsOrigins: corsOriginsOf(c),
+    maxEventLoopDelayMs: c.maxEventLoopDelayMs,
   });
   return {
     app,

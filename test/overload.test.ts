@@ -1,0 +1,48 @@
+// Load shedding against the real service: while its event loop lags (here, blocked on purpose),
+// requests get a quick 503 with Retry-After in the service's JSON error shape, health checks keep
+// answering, and once the lag is gone requests are served again.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { EsClient } from '../common/clients/elasticsearch.ts';
+import { buildTestApp, type TestApp } from './support/app.ts';
+import { demoCatalogFile, indexCatalog } from './support/catalogs.ts';
+import { dropIndices, testEs } from './support/stack.ts';
+
+describe('overload', () => {
+  let es: EsClient;
+  let alias: string;
+  let t: TestApp;
+  before(async () => {
+    es = await testEs();
+    alias = await indexCatalog(es, demoCatalogFile(200, 5).file);
+    t = await buildTestApp(es, { indexAlias: alias, maxEventLoopDelayMs: 100 });
+  });
+  after(async () => {
+    await t.close();
+    await dropIndices(es, alias);
+    await es.close();
+  });
+
+  it('sheds requests with 503 and Retry-After while the event loop lags, keeps health checks up, and recovers', async () => {
+    assert.equal((await t.app.inject('/search?q=lamp')).statusCode, 200);
+    const until = Date.now() + 20_000;
+    let shed: Awaited<ReturnType<typeof t.app.inject>> | undefined;
+    while (!shed && Date.now() < until) {
+      const busy = Date.now() + 400;
+      while (Date.now() < busy); // the event loop is stuck for 400 ms
+      await new Promise((r) => setTimeout(r, 50));
+      const res = await t.app.inject('/search?q=lamp');
+      if (res.statusCode === 503) shed = res;
+    }
+    assert.ok(shed, 'a request was shed');
+    assert.equal(shed.headers['retry-after'], '2');
+    assert.equal((shed.json() as { error: string }).error, 'overloaded');
+    assert.equal((await t.app.inject('/health/live')).statusCode, 200, 'health checks are never shed');
+    let recovered = false;
+    while (!recovered && Date.now() < until + 10_000) {
+      await new Promise((r) => setTimeout(r, 200));
+      recovered = (await t.app.inject('/search?q=lamp')).statusCode === 200;
+    }
+    assert.ok(recovered, 'served again once the lag is gone');
+  });
+});
