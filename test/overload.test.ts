@@ -28,8 +28,8 @@ describe('overload', () => {
     const until = Date.now() + 20_000;
     let shed: Awaited<ReturnType<typeof t.app.inject>> | undefined;
     while (!shed && Date.now() < until) {
-      const busy = Date.now() + 400;
-      while (Date.now() < busy); // the event loop is stuck for 400 ms
+      const busy = Date.now() + 600;
+      while (Date.now() < busy); // the event loop is stuck for 600 ms
       await new Promise((r) => setTimeout(r, 50));
       const res = await t.app.inject('/search?q=lamp');
       if (res.statusCode === 503) shed = res;

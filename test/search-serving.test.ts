@@ -54,6 +54,23 @@ describe('serving', () => {
     assert.equal(d.headers['x-cache'], 'origin', 'no answer from the old version after the switch');
   });
 
+  it('answers 200 concurrent identical requests for a cold key with one backend search (no stampede)', async () => {
+    const t = await app({ indexAlias: alias, cacheEnabled: true });
+    const searches = async () => {
+      const stats = await es.indices.stats({ index: alias, metric: 'search' });
+      return stats._all.total!.search!.query_total!;
+    };
+    const shards = Object.keys((await es.searchShards({ index: alias })).shards).length;
+    const before = await searches();
+    const url = '/search?q=wireless+headphones&facets=brand&size=7';
+    const answers = await Promise.all(Array.from({ length: 200 }, () => t.app.inject(url)));
+    assert.ok(answers.every((a) => a.statusCode === 200));
+    assert.equal(new Set(answers.map((a) => a.body)).size, 1);
+    assert.equal(answers.filter((a) => a.headers['x-cache'] === 'origin').length, 200, 'all were misses, answered by one computation');
+    const shardQueries = (await searches()) - before;
+    assert.ok(shardQueries <= shards, `${shardQueries} shard queries for 200 requests over ${shards} shards: one search`);
+  });
+
   it('limits each client per route with 429 and Retry-After, and never limits health checks', async () => {
     const t = await app({ indexAlias: alias, cacheEnabled: false, rateLimitMax: 3 });
     for (let i = 0; i < 3; i++) assert.equal((await t.app.inject('/search?q=lamp&facets=brand')).statusCode, 200);

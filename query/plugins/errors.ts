@@ -43,7 +43,8 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       return reply.status(err.statusCode).send({ statusCode: err.statusCode, error: err.code, message: err.message, ...(err.details ?? {}) });
     }
     if (isBackendFailure(err)) {
-      req.log.error({ err }, 'backend failure');
+      // The name and message say enough; the client's error carries the whole request body.
+      req.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'backend failure');
       reply.header('retry-after', '5');
       return reply.status(503).send({ statusCode: 503, error: 'unavailable', message: 'search backend unavailable, retry shortly' } satisfies ErrorBody);
     }
