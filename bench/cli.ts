@@ -5,7 +5,7 @@ import { indexingBench } from './indexing.ts';
 import { loadBench } from './load.ts';
 import { priorityBench } from './priority.ts';
 import { recsBench } from './recs.ts';
-import { FAULTS, reliabilityBench, type Fault } from './reliability.ts';
+import { FAULTS, possibleFaults, reliabilityBench, type Fault } from './reliability.ts';
 import { searchBench } from './search.ts';
 import { suggestBench } from './suggest.ts';
 import { trainBench } from './train.ts';
@@ -25,7 +25,7 @@ const benches: Record<string, (args: { docs: number; seconds: number; rate: numb
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { docs: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '20' }, rate: { type: 'string' }, repeat: { type: 'string', default: '3' }, faults: { type: 'string', default: FAULTS.join(',') } },
+  options: { docs: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '20' }, rate: { type: 'string' }, repeat: { type: 'string', default: '3' }, faults: { type: 'string', default: possibleFaults().join(',') } },
 });
 const name = positionals[0];
 const bench = name ? benches[name] : undefined;

@@ -19,12 +19,12 @@ import { summarize } from '../recommender/publish/product-summary.ts';
 import { publish } from '../recommender/publish/publish.ts';
 import { train } from '../recommender/train.ts';
 import { defaultTrainingOptions } from '../recommender/training-options.ts';
-import { signalByPidFile } from '../stack/processes.ts';
+import { signalByPidFile, stopByPidFile } from '../stack/processes.ts';
 import { stackDown, stackServices, startService as startStackService } from '../stack/stack.ts';
 import { startService, type RunningService } from './service.ts';
 import { benchName, benchPipeline, benchServers, config, groupStable, round, say, spawnBuilt } from './support.ts';
 
-export const FAULTS = ['indexer-kill', 'redis', 'kafka', 'es-pause', 'service-restart'] as const;
+export const FAULTS = ['indexer-kill', 'redis', 'kafka', 'es-pause', 'es-node', 'service-restart'] as const;
 export type Fault = (typeof FAULTS)[number];
 
 interface Outcome {
@@ -37,8 +37,12 @@ interface Outcome {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The faults this stack can take: stopping one Elasticsearch node needs a cluster of two or more. */
+export const possibleFaults = (): Fault[] => FAULTS.filter((f) => f !== 'es-node' || config.stackEsNodes >= 2);
+
 export async function reliabilityBench(args: { seconds: number; faults?: readonly Fault[]; rate?: number }) {
-  const faults = args.faults ?? FAULTS;
+  const faults = args.faults ?? possibleFaults();
+  if (faults.includes('es-node') && config.stackEsNodes < 2) throw new Error('the es-node fault needs SHOP_STACK_ES_NODES=2 (and SHOP_INDEX_REPLICAS=1)');
   const { es, kafka } = await benchServers();
   const pipeline = await benchPipeline(es, kafka);
   const { alias, topics, producer } = pipeline;
@@ -140,6 +144,14 @@ export async function reliabilityBench(args: { seconds: number; faults?: readonl
         await sleep(hold);
         await startStackService(stackService(fault), config, () => {});
         return `stopped ${hold / 1000} s`;
+      }
+      if (fault === 'es-node') {
+        // The last node goes away: with one replica every shard still has a copy on the others.
+        const node = stackService('elasticsearch').processes.at(-1)!;
+        await stopByPidFile(node.pidFile);
+        await sleep(hold);
+        await startStackService(stackService('elasticsearch'), config, () => {});
+        return `node ${node.name} stopped ${hold / 1000} s, started again`;
       }
       if (fault === 'es-pause') {
         const pidFile = stackService('elasticsearch').processes[0]!.pidFile;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KafkaMessage } from 'kafkajs';
 import { readDeadLetter, type DeadLetterView } from '../indexer/dead-letter.ts';
+import { seededRandom } from '../common/random.ts';
 import { uniqueName } from './support/stack.ts';
 import { committedCount, indexerSuite, readIndex, sendRaw, startIndexer, waitFor, type IndexerFixture } from './support/indexer.ts';
 
@@ -49,5 +50,31 @@ describe('indexer: dead letters', () => {
       assert.equal(letter.value, b.value, 'the original payload is kept');
       assert.match(letter.source, new RegExp(`^${s.f.topics.normal}/\\d+@\\d+$`));
     }
+  });
+});
+
+describe('indexer: fuzzed events', () => {
+  const s = indexerSuite();
+
+  it('dead-letters every event of a seeded fuzz run and indexes the valid ones between them, never stalling', async () => {
+    const random = seededRandom(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const junk = ['', '{', 'null', '[]', '"x"', '1e400', '{"op":"upsert"}', '{"op":"patch","id":"z","version":1,"fields":{"price":1e400}}', '{"op":"delete","id":"../x","version":1}', '{"op":"delete","id":"z","version":-1}', '{"op":"upsert","id":"z","version":1,"product":{"id":"z","title":"t","__proto__":{"x":1}}}', '\u0000\uffff', '{"op":"upsert","id":"z","version":1,"product":{"id":"z","title":"' + 'é'.repeat(50) + '","rating":"NaN"}}', '{"op":"upsert","id":"z","version":1.5,"product":{"id":"z","title":"t"}}'];
+    const messages: { key: string; value: string; bad: boolean }[] = [];
+    for (let i = 0; i < 200; i++) {
+      if (random() < 0.25) messages.push({ key: `good-${i}`, value: JSON.stringify({ op: 'upsert', id: `good-${i}`, version: 1, product: { id: `good-${i}`, title: `Good ${i}` } }), bad: false });
+      else {
+        const body = random() < 0.2 ? pick(junk) + pick(junk) : pick(junk);
+        messages.push({ key: body.includes('"id":"z"') ? 'z' : `junk-${i}`, value: body, bad: true });
+      }
+    }
+    await sendRaw(s.f.producer, s.f.topics.normal, messages);
+    s.indexer = await startIndexer(s.f);
+    await waitFor('every offset committed', async () => (await committedCount(s.f.kafka, s.f.groupId, s.f.topics.normal)) === messages.length, 60000);
+    const docs = await readIndex(s.f.es, `${s.f.index.alias}-1`);
+    assert.deepEqual([...docs.keys()].filter((id) => id.startsWith('good-')).sort(), messages.filter((m) => !m.bad).map((m) => m.key).sort());
+    const letters = await readTopic(s.f, s.f.topics.deadLetter, messages.filter((m) => m.bad).length);
+    assert.equal(letters.length, messages.filter((m) => m.bad).length, 'one dead letter per malformed event');
+    assert.ok(letters.every((l) => l.reason && l.reason.length > 0), 'each with its reason');
   });
 });
