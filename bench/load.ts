@@ -139,7 +139,7 @@ export async function loadBench(args: { seconds: number; rate: number }) {
   return {
     bench: 'load',
     mix: 'search 21% / suggest 62% / similar items 12% / category pages 4%',
-    sustained: { rate_per_s: args.rate, seconds: args.seconds, ...summarizeSamples(sustained.samples), rss_mb_every_5s: sustained.rssMb },
+    sustained: { rate_per_s: args.rate, seconds: args.seconds, ...summarizeSamples(sustained.samples), peak_rss_mb_every_5s: sustained.rssMb },
     overload: {
       connections: 256,
       seconds: 20,

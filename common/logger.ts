@@ -5,13 +5,11 @@ export type { Logger };
 
 /** Logs to standard output, or to `fd` (2 for tools whose standard output is their result). */
 export function createLogger(level: string, name = 'shopsearch', fd = 1): Logger {
-  return pino(
-    {
-      name,
-      level,
-      // Secrets never reach a log line, whatever logs the request.
-      redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-admin-key"]', '*.apiKey', '*.password'], censor: '[redacted]' },
-    },
-    pino.destination({ fd, sync: fd === 2 }),
-  );
+  const options = {
+    name,
+    level,
+    // Secrets never reach a log line, whatever logs the request.
+    redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-admin-key"]', '*.apiKey', '*.password'], censor: '[redacted]' },
+  };
+  return fd === 1 ? pino(options) : pino(options, pino.destination({ fd, sync: true }));
 }

@@ -254,6 +254,7 @@ describe('merchandiser rules', () => {
     } finally {
       other.runtime.vocabulary.stop();
       await other.app.close();
+      other.redis.disconnect(); // not other.close(): it shares this suite's keys
     }
   });
 

@@ -37,5 +37,3 @@ export function learnedStore(redis: Redis, prefix: string) {
     },
   };
 }
-
-export type LearnedStore = ReturnType<typeof learnedStore>;

@@ -23,11 +23,15 @@ const containsRun = (hay: string[], needle: string[]): boolean => {
   return false;
 };
 
-function queryMatches(c: NonNullable<RuleConditions['query']>, q: string | undefined): boolean {
-  if (q === undefined) return false;
-  const terms = normalizeQuery(q);
-  return c.values.some((v) => {
-    const want = normalizeQuery(v);
+// Every search, category page and keystroke checks every rule: a rule's values are normalized once
+// (rules are replaced whole on reload, so the object identifies its values), the query once per request.
+const normalizedValues = new WeakMap<object, string[][]>();
+
+function queryMatches(c: NonNullable<RuleConditions['query']>, terms: string[] | undefined): boolean {
+  if (terms === undefined) return false;
+  let values = normalizedValues.get(c);
+  if (!values) normalizedValues.set(c, (values = c.values.map(normalizeQuery)));
+  return values.some((want) => {
     if (want.length === 0) return false;
     if (c.match === 'equals') return want.join(' ') === terms.join(' ');
     if (c.match === 'phrase') return containsRun(terms, want);
@@ -37,10 +41,10 @@ function queryMatches(c: NonNullable<RuleConditions['query']>, q: string | undef
 
 const isUnder = (path: string, ancestor: string) => path === ancestor || path.startsWith(ancestor + CATEGORY_SEPARATOR);
 
-export function ruleApplies(rule: Rule, ctx: RuleContext): boolean {
+export function ruleApplies(rule: Rule, ctx: RuleContext, terms = ctx.q === undefined ? undefined : normalizeQuery(ctx.q)): boolean {
   const c = rule.conditions;
   if (!rule.enabled) return false;
-  if (c.query && !queryMatches(c.query, ctx.q)) return false;
+  if (c.query && !queryMatches(c.query, terms)) return false;
   if (c.category) {
     if (!ctx.category) return false;
     if (c.category.is !== undefined && ctx.category !== c.category.is) return false;
@@ -53,5 +57,6 @@ export function ruleApplies(rule: Rule, ctx: RuleContext): boolean {
 
 /** The applicable rules in the documented order: priority high to low, then id. */
 export function applicableRules(rules: Iterable<Rule>, ctx: RuleContext): Rule[] {
-  return [...rules].filter((r) => ruleApplies(r, ctx)).sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const terms = ctx.q === undefined ? undefined : normalizeQuery(ctx.q);
+  return [...rules].filter((r) => ruleApplies(r, ctx, terms)).sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -54,7 +54,7 @@ export function ruleStore(redis: Redis, prefix: string, now: () => number = Date
     },
     async create(input: unknown, actor: string): Promise<Rule> {
       const rule = stamp(validateRule(input), actor);
-      // HSETNX would not be audited in the same transaction; a racing create is caught by the check.
+      // Not atomic with the write: of two creates racing for one id the later wins, and both are audited.
       if (await redis.hexists(keys.rules, rule.id)) throw new BadRequestError(`a rule with id "${rule.id}" exists; update it instead`, 'id');
       await write(actor, 'create', [{ id: rule.id, before: null, after: rule }]);
       return rule;

@@ -74,7 +74,7 @@ const action = (type: string, properties: Record<string, unknown>) => ({
   properties: { type: { const: type }, ...properties },
 });
 
-export const ruleActionSchema = {
+const ruleActionSchema = {
   type: 'object',
   required: ['type'],
   properties: { type: { enum: ['pin', 'boost', 'bury', 'hide', 'filter', 'rewrite', 'expand', 'redirect'] } },
