@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
 import { esUrlOf } from '../common/config.ts';
 import { evalIndexFor } from '../eval/catalog-index.ts';
-import { catalogPhrases, countQueries, mergeEntries, readSearchLog } from '../query/suggest/sources.ts';
+import { readSearchLog, suggestionEntries } from '../query/suggest/sources.ts';
 import { rebuildSuggestions } from '../query/suggest/suggest-index.ts';
 import { benchQueries } from './search.ts';
 import { call, fixedRate, startService } from './service.ts';
@@ -18,7 +18,7 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
   if (!fs.existsSync(catalog)) throw new Error(`benchmark data missing: ${catalog}`);
   const alias = await evalIndexFor(es, config, catalog, say);
   const log = path.join(dataDir, 'logs', 'bestbuy-xbox-dev.queries.csv');
-  await rebuildSuggestions(es, alias, mergeEntries(await countQueries(readSearchLog(log), { minUsers: config.suggestMinUsers }), await catalogPhrases(es, alias)));
+  await rebuildSuggestions(es, alias, await suggestionEntries({ logs: [readSearchLog(log)], minUsers: config.suggestMinUsers, catalog: { es, alias } }));
   const prefixes = (await benchQueries(3000)).flatMap((q) => Array.from({ length: Math.min(q.length, 15) }, (_, i) => q.slice(0, i + 1).toLowerCase()));
   const rate = args.rate;
   say(`${prefixes.length} keystroke prefixes at ${rate}/s for ${args.seconds}s`);

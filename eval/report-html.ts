@@ -100,9 +100,26 @@ function recsTable(r: RecsEvalReport): string {
   return `<table><thead>${head}</thead><tbody>${rows}</tbody></table>`;
 }
 
-function metricTable(ours: Record<string, number>, baseline: Record<string, number> | undefined, keys: string[]): string {
-  const rows = keys.map((k) => `<tr><td>${escapeHtml(k)}</td><td>${f(ours[k])}</td><td>${f(baseline?.[k])}</td></tr>`).join('');
-  return `<table><thead><tr><th>metric</th><th>ours</th><th>baseline (same run)</th></tr></thead><tbody>${rows}</tbody></table>`;
+interface Column {
+  name: string;
+  values: Record<string, number> | undefined;
+}
+
+/** Ours, the same-run baseline, and for suggestions what knowing the replayed counts would reach. */
+const columnsOf = (r: SearchEvalReport | SuggestEvalReport): Column[] => [
+  { name: 'ours', values: r.metrics },
+  { name: 'baseline (same run)', values: r.baseline },
+  ...(r.runner === 'suggest'
+    ? [
+        { name: 'ceiling: these suggestions', values: r.ceiling.suggestions },
+        { name: 'ceiling: any query', values: r.ceiling.any_query },
+      ]
+    : []),
+];
+
+function metricTable(columns: Column[], keys: string[]): string {
+  const rows = keys.map((k) => `<tr><td>${escapeHtml(k)}</td>${columns.map((c) => `<td>${f(c.values?.[k])}</td>`).join('')}</tr>`).join('');
+  return `<table><thead><tr><th>metric</th>${columns.map((c) => `<th>${escapeHtml(c.name)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 const headlineKeys = (r: SearchEvalReport | SuggestEvalReport): string[] => (r.runner === 'search' ? Object.keys(r.metrics) : Object.keys(r.metrics).filter((k) => !k.startsWith('success_after_')));
@@ -115,7 +132,7 @@ export async function reportHtml(r: EvalReport, title: string): Promise<string> 
       : r.runner === 'suggest'
         ? `${r.test_queries} distinct replayed queries (${r.test_searches} searches), suggestions built from ${r.train_searches} earlier searches.`
         : `Trained on ${r.train.baskets} baskets; ${r.tasks.next_basket_customers} customers' next baskets and ${r.tasks.completion_baskets} baskets to complete, from ${escapeHtml(r.test_from ?? '–')}.`;
-  const table = r.runner === 'recs' ? recsTable(r) : metricTable(r.metrics, r.baseline, headlineKeys(r));
+  const table = r.runner === 'recs' ? recsTable(r) : metricTable(columnsOf(r), headlineKeys(r));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:15px/1.45 system-ui,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;color:#222}
@@ -134,6 +151,7 @@ export function reportMarkdown(r: EvalReport, title: string): string {
     const rows = r.results.map((x) => `| ${x.name} | ${keys.map((k) => f(x.metrics[k])).join(' | ')} |`);
     return [`### ${title}`, '', `| recommender | ${keys.join(' | ')} |`, `| --- |${keys.map(() => ' --- |').join('')}`, ...rows].join('\n') + '\n';
   }
-  const rows = headlineKeys(r).map((k) => `| ${k} | ${f(r.metrics[k])} | ${f(r.baseline?.[k])} |`);
-  return [`### ${title}`, '', '| metric | ours | baseline |', '| --- | --- | --- |', ...rows].join('\n') + '\n';
+  const columns = columnsOf(r);
+  const rows = headlineKeys(r).map((k) => `| ${k} | ${columns.map((c) => f(c.values?.[k])).join(' | ')} |`);
+  return [`### ${title}`, '', `| metric | ${columns.map((c) => c.name).join(' | ')} |`, `| --- |${columns.map(() => ' --- |').join('')}`, ...rows].join('\n') + '\n';
 }

@@ -17,7 +17,7 @@ import { defaultTrainingOptions } from '../recommender/training-options.ts';
 import { defaultVersionBase } from '../indexer/catalog-events.ts';
 import { rebuildFromCatalog } from '../indexer/rebuild.ts';
 import { indexOptionsOf, liveIndex } from '../mappings/lifecycle.ts';
-import { catalogPhrases } from '../query/suggest/sources.ts';
+import { catalogText } from '../query/suggest/catalog-phrases.ts';
 import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/suggest-index.ts';
 import { stackUp } from '../stack/stack.ts';
 
@@ -38,7 +38,7 @@ if (!live || (await es.count({ index: config.indexAlias })).count === 0) {
   say(`indexed ${r.loaded} products into ${r.index} in ${r.seconds.toFixed(1)}s`);
 } else say(`${config.indexAlias} already holds ${(await es.count({ index: config.indexAlias })).count} products (${live})`);
 if (!(await es.indices.existsAlias({ name: suggestAliasOf(config.indexAlias) }))) {
-  const entries = await catalogPhrases(es, config.indexAlias);
+  const entries = (await catalogText(es, config.indexAlias)).phrases;
   await rebuildSuggestions(es, config.indexAlias, entries);
   say(`built ${entries.length} autocomplete suggestions from catalog phrases (npm run suggest -- rebuild --from-topic adds real searches)`);
 }

@@ -6,7 +6,7 @@ import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { createTopicsIfMissing } from '../common/clients/kafka.ts';
 import { createMetricsRegistry } from '../common/metrics.ts';
 import { createSearchLog } from '../query/search-log.ts';
-import { catalogPhrases, countQueries, mergeEntries, readSearchLog } from '../query/suggest/sources.ts';
+import { readSearchLog, suggestionEntries } from '../query/suggest/sources.ts';
 import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/suggest-index.ts';
 import type { SuggestResult } from '../query/suggest/suggest-service.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
@@ -28,8 +28,8 @@ describe('autocomplete on Best Buy', () => {
   before(async () => {
     es = await testEs();
     alias = await indexCatalog(es, dataFile('catalogs/bestbuy-xbox.ndjson'));
-    const august = await countQueries(readSearchLog(dataFile('logs/bestbuy-xbox-dev.queries.csv')), { before: Date.parse('2011-09-01T00:00:00'), minUsers: 2 });
-    await rebuildSuggestions(es, alias, mergeEntries(august, await catalogPhrases(es, alias)));
+    const august = { logs: [readSearchLog(dataFile('logs/bestbuy-xbox-dev.queries.csv'))], before: Date.parse('2011-09-01T00:00:00'), minUsers: 2 };
+    await rebuildSuggestions(es, alias, await suggestionEntries({ ...august, catalog: { es, alias } }));
     t = await buildTestApp(es, { indexAlias: alias, cacheEnabled: false });
   });
   after(async () => {
@@ -54,6 +54,20 @@ describe('autocomplete on Best Buy', () => {
     assert.ok(mid.suggestions.some((s) => s.text.startsWith('batman arkham')), JSON.stringify(mid.suggestions));
     const typo = await suggest('modrn warf');
     assert.ok(typo.suggestions.some((s) => s.text.includes('modern warfare')), JSON.stringify(typo.suggestions));
+  });
+
+  it('lists phrases starting as typed before more popular ones with the typed word inside', async () => {
+    const texts = (await suggest('arkham')).suggestions.map((s) => s.text);
+    const starts = texts.filter((t) => t.startsWith('arkham'));
+    assert.ok(starts.length > 0 && starts.length < texts.length, JSON.stringify(texts));
+    assert.deepEqual(texts.slice(0, starts.length), starts, JSON.stringify(texts));
+    assert.ok(texts.indexOf('batman arkham city') > texts.indexOf('arkham city'), 'searched by more shoppers, but the typed text is inside it');
+  });
+
+  it("suggests a one-shopper query only when the catalog or other shoppers vouch for each of its words", async () => {
+    const witcher = await suggest('the witc');
+    assert.ok(witcher.suggestions.some((s) => s.text === 'the witcher' && s.source === 'query'), JSON.stringify(witcher.suggestions));
+    assert.deepEqual((await suggest('99023')).suggestions, [], "one shopper's number (9902347) never shows");
   });
 
   it('suggests catalog phrases for queries nobody searched before', async () => {

@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Product } from '../catalog/product.ts';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { projectRoot } from '../common/config.ts';
-import { catalogPhrases } from '../query/suggest/sources.ts';
+import { catalogText } from '../query/suggest/catalog-phrases.ts';
 import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/suggest-index.ts';
 import { recsKeys } from '../recommender/publish/keys.ts';
 import { summarize } from '../recommender/publish/product-summary.ts';
@@ -48,7 +48,7 @@ describe('web pages in a browser', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'web-')), 'catalog.ndjson');
     fs.writeFileSync(file, products.map((p) => JSON.stringify(p)).join('\n'));
     alias = await indexCatalog(es, file);
-    await rebuildSuggestions(es, alias, await catalogPhrases(es, alias));
+    await rebuildSuggestions(es, alias, (await catalogText(es, alias)).phrases);
     t = await buildTestApp(es, { indexAlias: alias, adminKeys: `tester:${KEY}`, rulesRefreshMs: 0, cacheEnabled: false });
     const model = await train({ interactions: shopInteractions(), products }, smallTraining);
     await publish(t.redis, recsKeys(t.config.redisPrefix), model, products.map(summarize));

@@ -5,7 +5,8 @@
 // replayed once and weighted by how often they were searched; answers are memoized per prefix.
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createProgress } from '../../common/progress.ts';
-import { catalogPhrases, countQueries, mergeEntries, normalizeSuggestion, type LoggedSearch } from '../../query/suggest/sources.ts';
+import { normalizeSuggestion } from '../../query/suggest/normalize.ts';
+import { suggestionEntries, type LoggedSearch } from '../../query/suggest/sources.ts';
 import { rebuildSuggestions } from '../../query/suggest/suggest-index.ts';
 import { runSuggest } from '../../query/suggest/suggest-service.ts';
 
@@ -44,6 +45,17 @@ export function prefixBaseline(train: LoggedSearch[], k: number): Suggester {
     }
     return out;
   };
+}
+
+/**
+ * The best any ordering of these candidates could do: those starting with the prefix, ranked by how
+ * often the replayed period itself searched them. Only a phrase starting with the prefix can be the
+ * query being typed, and ranking by count maximizes the weighted reciprocal ranks, so for MRR@k this
+ * is a true ceiling (for keystrokes saved, a close one).
+ */
+export function oracle(candidates: Iterable<string>, test: Map<string, number>, k: number): Suggester {
+  const sorted = [...new Set(candidates)].filter((q) => test.has(q)).sort((a, b) => test.get(b)! - test.get(a)! || (a < b ? -1 : 1));
+  return async (prefix) => sorted.filter((q) => q.startsWith(prefix)).slice(0, k);
 }
 
 /** Replays the test queries; returns MRR@k over prefixes, success@k at 1/3/5 characters, keystrokes saved. */
@@ -102,11 +114,16 @@ export interface SuggestEvalReport {
   baseline: SuggestMetrics;
   /** Test queries never searched in the training period: where typo tolerance and catalog phrases must help. */
   unseen: { queries: number; metrics: SuggestMetrics; baseline: SuggestMetrics };
+  /**
+   * What knowing the replayed period's counts would reach: ranking the indexed suggestions
+   * (`suggestions`), or with every replayed query available as a suggestion (`any_query`).
+   */
+  ceiling: { suggestions: SuggestMetrics; any_query: SuggestMetrics };
   interrupted: boolean;
 }
 
 export async function evalSuggest(o: SuggestEvalOptions): Promise<SuggestEvalReport> {
-  const entries = mergeEntries(await countQueries(toAsync(o.train), { minUsers: o.minUsers }), ...(o.withCatalog ? [await catalogPhrases(o.es, o.alias)] : []));
+  const entries = await suggestionEntries({ logs: [toAsync(o.train)], minUsers: o.minUsers, ...(o.withCatalog ? { catalog: { es: o.es, alias: o.alias } } : {}) });
   await rebuildSuggestions(o.es, o.alias, entries);
   const test = new Map<string, number>();
   for (const s of o.test) {
@@ -131,6 +148,10 @@ export async function evalSuggest(o: SuggestEvalOptions): Promise<SuggestEvalRep
       queries: unseenTest.size,
       metrics: await replay(unseenTest, ours, o.k, o.maxPrefix, 'suggest (unseen)', o.interrupted),
       baseline: await replay(unseenTest, base, o.k, o.maxPrefix, 'baseline (unseen)', o.interrupted),
+    },
+    ceiling: {
+      suggestions: await replay(test, oracle(entries.map((e) => normalizeSuggestion(e.text)), test, o.k), o.k, o.maxPrefix, 'ceiling (suggestions)', o.interrupted),
+      any_query: await replay(test, oracle(test.keys(), test, o.k), o.k, o.maxPrefix, 'ceiling (any query)', o.interrupted),
     },
     interrupted: o.interrupted?.() ?? false,
   };

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { cachedAnswer, rulesFor, type QueryDeps } from '../listing.ts';
 import { errorResponse } from '../schemas.ts';
 import { normalizeQuery } from '../search/params.ts';
-import { normalizeSuggestion } from '../suggest/sources.ts';
+import { normalizeSuggestion } from '../suggest/normalize.ts';
 import { runSuggest } from '../suggest/suggest-service.ts';
 
 const suggestResponse = {

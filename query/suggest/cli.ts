@@ -5,8 +5,8 @@ import { createKafka } from '../../common/clients/kafka.ts';
 import { consumeToEnd } from '../../common/clients/kafka-range.ts';
 import { esUrlOf, kafkaBrokersOf, loadConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
-import { catalogPhrases, countQueries, mergeEntries, readSearchLog, type LoggedSearch } from './sources.ts';
-import { rebuildSuggestions, type SuggestionEntry } from './suggest-index.ts';
+import { readSearchLog, suggestionEntries, type LoggedSearch } from './sources.ts';
+import { rebuildSuggestions } from './suggest-index.ts';
 
 const usage = 'usage: suggest rebuild [--log FILE ...] [--from-topic] [--before ISO] [--min-users N] [--no-catalog]';
 
@@ -47,11 +47,12 @@ async function main(argv: string[]): Promise<number> {
   const before = values.before ? Date.parse(values.before) : undefined;
   if (values.before && !Number.isFinite(before)) throw new Error(`--before is not a date: ${values.before}`);
   const minUsers = values['min-users'] ? Number(values['min-users']) : config.suggestMinUsers;
-  const lists: SuggestionEntry[][] = [];
-  for (const file of values.log ?? []) lists.push(await countQueries(readSearchLog(file), { before, minUsers }));
-  if (values['from-topic']) lists.push(await countQueries(fromTopic(config), { before, minUsers }));
-  if (!values['no-catalog']) lists.push(await catalogPhrases(es, config.indexAlias));
-  const entries = mergeEntries(...lists);
+  const entries = await suggestionEntries({
+    logs: [...(values.log ?? []).map(readSearchLog), ...(values['from-topic'] ? [fromTopic(config)] : [])],
+    minUsers,
+    ...(before !== undefined ? { before } : {}),
+    ...(values['no-catalog'] ? {} : { catalog: { es, alias: config.indexAlias } }),
+  });
   const index = await rebuildSuggestions(es, config.indexAlias, entries);
   console.log(JSON.stringify({ index, suggestions: entries.length, from_queries: entries.filter((e) => e.source === 'query').length }));
   await es.close();

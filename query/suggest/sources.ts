@@ -1,14 +1,13 @@
 // Where suggestions come from: search logs (CSV files, or the service's own Kafka topic of
-// searches) and, before any log exists, phrases of the catalog (brands, categories, frequent
-// title phrases). A query is suggested only once enough distinct shoppers searched it.
+// searches) and, before any log exists, phrases of the catalog. A logged query is suggested once
+// enough distinct shoppers searched it, or once every word of it is vouched for by the catalog or
+// by enough shoppers: a lone shopper's query then cannot show anything theirs alone (a name, an
+// order number), yet rare queries made of known words still complete.
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
-import { scrollHits } from '../../common/clients/es-scroll.ts';
 import { logTime, readCsvRows } from '../../common/csv-rows.ts';
-import { words } from '../../common/words.ts';
+import { catalogText } from './catalog-phrases.ts';
+import { normalizeSuggestion } from './normalize.ts';
 import type { SuggestionEntry } from './suggest-index.ts';
-
-/** The form a query is counted under: lowercase, accents folded, single spaces. */
-export const normalizeSuggestion = (q: string): string => words(q).join(' ');
 
 export interface LoggedSearch {
   query: string;
@@ -29,68 +28,44 @@ export interface CountOptions {
   /** Only searches before this time (ms) count: evaluations must not learn from what they test. */
   before?: number;
   minUsers: number;
+  /** Words vouched for without any shopper: the catalog's vocabulary. */
+  knownWords?: ReadonlySet<string>;
 }
 
 /** Distinct searchers per normalized query, with the most common original spelling shown. */
 export async function countQueries(searches: AsyncIterable<LoggedSearch>, o: CountOptions): Promise<SuggestionEntry[]> {
-  const stats = new Map<string, { users: Set<string>; anonymous: number; forms: Map<string, number> }>();
+  const stats = new Map<string, { users: Set<string>; forms: Map<string, number> }>();
+  const wordSearchers = new Map<string, Set<string>>();
+  let anonymous = 0;
   for await (const s of searches) {
     if (o.before !== undefined && s.time !== undefined && s.time >= o.before) continue;
     const key = normalizeSuggestion(s.query);
     if (!key || key.length > 100) continue;
+    // Without a user id every search counts as its own shopper.
+    const user = s.user ?? `\0${anonymous++}`;
     let st = stats.get(key);
-    if (!st) stats.set(key, (st = { users: new Set(), anonymous: 0, forms: new Map() }));
-    if (s.user) st.users.add(s.user);
-    else st.anonymous++;
+    if (!st) stats.set(key, (st = { users: new Set(), forms: new Map() }));
+    st.users.add(user);
+    for (const w of key.split(' ')) {
+      let searchers = wordSearchers.get(w);
+      if (!searchers) wordSearchers.set(w, (searchers = new Set()));
+      searchers.add(user);
+    }
     const form = s.query.trim().replace(/\s+/g, ' ').toLowerCase();
     st.forms.set(form, (st.forms.get(form) ?? 0) + 1);
   }
+  const known = (w: string) => o.knownWords?.has(w) || (wordSearchers.get(w)?.size ?? 0) >= o.minUsers;
   const out: SuggestionEntry[] = [];
   for (const [key, st] of stats) {
-    const users = st.users.size + st.anonymous;
-    if (users < o.minUsers) continue;
+    if (st.users.size < o.minUsers && !key.split(' ').every(known)) continue;
     const shown = [...st.forms].sort((a, b) => b[1] - a[1])[0]?.[0] ?? key;
-    out.push({ text: shown, weight: users, source: 'query' });
+    out.push({ text: shown, weight: st.users.size, source: 'query' });
   }
   return out;
 }
 
-/**
- * Catalog phrases weigh less than 1, below any query that real shoppers searched, growing slowly
- * with the number of products: they fill in where the log is silent, never push real queries out.
- */
-const catalogWeight = (products: number): number => Math.min(0.9, 0.2 + 0.1 * Math.log2(products));
-
-/** The head of a product title: what comes before " - ", ":" or "(" (usually the product's name). */
-export const titleHead = (title: string): string => title.split(/\s[-–]\s|:|\(/)[0] ?? title;
-
-/** Brands, category names, title heads, and words and 2–3-word phrases shared by several products. */
-export async function catalogPhrases(es: EsClient, productsAlias: string, minProducts = 2, maxDocs = 200000): Promise<SuggestionEntry[]> {
-  const counts = new Map<string, number>();
-  // Product names are suggestable even when only one product carries them.
-  const heads = new Set<string>();
-  const bump = (phrase: string, n = 1) => {
-    const key = normalizeSuggestion(phrase);
-    if (key.length >= 2 && key.length <= 60) counts.set(key, (counts.get(key) ?? 0) + n);
-  };
-  let seen = 0;
-  for await (const h of scrollHits<{ title?: string; brand?: string; categories?: string[] }>(es, { index: productsAlias, _source: ['title', 'brand', 'categories'] })) {
-    if (seen++ >= maxDocs) break;
-    const s = h._source ?? {};
-    if (s.brand) bump(s.brand);
-    for (const c of s.categories ?? []) bump(c);
-    const w = words(s.title ?? '').filter((x) => !/^\d+$/.test(x));
-    const head = normalizeSuggestion(titleHead(s.title ?? ''));
-    heads.add(head);
-    const phrases = new Set<string>([head]);
-    for (let i = 0; i < w.length; i++) for (let n = 1; n <= 3 && i + n <= w.length; n++) if (n > 1 || w[i]!.length >= 4) phrases.add(w.slice(i, i + n).join(' '));
-    for (const p of phrases) bump(p);
-  }
-  return [...counts].filter(([text, n]) => n >= minProducts || heads.has(text)).map(([text, n]) => ({ text, weight: catalogWeight(n), source: 'catalog' as const }));
-}
-
 /** Joins the sources: a phrase that is both a query and a catalog phrase keeps the larger weight. */
-export function mergeEntries(...lists: SuggestionEntry[][]): SuggestionEntry[] {
+function mergeEntries(...lists: SuggestionEntry[][]): SuggestionEntry[] {
   const byKey = new Map<string, SuggestionEntry>();
   for (const list of lists)
     for (const e of list) {
@@ -99,4 +74,21 @@ export function mergeEntries(...lists: SuggestionEntry[][]): SuggestionEntry[] {
       if (!prev || e.weight > prev.weight) byKey.set(key, prev && prev.source === 'query' && e.source === 'catalog' ? { ...e, text: prev.text } : e);
     }
   return [...byKey.values()];
+}
+
+export interface EntriesOptions {
+  logs: AsyncIterable<LoggedSearch>[];
+  minUsers: number;
+  /** Only searches before this time (ms). */
+  before?: number;
+  /** The products whose phrases and vocabulary join in; none: the logs alone. */
+  catalog?: { es: EsClient; alias: string };
+}
+
+/** Everything a rebuild of the suggestions index loads: counted logs and the catalog's phrases. */
+export async function suggestionEntries(o: EntriesOptions): Promise<SuggestionEntry[]> {
+  const catalog = o.catalog ? await catalogText(o.catalog.es, o.catalog.alias) : undefined;
+  const lists: SuggestionEntry[][] = [];
+  for (const log of o.logs) lists.push(await countQueries(log, { minUsers: o.minUsers, ...(o.before !== undefined ? { before: o.before } : {}), ...(catalog ? { knownWords: catalog.words } : {}) }));
+  return mergeEntries(...lists, ...(catalog ? [catalog.phrases] : []));
 }

@@ -3,7 +3,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { aliasIndices } from '../../mappings/lifecycle.ts';
-import { normalizeSuggestion } from './sources.ts';
+import { normalizeSuggestion } from './normalize.ts';
 
 export type SuggestionSource = 'query' | 'catalog';
 

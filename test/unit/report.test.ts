@@ -44,14 +44,16 @@ describe('evaluation reports', () => {
       metrics: { 'mrr@8': 0.6, ...curve },
       baseline: { 'mrr@8': 0.5, ...curve },
       unseen: { queries: 1, metrics: {}, baseline: {} },
+      ceiling: { suggestions: { 'mrr@8': 0.7, ...curve }, any_query: { 'mrr@8': 0.9, ...curve } },
       interrupted: false,
     };
     const html = await reportHtml(suggest, 'eval suggest');
     assert.equal((html.match(/<svg /g) ?? []).length, 1);
     assert.doesNotMatch(html, /success_after_/, 'the curve is charted, not tabled');
+    assert.match(html, /<td>mrr@8<\/td><td>0\.6000<\/td><td>0\.5000<\/td><td>0\.7000<\/td><td>0\.9000<\/td>/, 'ceilings beside ours and the baseline');
   });
 
   it('summarizes a run in Markdown for a pull request', () => {
-    assert.equal(reportMarkdown(search, 'run'), '### run\n\n| metric | ours | baseline |\n| --- | --- | --- |\n| ndcg@10 | 0.7500 | 0.5000 |\n| mrr | 1.0000 | 0.5000 |\n');
+    assert.equal(reportMarkdown(search, 'run'), '### run\n\n| metric | ours | baseline (same run) |\n| --- | --- | --- |\n| ndcg@10 | 0.7500 | 0.5000 |\n| mrr | 1.0000 | 0.5000 |\n');
   });
 });
