@@ -92,7 +92,9 @@ export const settings = {
   synonymsFile: setting('SHOP_SYNONYMS_FILE', path.join(projectRoot, 'mappings', 'synonyms.txt'), str, 'Solr-format synonyms file used by the search analyzer.'),
 
   searchLogTopic: setting('SHOP_SEARCH_LOG_TOPIC', 'searches', str, 'Kafka topic every search is recorded to (for autocomplete); empty = not recorded.'),
-  suggestMinUsers: setting('SHOP_SUGGEST_MIN_USERS', 2, int, 'A logged query becomes a suggestion once this many distinct shoppers searched it.'),
+  suggestMinUsers: setting('SHOP_SUGGEST_MIN_USERS', 2, int, 'A logged query becomes a suggestion once this many distinct shoppers searched it, or once each of its words is in the catalog or searched by this many shoppers.'),
+  recentSearches: setting('SHOP_RECENT_SEARCHES', 20, int, 'Searches kept per customer (`customer` on /search); /suggest with the same `customer` offers up to two of them first when they start as typed. 0 turns it off.'),
+  recentSearchesTtlDays: setting('SHOP_RECENT_SEARCHES_TTL_DAYS', 30, int, 'A customer\'s recent searches are forgotten this many days after their last search.'),
 
   // recommendations
   interactionsTopic: setting('SHOP_INTERACTIONS_TOPIC', 'interactions', str, 'Kafka topic of interaction events (view, cart, purchase) that `recommender train --topic` reads.'),

@@ -161,10 +161,11 @@ async function main(argv: string[]): Promise<number> {
       minUsers: Number(values['min-users'] ?? config.suggestMinUsers),
       withCatalog: !values['no-catalog-phrases'],
       maxPrefix: Number(values['max-prefix']),
+      keepRecent: config.recentSearches,
       interrupted: () => stop,
     });
     report = { ...r };
-    summary = { queries: r.test_queries, metrics: r.metrics, baseline: r.baseline, unseen: r.unseen, ceiling: r.ceiling, ...(r.interrupted ? { interrupted: true } : {}) };
+    summary = { queries: r.test_queries, metrics: r.metrics, baseline: r.baseline, unseen: r.unseen, ceiling: r.ceiling, with_recent_searches: r.with_recent_searches, ...(r.interrupted ? { interrupted: true } : {}) };
   }
   if (values.out) fs.writeFileSync(values.out, JSON.stringify(report, null, 2));
   if (values.html) {

@@ -111,6 +111,8 @@ const columnsOf = (r: SearchEvalReport | SuggestEvalReport): Column[] => [
   { name: 'baseline (same run)', values: r.baseline },
   ...(r.runner === 'suggest'
     ? [
+        { name: "ours + shopper's recent searches", values: r.with_recent_searches.metrics },
+        { name: "baseline + shopper's recent searches", values: r.with_recent_searches.baseline },
         { name: 'ceiling: these suggestions', values: r.ceiling.suggestions },
         { name: 'ceiling: any query', values: r.ceiling.any_query },
       ]

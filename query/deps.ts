@@ -20,6 +20,7 @@ import type { QueryDeps } from './listing.ts';
 import type { RecommendationDeps } from './routes/recommendations.ts';
 import { watchLiveVersion } from './live-version.ts';
 import { holdVocabulary, type VocabularyHolder } from './search/vocabulary-loader.ts';
+import { redisRecentSearches } from './suggest/recent-searches.ts';
 
 export interface QueryRuntime {
   deps: QueryDeps;
@@ -49,6 +50,7 @@ export function createQueryDeps(c: Config, es: EsClient, redis: Redis, log: Logg
       learned,
       admin: adminAuth(c.adminKeys),
       personal: historySimilarity(recsStore),
+      ...(c.recentSearches > 0 ? { recentSearches: redisRecentSearches(redis, { prefix: c.redisPrefix, keep: c.recentSearches, ttlSeconds: c.recentSearchesTtlDays * 86400 }, log) } : {}),
       now: Date.now,
     },
     vocabulary,

@@ -11,6 +11,7 @@ import type { AdminAuth } from './admin-auth.ts';
 import type { ResponseCache } from './cache/response-cache.ts';
 import type { LiveVersion } from './live-version.ts';
 import type { SearchContext } from './search/search-service.ts';
+import type { RecentSearches } from './suggest/recent-searches.ts';
 import type { SuggestContext } from './suggest/suggest-service.ts';
 
 export interface QueryDeps {
@@ -27,7 +28,9 @@ export interface QueryDeps {
   /** The clock rule windows are checked against (tests set it). */
   now: () => number;
   /** Records searches for autocomplete; never awaited by a request. */
-  recordSearch?: (query: string, total: number) => void;
+  recordSearch?: (query: string, total: number, customer?: string) => void;
+  /** Each customer's own recent searches, offered first in their autocomplete; off when absent. */
+  recentSearches?: RecentSearches;
 }
 
 export const cacheKey = (route: string, version: string, params: unknown): string => `${route}:${version}:${createHash('sha1').update(JSON.stringify(params)).digest('base64url')}`;

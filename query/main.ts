@@ -20,7 +20,7 @@ const metrics = createMetricsRegistry();
 const runtime = createQueryDeps(config, conn.es, conn.redis, log, metrics);
 if (config.searchLogTopic) await createTopicsIfMissing(conn.kafka, [config.searchLogTopic], 3).catch((err: Error) => log.warn({ err: err.message }, 'search log topic not created'));
 const searchLog = config.searchLogTopic ? createSearchLog(conn.kafka, config.searchLogTopic, log, metrics) : undefined;
-if (searchLog) runtime.deps.recordSearch = (q, total) => searchLog.record(q, total);
+if (searchLog) runtime.deps.recordSearch = (q, total, customer) => searchLog.record(q, total, customer);
 // Spelling suggestions need the vocabulary; build it before serving, but do not fail without it.
 await runtime.vocabulary.refresh().catch((err: Error) => log.warn({ err: err.message }, 'spelling vocabulary not built yet'));
 

@@ -2,6 +2,8 @@
 import { FACETS, MAX_PAGE_SIZE, SORTS } from './search/params.ts';
 
 const text = (maxLength: number, description: string) => ({ type: 'string', maxLength, description }) as const;
+/** An opaque customer id from the shop's backend. */
+export const customerId = { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$' } as const;
 
 /** Filters, sort and paging: the same on /search and on category pages. */
 export const listingQuerystring = {
@@ -20,7 +22,7 @@ export const listingQuerystring = {
   brand_facet_q: text(50, 'Search within the brand facet'),
   profile: text(40, 'Ranking profile (experiments)'),
   explain: { type: 'boolean', description: 'Admin only (x-admin-key): explain each score, the rules that fired and the position without rules; never cached' },
-  customer: { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$', description: 'A customer id: results close to their recent items move up a little (page 1, merchandised order)' },
+  customer: { ...customerId, description: 'A customer id: results close to their recent items move up a little (page 1, merchandised order), and the query joins their recent searches for autocomplete' },
   recent: { type: 'string', maxLength: 8000, pattern: '^[A-Za-z0-9_.:@,-]*$', description: 'Comma-separated product ids the shopper just viewed, most recent first (instead of, or without, a customer)' },
   channel: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,50}$', description: 'Where the shopper is (e.g. web, app); merchandiser rules may apply to some channels only' },
 } as const;

@@ -9,10 +9,12 @@ export interface SearchLogEntry {
   query: string;
   total: number;
   ts: string;
+  /** The customer, when the search named one: suggestions count distinct shoppers. */
+  user?: string;
 }
 
 export interface SearchLog {
-  record(query: string, total: number): void;
+  record(query: string, total: number, customer?: string): void;
   close(): Promise<void>;
 }
 
@@ -42,12 +44,12 @@ export function createSearchLog(kafka: Kafka, topic: string, log: Logger, regist
   const timer = setInterval(() => void flush(), flushMs);
   timer.unref();
   return {
-    record(query, total) {
+    record(query, total, customer) {
       if (buffer.length >= maxBuffer) {
         buffer.shift();
         dropped.inc();
       }
-      buffer.push({ query, total, ts: new Date().toISOString() });
+      buffer.push({ query, total, ts: new Date().toISOString(), ...(customer ? { user: customer } : {}) });
     },
     async close() {
       clearInterval(timer);

@@ -75,6 +75,25 @@ describe('autocomplete on Best Buy', () => {
     assert.ok(r.suggestions.some((s) => s.text.startsWith('kinectimals')), JSON.stringify(r.suggestions));
   });
 
+  it("offers a customer's own recent searches first, to that customer only", async () => {
+    const me = uniqueName('shopper');
+    const texts = async (url: string) => {
+      const res = await t.app.inject(url);
+      assert.equal(res.statusCode, 200, res.body);
+      return (res.json() as SuggestResult).suggestions.map((s) => `${s.text}/${s.source}`);
+    };
+    for (const q of ['halo wars', 'zzqxv qqzzw']) assert.equal((await t.app.inject(`/search?q=${encodeURIComponent(q)}&customer=${me}`)).statusCode, 200);
+    const mine = await waitFor('the recorded search', async () => {
+      const r = await texts(`/suggest?q=hal&customer=${me}`);
+      return r[0] === 'halo wars/recent' ? r : undefined;
+    });
+    assert.equal(mine.filter((x) => x.startsWith('halo wars/')).length, 1, `listed once: ${mine}`);
+    assert.ok(!(await texts(`/suggest?q=hal&customer=${uniqueName('other')}`)).some((x) => x.endsWith('/recent')), "another customer's list is theirs");
+    assert.ok(!(await texts('/suggest?q=hal')).some((x) => x.endsWith('/recent')));
+    assert.deepEqual(await texts(`/suggest?q=zzq&customer=${me}`), [], 'a search that found nothing is not kept');
+    assert.equal((await t.app.inject('/suggest?q=hal&customer=bad%20id')).json().field, 'customer');
+  });
+
   it('rejects a missing, empty-after-trim or oversized q with a JSON error naming it', async () => {
     for (const url of ['/suggest', `/suggest?q=${'x'.repeat(101)}`, '/suggest?q=a&size=99', '/suggest?q=a&extra=1']) {
       const res = await t.app.inject(url);
@@ -90,9 +109,11 @@ describe('autocomplete on Best Buy', () => {
     const kafka = testKafka();
     await createTopicsIfMissing(kafka, [topic], 1);
     const searchLog = createSearchLog(kafka, topic, silentLog, createMetricsRegistry(), 100);
-    t.runtime.deps.recordSearch = (q, total) => searchLog.record(q, total);
+    t.runtime.deps.recordSearch = (q, total, customer) => searchLog.record(q, total, customer);
     for (let i = 0; i < 3; i++) assert.equal((await t.app.inject('/search?q=skylanders%20giants%20portal&facets=brand')).statusCode, 200);
-    await t.app.inject('/search?q=zzqx%20nothing%20here&facets=brand'); // found nothing: never suggested
+    // One customer three times is one shopper: not enough for --min-users 3.
+    for (let i = 0; i < 3; i++) assert.equal((await t.app.inject('/search?q=skylanders%20spyro&facets=brand&customer=c-1')).statusCode, 200);
+    await t.app.inject('/search?q=zzqxv%20qqzzw&facets=brand'); // found nothing: never suggested
     await searchLog.close();
     delete t.runtime.deps.recordSearch;
 

@@ -3,9 +3,12 @@
 // searched is among the first k suggestions. The same replay runs against the baseline (the most
 // frequent earlier queries starting with the prefix) in the same run. Identical queries are
 // replayed once and weighted by how often they were searched; answers are memoized per prefix.
+// A second replay goes search by search with each shopper's own earlier searches offered first,
+// as the service does for a customer (their history grows as the replay goes on, like the service's).
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createProgress } from '../../common/progress.ts';
 import { normalizeSuggestion } from '../../query/suggest/normalize.ts';
+import { recentFirst } from '../../query/suggest/recent-searches.ts';
 import { suggestionEntries, type LoggedSearch } from '../../query/suggest/sources.ts';
 import { rebuildSuggestions } from '../../query/suggest/suggest-index.ts';
 import { runSuggest } from '../../query/suggest/suggest-service.ts';
@@ -20,6 +23,8 @@ export interface SuggestEvalOptions {
   withCatalog: boolean;
   /** Prefixes longer than this are not replayed (long queries are rare and slow to replay). */
   maxPrefix: number;
+  /** Recent searches kept per shopper for the search-by-search replay. */
+  keepRecent: number;
   interrupted?: () => boolean;
 }
 
@@ -58,8 +63,39 @@ export function oracle(candidates: Iterable<string>, test: Map<string, number>, 
   return async (prefix) => sorted.filter((q) => q.startsWith(prefix)).slice(0, k);
 }
 
+/** A replayed query, searched `count` times; `recent`: the searcher's own earlier searches, newest first. */
+export interface ReplayCase {
+  query: string;
+  count: number;
+  recent?: readonly string[];
+}
+
+export const casesOf = (test: Map<string, number>): ReplayCase[] => [...test].map(([query, count]) => ({ query, count }));
+
+/**
+ * Each later search on its own, with what the service would hold as the shopper's recent searches
+ * at that moment: their training-period searches, then the replayed ones before it. (The service
+ * keeps only searches that found something; a log without result counts keeps them all.)
+ */
+export function casesWithHistory(train: LoggedSearch[], test: LoggedSearch[], keep: number): ReplayCase[] {
+  const history = new Map<string, string[]>();
+  const remember = (user: string | undefined, q: string) => {
+    if (user) history.set(user, [q, ...(history.get(user) ?? []).filter((x) => x !== q)].slice(0, keep));
+  };
+  const byTime = (a: LoggedSearch, b: LoggedSearch) => (a.time ?? 0) - (b.time ?? 0);
+  for (const s of [...train].sort(byTime)) remember(s.user, normalizeSuggestion(s.query));
+  const cases: ReplayCase[] = [];
+  for (const s of [...test].sort(byTime)) {
+    const q = normalizeSuggestion(s.query);
+    if (!q) continue;
+    cases.push({ query: q, count: 1, recent: (s.user && history.get(s.user)) || [] });
+    remember(s.user, q);
+  }
+  return cases;
+}
+
 /** Replays the test queries; returns MRR@k over prefixes, success@k at 1/3/5 characters, keystrokes saved. */
-export async function replay(test: Map<string, number>, suggest: Suggester, k: number, maxPrefix: number, label: string, interrupted?: () => boolean): Promise<SuggestMetrics> {
+export async function replay(cases: readonly ReplayCase[], suggest: Suggester, k: number, maxPrefix: number, label: string, interrupted?: () => boolean): Promise<SuggestMetrics> {
   const memo = new Map<string, Promise<string[]>>();
   const ask = (p: string) => {
     let r = memo.get(p);
@@ -72,14 +108,16 @@ export async function replay(test: Map<string, number>, suggest: Suggester, k: n
   let savedSum = 0;
   // Success after n typed characters, n = 1..10 (the report's curve; 1, 3 and 5 are the headline).
   const success: Record<number, number> = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [i + 1, 0]));
-  const progress = createProgress(label, test.size);
-  for (const [query, count] of test) {
+  const progress = createProgress(label, cases.length);
+  for (const { query, count, recent } of cases) {
     if (interrupted?.()) break;
     let found = 0; // characters typed when the query first appeared, 0 = never
     let shownAtEnd = false;
     const typed = Math.min(query.length, maxPrefix);
     for (let n = 1; n <= typed; n++) {
-      const list = (await ask(query.slice(0, n))).slice(0, k);
+      const prefix = query.slice(0, n);
+      const shared = (await ask(prefix)).slice(0, k);
+      const list = recent ? recentFirst(shared, recent, prefix, k).map((x) => x.text) : shared;
       const rank = list.indexOf(query) + 1;
       rrSum += count * (rank > 0 ? 1 / rank : 0);
       prefixWeight += count;
@@ -119,6 +157,8 @@ export interface SuggestEvalReport {
    * (`suggestions`), or with every replayed query available as a suggestion (`any_query`).
    */
   ceiling: { suggestions: SuggestMetrics; any_query: SuggestMetrics };
+  /** Search by search, each shopper's own earlier searches offered first (what `customer` on /suggest does). */
+  with_recent_searches: { metrics: SuggestMetrics; baseline: SuggestMetrics };
   interrupted: boolean;
 }
 
@@ -134,8 +174,10 @@ export async function evalSuggest(o: SuggestEvalOptions): Promise<SuggestEvalRep
   const unseenTest = new Map([...test].filter(([q]) => !seen.has(q)));
   const ours: Suggester = async (p) => (await runSuggest({ es: o.es, alias: o.alias, budgetMs: 5000 }, p, { suggestions: o.k, products: 1 })).suggestions.map((s) => s.text);
   const base = prefixBaseline(o.train, o.k);
-  const metrics = await replay(test, ours, o.k, o.maxPrefix, 'suggest', o.interrupted);
-  const baseline = await replay(test, base, o.k, o.maxPrefix, 'baseline', o.interrupted);
+  const cases = casesOf(test);
+  const metrics = await replay(cases, ours, o.k, o.maxPrefix, 'suggest', o.interrupted);
+  const baseline = await replay(cases, base, o.k, o.maxPrefix, 'baseline', o.interrupted);
+  const searches = casesWithHistory(o.train, o.test, o.keepRecent);
   return {
     runner: 'suggest',
     train_searches: o.train.length,
@@ -146,12 +188,16 @@ export async function evalSuggest(o: SuggestEvalOptions): Promise<SuggestEvalRep
     baseline,
     unseen: {
       queries: unseenTest.size,
-      metrics: await replay(unseenTest, ours, o.k, o.maxPrefix, 'suggest (unseen)', o.interrupted),
-      baseline: await replay(unseenTest, base, o.k, o.maxPrefix, 'baseline (unseen)', o.interrupted),
+      metrics: await replay(casesOf(unseenTest), ours, o.k, o.maxPrefix, 'suggest (unseen)', o.interrupted),
+      baseline: await replay(casesOf(unseenTest), base, o.k, o.maxPrefix, 'baseline (unseen)', o.interrupted),
     },
     ceiling: {
-      suggestions: await replay(test, oracle(entries.map((e) => normalizeSuggestion(e.text)), test, o.k), o.k, o.maxPrefix, 'ceiling (suggestions)', o.interrupted),
-      any_query: await replay(test, oracle(test.keys(), test, o.k), o.k, o.maxPrefix, 'ceiling (any query)', o.interrupted),
+      suggestions: await replay(cases, oracle(entries.map((e) => normalizeSuggestion(e.text)), test, o.k), o.k, o.maxPrefix, 'ceiling (suggestions)', o.interrupted),
+      any_query: await replay(cases, oracle(test.keys(), test, o.k), o.k, o.maxPrefix, 'ceiling (any query)', o.interrupted),
+    },
+    with_recent_searches: {
+      metrics: await replay(searches, ours, o.k, o.maxPrefix, 'suggest + recent searches', o.interrupted),
+      baseline: await replay(searches, base, o.k, o.maxPrefix, 'baseline + recent searches', o.interrupted),
     },
     interrupted: o.interrupted?.() ?? false,
   };

@@ -26,7 +26,12 @@ export async function searchRoutes(app: FastifyInstance, deps: QueryDeps) {
         return explained(deps.search, params, false, rules.effects);
       }
       const result = await cachedAnswer(deps, reply, 'search', { ...params, rules: rules.key }, () => runSearch(deps.search, params, false, rules.effects));
-      if (params.q && params.page === 1 && !params.cursor) deps.recordSearch?.(params.q, result.total);
+      if (params.q && params.page === 1 && !params.cursor) {
+        const customer = req.query.customer;
+        deps.recordSearch?.(params.q, result.total, customer);
+        // Only queries that found something as typed are worth offering back.
+        if (customer && result.total > 0 && !result.relaxed) deps.recentSearches?.record(customer, params.q);
+      }
       return personalizedAnswer(deps, result, params, req.query);
     },
   );

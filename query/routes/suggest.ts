@@ -1,17 +1,18 @@
 // GET /suggest?q=: autocomplete for the search box.
 import type { FastifyInstance } from 'fastify';
 import { cachedAnswer, rulesFor, type QueryDeps } from '../listing.ts';
-import { errorResponse } from '../schemas.ts';
+import { customerId, errorResponse } from '../schemas.ts';
 import { normalizeQuery } from '../search/params.ts';
 import { normalizeSuggestion } from '../suggest/normalize.ts';
-import { runSuggest } from '../suggest/suggest-service.ts';
+import { recentFirst } from '../suggest/recent-searches.ts';
+import { highlightPrefixes, runSuggest, type QuerySuggestion } from '../suggest/suggest-service.ts';
 
 const suggestResponse = {
   type: 'object',
   properties: {
     query: { type: 'string' },
     took: { type: 'integer' },
-    suggestions: { type: 'array', items: { type: 'object', properties: { text: { type: 'string' }, highlighted: { type: 'string' }, source: { type: 'string', enum: ['query', 'catalog'] } } } },
+    suggestions: { type: 'array', items: { type: 'object', properties: { text: { type: 'string' }, highlighted: { type: 'string' }, source: { type: 'string', enum: ['query', 'catalog', 'recent'] } } } },
     categories: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, name: { type: 'string' }, count: { type: 'integer' } } } },
     products: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, brand: { type: 'string' }, price: { type: 'number' }, currency: { type: 'string' } } } },
     stale: { type: 'boolean' },
@@ -19,7 +20,7 @@ const suggestResponse = {
 } as const;
 
 export async function suggestRoutes(app: FastifyInstance, deps: QueryDeps) {
-  app.get<{ Querystring: { q: string; size?: number } }>(
+  app.get<{ Querystring: { q: string; size?: number; customer?: string } }>(
     '/suggest',
     {
       schema: {
@@ -29,7 +30,11 @@ export async function suggestRoutes(app: FastifyInstance, deps: QueryDeps) {
           type: 'object',
           additionalProperties: false,
           required: ['q'],
-          properties: { q: { type: 'string', minLength: 1, maxLength: 100 }, size: { type: 'integer', minimum: 1, maximum: 20, description: 'Query suggestions to return (default 8)' } },
+          properties: {
+            q: { type: 'string', minLength: 1, maxLength: 100 },
+            size: { type: 'integer', minimum: 1, maximum: 20, description: 'Query suggestions to return (default 8)' },
+            customer: { ...customerId, description: "A customer id: up to two of their recent searches (see /search) that start as typed come first, marked source 'recent'" },
+          },
         },
         response: { 200: suggestResponse, '4xx': errorResponse, '5xx': errorResponse },
       },
@@ -40,7 +45,16 @@ export async function suggestRoutes(app: FastifyInstance, deps: QueryDeps) {
       if (!normalizeSuggestion(q)) return { query: q, took: 0, suggestions: [], categories: [], products: [] };
       const size = req.query.size ?? 8;
       const rules = await rulesFor(deps, { q });
-      return cachedAnswer(deps, reply, 'suggest', { q: q.toLowerCase(), size, rules: rules.key }, () => runSuggest(deps.suggest, q, { suggestions: size, products: 4 }, rules.effects));
+      const customer = req.query.customer;
+      // The shared answer is cached; the customer's own searches join it after the cache.
+      const [answer, recent] = await Promise.all([
+        cachedAnswer(deps, reply, 'suggest', { q: q.toLowerCase(), size, rules: rules.key }, () => runSuggest(deps.suggest, q, { suggestions: size, products: 4 }, rules.effects)),
+        customer && deps.recentSearches ? deps.recentSearches.list(customer) : [],
+      ]);
+      if (recent.length === 0) return answer;
+      const shared = new Map(answer.suggestions.map((s) => [s.text, s]));
+      const suggestions = recentFirst([...shared.keys()], recent, q, size).map(({ text, recent }): QuerySuggestion => (recent ? { text, highlighted: highlightPrefixes(text, q), source: 'recent' } : shared.get(text)!));
+      return { ...answer, suggestions };
     },
   );
 }

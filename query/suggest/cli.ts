@@ -5,6 +5,7 @@ import { createKafka } from '../../common/clients/kafka.ts';
 import { consumeToEnd } from '../../common/clients/kafka-range.ts';
 import { esUrlOf, kafkaBrokersOf, loadConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
+import type { SearchLogEntry } from '../search-log.ts';
 import { readSearchLog, suggestionEntries, type LoggedSearch } from './sources.ts';
 import { rebuildSuggestions } from './suggest-index.ts';
 
@@ -20,9 +21,9 @@ async function* fromTopic(config: ReturnType<typeof loadConfig>): AsyncGenerator
     onMessages: async (messages) => {
       for (const m of messages) {
         try {
-          const e = JSON.parse(m.value?.toString() ?? '') as { query?: string; total?: number; ts?: string };
+          const e = JSON.parse(m.value?.toString() ?? '') as Partial<SearchLogEntry>;
           // Searches that found nothing are not worth suggesting.
-          if (typeof e.query === 'string' && (e.total ?? 0) > 0) found.push({ query: e.query, ...(e.ts ? { time: Date.parse(e.ts) } : {}) });
+          if (typeof e.query === 'string' && (e.total ?? 0) > 0) found.push({ query: e.query, ...(typeof e.user === 'string' ? { user: e.user } : {}), ...(e.ts ? { time: Date.parse(e.ts) } : {}) });
         } catch {
           // not a search log entry: skip
         }

@@ -22,7 +22,8 @@ export interface QuerySuggestion {
   text: string;
   /** The text, HTML-escaped, with the typed prefixes in <mark>. */
   highlighted: string;
-  source: 'query' | 'catalog';
+  /** A logged query, a catalog phrase, or one of the shopper's own recent searches. */
+  source: 'query' | 'catalog' | 'recent';
 }
 
 export interface SuggestResult {

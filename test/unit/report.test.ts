@@ -45,12 +45,13 @@ describe('evaluation reports', () => {
       baseline: { 'mrr@8': 0.5, ...curve },
       unseen: { queries: 1, metrics: {}, baseline: {} },
       ceiling: { suggestions: { 'mrr@8': 0.7, ...curve }, any_query: { 'mrr@8': 0.9, ...curve } },
+      with_recent_searches: { metrics: { 'mrr@8': 0.65, ...curve }, baseline: { 'mrr@8': 0.55, ...curve } },
       interrupted: false,
     };
     const html = await reportHtml(suggest, 'eval suggest');
     assert.equal((html.match(/<svg /g) ?? []).length, 1);
     assert.doesNotMatch(html, /success_after_/, 'the curve is charted, not tabled');
-    assert.match(html, /<td>mrr@8<\/td><td>0\.6000<\/td><td>0\.5000<\/td><td>0\.7000<\/td><td>0\.9000<\/td>/, 'ceilings beside ours and the baseline');
+    assert.match(html, /<td>mrr@8<\/td><td>0\.6000<\/td><td>0\.5000<\/td><td>0\.6500<\/td><td>0\.5500<\/td><td>0\.7000<\/td><td>0\.9000<\/td>/, 'with recent searches and ceilings beside ours and the baseline');
   });
 
   it('summarizes a run in Markdown for a pull request', () => {
