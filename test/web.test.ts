@@ -129,6 +129,13 @@ describe('web pages in a browser', () => {
     await page.press('#customer', 'Enter');
     await page.waitForSelector('section[aria-label="Recommended for you"] li');
     await shot('storefront-home');
+    // The customer's searches come back first in their suggestions, marked as theirs.
+    await page.fill('#q', 'steel');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#hits');
+    await page.fill('#q', 'ste');
+    await page.waitForSelector('#suggestions [role=option] .past');
+    assert.match((await page.textContent('#suggestions [role=option]')) ?? '', /steel/);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/?q=steel`);
     await page.waitForSelector('#hits');

@@ -56,7 +56,7 @@ function choose(opt) {
 }
 function showSuggestions(r) {
   options = [
-    ...r.suggestions.map((s) => ({ kind: 'query', value: s.text, html: s.highlighted })),
+    ...r.suggestions.map((s) => ({ kind: 'query', value: s.text, html: s.source === 'recent' ? `<span class="past" title="You searched this">↺</span> ${s.highlighted}` : s.highlighted })),
     ...r.categories.map((c) => ({ kind: 'category', value: c.path, html: `in <strong>${esc(c.name)}</strong> <span class="count">(${c.count})</span>` })),
     ...r.products.map((p) => ({ kind: 'product', value: p.id, html: `${esc(p.title)} <span class="count">${money(p.price, p.currency)}</span>` })),
   ];
@@ -88,7 +88,7 @@ input.addEventListener('input', () => {
   timer = setTimeout(async () => {
     const mine = ++seq;
     try {
-      const r = await api(`/suggest?q=${encodeURIComponent(q)}`);
+      const r = await api(`/suggest?${new URLSearchParams({ q, ...(customer() ? { customer: customer() } : {}) })}`);
       if (mine === seq && input.value.trim() === q) showSuggestions(r);
     } catch {
       if (mine === seq) closeBox();
