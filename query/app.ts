@@ -41,6 +41,9 @@ export interface AppDeps {
 }
 
 /** The answer while shedding load: the service's own JSON error shape. */
+/** How often load shedding samples the event loop's delay. */
+export const LOAD_SAMPLE_MS = 200;
+
 function shed(_req: FastifyRequest, reply: FastifyReply): void {
   void reply.status(503).header('retry-after', '2').send({ statusCode: 503, error: 'overloaded', message: 'the service is overloaded, retry shortly' });
 }
@@ -80,8 +83,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Everything but health checks sheds load when the event loop falls behind: a quick 503 with
   // Retry-After instead of a slow answer for everyone; health checks keep answering.
   await app.register(async (api) => {
-    // Sampled every 200 ms, so a stall is noticed within a fraction of a second.
-    if (deps.maxEventLoopDelayMs > 0) await api.register(underPressure, { maxEventLoopDelay: deps.maxEventLoopDelayMs, sampleInterval: 200, retryAfter: 2, pressureHandler: shed });
+    // Sampled every LOAD_SAMPLE_MS, so a stall is noticed within a fraction of a second.
+    if (deps.maxEventLoopDelayMs > 0) await api.register(underPressure, { maxEventLoopDelay: deps.maxEventLoopDelayMs, sampleInterval: LOAD_SAMPLE_MS, retryAfter: 2, pressureHandler: shed });
     await api.register(searchRoutes, deps.query);
     await api.register(categoryRoutes, deps.query);
     await api.register(productRoutes, deps.query);

@@ -1,11 +1,12 @@
 // The service process: connections from config, the live index ensured, HTTP on the configured port.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createTopicsIfMissing } from '../common/clients/kafka.ts';
 import { openConnections } from '../common/connections.ts';
 import { corsOriginsOf, loadConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { createMetricsRegistry } from '../common/metrics.ts';
 import { ensureLiveIndex, indexOptionsOf } from '../mappings/lifecycle.ts';
-import { buildApp } from './app.ts';
+import { buildApp, LOAD_SAMPLE_MS } from './app.ts';
 import { createQueryDeps } from './deps.ts';
 import { createSearchLog } from './search-log.ts';
 import { esProbe, kafkaProbe, redisProbe } from './readiness.ts';
@@ -49,4 +50,8 @@ const shutdown = async (signal: string) => {
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
+// Start-up work (vocabulary, schemas) blocks the event loop; its samples would make a fresh
+// instance shed its first requests. Listen once two clean samples have replaced them.
+await app.ready();
+await sleep(2 * LOAD_SAMPLE_MS);
 await app.listen({ host: config.httpHost, port: config.httpPort });
