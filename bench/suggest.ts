@@ -1,5 +1,6 @@
 // The Best Buy dev queries typed keystroke by keystroke at a fixed rate against /suggest (cache off,
-// then on), and a raw completion-suggester request to Elasticsearch at the same rate, in the same run.
+// then on, then on for signed-in customers with recent searches), and a raw completion-suggester
+// request to Elasticsearch at the same rate, in the same run.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
@@ -36,6 +37,10 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
   // The production default: answers cached in process and in Redis (prefixes repeat a lot).
   const cachedService = await startService({ SHOP_INDEX_ALIAS: alias, SHOP_CACHE_ENABLED: 'true', SHOP_SEARCH_LOG_TOPIC: '', SHOP_REDIS_PREFIX: `bench-${Date.now()}:` });
   const cached = await fixedRate(prefixes.map((p) => () => call(`${cachedService.url}/suggest?q=${encodeURIComponent(p)}`)), rate, args.seconds);
+  // Signed-in shoppers: 200 customers with a few searches each; their recent searches join the cached answer.
+  const queries = await benchQueries(600);
+  for (let i = 0; i < queries.length; i++) await call(`${cachedService.url}/search?q=${encodeURIComponent(queries[i]!)}&customer=bench-${i % 200}&size=1`);
+  const personal = await fixedRate(prefixes.map((p, i) => () => call(`${cachedService.url}/suggest?q=${encodeURIComponent(p)}&customer=bench-${i % 200}`)), rate, args.seconds);
   await cachedService.stop();
   await es.close();
   return {
@@ -46,12 +51,15 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
     p50_ms: ours.p50_ms,
     p99_ms: ours.p99_ms,
     rps: ours.rps,
-    errors: ours.errors,
+    // Failed requests to the service in any phase.
+    errors: ours.errors + cached.errors + personal.errors,
     raw_p50_ms: raw.p50_ms,
     raw_p99_ms: raw.p99_ms,
     raw_rps: raw.rps,
     cached_p50_ms: cached.p50_ms,
     cached_p99_ms: cached.p99_ms,
+    customer_p50_ms: personal.p50_ms,
+    customer_p99_ms: personal.p99_ms,
     rss_mb: Math.round(rss),
   };
 }
