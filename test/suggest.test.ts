@@ -64,6 +64,15 @@ describe('autocomplete on Best Buy', () => {
     assert.ok(texts.indexOf('batman arkham city') > texts.indexOf('arkham city'), 'searched by more shoppers, but the typed text is inside it');
   });
 
+  it('takes a space after the last word as that word being complete', async () => {
+    const texts = async (q: string) => (await suggest(q)).suggestions.map((s) => s.text);
+    assert.ok((await texts('mw')).includes('mw3'));
+    const spaced = await texts('mw ');
+    assert.ok(!spaced.includes('mw3'), JSON.stringify(spaced));
+    const halo = await texts('halo ');
+    assert.ok(halo.length > 0 && halo.every((t) => t.startsWith('halo ')), JSON.stringify(halo));
+  });
+
   it("suggests a one-shopper query only when the catalog or other shoppers vouch for each of its words", async () => {
     const witcher = await suggest('the witc');
     assert.ok(witcher.suggestions.some((s) => s.text === 'the witcher' && s.source === 'query'), JSON.stringify(witcher.suggestions));

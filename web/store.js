@@ -80,16 +80,18 @@ function highlight(i) {
   input.setAttribute('aria-activedescendant', `opt-${active}`);
   $(`#opt-${active}`)?.scrollIntoView({ block: 'nearest' });
 }
+// What to complete: a trailing space is kept, it says the last word is complete.
+const typed = () => input.value.replace(/\s+/g, ' ').trimStart();
 input.addEventListener('input', () => {
   clearTimeout(timer);
-  const q = input.value.trim();
-  if (!q) return closeBox();
+  const q = typed();
+  if (!q.trim()) return closeBox();
   // Debounced, and only the latest request's answer is shown: fast typing never shows stale lists.
   timer = setTimeout(async () => {
     const mine = ++seq;
     try {
       const r = await api(`/suggest?${new URLSearchParams({ q, ...(customer() ? { customer: customer() } : {}) })}`);
-      if (mine === seq && input.value.trim() === q) showSuggestions(r);
+      if (mine === seq && typed() === q) showSuggestions(r);
     } catch {
       if (mine === seq) closeBox();
     }

@@ -40,7 +40,8 @@ export async function suggestRoutes(app: FastifyInstance, deps: QueryDeps) {
       },
     },
     async (req, reply) => {
-      const q = normalizeQuery(req.query.q) ?? '';
+      // A space after the last word is kept: it says the word is complete.
+      const q = (normalizeQuery(req.query.q) ?? '') + (/\S\s+$/.test(req.query.q) ? ' ' : '');
       // Nothing to complete (only spaces or punctuation): an empty prefix would match every phrase.
       if (!normalizeSuggestion(q)) return { query: q, took: 0, suggestions: [], categories: [], products: [] };
       const size = req.query.size ?? 8;

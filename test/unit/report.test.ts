@@ -44,6 +44,7 @@ describe('evaluation reports', () => {
       metrics: { 'mrr@8': 0.6, ...curve },
       baseline: { 'mrr@8': 0.5, ...curve },
       unseen: { queries: 1, metrics: {}, baseline: {} },
+      seen: { queries: 2, metrics: {}, baseline: {} },
       ceiling: { suggestions: { 'mrr@8': 0.7, ...curve }, any_query: { 'mrr@8': 0.9, ...curve } },
       with_recent_searches: { metrics: { 'mrr@8': 0.65, ...curve }, baseline: { 'mrr@8': 0.55, ...curve } },
       interrupted: false,
