@@ -165,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
       interrupted: () => stop,
     });
     report = { ...r };
-    summary = { queries: r.test_queries, metrics: r.metrics, baseline: r.baseline, unseen: r.unseen, ceiling: r.ceiling, with_recent_searches: r.with_recent_searches, ...(r.interrupted ? { interrupted: true } : {}) };
+    summary = { queries: r.test_queries, metrics: r.metrics, baseline: r.baseline, unseen: r.unseen, seen: r.seen, ceiling: r.ceiling, with_recent_searches: r.with_recent_searches, ...(r.interrupted ? { interrupted: true } : {}) };
   }
   if (values.out) fs.writeFileSync(values.out, JSON.stringify(report, null, 2));
   if (values.html) {

@@ -94,14 +94,19 @@ export function casesWithHistory(train: LoggedSearch[], test: LoggedSearch[], ke
   return cases;
 }
 
-/** Replays the test queries; returns MRR@k over prefixes, success@k at 1/3/5 characters, keystrokes saved. */
-export async function replay(cases: readonly ReplayCase[], suggest: Suggester, k: number, maxPrefix: number, label: string, interrupted?: () => boolean): Promise<SuggestMetrics> {
+/** Answers once per prefix, normalized: every replay of the same suggester shares them. */
+export function memoized(suggest: Suggester): Suggester {
   const memo = new Map<string, Promise<string[]>>();
-  const ask = (p: string) => {
+  return (p) => {
     let r = memo.get(p);
     if (!r) memo.set(p, (r = suggest(p).then((xs) => xs.map(normalizeSuggestion))));
     return r;
   };
+}
+
+/** Replays the test queries; returns MRR@k over prefixes, success@k at 1/3/5 characters, keystrokes saved. */
+export async function replay(cases: readonly ReplayCase[], suggest: Suggester, k: number, maxPrefix: number, label: string, interrupted?: () => boolean): Promise<SuggestMetrics> {
+  const ask = memoized(suggest);
   let weight = 0;
   let prefixWeight = 0;
   let rrSum = 0;
@@ -152,6 +157,8 @@ export interface SuggestEvalReport {
   baseline: SuggestMetrics;
   /** Test queries never searched in the training period: where typo tolerance and catalog phrases must help. */
   unseen: { queries: number; metrics: SuggestMetrics; baseline: SuggestMetrics };
+  /** Test queries also searched in the training period: what typo tolerance and catalog phrases must not hurt. */
+  seen: { queries: number; metrics: SuggestMetrics; baseline: SuggestMetrics };
   /**
    * What knowing the replayed period's counts would reach: ranking the indexed suggestions
    * (`suggestions`), or with every replayed query available as a suggestion (`any_query`).
@@ -172,8 +179,9 @@ export async function evalSuggest(o: SuggestEvalOptions): Promise<SuggestEvalRep
   }
   const seen = new Set(o.train.map((s) => normalizeSuggestion(s.query)));
   const unseenTest = new Map([...test].filter(([q]) => !seen.has(q)));
-  const ours: Suggester = async (p) => (await runSuggest({ es: o.es, alias: o.alias, budgetMs: 5000 }, p, { suggestions: o.k, products: 1 })).suggestions.map((s) => s.text);
-  const base = prefixBaseline(o.train, o.k);
+  const ours = memoized(async (p) => (await runSuggest({ es: o.es, alias: o.alias, budgetMs: 5000 }, p, { suggestions: o.k, products: 1 })).suggestions.map((s) => s.text));
+  const base = memoized(prefixBaseline(o.train, o.k));
+  const seenTest = new Map([...test].filter(([q]) => seen.has(q)));
   const cases = casesOf(test);
   const metrics = await replay(cases, ours, o.k, o.maxPrefix, 'suggest', o.interrupted);
   const baseline = await replay(cases, base, o.k, o.maxPrefix, 'baseline', o.interrupted);
@@ -190,6 +198,11 @@ export async function evalSuggest(o: SuggestEvalOptions): Promise<SuggestEvalRep
       queries: unseenTest.size,
       metrics: await replay(casesOf(unseenTest), ours, o.k, o.maxPrefix, 'suggest (unseen)', o.interrupted),
       baseline: await replay(casesOf(unseenTest), base, o.k, o.maxPrefix, 'baseline (unseen)', o.interrupted),
+    },
+    seen: {
+      queries: seenTest.size,
+      metrics: await replay(casesOf(seenTest), ours, o.k, o.maxPrefix, 'suggest (seen)', o.interrupted),
+      baseline: await replay(casesOf(seenTest), base, o.k, o.maxPrefix, 'baseline (seen)', o.interrupted),
     },
     ceiling: {
       suggestions: await replay(cases, oracle(entries.map((e) => normalizeSuggestion(e.text)), test, o.k), o.k, o.maxPrefix, 'ceiling (suggestions)', o.interrupted),
