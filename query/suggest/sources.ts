@@ -32,34 +32,44 @@ export interface CountOptions {
   knownWords?: ReadonlySet<string>;
 }
 
+/** Distinct shoppers: named ones in a set; searches without a user id each count as one. */
+class Shoppers {
+  private readonly named = new Set<string>();
+  private anonymous = 0;
+  add(user: string | undefined): void {
+    if (user) this.named.add(user);
+    else this.anonymous++;
+  }
+  get size(): number {
+    return this.named.size + this.anonymous;
+  }
+}
+
 /** Distinct searchers per normalized query, with the most common original spelling shown. */
 export async function countQueries(searches: AsyncIterable<LoggedSearch>, o: CountOptions): Promise<SuggestionEntry[]> {
-  const stats = new Map<string, { users: Set<string>; forms: Map<string, number> }>();
-  const wordSearchers = new Map<string, Set<string>>();
-  let anonymous = 0;
+  const stats = new Map<string, { shoppers: Shoppers; forms: Map<string, number> }>();
+  const wordShoppers = new Map<string, Shoppers>();
   for await (const s of searches) {
     if (o.before !== undefined && s.time !== undefined && s.time >= o.before) continue;
     const key = normalizeSuggestion(s.query);
     if (!key || key.length > 100) continue;
-    // Without a user id every search counts as its own shopper.
-    const user = s.user ?? `\0${anonymous++}`;
     let st = stats.get(key);
-    if (!st) stats.set(key, (st = { users: new Set(), forms: new Map() }));
-    st.users.add(user);
+    if (!st) stats.set(key, (st = { shoppers: new Shoppers(), forms: new Map() }));
+    st.shoppers.add(s.user);
     for (const w of key.split(' ')) {
-      let searchers = wordSearchers.get(w);
-      if (!searchers) wordSearchers.set(w, (searchers = new Set()));
-      searchers.add(user);
+      let shoppers = wordShoppers.get(w);
+      if (!shoppers) wordShoppers.set(w, (shoppers = new Shoppers()));
+      shoppers.add(s.user);
     }
     const form = s.query.trim().replace(/\s+/g, ' ').toLowerCase();
     st.forms.set(form, (st.forms.get(form) ?? 0) + 1);
   }
-  const known = (w: string) => o.knownWords?.has(w) || (wordSearchers.get(w)?.size ?? 0) >= o.minUsers;
+  const known = (w: string) => o.knownWords?.has(w) || (wordShoppers.get(w)?.size ?? 0) >= o.minUsers;
   const out: SuggestionEntry[] = [];
   for (const [key, st] of stats) {
-    if (st.users.size < o.minUsers && !key.split(' ').every(known)) continue;
+    if (st.shoppers.size < o.minUsers && !key.split(' ').every(known)) continue;
     const shown = [...st.forms].sort((a, b) => b[1] - a[1])[0]?.[0] ?? key;
-    out.push({ text: shown, weight: st.users.size, source: 'query' });
+    out.push({ text: shown, weight: st.shoppers.size, source: 'query' });
   }
   return out;
 }
