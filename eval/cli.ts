@@ -162,6 +162,7 @@ async function main(argv: string[]): Promise<number> {
       withCatalog: !values['no-catalog-phrases'],
       maxPrefix: Number(values['max-prefix']),
       keepRecent: config.recentSearches,
+      recentTtlMs: config.recentSearchesTtlDays * 86400000,
       interrupted: () => stop,
     });
     report = { ...r };

@@ -23,8 +23,9 @@ export interface SuggestEvalOptions {
   withCatalog: boolean;
   /** Prefixes longer than this are not replayed (long queries are rare and slow to replay). */
   maxPrefix: number;
-  /** Recent searches kept per shopper for the search-by-search replay. */
+  /** Recent searches kept per shopper for the search-by-search replay, and how long. */
   keepRecent: number;
+  recentTtlMs: number;
   interrupted?: () => boolean;
 }
 
@@ -74,22 +75,29 @@ export const casesOf = (test: Map<string, number>): ReplayCase[] => [...test].ma
 
 /**
  * Each later search on its own, with what the service would hold as the shopper's recent searches
- * at that moment: their training-period searches, then the replayed ones before it. (The service
- * keeps only searches that found something; a log without result counts keeps them all.)
+ * at that moment: their training-period searches, then the replayed ones before it, forgotten after
+ * `ttlMs` without a search. (The service keeps only searches that found something; a log without
+ * result counts keeps them all.)
  */
-export function casesWithHistory(train: LoggedSearch[], test: LoggedSearch[], keep: number): ReplayCase[] {
-  const history = new Map<string, string[]>();
-  const remember = (user: string | undefined, q: string) => {
-    if (user) history.set(user, [q, ...(history.get(user) ?? []).filter((x) => x !== q)].slice(0, keep));
+export function casesWithHistory(train: LoggedSearch[], test: LoggedSearch[], keep: number, ttlMs: number): ReplayCase[] {
+  const history = new Map<string, { recent: string[]; last: number }>();
+  const recentOf = (user: string, time: number) => {
+    const h = history.get(user);
+    return h && time - h.last <= ttlMs ? h.recent : [];
+  };
+  const remember = (s: LoggedSearch, q: string) => {
+    if (!s.user || !q) return;
+    const time = s.time ?? 0;
+    history.set(s.user, { recent: [q, ...recentOf(s.user, time).filter((x) => x !== q)].slice(0, keep), last: time });
   };
   const byTime = (a: LoggedSearch, b: LoggedSearch) => (a.time ?? 0) - (b.time ?? 0);
-  for (const s of [...train].sort(byTime)) remember(s.user, normalizeSuggestion(s.query));
+  for (const s of [...train].sort(byTime)) remember(s, normalizeSuggestion(s.query));
   const cases: ReplayCase[] = [];
   for (const s of [...test].sort(byTime)) {
     const q = normalizeSuggestion(s.query);
     if (!q) continue;
-    cases.push({ query: q, count: 1, recent: (s.user && history.get(s.user)) || [] });
-    remember(s.user, q);
+    cases.push({ query: q, count: 1, recent: s.user ? recentOf(s.user, s.time ?? 0) : [] });
+    remember(s, q);
   }
   return cases;
 }
@@ -185,7 +193,7 @@ export async function evalSuggest(o: SuggestEvalOptions): Promise<SuggestEvalRep
   const cases = casesOf(test);
   const metrics = await replay(cases, ours, o.k, o.maxPrefix, 'suggest', o.interrupted);
   const baseline = await replay(cases, base, o.k, o.maxPrefix, 'baseline', o.interrupted);
-  const searches = casesWithHistory(o.train, o.test, o.keepRecent);
+  const searches = casesWithHistory(o.train, o.test, o.keepRecent, o.recentTtlMs);
   return {
     runner: 'suggest',
     train_searches: o.train.length,

@@ -50,6 +50,7 @@ describe('eval suggest replay', () => {
         { query: 'ab', user: 'u2', time: 4 },
       ],
       20,
+      10,
     );
     assert.deepEqual(cases, [
       { query: 'ac', count: 1, recent: ['ac'] },
@@ -59,6 +60,8 @@ describe('eval suggest replay', () => {
     const m = await replay(cases, async (p) => answers[p] ?? [], 8, 20, 'test');
     // ac: its own search first at both prefixes (1 + 1); ab first time: 1/2 + 1; ab again: 1 + 1.
     assert.equal(m['mrr@8'], (2 + 1.5 + 2) / 6);
+    const later = casesWithHistory([{ query: 'ac', user: 'u1', time: 1 }], [{ query: 'ac', user: 'u1', time: 20 }], 20, 10);
+    assert.deepEqual(later[0]!.recent, [], 'forgotten after the time to live without a search');
   });
 
   it('the baseline suggests earlier queries with the prefix, most frequent first', async () => {
