@@ -16,6 +16,7 @@ import type { QueryDeps } from './listing.ts';
 import { rateLimitPlugin, type RateLimitOptions } from './plugins/rate-limit.ts';
 import { webPages } from './plugins/web.ts';
 import { categoryRoutes } from './routes/categories.ts';
+import { adminCustomerRoutes } from './routes/admin-customers.ts';
 import { adminRuleRoutes } from './routes/admin-rules.ts';
 import { healthRoutes } from './routes/health.ts';
 import { productRoutes } from './routes/products.ts';
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(suggestRoutes, deps.query);
     await api.register(recommendationRoutes, deps.recommendations);
     await api.register(adminRuleRoutes, { query: deps.query, store: deps.rules });
+    await api.register(adminCustomerRoutes, deps.query);
     await api.register(webPages);
   });
   return app;

@@ -89,7 +89,7 @@ describe('fuzzing every route', () => {
     { method: 'GET', url: `/categories?${qs(['depth', 'under', 'x'])}` },
     { method: 'GET', url: `/categories/${seg()}/products?${qs(listing)}` },
     { method: 'GET', url: `/products/${seg()}` },
-    { method: 'GET', url: `/suggest?${qs(['q', 'size', 'x'])}` },
+    { method: 'GET', url: `/suggest?${qs(['q', 'size', 'customer', 'x'])}` },
     { method: 'GET', url: `/recommendations/similar/${seg()}?${qs(rail)}` },
     { method: 'GET', url: `/recommendations/bought-together?${qs(['items', ...rail])}` },
     { method: 'GET', url: `/recommendations/for-user/${seg()}?${qs(['recent', ...rail])}` },
@@ -102,6 +102,7 @@ describe('fuzzing every route', () => {
     { method: 'POST', url: '/admin/rules/validate', payload: body() },
     { method: 'POST', url: '/admin/rules/preview', payload: body() },
     { method: 'POST', url: '/admin/rules/import', payload: body() },
+    { method: 'DELETE', url: `/admin/customers/${seg()}/recent-searches` },
   ];
 
   before(async () => {

@@ -15,6 +15,8 @@ import { dropIndices, silentLog, testEs, testKafka, uniqueName } from './support
 import { waitFor } from './support/indexer.ts';
 import { runCli } from './support/run-cli.ts';
 
+const ADMIN_KEY = 'suggest-test-admin-key-0123456789';
+
 describe('autocomplete on Best Buy', () => {
   let es: EsClient;
   let t: TestApp;
@@ -30,7 +32,7 @@ describe('autocomplete on Best Buy', () => {
     alias = await indexCatalog(es, dataFile('catalogs/bestbuy-xbox.ndjson'));
     const august = { logs: [readSearchLog(dataFile('logs/bestbuy-xbox-dev.queries.csv'))], before: Date.parse('2011-09-01T00:00:00'), minUsers: 2 };
     await rebuildSuggestions(es, alias, await suggestionEntries({ ...august, catalog: { es, alias } }));
-    t = await buildTestApp(es, { indexAlias: alias, cacheEnabled: false });
+    t = await buildTestApp(es, { indexAlias: alias, cacheEnabled: false, adminKeys: `tester:${ADMIN_KEY}` });
   });
   after(async () => {
     await t.close();
@@ -101,6 +103,11 @@ describe('autocomplete on Best Buy', () => {
     assert.ok(!(await texts('/suggest?q=hal')).some((x) => x.endsWith('/recent')));
     assert.deepEqual(await texts(`/suggest?q=zzq&customer=${me}`), [], 'a search that found nothing is not kept');
     assert.equal((await t.app.inject('/suggest?q=hal&customer=bad%20id')).json().field, 'customer');
+    // Forgotten on the shop's request, with an admin key only.
+    const forget = { method: 'DELETE' as const, url: `/admin/customers/${me}/recent-searches` };
+    assert.equal((await t.app.inject(forget)).statusCode, 401);
+    assert.equal((await t.app.inject({ ...forget, headers: { 'x-admin-key': ADMIN_KEY } })).statusCode, 204);
+    assert.ok(!(await texts(`/suggest?q=hal&customer=${me}`)).some((x) => x.endsWith('/recent')));
   });
 
   it('rejects a missing, empty-after-trim or oversized q with a JSON error naming it', async () => {

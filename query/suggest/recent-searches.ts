@@ -3,12 +3,15 @@
 // earlier query). Written after a search answers and never awaited; when Redis fails, suggestions
 // come without them.
 import type { Redis } from '../../common/clients/redis.ts';
+import { UnavailableError } from '../../common/errors.ts';
 import type { Logger } from '../../common/logger.ts';
 import { normalizeSuggestion } from './normalize.ts';
 
 export interface RecentSearches {
   record(customer: string, query: string): void;
   list(customer: string): Promise<string[]>;
+  /** Deletes everything kept for the customer (they closed their account, or asked). */
+  forget(customer: string): Promise<void>;
 }
 
 export interface RecentSearchesOptions {
@@ -39,6 +42,13 @@ export function redisRecentSearches(redis: Redis, o: RecentSearchesOptions, log:
         return await redis.lrange(key(customer), 0, o.keep - 1);
       } catch {
         return [];
+      }
+    },
+    async forget(customer) {
+      try {
+        await redis.del(key(customer));
+      } catch {
+        throw new UnavailableError('recent searches store unavailable, retry shortly');
       }
     },
   };
