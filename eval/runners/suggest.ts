@@ -103,7 +103,7 @@ export function casesWithHistory(train: LoggedSearch[], test: LoggedSearch[], ke
 }
 
 /** Answers once per prefix, normalized: every replay of the same suggester shares them. */
-export function memoized(suggest: Suggester): Suggester {
+function memoized(suggest: Suggester): Suggester {
   const memo = new Map<string, Promise<string[]>>();
   return (p) => {
     let r = memo.get(p);

@@ -23,7 +23,7 @@ const catalogWeight = (products: number): number => Math.min(0.9, 0.2 + 0.1 * Ma
  * A title's product names: what comes before " - " (the name with its edition, "Call of Duty:
  * Modern Warfare 3 Hardened Edition") and, shorter, before ":" or "(" too ("Call of Duty").
  */
-export const productNames = (title: string): string[] => {
+const productNames = (title: string): string[] => {
   const name = title.split(/\s[-–]\s/)[0] ?? title;
   return [name, name.split(/:|\(/)[0] ?? name];
 };

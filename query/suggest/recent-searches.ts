@@ -5,7 +5,7 @@
 import type { Redis } from '../../common/clients/redis.ts';
 import { UnavailableError } from '../../common/errors.ts';
 import type { Logger } from '../../common/logger.ts';
-import { normalizeSuggestion } from './normalize.ts';
+import { normalizeSuggestion, typedPrefix } from './normalize.ts';
 
 export interface RecentSearches {
   record(customer: string, query: string): void;
@@ -59,7 +59,7 @@ export function redisRecentSearches(redis: Redis, o: RecentSearchesOptions, log:
  * suggestions keep most of the list), then the other suggestions without them, cut to `size`.
  */
 export function recentFirst(texts: readonly string[], recent: readonly string[], typed: string, size: number, max = 2): { text: string; recent: boolean }[] {
-  const prefix = normalizeSuggestion(typed);
+  const prefix = typedPrefix(typed);
   const mine = new Map<string, string>();
   for (const r of recent) {
     const key = normalizeSuggestion(r);

@@ -9,7 +9,7 @@ import { words } from '../../common/words.ts';
 import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
 import { ruleFilters, weighted } from '../../ranking/rules/es-clauses.ts';
 import { placePins } from '../../ranking/rules/pins.ts';
-import { normalizeSuggestion } from './normalize.ts';
+import { typedPrefix } from './normalize.ts';
 import { suggestAliasOf } from './suggest-index.ts';
 
 export interface SuggestContext {
@@ -59,9 +59,6 @@ export function highlightPrefixes(text: string, typed: string): string {
 // MRR in eval suggest), a typed word inside a phrase next, a typo last.
 const TIER = { starts: 300, inside: 200, typo: 100 };
 
-/** What a phrase's key must start with: a trailing space says the last word is complete ("gears " is not "gearsofwar"). */
-const typedKey = (q: string): string => normalizeSuggestion(q) + (/\S\s$/.test(q) ? ' ' : '');
-
 function suggestionQuery(q: string, size: number): estypes.MsearchMultisearchBody {
   const typed = q.replace(/\s/g, '').length;
   // One or two characters say too little to look inside phrases: only phrases starting that way.
@@ -76,7 +73,7 @@ function suggestionQuery(q: string, size: number): estypes.MsearchMultisearchBod
         query: {
           dis_max: {
             queries: [
-              fixed({ prefix: { key: typedKey(q) } }, TIER.starts),
+              fixed({ prefix: { key: typedPrefix(q) } }, TIER.starts),
               ...(anywhere ? [fixed({ multi_match: { query: q, type: 'bool_prefix', fields: ['text', 'text._2gram', 'text._3gram'], operator: 'and' } }, TIER.inside)] : []),
               ...(typoTolerant ? [fixed({ match: { prefix: { query: q, operator: 'and', fuzziness: 1, prefix_length: 1 } } }, TIER.typo)] : []),
             ],

@@ -111,6 +111,13 @@ describe("a shopper's recent searches in their suggestions", () => {
     ]);
   });
 
+  it('respect a trailing space: the last word typed is complete', () => {
+    assert.deepEqual(recentFirst(['halo 3'], ['halo3', 'halo wars'], 'halo ', 8), [
+      { text: 'halo wars', recent: true },
+      { text: 'halo 3', recent: false },
+    ]);
+  });
+
   it('leave the list alone when none starts as typed', () => {
     assert.deepEqual(recentFirst(['halo'], ['gears'], 'ha', 8), [{ text: 'halo', recent: false }]);
   });
