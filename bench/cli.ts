@@ -11,7 +11,16 @@ import { suggestBench } from './suggest.ts';
 import { trainBench } from './train.ts';
 import { printSummary } from './support.ts';
 
-const benches: Record<string, (args: { docs: number; seconds: number; rate: number; repeat: number; faults: Fault[] }) => Promise<Record<string, unknown>>> = {
+const benches: Record<
+  string,
+  (args: {
+    docs: number;
+    seconds: number;
+    rate: number;
+    repeat: number;
+    faults: Fault[];
+  }) => Promise<Record<string, unknown>>
+> = {
   indexing: indexingBench,
   freshness: freshnessBench,
   priority: priorityBench,
@@ -25,12 +34,20 @@ const benches: Record<string, (args: { docs: number; seconds: number; rate: numb
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { docs: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '20' }, rate: { type: 'string' }, repeat: { type: 'string', default: '3' }, faults: { type: 'string', default: possibleFaults().join(',') } },
+  options: {
+    docs: { type: 'string', default: '100000' },
+    seconds: { type: 'string', default: '20' },
+    rate: { type: 'string' },
+    repeat: { type: 'string', default: '3' },
+    faults: { type: 'string', default: possibleFaults().join(',') },
+  },
 });
 const name = positionals[0];
 const bench = name ? benches[name] : undefined;
 if (!bench) {
-  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--docs N] [--seconds S] [--rate R] [--repeat N] [--faults ${FAULTS.join(',')}]`);
+  console.error(
+    `usage: npm run bench -- <${Object.keys(benches).join('|')}> [--docs N] [--seconds S] [--rate R] [--repeat N] [--faults ${FAULTS.join(',')}]`,
+  );
   process.exit(2);
 }
 const faults = values.faults!.split(',').filter(Boolean) as Fault[];
@@ -39,7 +56,13 @@ if (unknown) {
   console.error(`unknown fault "${unknown}" (have: ${FAULTS.join(', ')})`);
   process.exit(2);
 }
-bench({ docs: Number(values.docs), seconds: Number(values.seconds), rate: Number(values.rate ?? (name === 'suggest' ? 200 : name === 'load' ? 100 : 20)), repeat: Number(values.repeat), faults }).then(
+bench({
+  docs: Number(values.docs),
+  seconds: Number(values.seconds),
+  rate: Number(values.rate ?? (name === 'suggest' ? 200 : name === 'load' ? 100 : 20)),
+  repeat: Number(values.repeat),
+  faults,
+}).then(
   (summary) => {
     printSummary(summary);
     process.exit(0);

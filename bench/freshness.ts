@@ -8,7 +8,17 @@ import { publishEvents } from '../indexer/publisher.ts';
 import { rebuildFromCatalog } from '../indexer/rebuild.ts';
 import type { StoredDocument } from '../indexer/stored-document.ts';
 import { indexOptionsOf } from '../mappings/lifecycle.ts';
-import { benchName, benchPipeline, benchServers, config, groupStable, percentile, round, say, spawnBuilt } from './support.ts';
+import {
+  benchName,
+  benchPipeline,
+  benchServers,
+  config,
+  groupStable,
+  percentile,
+  round,
+  say,
+  spawnBuilt,
+} from './support.ts';
 
 /** "1s", "500ms", "2m" in milliseconds. */
 export function durationMs(s: string): number {
@@ -24,9 +34,19 @@ export async function freshnessBench(args: { seconds: number; rate: number }) {
   const products = [...generateDemoCatalog({ count: 2000, seed: 3 })];
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fresh-')), 'catalog.ndjson');
   fs.writeFileSync(file, products.map((p) => JSON.stringify(p)).join('\n'));
-  await rebuildFromCatalog(es, { ...indexOptionsOf(config), alias }, { catalogFile: file, versionBase: 1000, batchSize: 1000 });
+  await rebuildFromCatalog(
+    es,
+    { ...indexOptionsOf(config), alias },
+    { catalogFile: file, versionBase: 1000, batchSize: 1000 },
+  );
   const group = benchName('group');
-  const child = spawnBuilt('indexer/cli.ts', ['run'], { SHOP_EVENTS_TOPIC: topics.normal, SHOP_INDEX_ALIAS: alias, SHOP_INDEXER_GROUP: group, SHOP_INDEXER_METRICS_PORT: '0', SHOP_LOG_LEVEL: 'error' });
+  const child = spawnBuilt('indexer/cli.ts', ['run'], {
+    SHOP_EVENTS_TOPIC: topics.normal,
+    SHOP_INDEX_ALIAS: alias,
+    SHOP_INDEXER_GROUP: group,
+    SHOP_INDEXER_METRICS_PORT: '0',
+    SHOP_LOG_LEVEL: 'error',
+  });
   await groupStable(kafka, group);
 
   const pending = new Map<string, { version: number; sentAt: number }>();
@@ -36,7 +56,12 @@ export async function freshnessBench(args: { seconds: number; rate: number }) {
     while (polling || pending.size > 0) {
       if (pending.size > 0) {
         const ids = [...pending.keys()];
-        const res = await es.search<StoredDocument>({ index: alias, size: ids.length, _source: ['version'], query: { ids: { values: ids } } });
+        const res = await es.search<StoredDocument>({
+          index: alias,
+          size: ids.length,
+          _source: ['version'],
+          query: { ids: { values: ids } },
+        });
         const now = performance.now();
         for (const h of res.hits.hits) {
           const p = pending.get(h._id!);

@@ -10,14 +10,27 @@ import { applyEvent } from '../indexer/merge.ts';
 import { publishEvents } from '../indexer/publisher.ts';
 import { toStoredDocument, type StoredDocument } from '../indexer/stored-document.ts';
 import { createIndexVersion, indexOptionsOf } from '../mappings/lifecycle.ts';
-import { benchName, benchPipeline, benchServers, config, groupStable, median, peakRssMb, round, say, spawnBuilt } from './support.ts';
+import {
+  benchName,
+  benchPipeline,
+  benchServers,
+  config,
+  groupStable,
+  median,
+  peakRssMb,
+  round,
+  say,
+  spawnBuilt,
+} from './support.ts';
 
 /** Seconds to bulk-load ready documents and refresh them. */
 async function directBulk(es: EsClient, docs: StoredDocument[], batchSize: number): Promise<number> {
   const index = await createIndexVersion(es, { ...indexOptionsOf(config), alias: benchName('raw') });
   const t0 = performance.now();
   for (let i = 0; i < docs.length; i += batchSize) {
-    const res = await es.bulk({ operations: docs.slice(i, i + batchSize).flatMap((d) => [{ index: { _index: index, _id: d.id } }, d]) });
+    const res = await es.bulk({
+      operations: docs.slice(i, i + batchSize).flatMap((d) => [{ index: { _index: index, _id: d.id } }, d]),
+    });
     if (res.errors) throw new Error('direct bulk reported errors');
   }
   await es.indices.refresh({ index });
@@ -27,20 +40,36 @@ async function directBulk(es: EsClient, docs: StoredDocument[], batchSize: numbe
 }
 
 /** Seconds from the indexer's consumer group turning stable until every event is searchable. */
-async function throughIndexer(es: EsClient, kafka: Kafka, events: ProductEvent[]): Promise<{ seconds: number; startup: number; peakRss: number }> {
+async function throughIndexer(
+  es: EsClient,
+  kafka: Kafka,
+  events: ProductEvent[],
+): Promise<{ seconds: number; startup: number; peakRss: number }> {
   const pipeline = await benchPipeline(es, kafka);
   const { alias, topics, producer } = pipeline;
   for (let i = 0; i < events.length; i += 5000) await publishEvents(producer, topics, events.slice(i, i + 5000));
 
   const group = benchName('group');
   const spawnedAt = performance.now();
-  const child = spawnBuilt('indexer/cli.ts', ['run'], { SHOP_EVENTS_TOPIC: topics.normal, SHOP_INDEX_ALIAS: alias, SHOP_INDEXER_GROUP: group, SHOP_INDEXER_METRICS_PORT: '0', SHOP_LOG_LEVEL: 'error' });
+  const child = spawnBuilt('indexer/cli.ts', ['run'], {
+    SHOP_EVENTS_TOPIC: topics.normal,
+    SHOP_INDEX_ALIAS: alias,
+    SHOP_INDEXER_GROUP: group,
+    SHOP_INDEXER_METRICS_PORT: '0',
+    SHOP_LOG_LEVEL: 'error',
+  });
   await groupStable(kafka, group);
   const t0 = performance.now();
   let peakRss = 0;
   for (;;) {
     peakRss = Math.max(peakRss, peakRssMb(child.pid!));
-    if ((await es.count({ index: alias }).then((r) => r.count, () => 0)) >= events.length) break;
+    if (
+      (await es.count({ index: alias }).then(
+        (r) => r.count,
+        () => 0,
+      )) >= events.length
+    )
+      break;
     if (child.exitCode !== null) throw new Error(`indexer exited with ${child.exitCode}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -56,7 +85,12 @@ async function throughIndexer(es: EsClient, kafka: Kafka, events: ProductEvent[]
 export async function indexingBench(args: { docs: number; repeat: number }) {
   const { es, kafka } = await benchServers();
   const batchSize = config.indexerBatchSize;
-  const events: ProductEvent[] = [...generateDemoCatalog({ count: args.docs, seed: 99 })].map((p, i) => ({ op: 'upsert', id: p.id, version: 1_000_000 + i, product: p }));
+  const events: ProductEvent[] = [...generateDemoCatalog({ count: args.docs, seed: 99 })].map((p, i) => ({
+    op: 'upsert',
+    id: p.id,
+    version: 1_000_000 + i,
+    product: p,
+  }));
   const now = new Date().toISOString();
   const docs = events.map((e) => toStoredDocument(applyEvent(undefined, e)!, now));
 

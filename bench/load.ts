@@ -27,7 +27,13 @@ interface Sample {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Requests at a fixed rate, each timed from its scheduled start; RSS sampled every 5 s. */
-async function steady(base: string, next: () => string, rate: number, seconds: number, pid: number): Promise<{ samples: Sample[]; rssMb: number[] }> {
+async function steady(
+  base: string,
+  next: () => string,
+  rate: number,
+  seconds: number,
+  pid: number,
+): Promise<{ samples: Sample[]; rssMb: number[] }> {
   const samples: Sample[] = [];
   const rssMb: number[] = [];
   const inflight: Promise<void>[] = [];
@@ -75,15 +81,27 @@ export async function loadBench(args: { seconds: number; rate: number }) {
   const products = await readProducts(catalog);
   const clicks = await readClickLog(path.join(dataDir, 'logs', 'bestbuy-xbox-dev.clicks.csv'));
   const queries: string[] = [];
-  for await (const s of readSearchLog(path.join(dataDir, 'logs', 'bestbuy-xbox-dev.queries.csv'))) queries.push(s.query);
+  for await (const s of readSearchLog(path.join(dataDir, 'logs', 'bestbuy-xbox-dev.queries.csv')))
+    queries.push(s.query);
   const prefix = `${benchName('load')}:`;
   const redis = createRedis(redisUrlOf(config));
   await redis.connect();
   // Clicks as views, a session per shopper and day: enough for similar-item rails.
-  const interactions = clicks.map((c, i) => ({ user: `u${i % 5000}`, session: `${c.query}-${new Date(c.time).toISOString().slice(0, 10)}-${i % 5000}`, item: c.product, kind: 'view' as const, time: c.time }));
-  const model = await train({ interactions, products }, { ...defaultTrainingOptions, minCount: 2, item2vec: { ...defaultTrainingOptions.item2vec, epochs: 2 } });
+  const interactions = clicks.map((c, i) => ({
+    user: `u${i % 5000}`,
+    session: `${c.query}-${new Date(c.time).toISOString().slice(0, 10)}-${i % 5000}`,
+    item: c.product,
+    kind: 'view' as const,
+    time: c.time,
+  }));
+  const model = await train(
+    { interactions, products },
+    { ...defaultTrainingOptions, minCount: 2, item2vec: { ...defaultTrainingOptions.item2vec, epochs: 2 } },
+  );
   await publish(redis, recsKeys(prefix), model, products.map(summarize));
-  const categories = [...new Set(products.flatMap((p) => (p.categories?.length ? [categoryPathString(p.categories)] : [])))];
+  const categories = [
+    ...new Set(products.flatMap((p) => (p.categories?.length ? [categoryPathString(p.categories)] : []))),
+  ];
   const service = await startService({ SHOP_INDEX_ALIAS: alias, SHOP_REDIS_PREFIX: prefix, SHOP_RATE_LIMIT_MAX: '0' });
   const pid = service.child.pid!;
 
@@ -109,7 +127,10 @@ export async function loadBench(args: { seconds: number; rate: number }) {
   const probe = (async () => {
     while (probing) {
       const t = performance.now();
-      const status = await fetch(`${service.url}/health/live`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => 0);
+      const status = await fetch(`${service.url}/health/live`, { signal: AbortSignal.timeout(5000) }).then(
+        (r) => r.status,
+        () => 0,
+      );
       health.push({ ms: performance.now() - t, status });
       await sleep(200);
     }
@@ -120,7 +141,8 @@ export async function loadBench(args: { seconds: number; rate: number }) {
     connections: 256,
     duration: 20,
     requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: next() }) }],
-    setupClient: (client) => client.on('response', (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1)),
+    setupClient: (client) =>
+      client.on('response', (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1)),
   });
   probing = false;
   await probe;
@@ -139,7 +161,12 @@ export async function loadBench(args: { seconds: number; rate: number }) {
   return {
     bench: 'load',
     mix: 'search 21% / suggest 62% / similar items 12% / category pages 4%',
-    sustained: { rate_per_s: args.rate, seconds: args.seconds, ...summarizeSamples(sustained.samples), peak_rss_mb_every_5s: sustained.rssMb },
+    sustained: {
+      rate_per_s: args.rate,
+      seconds: args.seconds,
+      ...summarizeSamples(sustained.samples),
+      peak_rss_mb_every_5s: sustained.rssMb,
+    },
     overload: {
       connections: 256,
       seconds: 20,

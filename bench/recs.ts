@@ -23,7 +23,10 @@ export async function recsBench(args: { docs: number }) {
   const { interactions } = await readInteractionsFile(path.join(dataDir, 'interactions', 'online-retail-train.csv.gz'));
   const products = await readProducts(path.join(dataDir, 'catalogs', 'online-retail.ndjson'));
   say('training a one-epoch model on Online Retail (serving speed does not depend on model quality)');
-  const model = await train({ interactions, products }, { ...defaultTrainingOptions, item2vec: { ...defaultTrainingOptions.item2vec, epochs: 1 } });
+  const model = await train(
+    { interactions, products },
+    { ...defaultTrainingOptions, item2vec: { ...defaultTrainingOptions.item2vec, epochs: 1 } },
+  );
   const manifest = await publish(redis, recsKeys(prefix), model, products.map(summarize));
   const ids = [...model.similar.keys()].slice(0, Math.min(args.docs, 2000));
   // The raw side stores each item's answer ready to send: what the service would return for it.
@@ -31,14 +34,20 @@ export async function recsBench(args: { docs: number }) {
   const service = await startService({ SHOP_REDIS_PREFIX: prefix, SHOP_RECS_IN_STOCK_ONLY: 'false' });
   for (let i = 0; i < ids.length; i += 200) {
     const batch = ids.slice(i, i + 200);
-    const answers = await Promise.all(batch.map((id) => fetch(`${service.url}/recommendations/similar/${id}`).then((r) => r.text())));
+    const answers = await Promise.all(
+      batch.map((id) => fetch(`${service.url}/recommendations/similar/${id}`).then((r) => r.text())),
+    );
     await redis.mset(Object.fromEntries(batch.map((id, k) => [`${rawPrefix}${id}`, answers[k]!])));
   }
   const rawPort = await freePort();
   const raw = spawnBuilt('bench/raw-redis-route.ts', [String(rawPort), redisUrlOf(config), rawPrefix], {});
   await new Promise<void>((resolve, reject) => {
     const deadline = Date.now() + 30000;
-    const poll = () => fetch(`http://127.0.0.1:${rawPort}/similar/x`).then(() => resolve(), () => (Date.now() > deadline ? reject(new Error('raw route did not start')) : setTimeout(poll, 100)));
+    const poll = () =>
+      fetch(`http://127.0.0.1:${rawPort}/similar/x`).then(
+        () => resolve(),
+        () => (Date.now() > deadline ? reject(new Error('raw route did not start')) : setTimeout(poll, 100)),
+      );
     poll();
   });
   const connections = 8;
@@ -52,7 +61,11 @@ export async function recsBench(args: { docs: number }) {
   const rss = service.peakRssMb();
   await service.stop();
   // The same service without its answer cache: every request joins and serializes its answer.
-  const computing = await startService({ SHOP_REDIS_PREFIX: prefix, SHOP_RECS_IN_STOCK_ONLY: 'false', SHOP_RECS_ANSWER_CACHE_ENTRIES: '0' });
+  const computing = await startService({
+    SHOP_REDIS_PREFIX: prefix,
+    SHOP_RECS_IN_STOCK_ONLY: 'false',
+    SHOP_RECS_ANSWER_CACHE_ENTRIES: '0',
+  });
   await load(computing.url, requests('/recommendations/similar/'), { connections, amount: 2000 });
   const computed = await load(computing.url, requests('/recommendations/similar/'), { connections, amount });
   await computing.stop();

@@ -42,7 +42,8 @@ export const possibleFaults = (): Fault[] => FAULTS.filter((f) => f !== 'es-node
 
 export async function reliabilityBench(args: { seconds: number; faults?: readonly Fault[]; rate?: number }) {
   const faults = args.faults ?? possibleFaults();
-  if (faults.includes('es-node') && config.stackEsNodes < 2) throw new Error('the es-node fault needs SHOP_STACK_ES_NODES=2 (and SHOP_INDEX_REPLICAS=1)');
+  if (faults.includes('es-node') && config.stackEsNodes < 2)
+    throw new Error('the es-node fault needs SHOP_STACK_ES_NODES=2 (and SHOP_INDEX_REPLICAS=1)');
   const { es, kafka } = await benchServers();
   const pipeline = await benchPipeline(es, kafka);
   const { alias, topics, producer } = pipeline;
@@ -50,15 +51,31 @@ export async function reliabilityBench(args: { seconds: number; faults?: readonl
   const products = [...generateDemoCatalog({ count: 300, seed: 9 })];
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rel-')), 'catalog.ndjson');
   fs.writeFileSync(file, products.map((p) => JSON.stringify(p)).join('\n'));
-  await rebuildFromCatalog(es, { ...indexOptionsOf(config), alias }, { catalogFile: file, versionBase: 1000, batchSize: 1000 });
+  await rebuildFromCatalog(
+    es,
+    { ...indexOptionsOf(config), alias },
+    { catalogFile: file, versionBase: 1000, batchSize: 1000 },
+  );
   const redis = createRedis(redisUrlOf(config));
   redis.on('error', () => {});
   await redis.connect();
-  const model = await train({ interactions: demoInteractions(products, { customers: 100, basketsPerCustomer: 6, seed: 9, end: Date.now() }), products }, { ...defaultTrainingOptions, minCount: 2, item2vec: { ...defaultTrainingOptions.item2vec, epochs: 2 } });
+  const model = await train(
+    {
+      interactions: demoInteractions(products, { customers: 100, basketsPerCustomer: 6, seed: 9, end: Date.now() }),
+      products,
+    },
+    { ...defaultTrainingOptions, minCount: 2, item2vec: { ...defaultTrainingOptions.item2vec, epochs: 2 } },
+  );
   await publish(redis, recsKeys(prefix), model, products.map(summarize));
 
   const group = benchName('group');
-  const indexerEnv = { SHOP_EVENTS_TOPIC: topics.normal, SHOP_INDEX_ALIAS: alias, SHOP_INDEXER_GROUP: group, SHOP_INDEXER_METRICS_PORT: '0', SHOP_LOG_LEVEL: 'error' };
+  const indexerEnv = {
+    SHOP_EVENTS_TOPIC: topics.normal,
+    SHOP_INDEX_ALIAS: alias,
+    SHOP_INDEXER_GROUP: group,
+    SHOP_INDEXER_METRICS_PORT: '0',
+    SHOP_LOG_LEVEL: 'error',
+  };
   let indexer: ChildProcess = spawnBuilt('indexer/cli.ts', ['run'], indexerEnv);
   await groupStable(kafka, group);
   const serviceEnv = { SHOP_INDEX_ALIAS: alias, SHOP_REDIS_PREFIX: prefix, SHOP_RECS_POINTER_TTL_MS: '1000' };
@@ -72,9 +89,14 @@ export async function reliabilityBench(args: { seconds: number; faults?: readonl
   let sendRetries = 0;
   const rate = args.rate ?? 20;
   const producing$ = (async () => {
-    for (let i = 0; producing; i++) {
+    for (let _i = 0; producing; _i++) {
       const id = products[Math.floor(Math.random() * products.length)]!.id;
-      const event = { op: 'patch' as const, id, version: ++version, fields: { price: round(1 + Math.random() * 500, 2) } };
+      const event = {
+        op: 'patch' as const,
+        id,
+        version: ++version,
+        fields: { price: round(1 + Math.random() * 500, 2) },
+      };
       for (;;) {
         try {
           await publishEvents(producer, topics, [event]);
@@ -107,7 +129,13 @@ export async function reliabilityBench(args: { seconds: number; faults?: readonl
       void fetch(`${service.url}${url}`, { signal: AbortSignal.timeout(3000) }).then(
         async (res) => {
           const body = (await res.json().catch(() => ({}))) as { degraded?: boolean; stale?: boolean };
-          outcomes.push({ at, kind, status: res.status, degraded: Boolean(body.degraded || body.stale), retryAfter: res.headers.has('retry-after') });
+          outcomes.push({
+            at,
+            kind,
+            status: res.status,
+            degraded: Boolean(body.degraded || body.stale),
+            retryAfter: res.headers.has('retry-after'),
+          });
         },
         () => outcomes.push({ at, kind, status: 0, degraded: false, retryAfter: false }),
       );
@@ -119,7 +147,7 @@ export async function reliabilityBench(args: { seconds: number; faults?: readonl
   const stackService = (name: string) => services.find((s) => s.name === name)!;
   const windows: { fault: Fault | 'baseline'; from: number; to: number; injected: number; note?: string }[] = [];
   const hold = Math.min(8000, args.seconds * 500);
-  const phase = async (fault: Fault | 'baseline', inject: () => Promise<string | void>) => {
+  const phase = async (fault: Fault | 'baseline', inject: () => Promise<string | undefined>) => {
     const from = Date.now();
     const note = await inject();
     const injected = Date.now();
@@ -127,7 +155,7 @@ export async function reliabilityBench(args: { seconds: number; faults?: readonl
     windows.push({ fault, from, to: Date.now(), injected, ...(note ? { note } : {}) });
     say(`${fault}: done`);
   };
-  await phase('baseline', async () => {});
+  await phase('baseline', async () => undefined);
   for (const fault of faults) {
     await phase(fault, async () => {
       if (fault === 'indexer-kill') {
@@ -177,10 +205,17 @@ export async function reliabilityBench(args: { seconds: number; faults?: readonl
   let lost = last.size;
   let stale = 0;
   while (Date.now() < deadline) {
-    const res = await es.search<StoredDocument & { price?: number }>({ index: alias, size: products.length, _source: ['version', 'price'], query: { ids: { values: [...last.keys()] } } });
+    const res = await es.search<StoredDocument & { price?: number }>({
+      index: alias,
+      size: products.length,
+      _source: ['version', 'price'],
+      query: { ids: { values: [...last.keys()] } },
+    });
     const stored = new Map(res.hits.hits.map((h) => [h._id!, h._source!]));
     lost = [...last].filter(([id, l]) => (stored.get(id)?.version ?? 0) < l.version).length;
-    stale = [...last].filter(([id, l]) => (stored.get(id)?.version ?? 0) >= l.version && stored.get(id)?.price !== l.price).length;
+    stale = [...last].filter(
+      ([id, l]) => (stored.get(id)?.version ?? 0) >= l.version && stored.get(id)?.price !== l.price,
+    ).length;
     if (lost === 0) break;
     await sleep(1000);
   }
@@ -217,7 +252,11 @@ export async function reliabilityBench(args: { seconds: number; faults?: readonl
       other_5xx: inWindow.filter((o) => o.status >= 500 && !(o.status === 503 && o.retryAfter)).length,
       '4xx': inWindow.filter((o) => o.status >= 400 && o.status < 500).length,
       no_answer: inWindow.filter((o) => o.status === 0).length,
-      no_answer_by_kind: Object.fromEntries(['search', 'suggest', 'similar', 'trending'].map((k) => [k, inWindow.filter((o) => o.status === 0 && o.kind === k).length]).filter(([, n]) => n)),
+      no_answer_by_kind: Object.fromEntries(
+        ['search', 'suggest', 'similar', 'trending']
+          .map((k) => [k, inWindow.filter((o) => o.status === 0 && o.kind === k).length])
+          .filter(([, n]) => n),
+      ),
       longest_failure_ms: longest,
     };
   });

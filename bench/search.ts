@@ -61,24 +61,57 @@ export async function searchBench(args: { docs: number }) {
   const rawUrl = `${esUrlOf(config)}/${alias}/_search`;
   // Latency: each query's whole sequence of requests, at a fixed rate well below saturation, timed
   // by the same client code on both sides. Throughput: at saturation (8 connections).
-  const rawLatency = await fixedRate(perQueryBodies.map((seq) => async () => { for (const b of seq) await call(rawUrl, b); }), LATENCY_RATE, 20);
-  const rawRequests = bodies.map((b) => ({ method: 'POST' as const, path: `/${alias}/_search`, headers: { 'content-type': 'application/json' }, body: b }));
+  const rawLatency = await fixedRate(
+    perQueryBodies.map((seq) => async () => {
+      for (const b of seq) await call(rawUrl, b);
+    }),
+    LATENCY_RATE,
+    20,
+  );
+  const rawRequests = bodies.map((b) => ({
+    method: 'POST' as const,
+    path: `/${alias}/_search`,
+    headers: { 'content-type': 'application/json' },
+    body: b,
+  }));
   const raw = await load(esUrlOf(config), rawRequests, { connections, amount: Math.round(amount * perQuery) });
   // Raw answers per second are Elasticsearch requests; divided by requests per query they compare with /search.
   const rawQueriesPerSecond = raw.rps / perQuery;
 
-  const uncached = await startService({ SHOP_INDEX_ALIAS: alias, SHOP_CACHE_ENABLED: 'false', SHOP_SEARCH_LOG_TOPIC: '' });
-  const serviceLatency = await fixedRate(queries.map((q) => () => call(uncached.url + searchPath(q))), LATENCY_RATE, 20);
-  const service = await load(uncached.url, queries.map((q) => ({ path: searchPath(q) })), { connections, amount });
+  const uncached = await startService({
+    SHOP_INDEX_ALIAS: alias,
+    SHOP_CACHE_ENABLED: 'false',
+    SHOP_SEARCH_LOG_TOPIC: '',
+  });
+  const serviceLatency = await fixedRate(
+    queries.map((q) => () => call(uncached.url + searchPath(q))),
+    LATENCY_RATE,
+    20,
+  );
+  const service = await load(
+    uncached.url,
+    queries.map((q) => ({ path: searchPath(q) })),
+    { connections, amount },
+  );
   const rss = uncached.peakRssMb();
   await uncached.stop();
 
-  const cachedService = await startService({ SHOP_INDEX_ALIAS: alias, SHOP_CACHE_ENABLED: 'true', SHOP_SEARCH_LOG_TOPIC: '', SHOP_REDIS_PREFIX: `bench-${Date.now()}:` });
-  const cached = await load(cachedService.url, queries.map((q) => ({ path: searchPath(q) })), { connections, amount });
+  const cachedService = await startService({
+    SHOP_INDEX_ALIAS: alias,
+    SHOP_CACHE_ENABLED: 'true',
+    SHOP_SEARCH_LOG_TOPIC: '',
+    SHOP_REDIS_PREFIX: `bench-${Date.now()}:`,
+  });
+  const cached = await load(
+    cachedService.url,
+    queries.map((q) => ({ path: searchPath(q) })),
+    { connections, amount },
+  );
   const metrics = await fetch(`${cachedService.url}/metrics`).then((r) => r.text());
   await cachedService.stop();
   await es.close();
-  const lookups = (source: string) => Number(new RegExp(`shop_cache_lookups_total\\{source="${source}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+  const lookups = (source: string) =>
+    Number(new RegExp(`shop_cache_lookups_total\\{source="${source}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
   const hits = lookups('memory') + lookups('redis');
   return {
     bench: 'search',

@@ -13,12 +13,20 @@ export interface RunningService {
 
 export async function startService(env: Record<string, string>): Promise<RunningService> {
   const port = await freePort();
-  const child = spawnBuilt('query/main.ts', [], { SHOP_HTTP_PORT: String(port), SHOP_LOG_LEVEL: 'warn', SHOP_RATE_LIMIT_MAX: '0', ...env });
+  const child = spawnBuilt('query/main.ts', [], {
+    SHOP_HTTP_PORT: String(port),
+    SHOP_LOG_LEVEL: 'warn',
+    SHOP_RATE_LIMIT_MAX: '0',
+    ...env,
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error('service not ready within 60 s');
     await new Promise((r) => setTimeout(r, 200));
@@ -48,7 +56,11 @@ export interface LoadResult {
  * for `seconds`. They are handed out one at a time from a single entry: autocannon slows down with
  * long request lists (measured: p50 1.2 s client-side with 40,000 entries, 1 ms with 10).
  */
-export async function load(url: string, requests: Request[], o: { connections: number; amount?: number; rate?: number; seconds?: number }): Promise<LoadResult> {
+export async function load(
+  url: string,
+  requests: Request[],
+  o: { connections: number; amount?: number; rate?: number; seconds?: number },
+): Promise<LoadResult> {
   let next = 0;
   const started = performance.now();
   const r = await autocannon({
@@ -74,7 +86,11 @@ export async function load(url: string, requests: Request[], o: { connections: n
  * are doing, each timed from its scheduled start (so queueing counts). A task may send several
  * requests in sequence, e.g. every Elasticsearch request one search needs.
  */
-export async function fixedRate(tasks: (() => Promise<void>)[], rate: number, seconds: number): Promise<{ p50_ms: number; p99_ms: number; errors: number; requests: number; rps: number }> {
+export async function fixedRate(
+  tasks: (() => Promise<void>)[],
+  rate: number,
+  seconds: number,
+): Promise<{ p50_ms: number; p99_ms: number; errors: number; requests: number; rps: number }> {
   const total = Math.min(tasks.length * 100, Math.round(rate * seconds));
   const durations: number[] = [];
   let errors = 0;
@@ -93,13 +109,23 @@ export async function fixedRate(tasks: (() => Promise<void>)[], rate: number, se
   }
   await Promise.all(running);
   durations.sort((a, b) => a - b);
-  const at = (p: number) => Math.round(durations[Math.min(durations.length - 1, Math.floor((p / 100) * durations.length))] ?? NaN);
-  return { p50_ms: at(50), p99_ms: at(99), errors, requests: total, rps: Math.round(total / ((performance.now() - t0) / 1000)) };
+  const at = (p: number) =>
+    Math.round(durations[Math.min(durations.length - 1, Math.floor((p / 100) * durations.length))] ?? NaN);
+  return {
+    p50_ms: at(50),
+    p99_ms: at(99),
+    errors,
+    requests: total,
+    rps: Math.round(total / ((performance.now() - t0) / 1000)),
+  };
 }
 
 /** A GET or POST whose body is read to the end; throws on a non-2xx answer. */
 export async function call(url: string, body?: string): Promise<void> {
-  const res = await fetch(url, body === undefined ? {} : { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  const res = await fetch(
+    url,
+    body === undefined ? {} : { method: 'POST', body, headers: { 'content-type': 'application/json' } },
+  );
   await res.arrayBuffer();
   if (!res.ok) throw new Error(`${res.status} from ${url}`);
 }

@@ -19,28 +19,67 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
   if (!fs.existsSync(catalog)) throw new Error(`benchmark data missing: ${catalog}`);
   const alias = await evalIndexFor(es, config, catalog, say);
   const log = path.join(dataDir, 'logs', 'bestbuy-xbox-dev.queries.csv');
-  await rebuildSuggestions(es, alias, await suggestionEntries({ logs: [readSearchLog(log)], minUsers: config.suggestMinUsers, catalog: { es, alias } }));
-  const prefixes = (await benchQueries(3000)).flatMap((q) => Array.from({ length: Math.min(q.length, 15) }, (_, i) => q.slice(0, i + 1).toLowerCase()));
+  await rebuildSuggestions(
+    es,
+    alias,
+    await suggestionEntries({ logs: [readSearchLog(log)], minUsers: config.suggestMinUsers, catalog: { es, alias } }),
+  );
+  const prefixes = (await benchQueries(3000)).flatMap((q) =>
+    Array.from({ length: Math.min(q.length, 15) }, (_, i) => q.slice(0, i + 1).toLowerCase()),
+  );
   const rate = args.rate;
   say(`${prefixes.length} keystroke prefixes at ${rate}/s for ${args.seconds}s`);
 
   const rawUrl = `${esUrlOf(config)}/${alias}/_search`;
   const raw = await fixedRate(
-    prefixes.map((p) => () => call(rawUrl, JSON.stringify({ _source: ['title'], suggest: { s: { prefix: p, completion: { field: 'suggest', size: 8 } } } }))),
+    prefixes.map(
+      (p) => () =>
+        call(
+          rawUrl,
+          JSON.stringify({
+            _source: ['title'],
+            suggest: { s: { prefix: p, completion: { field: 'suggest', size: 8 } } },
+          }),
+        ),
+    ),
     rate,
     args.seconds,
   );
-  const service = await startService({ SHOP_INDEX_ALIAS: alias, SHOP_CACHE_ENABLED: 'false', SHOP_SEARCH_LOG_TOPIC: '' });
-  const ours = await fixedRate(prefixes.map((p) => () => call(`${service.url}/suggest?q=${encodeURIComponent(p)}`)), rate, args.seconds);
+  const service = await startService({
+    SHOP_INDEX_ALIAS: alias,
+    SHOP_CACHE_ENABLED: 'false',
+    SHOP_SEARCH_LOG_TOPIC: '',
+  });
+  const ours = await fixedRate(
+    prefixes.map((p) => () => call(`${service.url}/suggest?q=${encodeURIComponent(p)}`)),
+    rate,
+    args.seconds,
+  );
   const rss = service.peakRssMb();
   await service.stop();
   // The production default: answers cached in process and in Redis (prefixes repeat a lot).
-  const cachedService = await startService({ SHOP_INDEX_ALIAS: alias, SHOP_CACHE_ENABLED: 'true', SHOP_SEARCH_LOG_TOPIC: '', SHOP_REDIS_PREFIX: `bench-${Date.now()}:` });
-  const cached = await fixedRate(prefixes.map((p) => () => call(`${cachedService.url}/suggest?q=${encodeURIComponent(p)}`)), rate, args.seconds);
+  const cachedService = await startService({
+    SHOP_INDEX_ALIAS: alias,
+    SHOP_CACHE_ENABLED: 'true',
+    SHOP_SEARCH_LOG_TOPIC: '',
+    SHOP_REDIS_PREFIX: `bench-${Date.now()}:`,
+  });
+  const cached = await fixedRate(
+    prefixes.map((p) => () => call(`${cachedService.url}/suggest?q=${encodeURIComponent(p)}`)),
+    rate,
+    args.seconds,
+  );
   // Signed-in shoppers: 200 customers with a few searches each; their recent searches join the cached answer.
   const queries = await benchQueries(600);
-  for (let i = 0; i < queries.length; i++) await call(`${cachedService.url}/search?q=${encodeURIComponent(queries[i]!)}&customer=bench-${i % 200}&size=1`);
-  const personal = await fixedRate(prefixes.map((p, i) => () => call(`${cachedService.url}/suggest?q=${encodeURIComponent(p)}&customer=bench-${i % 200}`)), rate, args.seconds);
+  for (let i = 0; i < queries.length; i++)
+    await call(`${cachedService.url}/search?q=${encodeURIComponent(queries[i]!)}&customer=bench-${i % 200}&size=1`);
+  const personal = await fixedRate(
+    prefixes.map(
+      (p, i) => () => call(`${cachedService.url}/suggest?q=${encodeURIComponent(p)}&customer=bench-${i % 200}`),
+    ),
+    rate,
+    args.seconds,
+  );
   await cachedService.stop();
   await es.close();
   return {

@@ -23,7 +23,10 @@ export const benchName = (prefix: string) => `bench-${prefix}-${randomBytes(4).t
 
 export async function benchServers(): Promise<{ es: EsClient; kafka: Kafka }> {
   await stackUp(config, say);
-  return { es: await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 60000 }), kafka: createKafka(kafkaBrokersOf(config), benchName('client'), quietLog) };
+  return {
+    es: await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 60000 }),
+    kafka: createKafka(kafkaBrokersOf(config), benchName('client'), quietLog),
+  };
 }
 
 let built = false;
@@ -31,14 +34,24 @@ let built = false;
 /** Compiles the project once per run: benchmarks measure the JavaScript that production runs, not the tsx loader. */
 export function ensureBuild(): void {
   if (built) return;
-  const r = spawnSync(process.execPath, [path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(projectRoot, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      path.join(projectRoot, 'tsconfig.build.json'),
+    ],
+    { stdio: 'inherit' },
+  );
   if (r.status !== 0) throw new Error('build failed');
   built = true;
 }
 
 /** The node flags production runs a process with (package.json `config`, used by `npm run start:indexer`). */
 function productionNodeFlags(script: string): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { config?: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
+    config?: Record<string, string>;
+  };
   const flags = script.startsWith('indexer/') ? pkg.config?.indexerNodeFlags : undefined;
   return (flags ?? '').split(' ').filter(Boolean);
 }
@@ -52,7 +65,11 @@ export const median = (xs: number[]): number => {
 export function spawnBuilt(script: string, args: string[], env: Record<string, string>): ChildProcess {
   ensureBuild();
   const js = path.join(projectRoot, 'dist', script.replace(/\.ts$/, '.js'));
-  return spawn(process.execPath, [...productionNodeFlags(script), js, ...args], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 2, 2] });
+  return spawn(process.execPath, [...productionNodeFlags(script), js, ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 2, 2],
+  });
 }
 
 /** Resolves once the consumer group has members and is stable, i.e. consuming. */

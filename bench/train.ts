@@ -11,14 +11,29 @@ export async function trainBench() {
   const catalog = path.join(dataDir, 'catalogs', 'online-retail.ndjson');
   say(`training on ${file}`);
   const started = Date.now();
-  const child = spawnBuilt('recommender/cli.ts', ['train', '--interactions', file, '--catalog', catalog, '--out', out], {});
+  const child = spawnBuilt(
+    'recommender/cli.ts',
+    ['train', '--interactions', file, '--catalog', catalog, '--out', out],
+    {},
+  );
   let peak = 0;
   const timer = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!))), 200);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearInterval(timer);
   if (code !== 0) throw new Error(`recommender train exited with ${code}`);
   const seconds = (Date.now() - started) / 1000;
-  const metadata = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')) as { counts: Record<string, number>; seconds: { item2vec: number }; backend: string };
+  const metadata = JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')) as {
+    counts: Record<string, number>;
+    seconds: { item2vec: number };
+    backend: string;
+  };
   fs.rmSync(out, { recursive: true, force: true });
-  return { bench: 'train', seconds: round(seconds), item2vec_seconds: round(metadata.seconds.item2vec), peak_rss_mb: round(peak, 0), backend: metadata.backend, ...metadata.counts };
+  return {
+    bench: 'train',
+    seconds: round(seconds),
+    item2vec_seconds: round(metadata.seconds.item2vec),
+    peak_rss_mb: round(peak, 0),
+    backend: metadata.backend,
+    ...metadata.counts,
+  };
 }

@@ -6,7 +6,11 @@ import { generateDemoCatalog } from './demo.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { out: { type: 'string', default: '-' }, count: { type: 'string', default: '3000' }, seed: { type: 'string', default: '20261121' } },
+  options: {
+    out: { type: 'string', default: '-' },
+    count: { type: 'string', default: '3000' },
+    seed: { type: 'string', default: '20261121' },
+  },
 });
 if (positionals[0] !== 'demo') {
   console.error('usage: catalog demo [--out FILE|-] [--count N] [--seed S]');
@@ -18,7 +22,7 @@ if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed)) {
   console.error('catalog: --count must be a positive integer and --seed an integer');
   process.exit(2);
 }
-const lines = [...generateDemoCatalog({ count, seed })].map((p) => JSON.stringify(p)).join('\n') + '\n';
+const lines = `${[...generateDemoCatalog({ count, seed })].map((p) => JSON.stringify(p)).join('\n')}\n`;
 if (values.out === '-') process.stdout.write(lines);
 else {
   fs.mkdirSync(path.dirname(values.out!), { recursive: true });

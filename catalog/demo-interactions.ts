@@ -25,7 +25,10 @@ export function demoInteractions(products: readonly Product[], o: DemoInteractio
   const pickFrom = (ps: Product[]) => ps[Math.floor(rand() ** 2 * ps.length)]!;
   const out: Interaction[] = [];
   for (let c = 1; c <= o.customers; c++) {
-    const liked = Array.from({ length: 1 + Math.floor(rand() * 2) }, () => categories[Math.floor(rand() * categories.length)]!);
+    const liked = Array.from(
+      { length: 1 + Math.floor(rand() * 2) },
+      () => categories[Math.floor(rand() * categories.length)]!,
+    );
     for (let b = 0; b < o.basketsPerCustomer; b++) {
       const time = o.end - Math.floor(rand() * 90 * 86_400_000);
       const size = 2 + Math.floor(rand() * 4);

@@ -25,20 +25,52 @@ const departments: Department[] = [
     brands: ['Sonix', 'Voltra', 'Nexa', 'Lumio', 'Orbital'],
     children: {
       Audio: {
-        Headphones: { nouns: ['Wireless Headphones', 'Noise Cancelling Headphones', 'Earbuds', 'Studio Headset'], attributes: { color: colors, connectivity: ['Bluetooth', 'Wired'] }, priceRange: [19, 349] },
-        Speakers: { nouns: ['Bluetooth Speaker', 'Soundbar', 'Smart Speaker', 'Bookshelf Speakers'], attributes: { color: colors, connectivity: ['Bluetooth', 'Wi-Fi', 'Wired'] }, priceRange: [29, 499] },
+        Headphones: {
+          nouns: ['Wireless Headphones', 'Noise Cancelling Headphones', 'Earbuds', 'Studio Headset'],
+          attributes: { color: colors, connectivity: ['Bluetooth', 'Wired'] },
+          priceRange: [19, 349],
+        },
+        Speakers: {
+          nouns: ['Bluetooth Speaker', 'Soundbar', 'Smart Speaker', 'Bookshelf Speakers'],
+          attributes: { color: colors, connectivity: ['Bluetooth', 'Wi-Fi', 'Wired'] },
+          priceRange: [29, 499],
+        },
       },
       Computers: {
-        Laptops: { nouns: ['Laptop', 'Ultrabook', 'Gaming Laptop', '2-in-1 Laptop'], attributes: { screen: ['13 inch', '14 inch', '15.6 inch', '17 inch'], memory: ['8 GB', '16 GB', '32 GB'] }, priceRange: [399, 2499] },
-        Monitors: { nouns: ['Monitor', 'Curved Monitor', '4K Monitor', 'Gaming Monitor'], attributes: { screen: ['24 inch', '27 inch', '32 inch', '34 inch'] }, priceRange: [119, 899] },
-        Accessories: { nouns: ['Wireless Mouse', 'Mechanical Keyboard', 'USB-C Hub', 'Laptop Stand', 'Webcam'], attributes: { color: colors } , priceRange: [9, 159] },
+        Laptops: {
+          nouns: ['Laptop', 'Ultrabook', 'Gaming Laptop', '2-in-1 Laptop'],
+          attributes: { screen: ['13 inch', '14 inch', '15.6 inch', '17 inch'], memory: ['8 GB', '16 GB', '32 GB'] },
+          priceRange: [399, 2499],
+        },
+        Monitors: {
+          nouns: ['Monitor', 'Curved Monitor', '4K Monitor', 'Gaming Monitor'],
+          attributes: { screen: ['24 inch', '27 inch', '32 inch', '34 inch'] },
+          priceRange: [119, 899],
+        },
+        Accessories: {
+          nouns: ['Wireless Mouse', 'Mechanical Keyboard', 'USB-C Hub', 'Laptop Stand', 'Webcam'],
+          attributes: { color: colors },
+          priceRange: [9, 159],
+        },
       },
       Phones: {
-        Smartphones: { nouns: ['Smartphone', '5G Smartphone', 'Compact Phone'], attributes: { color: colors, storage: ['64 GB', '128 GB', '256 GB'] }, priceRange: [149, 1299] },
-        'Phone Cases': { nouns: ['Phone Case', 'Rugged Case', 'Wallet Case', 'Clear Case'], attributes: { color: colors, material: ['Silicone', 'Leather', 'Polycarbonate'] }, priceRange: [7, 49] },
+        Smartphones: {
+          nouns: ['Smartphone', '5G Smartphone', 'Compact Phone'],
+          attributes: { color: colors, storage: ['64 GB', '128 GB', '256 GB'] },
+          priceRange: [149, 1299],
+        },
+        'Phone Cases': {
+          nouns: ['Phone Case', 'Rugged Case', 'Wallet Case', 'Clear Case'],
+          attributes: { color: colors, material: ['Silicone', 'Leather', 'Polycarbonate'] },
+          priceRange: [7, 49],
+        },
       },
       'TV & Video': {
-        Televisions: { nouns: ['LED TV', 'OLED TV', 'Smart TV', 'QLED Television'], attributes: { screen: ['43 inch', '50 inch', '55 inch', '65 inch'] }, priceRange: [249, 2999] },
+        Televisions: {
+          nouns: ['LED TV', 'OLED TV', 'Smart TV', 'QLED Television'],
+          attributes: { screen: ['43 inch', '50 inch', '55 inch', '65 inch'] },
+          priceRange: [249, 2999],
+        },
       },
     },
   },
@@ -47,15 +79,35 @@ const departments: Department[] = [
     brands: ['Hearthly', 'CasaPro', 'Kitchenary', 'Dwell&Co', 'Brightside'],
     children: {
       Kitchen: {
-        Cookware: { nouns: ['Frying Pan', 'Saucepan Set', 'Dutch Oven', 'Wok', 'Stock Pot'], attributes: { material: ['Cast Iron', 'Stainless Steel', 'Non-stick', 'Copper'] }, priceRange: [15, 299] },
-        'Small Appliances': { nouns: ['Coffee Maker', 'Blender', 'Toaster', 'Air Fryer', 'Electric Kettle'], attributes: { color: colors }, priceRange: [19, 349] },
+        Cookware: {
+          nouns: ['Frying Pan', 'Saucepan Set', 'Dutch Oven', 'Wok', 'Stock Pot'],
+          attributes: { material: ['Cast Iron', 'Stainless Steel', 'Non-stick', 'Copper'] },
+          priceRange: [15, 299],
+        },
+        'Small Appliances': {
+          nouns: ['Coffee Maker', 'Blender', 'Toaster', 'Air Fryer', 'Electric Kettle'],
+          attributes: { color: colors },
+          priceRange: [19, 349],
+        },
       },
       Furniture: {
-        'Living Room': { nouns: ['Sofa', 'Coffee Table', 'Armchair', 'TV Stand', 'Bookshelf'], attributes: { material: ['Oak', 'Walnut', 'Fabric', 'Leather'], color: colors }, priceRange: [49, 1899] },
-        Bedroom: { nouns: ['Bed Frame', 'Nightstand', 'Dresser', 'Wardrobe'], attributes: { material: ['Oak', 'Pine', 'Metal'] }, priceRange: [69, 1499] },
+        'Living Room': {
+          nouns: ['Sofa', 'Coffee Table', 'Armchair', 'TV Stand', 'Bookshelf'],
+          attributes: { material: ['Oak', 'Walnut', 'Fabric', 'Leather'], color: colors },
+          priceRange: [49, 1899],
+        },
+        Bedroom: {
+          nouns: ['Bed Frame', 'Nightstand', 'Dresser', 'Wardrobe'],
+          attributes: { material: ['Oak', 'Pine', 'Metal'] },
+          priceRange: [69, 1499],
+        },
       },
       Bedding: {
-        Sheets: { nouns: ['Cotton Sheet Set', 'Linen Duvet Cover', 'Fitted Sheet', 'Pillowcases'], attributes: { size: ['Single', 'Double', 'King'], color: colors }, priceRange: [12, 189] },
+        Sheets: {
+          nouns: ['Cotton Sheet Set', 'Linen Duvet Cover', 'Fitted Sheet', 'Pillowcases'],
+          attributes: { size: ['Single', 'Double', 'King'], color: colors },
+          priceRange: [12, 189],
+        },
       },
     },
   },
@@ -64,15 +116,35 @@ const departments: Department[] = [
     brands: ['Peakline', 'Stridewell', 'Aquaforge', 'Trailmark'],
     children: {
       Fitness: {
-        'Yoga & Pilates': { nouns: ['Yoga Mat', 'Foam Roller', 'Pilates Ring', 'Yoga Block'], attributes: { color: colors }, priceRange: [9, 89] },
-        'Strength Training': { nouns: ['Dumbbell Set', 'Kettlebell', 'Resistance Bands', 'Weight Bench'], attributes: { weight: ['5 kg', '10 kg', '20 kg'] }, priceRange: [14, 449] },
+        'Yoga & Pilates': {
+          nouns: ['Yoga Mat', 'Foam Roller', 'Pilates Ring', 'Yoga Block'],
+          attributes: { color: colors },
+          priceRange: [9, 89],
+        },
+        'Strength Training': {
+          nouns: ['Dumbbell Set', 'Kettlebell', 'Resistance Bands', 'Weight Bench'],
+          attributes: { weight: ['5 kg', '10 kg', '20 kg'] },
+          priceRange: [14, 449],
+        },
       },
       Outdoor: {
-        Camping: { nouns: ['Tent', 'Sleeping Bag', 'Camping Stove', 'Headlamp', 'Backpack'], attributes: { capacity: ['1 person', '2 person', '4 person'] }, priceRange: [12, 599] },
-        Cycling: { nouns: ['Bike Helmet', 'Bike Light Set', 'Cycling Gloves', 'Bike Lock'], attributes: { color: colors, size: sizes }, priceRange: [9, 229] },
+        Camping: {
+          nouns: ['Tent', 'Sleeping Bag', 'Camping Stove', 'Headlamp', 'Backpack'],
+          attributes: { capacity: ['1 person', '2 person', '4 person'] },
+          priceRange: [12, 599],
+        },
+        Cycling: {
+          nouns: ['Bike Helmet', 'Bike Light Set', 'Cycling Gloves', 'Bike Lock'],
+          attributes: { color: colors, size: sizes },
+          priceRange: [9, 229],
+        },
       },
       Running: {
-        'Running Shoes': { nouns: ['Running Shoes', 'Trail Running Shoes', 'Racing Flats'], attributes: { size: ['7', '8', '9', '10', '11', '12'], color: colors }, priceRange: [49, 229] },
+        'Running Shoes': {
+          nouns: ['Running Shoes', 'Trail Running Shoes', 'Racing Flats'],
+          attributes: { size: ['7', '8', '9', '10', '11', '12'], color: colors },
+          priceRange: [49, 229],
+        },
       },
     },
   },
@@ -81,26 +153,70 @@ const departments: Department[] = [
     brands: ['Playfort', 'Brickworks', 'Tinkertop', 'Gamecraft'],
     children: {
       'Building Toys': {
-        'Construction Sets': { nouns: ['Building Blocks Set', 'Construction Kit', 'Marble Run', 'Magnetic Tiles'], attributes: { age: ['3+', '6+', '8+', '12+'] }, priceRange: [14, 199] },
+        'Construction Sets': {
+          nouns: ['Building Blocks Set', 'Construction Kit', 'Marble Run', 'Magnetic Tiles'],
+          attributes: { age: ['3+', '6+', '8+', '12+'] },
+          priceRange: [14, 199],
+        },
       },
       'Board Games': {
-        'Family Games': { nouns: ['Board Game', 'Card Game', 'Party Game', 'Puzzle Game'], attributes: { players: ['2-4', '2-6', '3-8'] }, priceRange: [9, 79] },
-        Puzzles: { nouns: ['Jigsaw Puzzle', '3D Puzzle', 'Brain Teaser'], attributes: { pieces: ['500', '1000', '2000'] }, priceRange: [7, 59] },
+        'Family Games': {
+          nouns: ['Board Game', 'Card Game', 'Party Game', 'Puzzle Game'],
+          attributes: { players: ['2-4', '2-6', '3-8'] },
+          priceRange: [9, 79],
+        },
+        Puzzles: {
+          nouns: ['Jigsaw Puzzle', '3D Puzzle', 'Brain Teaser'],
+          attributes: { pieces: ['500', '1000', '2000'] },
+          priceRange: [7, 59],
+        },
       },
       'Video Games': {
-        Consoles: { nouns: ['Game Console', 'Handheld Console', 'Retro Console'], attributes: { storage: ['512 GB', '1 TB'] }, priceRange: [99, 599] },
-        Controllers: { nouns: ['Wireless Controller', 'Pro Controller', 'Racing Wheel', 'Arcade Stick'], attributes: { color: colors }, priceRange: [24, 299] },
+        Consoles: {
+          nouns: ['Game Console', 'Handheld Console', 'Retro Console'],
+          attributes: { storage: ['512 GB', '1 TB'] },
+          priceRange: [99, 599],
+        },
+        Controllers: {
+          nouns: ['Wireless Controller', 'Pro Controller', 'Racing Wheel', 'Arcade Stick'],
+          attributes: { color: colors },
+          priceRange: [24, 299],
+        },
       },
     },
   },
 ];
 
-const adjectives = ['Classic', 'Pro', 'Ultra', 'Essential', 'Premium', 'Compact', 'Deluxe', 'Eco', 'Smart', 'Lite', 'Max', 'Plus'];
-const claims = ['durable', 'lightweight', 'easy to clean', 'award-winning', 'energy efficient', 'ergonomic', 'portable', 'best-selling'];
+const adjectives = [
+  'Classic',
+  'Pro',
+  'Ultra',
+  'Essential',
+  'Premium',
+  'Compact',
+  'Deluxe',
+  'Eco',
+  'Smart',
+  'Lite',
+  'Max',
+  'Plus',
+];
+const claims = [
+  'durable',
+  'lightweight',
+  'easy to clean',
+  'award-winning',
+  'energy efficient',
+  'ergonomic',
+  'portable',
+  'best-selling',
+];
 
 function leaves(): { dept: Department; leaf: Leaf }[] {
   return departments.flatMap((dept) =>
-    Object.entries(dept.children).flatMap(([mid, leafs]) => Object.entries(leafs).map(([name, l]) => ({ dept, leaf: { ...l, path: [dept.name, mid, name] } }))),
+    Object.entries(dept.children).flatMap(([mid, leafs]) =>
+      Object.entries(leafs).map(([name, l]) => ({ dept, leaf: { ...l, path: [dept.name, mid, name] } })),
+    ),
   );
 }
 
@@ -133,7 +249,9 @@ export function* generateDemoCatalog({ count, seed }: DemoOptions): Generator<Pr
     yield {
       id,
       title,
-      description: `The ${brand} ${noun.toLowerCase()} is ${pick(claims)} and ${pick(claims)}. ${Object.entries(attributes)
+      description: `The ${brand} ${noun.toLowerCase()} is ${pick(claims)} and ${pick(claims)}. ${Object.entries(
+        attributes,
+      )
         .map(([k, v]) => `${k[0]!.toUpperCase()}${k.slice(1)}: ${v}.`)
         .join(' ')}`,
       brand,

@@ -2,7 +2,7 @@
 // parsed comes out as an error with its line number instead of stopping the stream.
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
 import { CATEGORY_SEPARATOR, type Product } from './product.ts';
@@ -54,7 +54,9 @@ function csvRowToProduct(row: Record<string, string>): Record<string, unknown> {
 }
 
 async function* readCsv(file: string): AsyncGenerator<CatalogRecord> {
-  const parser = openText(file).pipe(parseCsv({ columns: true, skip_empty_lines: true, relax_column_count: true, info: true }));
+  const parser = openText(file).pipe(
+    parseCsv({ columns: true, skip_empty_lines: true, relax_column_count: true, info: true }),
+  );
   for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
     try {
       yield { line: rec.info.lines, value: csvRowToProduct(rec.record) };

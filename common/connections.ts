@@ -17,7 +17,9 @@ export async function openConnections(config: Config, log: Logger, clientId: str
   const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: config.esRequestTimeoutMs });
   const redis = createRedis(redisUrlOf(config));
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
-  await redis.connect().catch((err: Error) => log.warn({ err: err.message }, 'redis not reachable at start; will retry'));
+  await redis
+    .connect()
+    .catch((err: Error) => log.warn({ err: err.message }, 'redis not reachable at start; will retry'));
   const kafka = createKafka(kafkaBrokersOf(config), clientId, log);
   return {
     es,
@@ -31,7 +33,12 @@ export async function openConnections(config: Config, log: Logger, clientId: str
 }
 
 /** For command-line tools: the stack up (when embedded), connections open for `work`, then closed. */
-export async function withConnections<T>(config: Config, clientId: string, say: (line: string) => void, work: (conn: Connections) => Promise<T>): Promise<T> {
+export async function withConnections<T>(
+  config: Config,
+  clientId: string,
+  say: (line: string) => void,
+  work: (conn: Connections) => Promise<T>,
+): Promise<T> {
   await stackUp(config, say);
   const conn = await openConnections(config, createLogger('warn', clientId, 2), clientId);
   try {

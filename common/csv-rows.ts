@@ -22,7 +22,10 @@ export async function* readCsvRows(file: string, required: readonly string[]): A
     if (!header) {
       header = cells.map((c) => c.trim().toLowerCase());
       const missing = required.filter((c) => !header!.includes(c));
-      if (missing.length > 0) throw new Error(`${file}:1: the header has no ${missing.map((c) => `"${c}"`).join(', ')} column (found: ${header.join(', ')})`);
+      if (missing.length > 0)
+        throw new Error(
+          `${file}:1: the header has no ${missing.map((c) => `"${c}"`).join(', ')} column (found: ${header.join(', ')})`,
+        );
       continue;
     }
     yield Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));

@@ -14,7 +14,10 @@ export class AppError extends Error {
 
 /** A request parameter is invalid; `field` names it. */
 export class BadRequestError extends AppError {
-  constructor(message: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
     super(message, 400, 'bad_request', field ? { field } : undefined);
   }
 }
@@ -34,7 +37,10 @@ export class NotFoundError extends AppError {
 
 /** A backing server is down or too slow; clients should retry after `retryAfterSeconds`. */
 export class UnavailableError extends AppError {
-  constructor(message: string, readonly retryAfterSeconds = 5) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 5,
+  ) {
     super(message, 503, 'unavailable');
   }
 }

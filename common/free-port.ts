@@ -13,7 +13,14 @@ export async function freePortBlock(count: number, attempts = 50): Promise<numbe
   for (let i = 0; i < attempts; i++) {
     const base = 20000 + Math.floor(Math.random() * (12000 - count));
     const ports = Array.from({ length: count }, (_, k) => base + k);
-    const free = await Promise.all(ports.map((p) => listenOn(p).then(() => true, () => false)));
+    const free = await Promise.all(
+      ports.map((p) =>
+        listenOn(p).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     if (free.every(Boolean)) return base;
   }
   throw new Error(`no block of ${count} free ports found in ${attempts} attempts`);

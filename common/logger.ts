@@ -9,7 +9,16 @@ export function createLogger(level: string, name = 'shopsearch', fd = 1): Logger
     name,
     level,
     // Secrets never reach a log line, whatever logs the request.
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-admin-key"]', '*.apiKey', '*.password'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-api-key"]',
+        'req.headers["x-admin-key"]',
+        '*.apiKey',
+        '*.password',
+      ],
+      censor: '[redacted]',
+    },
   };
   return fd === 1 ? pino(options) : pino(options, pino.destination({ fd, sync: true }));
 }

@@ -4,7 +4,12 @@ export interface Progress {
   done(): { count: number; seconds: number; perSecond: number };
 }
 
-export function createProgress(label: string, total?: number, write: (s: string) => void = (s) => process.stderr.write(s), everyMs = 1000): Progress {
+export function createProgress(
+  label: string,
+  total?: number,
+  write: (s: string) => void = (s) => process.stderr.write(s),
+  everyMs = 1000,
+): Progress {
   const t0 = performance.now();
   let count = 0;
   let last = t0;

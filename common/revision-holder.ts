@@ -29,7 +29,10 @@ export function holdByRevision<T>(o: HoldOptions<T>): Held<T> {
       const revision = await o.revision();
       if (revision !== held.revision) held = { value: await o.load(), revision };
     } catch (err) {
-      o.log.warn({ err: (err as Error).message }, `${o.what} not reloaded: Redis unavailable; the last loaded stay in force`);
+      o.log.warn(
+        { err: (err as Error).message },
+        `${o.what} not reloaded: Redis unavailable; the last loaded stay in force`,
+      );
     }
     checkedAt = now();
   }

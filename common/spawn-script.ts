@@ -6,5 +6,8 @@ import path from 'node:path';
 import { projectRoot } from './config.ts';
 
 export function spawnScript(script: string, args: string[], opts: SpawnOptions = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, script), ...args], { cwd: projectRoot, ...opts });
+  return spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, script), ...args], {
+    cwd: projectRoot,
+    ...opts,
+  });
 }

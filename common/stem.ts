@@ -3,6 +3,8 @@
 import { createRequire } from 'node:module';
 import type { PorterStemmer as Stemmer } from 'natural/lib/natural/stemmers/index.js';
 
-const PorterStemmer = createRequire(import.meta.url)('natural/lib/natural/stemmers/porter_stemmer.js') as typeof Stemmer;
+const PorterStemmer = createRequire(import.meta.url)(
+  'natural/lib/natural/stemmers/porter_stemmer.js',
+) as typeof Stemmer;
 
 export const stem = (word: string): string => PorterStemmer.stem(word);

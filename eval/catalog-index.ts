@@ -8,10 +8,20 @@ import { rebuildFromCatalog } from '../indexer/rebuild.ts';
 import { ensureLiveIndex, indexOptionsOf, liveIndex } from '../mappings/lifecycle.ts';
 import { productMappings } from '../mappings/products.ts';
 
-export async function evalIndexFor(es: EsClient, config: Config, catalogFile: string, log: (s: string) => void): Promise<string> {
+export async function evalIndexFor(
+  es: EsClient,
+  config: Config,
+  catalogFile: string,
+  log: (s: string) => void,
+): Promise<string> {
   if (!fs.existsSync(catalogFile)) throw new Error(`catalog file not found: ${catalogFile}`);
   // A new mapping or synonyms file means a new index.
-  const hash = createHash('sha1').update(fs.readFileSync(catalogFile)).update(fs.readFileSync(config.synonymsFile)).update(JSON.stringify(productMappings())).digest('hex').slice(0, 12);
+  const hash = createHash('sha1')
+    .update(fs.readFileSync(catalogFile))
+    .update(fs.readFileSync(config.synonymsFile))
+    .update(JSON.stringify(productMappings()))
+    .digest('hex')
+    .slice(0, 12);
   const alias = `eval-${hash}`;
   if ((await liveIndex(es, alias)) && (await es.count({ index: alias })).count > 0) return alias;
   log(`indexing ${catalogFile} behind ${alias}`);

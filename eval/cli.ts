@@ -45,7 +45,8 @@ function compareReports(files: string[], metric: string): number {
   const read = (f: string) => {
     if (!fs.existsSync(f)) throw new Error(`report not found: ${f}`);
     const r = JSON.parse(fs.readFileSync(f, 'utf8')) as ReportFile;
-    if (!Array.isArray(r.per_query)) throw new Error(`${f} is not an eval report with per-query results (write one with --out)`);
+    if (!Array.isArray(r.per_query))
+      throw new Error(`${f} is not an eval report with per-query results (write one with --out)`);
     return r;
   };
   const perQuery = (r: ReportFile, side: 'metrics' | 'baseline') =>
@@ -57,7 +58,9 @@ function compareReports(files: string[], metric: string): number {
       }),
     );
   const a = read(files[0]!);
-  const [left, right, labels] = files[1] ? [perQuery(a, 'metrics'), perQuery(read(files[1]), 'metrics'), [files[0]!, files[1]]] : [perQuery(a, 'baseline'), perQuery(a, 'metrics'), ['baseline', a.profile ?? 'ours']];
+  const [left, right, labels] = files[1]
+    ? [perQuery(a, 'metrics'), perQuery(read(files[1]), 'metrics'), [files[0]!, files[1]]]
+    : [perQuery(a, 'baseline'), perQuery(a, 'metrics'), ['baseline', a.profile ?? 'ours']];
   const c = comparePaired(left, right, metric);
   console.log(comparisonMarkdown(c, labels[0]!, labels[1]!));
   console.log(JSON.stringify(c));
@@ -65,11 +68,17 @@ function compareReports(files: string[], metric: string): number {
 }
 
 /** Click signals learned from the clicks before the cutoff, with categories from the catalog file. */
-async function learnedBefore(file: string, cutoff: string | undefined, catalog: string | undefined): Promise<LearnedLookup> {
+async function learnedBefore(
+  file: string,
+  cutoff: string | undefined,
+  catalog: string | undefined,
+): Promise<LearnedLookup> {
   if (!cutoff) throw new Error('--clicks needs --cutoff: judgments must not be learned from');
   const asOf = parseDate(cutoff, '--cutoff');
   const categories = new Map<string, string>();
-  if (catalog) for (const p of await readProducts(catalog)) if (p.categories?.length) categories.set(p.id, categoryPathString(p.categories));
+  if (catalog)
+    for (const p of await readProducts(catalog))
+      if (p.categories?.length) categories.set(p.id, categoryPathString(p.categories));
   const learned = learnFromClicks(await readClickLog(file), (id) => categories.get(id), asOf - 1);
   say(`learned from clicks before ${cutoff}: ${learned.size} queries`);
   return learnedLookup(learned);
@@ -80,7 +89,11 @@ async function main(argv: string[]): Promise<number> {
   if (runner === 'recs') return recsCommand(rest);
   if (runner === 'judgments') return judgmentsCommand(rest);
   if (runner === 'compare') {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { metric: { type: 'string', default: 'ndcg@10' } } });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { metric: { type: 'string', default: 'ndcg@10' } },
+    });
     if (positionals.length < 1 || positionals.length > 2) throw new Error(usage);
     return compareReports(positionals, values.metric!);
   }
@@ -126,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
     const queries = readQueries(values.queries);
     const qrels = readQrels(values.qrels, queries);
     const learned = values.clicks ? await learnedBefore(values.clicks, values.cutoff, values.catalog) : undefined;
-    const rules = values.rules ? JSON.parse(fs.readFileSync(values.rules, 'utf8')) as unknown[] : undefined;
+    const rules = values.rules ? (JSON.parse(fs.readFileSync(values.rules, 'utf8')) as unknown[]) : undefined;
     const r = await evalSearch({
       es,
       alias,
@@ -139,9 +152,18 @@ async function main(argv: string[]): Promise<number> {
       ...(rules ? { rules: rules.map((x, i) => validateRule(x, `rules.${i}`)) } : {}),
       interrupted: () => stop,
     });
-    if (values.run) fs.writeFileSync(values.run, r.per_query.flatMap((q) => trecRunLines(q.id, q.ranked, `shopsearch-${r.profile}`)).join('\n') + '\n');
+    if (values.run)
+      fs.writeFileSync(
+        values.run,
+        `${r.per_query.flatMap((q) => trecRunLines(q.id, q.ranked, `shopsearch-${r.profile}`)).join('\n')}\n`,
+      );
     report = { ...r };
-    summary = { queries: r.queries, metrics: r.metrics, ...(r.baseline ? { baseline: r.baseline } : {}), ...(r.interrupted ? { interrupted: true } : {}) };
+    summary = {
+      queries: r.queries,
+      metrics: r.metrics,
+      ...(r.baseline ? { baseline: r.baseline } : {}),
+      ...(r.interrupted ? { interrupted: true } : {}),
+    };
   } else {
     if (!values.log) throw new Error('--log is required');
     const cutoff = values.cutoff ? Date.parse(values.cutoff) : undefined;
@@ -151,7 +173,8 @@ async function main(argv: string[]): Promise<number> {
     // The replayed searches never feed the source they are measured on.
     const train = cutoff !== undefined ? trainSource.filter((s) => (s.time ?? Infinity) < cutoff) : trainSource;
     const test = cutoff !== undefined ? log.filter((s) => (s.time ?? -Infinity) >= cutoff) : log;
-    if (values['train-log'] === values.log && cutoff === undefined) throw new Error('the train log is the replayed log: give --cutoff to split it by time');
+    if (values['train-log'] === values.log && cutoff === undefined)
+      throw new Error('the train log is the replayed log: give --cutoff to split it by time');
     const r = await evalSuggest({
       es,
       alias,
@@ -166,13 +189,25 @@ async function main(argv: string[]): Promise<number> {
       interrupted: () => stop,
     });
     report = { ...r };
-    summary = { queries: r.test_queries, metrics: r.metrics, baseline: r.baseline, unseen: r.unseen, seen: r.seen, ceiling: r.ceiling, with_recent_searches: r.with_recent_searches, ...(r.interrupted ? { interrupted: true } : {}) };
+    summary = {
+      queries: r.test_queries,
+      metrics: r.metrics,
+      baseline: r.baseline,
+      unseen: r.unseen,
+      seen: r.seen,
+      ceiling: r.ceiling,
+      with_recent_searches: r.with_recent_searches,
+      ...(r.interrupted ? { interrupted: true } : {}),
+    };
   }
   if (values.out) fs.writeFileSync(values.out, JSON.stringify(report, null, 2));
   if (values.html) {
     const title = `eval ${runner} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
     fs.writeFileSync(values.html, await reportHtml(report as unknown as EvalReport, title));
-    fs.writeFileSync(values.html.replace(/\.html?$/, '') + '.md', reportMarkdown(report as unknown as EvalReport, title));
+    fs.writeFileSync(
+      `${values.html.replace(/\.html?$/, '')}.md`,
+      reportMarkdown(report as unknown as EvalReport, title),
+    );
     say(`wrote ${values.html} and its Markdown summary`);
   }
   await es.close();

@@ -11,7 +11,10 @@ export interface ClickJudgmentOptions {
   minClicks: number;
 }
 
-export function clickJudgments(clicks: Iterable<Click>, o: ClickJudgmentOptions): { queries: Map<string, string>; qrels: Qrels } {
+export function clickJudgments(
+  clicks: Iterable<Click>,
+  o: ClickJudgmentOptions,
+): { queries: Map<string, string>; qrels: Qrels } {
   const byQuery = new Map<string, { total: number; products: Map<string, number>; forms: Map<string, number> }>();
   for (const c of clicks) {
     if ((o.from !== undefined && c.time < o.from) || (o.to !== undefined && c.time >= o.to)) continue;
@@ -22,7 +25,9 @@ export function clickJudgments(clicks: Iterable<Click>, o: ClickJudgmentOptions)
     q.products.set(c.product, (q.products.get(c.product) ?? 0) + 1);
     q.forms.set(c.query.trim(), (q.forms.get(c.query.trim()) ?? 0) + 1);
   }
-  const kept = [...byQuery].filter(([, q]) => q.total >= o.minClicks).sort((a, b) => b[1].total - a[1].total || (a[0] < b[0] ? -1 : 1));
+  const kept = [...byQuery]
+    .filter(([, q]) => q.total >= o.minClicks)
+    .sort((a, b) => b[1].total - a[1].total || (a[0] < b[0] ? -1 : 1));
   const queries = new Map<string, string>();
   const qrels: Qrels = new Map();
   const width = String(kept.length).length;

@@ -20,7 +20,12 @@ export interface PairedComparison {
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
 
 /** Pairs per-query values of A and B (same ids) and compares B against A. */
-export function comparePaired(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>, metric: string, o: { resamples?: number; seed?: number; worseBy?: number } = {}): PairedComparison {
+export function comparePaired(
+  a: ReadonlyMap<string, number>,
+  b: ReadonlyMap<string, number>,
+  metric: string,
+  o: { resamples?: number; seed?: number; worseBy?: number } = {},
+): PairedComparison {
   const ids = [...a.keys()].filter((id) => b.has(id)).sort();
   if (ids.length === 0) throw new Error('the two runs have no query in common');
   const diffs = ids.map((id) => b.get(id)! - a.get(id)!);
@@ -76,7 +81,13 @@ export function comparisonMarkdown(c: PairedComparison, labelA: string, labelB: 
     `${c.wins} queries better, ${c.losses} worse, ${c.ties} unchanged.`,
   ];
   if (c.much_worse.length > 0) {
-    lines.push('', `Much worse (by 0.1 or more): ${c.much_worse.slice(0, 10).map((w) => `${w.id} (${f(w.a)} → ${f(w.b)})`).join(', ')}${c.much_worse.length > 10 ? ', …' : ''}`);
+    lines.push(
+      '',
+      `Much worse (by 0.1 or more): ${c.much_worse
+        .slice(0, 10)
+        .map((w) => `${w.id} (${f(w.a)} → ${f(w.b)})`)
+        .join(', ')}${c.much_worse.length > 10 ? ', …' : ''}`,
+    );
   }
   return lines.join('\n');
 }

@@ -16,7 +16,8 @@ export function readQueries(file: string): Map<string, string> {
   lines(file).forEach((line, i) => {
     if (line.trim() === '') return;
     const tab = line.indexOf('\t');
-    if (tab <= 0 || line.slice(tab + 1).trim() === '') throw new JudgmentsError(`${file}:${i + 1}: expected "query_id<TAB>query text", got "${line.slice(0, 80)}"`);
+    if (tab <= 0 || line.slice(tab + 1).trim() === '')
+      throw new JudgmentsError(`${file}:${i + 1}: expected "query_id<TAB>query text", got "${line.slice(0, 80)}"`);
     const id = line.slice(0, tab).trim();
     if (out.has(id)) throw new JudgmentsError(`${file}:${i + 1}: query id "${id}" appears twice`);
     out.set(id, line.slice(tab + 1).trim());
@@ -32,10 +33,12 @@ export function readQrels(file: string, queries?: ReadonlyMap<string, string>): 
   lines(file).forEach((line, i) => {
     if (line.trim() === '') return;
     const parts = line.trim().split(/\s+/);
-    if (parts.length !== 4) throw new JudgmentsError(`${file}:${i + 1}: expected "query_id 0 doc_id grade" (4 fields), got ${parts.length}`);
+    if (parts.length !== 4)
+      throw new JudgmentsError(`${file}:${i + 1}: expected "query_id 0 doc_id grade" (4 fields), got ${parts.length}`);
     const [qid, , doc, g] = parts as [string, string, string, string];
     if (!/^-?\d+$/.test(g)) throw new JudgmentsError(`${file}:${i + 1}: grade "${g}" is not an integer`);
-    if (queries && !queries.has(qid)) throw new JudgmentsError(`${file}:${i + 1}: query id "${qid}" is not in the queries file`);
+    if (queries && !queries.has(qid))
+      throw new JudgmentsError(`${file}:${i + 1}: query id "${qid}" is not in the queries file`);
     let m = out.get(qid);
     if (!m) out.set(qid, (m = new Map()));
     m.set(doc, Number(g));
@@ -44,4 +47,5 @@ export function readQrels(file: string, queries?: ReadonlyMap<string, string>): 
 }
 
 /** A TREC run line per result: `query_id Q0 doc_id rank score tag`; scores fall with rank, so no ties. */
-export const trecRunLines = (qid: string, ranked: readonly string[], tag: string): string[] => ranked.map((doc, i) => `${qid} Q0 ${doc} ${i + 1} ${ranked.length - i} ${tag}`);
+export const trecRunLines = (qid: string, ranked: readonly string[], tag: string): string[] =>
+  ranked.map((doc, i) => `${qid} Q0 ${doc} ${i + 1} ${ranked.length - i} ${tag}`);

@@ -39,7 +39,8 @@ export function reciprocalRank(ranked: readonly string[], j: Judgments, k: numbe
   return i < 0 ? 0 : 1 / (i + 1);
 }
 
-const relevantCount = (j: Judgments, o: MetricOptions): number => [...j.values()].filter((g) => isRelevant(g, o)).length;
+const relevantCount = (j: Judgments, o: MetricOptions): number =>
+  [...j.values()].filter((g) => isRelevant(g, o)).length;
 
 export function precision(ranked: readonly string[], j: Judgments, k: number, o: MetricOptions = {}): number {
   return ranked.slice(0, k).filter((id) => isRelevant(gradeOf(j, id), o)).length / k;
@@ -81,7 +82,8 @@ export function hitRate(ranked: readonly string[], j: Judgments, k: number, o: M
 }
 
 /** How many of the top k have no judgment at all. */
-export const unjudged = (ranked: readonly string[], j: Judgments, k: number): number => ranked.slice(0, k).filter((id) => !j.has(id)).length;
+export const unjudged = (ranked: readonly string[], j: Judgments, k: number): number =>
+  ranked.slice(0, k).filter((id) => !j.has(id)).length;
 
 /** Share of the catalog that appears in at least one recommendation list. */
 export function catalogCoverage(lists: readonly (readonly string[])[], catalogSize: number): number {
@@ -100,7 +102,8 @@ export function popularityBias(lists: readonly (readonly string[])[], popularity
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-export const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+export const mean = (xs: readonly number[]): number =>
+  xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export interface QueryMetrics {
   [metric: string]: number;

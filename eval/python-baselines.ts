@@ -20,7 +20,10 @@ function ensurePython(say: (s: string) => void): string {
   say(`creating ${venv} with ${wanted.trim().split('\n').join(', ')}`);
   const run = (cmd: string, args: string[]) => {
     const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.error?.message}); install python3 with venv and pip, or pass --no-python`);
+    if (r.status !== 0)
+      throw new Error(
+        `${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.error?.message}); install python3 with venv and pip, or pass --no-python`,
+      );
   };
   run('python3', ['-m', 'venv', venv]);
   run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', '-r', REQUIREMENTS]);
@@ -34,7 +37,12 @@ interface PythonRankings {
   train_seconds: number;
 }
 
-export async function pythonBaselines(before: readonly Basket[], tasks: RecsTasks, k: { next: number; completion: number }, say: (s: string) => void): Promise<Recommender[]> {
+export async function pythonBaselines(
+  before: readonly Basket[],
+  tasks: RecsTasks,
+  k: { next: number; completion: number },
+  say: (s: string) => void,
+): Promise<Recommender[]> {
   const python = ensurePython(say);
   const input = JSON.stringify({
     train: before.map((b) => [b.user ?? null, b.items]),
@@ -44,7 +52,10 @@ export async function pythonBaselines(before: readonly Basket[], tasks: RecsTask
     k_completion: k.completion,
     seed: 42,
   });
-  const child = spawn(python, [SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
+  const child = spawn(python, [SCRIPT], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+  });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stdin.end(input);

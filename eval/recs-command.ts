@@ -20,13 +20,20 @@ async function read(file: string): Promise<Interaction[]> {
 }
 
 /** The train and test interactions, from two files or one file split by time. */
-async function trainAndTest(values: { interactions?: string; cutoff?: string; train?: string; test?: string }): Promise<{ train: Interaction[]; test: Interaction[] }> {
+async function trainAndTest(values: {
+  interactions?: string;
+  cutoff?: string;
+  train?: string;
+  test?: string;
+}): Promise<{ train: Interaction[]; test: Interaction[] }> {
   if (values.train || values.test) {
     if (!values.train || !values.test) throw new Error('--train and --test go together');
-    if (values.interactions || values.cutoff) throw new Error('give either --train and --test, or --interactions and --cutoff');
+    if (values.interactions || values.cutoff)
+      throw new Error('give either --train and --test, or --interactions and --cutoff');
     return { train: await read(values.train), test: await read(values.test) };
   }
-  if (!values.interactions || !values.cutoff) throw new Error('give --train FILE --test FILE, or --interactions FILE --cutoff DATE');
+  if (!values.interactions || !values.cutoff)
+    throw new Error('give --train FILE --test FILE, or --interactions FILE --cutoff DATE');
   const cutoff = Date.parse(values.cutoff.length === 10 ? `${values.cutoff}T00:00:00Z` : values.cutoff);
   if (!Number.isFinite(cutoff)) throw new Error(`--cutoff is not a date: ${values.cutoff}`);
   const all = await read(values.interactions);
@@ -66,12 +73,24 @@ export async function recsCommand(args: string[]): Promise<number> {
   if (values.html) {
     const title = `eval recs — ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
     fs.writeFileSync(values.html, await reportHtml(report, title));
-    fs.writeFileSync(values.html.replace(/\.html?$/, '') + '.md', reportMarkdown(report, title));
+    fs.writeFileSync(`${values.html.replace(/\.html?$/, '')}.md`, reportMarkdown(report, title));
     say(`wrote ${values.html} and its Markdown summary`);
   }
-  for (const r of report.results) say(`${r.name.padEnd(14)} ${Object.entries(r.metrics).map(([m, v]) => `${m} ${v.toFixed(4)}`).join('  ')}  (train ${r.train_seconds}s)`);
+  for (const r of report.results)
+    say(
+      `${r.name.padEnd(14)} ${Object.entries(r.metrics)
+        .map(([m, v]) => `${m} ${v.toFixed(4)}`)
+        .join('  ')}  (train ${r.train_seconds}s)`,
+    );
   const [ours, ...others] = report.results;
   const baseline = others.find((r) => r.name === 'popularity');
-  console.log(JSON.stringify({ tasks: report.tasks, metrics: ours!.metrics, baseline: baseline!.metrics, results: report.results.map(({ name, metrics }) => ({ name, metrics })) }));
+  console.log(
+    JSON.stringify({
+      tasks: report.tasks,
+      metrics: ours!.metrics,
+      baseline: baseline!.metrics,
+      results: report.results.map(({ name, metrics }) => ({ name, metrics })),
+    }),
+  );
   return 0;
 }

@@ -19,33 +19,60 @@ async function svg(spec: TopLevelSpec): Promise<string> {
 const size = { width: 520, height: 240 } as const;
 
 async function searchCharts(r: SearchEvalReport): Promise<{ title: string; svg: string }[]> {
-  const curve = r.ndcg_by_k.flatMap((p) => [{ k: p.k, run: r.profile, ndcg: p.ours }, ...(p.baseline !== undefined ? [{ k: p.k, run: 'BM25 baseline', ndcg: p.baseline }] : [])]);
+  const curve = r.ndcg_by_k.flatMap((p) => [
+    { k: p.k, run: r.profile, ndcg: p.ours },
+    ...(p.baseline !== undefined ? [{ k: p.k, run: 'BM25 baseline', ndcg: p.baseline }] : []),
+  ]);
   const key = `ndcg@${r.k}`;
   const charts = [
     {
       title: 'NDCG by cutoff',
-      svg: await svg({ ...size, data: { values: curve }, mark: { type: 'line', point: true }, encoding: { x: { field: 'k', type: 'quantitative' }, y: { field: 'ndcg', type: 'quantitative', scale: { domain: [0, 1] } }, color: { field: 'run', type: 'nominal' } } }),
+      svg: await svg({
+        ...size,
+        data: { values: curve },
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'k', type: 'quantitative' },
+          y: { field: 'ndcg', type: 'quantitative', scale: { domain: [0, 1] } },
+          color: { field: 'run', type: 'nominal' },
+        },
+      }),
     },
     {
       title: `Distribution of per-query ${key}`,
       svg: await svg({
         ...size,
-        data: { values: r.per_query.flatMap((q) => [{ run: r.profile, v: q.metrics[key] }, ...(q.baseline ? [{ run: 'BM25 baseline', v: q.baseline[key] }] : [])]) },
+        data: {
+          values: r.per_query.flatMap((q) => [
+            { run: r.profile, v: q.metrics[key] },
+            ...(q.baseline ? [{ run: 'BM25 baseline', v: q.baseline[key] }] : []),
+          ]),
+        },
         // Overlaid, not stacked: each run's bar starts at zero so the two can be compared.
         mark: { type: 'bar', opacity: 0.55 },
-        encoding: { x: { field: 'v', type: 'quantitative', bin: { maxbins: 10 }, title: key }, y: { aggregate: 'count', type: 'quantitative', stack: null, title: 'queries' }, color: { field: 'run', type: 'nominal' } },
+        encoding: {
+          x: { field: 'v', type: 'quantitative', bin: { maxbins: 10 }, title: key },
+          y: { aggregate: 'count', type: 'quantitative', stack: null, title: 'queries' },
+          color: { field: 'run', type: 'nominal' },
+        },
       }),
     },
   ];
   if (r.baseline) {
-    const deltas = r.per_query.map((q) => ({ id: q.id, delta: q.metrics[key]! - q.baseline![key]! })).sort((a, b) => a.delta - b.delta);
+    const deltas = r.per_query
+      .map((q) => ({ id: q.id, delta: q.metrics[key]! - q.baseline![key]! }))
+      .sort((a, b) => a.delta - b.delta);
     charts.push({
       title: `Per-query ${key} difference from the baseline (each bar a query)`,
       svg: await svg({
         ...size,
         data: { values: deltas.map((d, i) => ({ ...d, rank: i })) },
         mark: 'bar',
-        encoding: { x: { field: 'rank', type: 'ordinal', axis: null, title: 'queries, worst to best' }, y: { field: 'delta', type: 'quantitative' }, color: { condition: { test: 'datum.delta < 0', value: '#c0392b' }, value: '#2e86c1' } },
+        encoding: {
+          x: { field: 'rank', type: 'ordinal', axis: null, title: 'queries, worst to best' },
+          y: { field: 'delta', type: 'quantitative' },
+          color: { condition: { test: 'datum.delta < 0', value: '#c0392b' }, value: '#2e86c1' },
+        },
       }),
     });
   }
@@ -60,14 +87,25 @@ async function suggestCharts(r: SuggestEvalReport): Promise<{ title: string; svg
   return [
     {
       title: 'Share of searches whose query is suggested, by characters typed',
-      svg: await svg({ ...size, data: { values: points }, mark: { type: 'line', point: true }, encoding: { x: { field: 'chars', type: 'quantitative', title: 'characters typed' }, y: { field: 'success', type: 'quantitative', scale: { domain: [0, 1] } }, color: { field: 'run', type: 'nominal' } } }),
+      svg: await svg({
+        ...size,
+        data: { values: points },
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'chars', type: 'quantitative', title: 'characters typed' },
+          y: { field: 'success', type: 'quantitative', scale: { domain: [0, 1] } },
+          color: { field: 'run', type: 'nominal' },
+        },
+      }),
     },
   ];
 }
 
 async function recsCharts(r: RecsEvalReport): Promise<{ title: string; svg: string }[]> {
   const metrics = Object.keys(r.results[0]?.metrics ?? {}).filter((m) => m !== 'popularity_bias');
-  const buckets = r.results.flatMap((x) => x.recall_by_popularity.map((b) => ({ recommender: x.name, bucket: b.bucket, recall: b.recall })));
+  const buckets = r.results.flatMap((x) =>
+    x.recall_by_popularity.map((b) => ({ recommender: x.name, bucket: b.bucket, recall: b.recall })),
+  );
   const order = r.results[0]?.recall_by_popularity.map((b) => b.bucket) ?? [];
   const targets = r.results[0]?.recall_by_popularity.map((b) => `${b.bucket}: ${b.targets}`).join(', ') ?? '';
   return [
@@ -75,9 +113,18 @@ async function recsCharts(r: RecsEvalReport): Promise<{ title: string; svg: stri
       title: 'Each metric per recommender',
       svg: await svg({
         ...size,
-        data: { values: r.results.flatMap((x) => metrics.map((m) => ({ recommender: x.name, metric: m, value: x.metrics[m] }))) },
+        data: {
+          values: r.results.flatMap((x) =>
+            metrics.map((m) => ({ recommender: x.name, metric: m, value: x.metrics[m] })),
+          ),
+        },
         mark: 'bar',
-        encoding: { column: { field: 'metric', type: 'nominal', title: null }, x: { field: 'recommender', type: 'nominal', axis: null }, y: { field: 'value', type: 'quantitative' }, color: { field: 'recommender', type: 'nominal', sort: r.results.map((x) => x.name) } },
+        encoding: {
+          column: { field: 'metric', type: 'nominal', title: null },
+          x: { field: 'recommender', type: 'nominal', axis: null },
+          y: { field: 'value', type: 'quantitative' },
+          color: { field: 'recommender', type: 'nominal', sort: r.results.map((x) => x.name) },
+        },
         width: 90,
       } as TopLevelSpec),
     },
@@ -87,7 +134,11 @@ async function recsCharts(r: RecsEvalReport): Promise<{ title: string; svg: stri
         ...size,
         data: { values: buckets },
         mark: { type: 'line', point: true },
-        encoding: { x: { field: 'bucket', type: 'ordinal', sort: order, title: 'popularity percentile of the item' }, y: { field: 'recall', type: 'quantitative' }, color: { field: 'recommender', type: 'nominal', sort: r.results.map((x) => x.name) } },
+        encoding: {
+          x: { field: 'bucket', type: 'ordinal', sort: order, title: 'popularity percentile of the item' },
+          y: { field: 'recall', type: 'quantitative' },
+          color: { field: 'recommender', type: 'nominal', sort: r.results.map((x) => x.name) },
+        },
       }),
     },
   ];
@@ -96,7 +147,12 @@ async function recsCharts(r: RecsEvalReport): Promise<{ title: string; svg: stri
 function recsTable(r: RecsEvalReport): string {
   const keys = Object.keys(r.results[0]?.metrics ?? {});
   const head = `<tr><th>recommender</th>${keys.map((k) => `<th>${escapeHtml(k)}</th>`).join('')}<th>train s</th></tr>`;
-  const rows = r.results.map((x) => `<tr><td>${escapeHtml(x.name)}</td>${keys.map((k) => `<td>${f(x.metrics[k])}</td>`).join('')}<td>${x.train_seconds}</td></tr>`).join('');
+  const rows = r.results
+    .map(
+      (x) =>
+        `<tr><td>${escapeHtml(x.name)}</td>${keys.map((k) => `<td>${f(x.metrics[k])}</td>`).join('')}<td>${x.train_seconds}</td></tr>`,
+    )
+    .join('');
   return `<table><thead>${head}</thead><tbody>${rows}</tbody></table>`;
 }
 
@@ -120,14 +176,24 @@ const columnsOf = (r: SearchEvalReport | SuggestEvalReport): Column[] => [
 ];
 
 function metricTable(columns: Column[], keys: string[]): string {
-  const rows = keys.map((k) => `<tr><td>${escapeHtml(k)}</td>${columns.map((c) => `<td>${f(c.values?.[k])}</td>`).join('')}</tr>`).join('');
+  const rows = keys
+    .map((k) => `<tr><td>${escapeHtml(k)}</td>${columns.map((c) => `<td>${f(c.values?.[k])}</td>`).join('')}</tr>`)
+    .join('');
   return `<table><thead><tr><th>metric</th>${columns.map((c) => `<th>${escapeHtml(c.name)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-const headlineKeys = (r: SearchEvalReport | SuggestEvalReport): string[] => (r.runner === 'search' ? Object.keys(r.metrics) : Object.keys(r.metrics).filter((k) => !k.startsWith('success_after_')));
+const headlineKeys = (r: SearchEvalReport | SuggestEvalReport): string[] =>
+  r.runner === 'search'
+    ? Object.keys(r.metrics)
+    : Object.keys(r.metrics).filter((k) => !k.startsWith('success_after_'));
 
 export async function reportHtml(r: EvalReport, title: string): Promise<string> {
-  const charts = r.runner === 'search' ? await searchCharts(r) : r.runner === 'suggest' ? await suggestCharts(r) : await recsCharts(r);
+  const charts =
+    r.runner === 'search'
+      ? await searchCharts(r)
+      : r.runner === 'suggest'
+        ? await suggestCharts(r)
+        : await recsCharts(r);
   const summary =
     r.runner === 'search'
       ? `${r.queries} judged queries, profile <code>${escapeHtml(r.profile)}</code>, cutoff ${r.k}.`
@@ -151,9 +217,21 @@ export function reportMarkdown(r: EvalReport, title: string): string {
   if (r.runner === 'recs') {
     const keys = Object.keys(r.results[0]?.metrics ?? {});
     const rows = r.results.map((x) => `| ${x.name} | ${keys.map((k) => f(x.metrics[k])).join(' | ')} |`);
-    return [`### ${title}`, '', `| recommender | ${keys.join(' | ')} |`, `| --- |${keys.map(() => ' --- |').join('')}`, ...rows].join('\n') + '\n';
+    return `${[
+      `### ${title}`,
+      '',
+      `| recommender | ${keys.join(' | ')} |`,
+      `| --- |${keys.map(() => ' --- |').join('')}`,
+      ...rows,
+    ].join('\n')}\n`;
   }
   const columns = columnsOf(r);
   const rows = headlineKeys(r).map((k) => `| ${k} | ${columns.map((c) => f(c.values?.[k])).join(' | ')} |`);
-  return [`### ${title}`, '', `| metric | ${columns.map((c) => c.name).join(' | ')} |`, `| --- |${columns.map(() => ' --- |').join('')}`, ...rows].join('\n') + '\n';
+  return `${[
+    `### ${title}`,
+    '',
+    `| metric | ${columns.map((c) => c.name).join(' | ')} |`,
+    `| --- |${columns.map(() => ' --- |').join('')}`,
+    ...rows,
+  ].join('\n')}\n`;
 }

@@ -23,12 +23,20 @@ export async function* catalogEvents(file: string, opts: CatalogEventOptions): A
       continue;
     }
     const product = rec.value as { id?: unknown };
-    const id = typeof product?.id === 'string' ? product.id : typeof product?.id === 'number' ? String(product.id) : undefined;
+    const id =
+      typeof product?.id === 'string' ? product.id : typeof product?.id === 'number' ? String(product.id) : undefined;
     if (id === undefined) {
       yield { line: rec.line, error: 'product has no string id' };
       continue;
     }
-    const candidate = { op: 'upsert', id, version: opts.versionBase + rec.line, ts, ...(opts.priority ? { priority: opts.priority } : {}), product: { ...product, id } };
+    const candidate = {
+      op: 'upsert',
+      id,
+      version: opts.versionBase + rec.line,
+      ts,
+      ...(opts.priority ? { priority: opts.priority } : {}),
+      product: { ...product, id },
+    };
     const r = validateEvent(candidate);
     yield r.ok ? { line: rec.line, event: r.event } : { line: rec.line, error: r.reason };
   }

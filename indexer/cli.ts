@@ -72,7 +72,10 @@ async function main(argv: string[]): Promise<number> {
           maxEventBytes: config.maxEventBytes,
           backoff: backoffOf(config),
         });
-        const metricsServer = config.indexerMetricsPort > 0 ? await serveMetrics(registry, config.httpHost, config.indexerMetricsPort) : undefined;
+        const metricsServer =
+          config.indexerMetricsPort > 0
+            ? await serveMetrics(registry, config.httpHost, config.indexerMetricsPort)
+            : undefined;
         await indexer.start();
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
@@ -85,14 +88,18 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'import': {
         if (!values.catalog) throw new Error('--catalog FILE is required');
-        if (values.priority !== undefined && values.priority !== 'high') throw new Error('--priority takes only "high"');
+        if (values.priority !== undefined && values.priority !== 'high')
+          throw new Error('--priority takes only "high"');
         await ensureTopics(conn.kafka, topics, config.eventsPartitions);
         const producer = createProducer(conn.kafka);
         await producer.connect();
         const progress = createProgress('publishing', await countCatalog(values.catalog));
         const rejected: { line: number; reason: string }[] = [];
         let batch: ProductEvent[] = [];
-        for await (const rec of catalogEvents(values.catalog, { versionBase, ...(values.priority ? { priority: 'high' as const } : {}) })) {
+        for await (const rec of catalogEvents(values.catalog, {
+          versionBase,
+          ...(values.priority ? { priority: 'high' as const } : {}),
+        })) {
           if ('error' in rec) rejected.push({ line: rec.line, reason: rec.error });
           else batch.push(rec.event);
           progress.tick();
@@ -104,7 +111,14 @@ async function main(argv: string[]): Promise<number> {
         if (batch.length > 0) await publishEvents(producer, topics, batch);
         await producer.disconnect();
         const p = progress.done();
-        console.log(JSON.stringify({ published: p.count - rejected.length, rejected: rejected.length, per_second: Math.round(p.perSecond), first_rejected: rejected.slice(0, 20) }));
+        console.log(
+          JSON.stringify({
+            published: p.count - rejected.length,
+            rejected: rejected.length,
+            per_second: Math.round(p.perSecond),
+            first_rejected: rejected.slice(0, 20),
+          }),
+        );
         return 0;
       }
       case 'rebuild': {
@@ -125,7 +139,13 @@ async function main(argv: string[]): Promise<number> {
                   groupPrefix: config.indexerGroup,
                 });
               };
-        const r = await rebuildFromCatalog(conn.es, indexOptionsOf(config), { catalogFile: values.catalog, versionBase, batchSize: config.indexerBatchSize, replay, progress: true });
+        const r = await rebuildFromCatalog(conn.es, indexOptionsOf(config), {
+          catalogFile: values.catalog,
+          versionBase,
+          batchSize: config.indexerBatchSize,
+          replay,
+          progress: true,
+        });
         console.log(JSON.stringify(r));
         return 0;
       }
@@ -136,7 +156,9 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'dlq': {
         const limit = Number(values.limit);
-        const consumer = conn.kafka.consumer({ groupId: `${config.indexerGroup}.dlq-reader.${process.pid}.${Date.now()}` });
+        const consumer = conn.kafka.consumer({
+          groupId: `${config.indexerGroup}.dlq-reader.${process.pid}.${Date.now()}`,
+        });
         await consumer.connect();
         await consumer.subscribe({ topic: topics.deadLetter, fromBeginning: true });
         let shown = 0;

@@ -60,7 +60,13 @@ export function chunkMessages(messages: KafkaMessage[], maxCount: number, maxByt
   return chunks;
 }
 
-function createLane(o: IndexerOptions, lane: 'priority' | 'normal', topic: string, groupId: string, producer: Producer) {
+function createLane(
+  o: IndexerOptions,
+  lane: 'priority' | 'normal',
+  topic: string,
+  groupId: string,
+  producer: Producer,
+) {
   const log = o.log.child({ component: 'indexer', lane });
   const consumer: Consumer = o.kafka.consumer({
     groupId,
@@ -107,7 +113,10 @@ function createLane(o: IndexerOptions, lane: 'priority' | 'normal', topic: strin
           consumer.pause([{ topic }]);
           o.metrics.paused.set({ lane }, 1);
         }
-        log.warn({ err: (err as Error).message, attempt, delayMs, partition: batch.partition }, 'write failed, retrying');
+        log.warn(
+          { err: (err as Error).message, attempt, delayMs, partition: batch.partition },
+          'write failed, retrying',
+        );
         await heartbeat();
       },
     };
@@ -121,7 +130,12 @@ function createLane(o: IndexerOptions, lane: 'priority' | 'normal', topic: strin
       if (reason) dead.push({ message: x.message, topic: batch.topic, partition: batch.partition, reason });
     }
     if (dead.length > 0) {
-      await retryForever(() => producer.send({ topic: o.topics.deadLetter, acks: -1, messages: dead.map((d) => toDeadLetterMessage(d)) }), o.backoff, hooks);
+      await retryForever(
+        () =>
+          producer.send({ topic: o.topics.deadLetter, acks: -1, messages: dead.map((d) => toDeadLetterMessage(d)) }),
+        o.backoff,
+        hooks,
+      );
       o.metrics.deadLettered.inc({ lane, kind: 'invalid' }, invalid);
       o.metrics.deadLettered.inc({ lane, kind: 'rejected' }, dead.length - invalid);
       log.warn({ count: dead.length, first: dead[0]!.reason }, 'events dead-lettered');
@@ -154,7 +168,9 @@ function createLane(o: IndexerOptions, lane: 'priority' | 'normal', topic: strin
             }
             const last = chunk[chunk.length - 1]!.offset;
             p.resolveOffset(last);
-            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+            await consumer.commitOffsets([
+              { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+            ]);
             await p.heartbeat();
           }
           o.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
@@ -168,7 +184,10 @@ function createLane(o: IndexerOptions, lane: 'priority' | 'normal', topic: strin
 
 export function createIndexer(o: IndexerOptions): Indexer {
   const producer = createProducer(o.kafka);
-  const lanes = [createLane(o, 'priority', o.topics.priority, `${o.groupId}.priority`, producer), createLane(o, 'normal', o.topics.normal, o.groupId, producer)];
+  const lanes = [
+    createLane(o, 'priority', o.topics.priority, `${o.groupId}.priority`, producer),
+    createLane(o, 'normal', o.topics.normal, o.groupId, producer),
+  ];
   return {
     async start() {
       await producer.connect();

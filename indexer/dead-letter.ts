@@ -9,7 +9,13 @@ export interface DeadLetter {
   reason: string;
 }
 
-export const DLQ_HEADERS = { reason: 'dlq.reason', topic: 'dlq.source.topic', partition: 'dlq.source.partition', offset: 'dlq.source.offset', failedAt: 'dlq.failed.at' } as const;
+export const DLQ_HEADERS = {
+  reason: 'dlq.reason',
+  topic: 'dlq.source.topic',
+  partition: 'dlq.source.partition',
+  offset: 'dlq.source.offset',
+  failedAt: 'dlq.failed.at',
+} as const;
 
 export function toDeadLetterMessage(d: DeadLetter, now = new Date()): Message {
   const headers: IHeaders = {

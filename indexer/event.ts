@@ -18,29 +18,37 @@ export type ProductEvent =
   | (EventBase & { op: 'patch'; fields: PatchFields })
   | (EventBase & { op: 'delete' });
 
-
 // ajv-formats is CommonJS with `exports.default`; under NodeNext ESM the plugin sits on `.default`.
 const addFormats = ajvFormats.default as unknown as (a: Ajv) => Ajv;
 // strictRequired is off: the if/then rules name properties defined at the top level, not in the subschema.
-const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, strictNumbers: true, allowUnionTypes: true });
+const ajv = new Ajv({
+  allErrors: false,
+  strict: true,
+  strictRequired: false,
+  strictNumbers: true,
+  allowUnionTypes: true,
+});
 addFormats(ajv);
 const validate = ajv.compile<ProductEvent>(eventSchema);
 
 export type ParseResult = { ok: true; event: ProductEvent } | { ok: false; reason: string };
 
-const describe = (e: ErrorObject): string => `${e.instancePath || '(event)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? `: ${String(e.params.additionalProperty)}` : ''}`;
+const describe = (e: ErrorObject): string =>
+  `${e.instancePath || '(event)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? `: ${String(e.params.additionalProperty)}` : ''}`;
 
 /** Validates an already-parsed event. */
 export function validateEvent(json: unknown): ParseResult {
   if (!validate(json)) return { ok: false, reason: `schema violation: ${describe(validate.errors![0]!)}` };
-  if (json.op === 'upsert' && json.product.id !== json.id) return { ok: false, reason: `product.id "${json.product.id}" differs from event id "${json.id}"` };
+  if (json.op === 'upsert' && json.product.id !== json.id)
+    return { ok: false, reason: `product.id "${json.product.id}" differs from event id "${json.id}"` };
   return { ok: true, event: json };
 }
 
 /** Parses and validates one message value; never throws. `key` must match the event id when present. */
 export function parseEvent(value: Buffer | null, key: Buffer | null, maxBytes: number): ParseResult {
   if (value === null) return { ok: false, reason: 'empty message (tombstone); deletes must be explicit delete events' };
-  if (value.length > maxBytes) return { ok: false, reason: `event of ${value.length} bytes exceeds the limit of ${maxBytes}` };
+  if (value.length > maxBytes)
+    return { ok: false, reason: `event of ${value.length} bytes exceeds the limit of ${maxBytes}` };
   let json: unknown;
   try {
     json = JSON.parse(value.toString('utf8'));
@@ -48,6 +56,7 @@ export function parseEvent(value: Buffer | null, key: Buffer | null, maxBytes: n
     return { ok: false, reason: `invalid JSON: ${(e as Error).message}` };
   }
   const result = validateEvent(json);
-  if (result.ok && key !== null && key.toString('utf8') !== result.event.id) return { ok: false, reason: `message key "${key.toString('utf8')}" differs from event id "${result.event.id}"` };
+  if (result.ok && key !== null && key.toString('utf8') !== result.event.id)
+    return { ok: false, reason: `message key "${key.toString('utf8')}" differs from event id "${result.event.id}"` };
   return result;
 }

@@ -42,7 +42,9 @@ export interface ProductState {
 
 /** Visible to shoppers: a full product exists that is newer than the last delete. */
 export function isLive(s: ProductState): boolean {
-  return s.upsertVersion !== undefined && s.upsertVersion > (s.deletedVersion ?? -1) && typeof s.fields.title === 'string';
+  return (
+    s.upsertVersion !== undefined && s.upsertVersion > (s.deletedVersion ?? -1) && typeof s.fields.title === 'string'
+  );
 }
 
 export const emptyState = (id: string): ProductState => ({ id, fields: {}, fieldVersions: {}, version: -1 });
@@ -72,7 +74,8 @@ export function applyEvent(state: ProductState | undefined, e: ProductEvent): Pr
       for (const f of PRODUCT_FIELDS) changed = writeField(s, f, e.product[f], e.version) || changed;
       break;
     case 'patch':
-      for (const [f, value] of Object.entries(e.fields)) changed = writeField(s, f as ProductField, value, e.version) || changed;
+      for (const [f, value] of Object.entries(e.fields))
+        changed = writeField(s, f as ProductField, value, e.version) || changed;
       break;
     case 'delete':
       if ((s.deletedVersion ?? -1) < e.version) {
@@ -88,7 +91,10 @@ export function applyEvent(state: ProductState | undefined, e: ProductEvent): Pr
 }
 
 /** Applies several events of one product; undefined when none changed anything. */
-export function applyEvents(state: ProductState | undefined, events: readonly ProductEvent[]): ProductState | undefined {
+export function applyEvents(
+  state: ProductState | undefined,
+  events: readonly ProductEvent[],
+): ProductState | undefined {
   let current = state;
   let changed = false;
   for (const e of events) {

@@ -4,12 +4,43 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export function createIndexerMetrics(registry: Registry) {
   const registers = [registry];
   return {
-    consumed: new Counter({ name: 'shop_indexer_events_consumed_total', help: 'Events read from Kafka', labelNames: ['lane'], registers }),
-    indexed: new Counter({ name: 'shop_indexer_events_indexed_total', help: 'Products written (written) and events that changed nothing (unchanged)', labelNames: ['lane', 'result'], registers }),
-    deadLettered: new Counter({ name: 'shop_indexer_events_dead_lettered_total', help: 'Events sent to the dead-letter topic', labelNames: ['lane', 'kind'], registers }),
-    retries: new Counter({ name: 'shop_indexer_retries_total', help: 'Transient failures retried with backoff', labelNames: ['lane'], registers }),
-    batchSeconds: new Histogram({ name: 'shop_indexer_batch_seconds', help: 'Time to merge and write one batch', labelNames: ['lane'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers }),
-    lag: new Gauge({ name: 'shop_indexer_consumer_lag', help: 'Messages behind the end of the partition, at the last batch', labelNames: ['topic', 'partition'], registers }),
+    consumed: new Counter({
+      name: 'shop_indexer_events_consumed_total',
+      help: 'Events read from Kafka',
+      labelNames: ['lane'],
+      registers,
+    }),
+    indexed: new Counter({
+      name: 'shop_indexer_events_indexed_total',
+      help: 'Products written (written) and events that changed nothing (unchanged)',
+      labelNames: ['lane', 'result'],
+      registers,
+    }),
+    deadLettered: new Counter({
+      name: 'shop_indexer_events_dead_lettered_total',
+      help: 'Events sent to the dead-letter topic',
+      labelNames: ['lane', 'kind'],
+      registers,
+    }),
+    retries: new Counter({
+      name: 'shop_indexer_retries_total',
+      help: 'Transient failures retried with backoff',
+      labelNames: ['lane'],
+      registers,
+    }),
+    batchSeconds: new Histogram({
+      name: 'shop_indexer_batch_seconds',
+      help: 'Time to merge and write one batch',
+      labelNames: ['lane'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    lag: new Gauge({
+      name: 'shop_indexer_consumer_lag',
+      help: 'Messages behind the end of the partition, at the last batch',
+      labelNames: ['topic', 'partition'],
+      registers,
+    }),
     eventToWrite: new Histogram({
       name: 'shop_indexer_event_to_write_seconds',
       help: 'From the event (its ts, else its Kafka timestamp) to its bulk write; searchable one refresh interval later at most',
@@ -17,7 +48,12 @@ export function createIndexerMetrics(registry: Registry) {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
       registers,
     }),
-    paused: new Gauge({ name: 'shop_indexer_paused', help: '1 while a lane waits out Elasticsearch push-back', labelNames: ['lane'], registers }),
+    paused: new Gauge({
+      name: 'shop_indexer_paused',
+      help: '1 while a lane waits out Elasticsearch push-back',
+      labelNames: ['lane'],
+      registers,
+    }),
   };
 }
 

@@ -4,9 +4,14 @@ import type { Producer } from 'kafkajs';
 import type { ProductEvent } from './event.ts';
 import type { EventTopics } from './topics.ts';
 
-export const topicFor = (e: ProductEvent, topics: EventTopics): string => (e.priority === 'high' ? topics.priority : topics.normal);
+export const topicFor = (e: ProductEvent, topics: EventTopics): string =>
+  e.priority === 'high' ? topics.priority : topics.normal;
 
-export async function publishEvents(producer: Producer, topics: EventTopics, events: readonly ProductEvent[]): Promise<void> {
+export async function publishEvents(
+  producer: Producer,
+  topics: EventTopics,
+  events: readonly ProductEvent[],
+): Promise<void> {
   const byTopic = new Map<string, { key: string; value: string }[]>();
   for (const e of events) {
     const topic = topicFor(e, topics);

@@ -11,7 +11,14 @@
 // Steps 2 and 3 may overlap with live writes in any order: the merge is order-independent.
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { createProgress } from '../common/progress.ts';
-import { addWriteTarget, createIndexVersion, liveIndex, removeWriteTarget, switchAlias, type IndexOptions } from '../mappings/lifecycle.ts';
+import {
+  addWriteTarget,
+  createIndexVersion,
+  liveIndex,
+  removeWriteTarget,
+  switchAlias,
+  type IndexOptions,
+} from '../mappings/lifecycle.ts';
 import { catalogEvents, countCatalog } from './catalog-events.ts';
 import type { ProductEvent } from './event.ts';
 import { writeEvents } from './writer.ts';
@@ -38,7 +45,11 @@ export interface RebuildResult {
 
 const MAX_REPORTED_REJECTIONS = 100;
 
-export async function rebuildFromCatalog(es: EsClient, index: IndexOptions, opts: RebuildOptions): Promise<RebuildResult> {
+export async function rebuildFromCatalog(
+  es: EsClient,
+  index: IndexOptions,
+  opts: RebuildOptions,
+): Promise<RebuildResult> {
   const t0 = performance.now();
   const previous = await liveIndex(es, index.alias);
   const next = await createIndexVersion(es, index, { refreshInterval: '-1' });
@@ -51,10 +62,18 @@ export async function rebuildFromCatalog(es: EsClient, index: IndexOptions, opts
   };
   let loaded = 0;
   try {
-    const progress = createProgress(`loading ${next}`, opts.progress ? await countCatalog(opts.catalogFile) : undefined, opts.progress ? undefined : () => {});
+    const progress = createProgress(
+      `loading ${next}`,
+      opts.progress ? await countCatalog(opts.catalogFile) : undefined,
+      opts.progress ? undefined : () => {},
+    );
     let batch: { line: number; event: ProductEvent }[] = [];
     const flush = async () => {
-      const r = await writeEvents(es, next, batch.map((b) => b.event));
+      const r = await writeEvents(
+        es,
+        next,
+        batch.map((b) => b.event),
+      );
       loaded += r.written;
       const lineOf = new Map(batch.map((b) => [b.event, b.line]));
       for (const x of r.rejected) reject(lineOf.get(x.event) ?? 0, x.reason);
@@ -76,7 +95,15 @@ export async function rebuildFromCatalog(es: EsClient, index: IndexOptions, opts
     await es.indices.putSettings({ index: next, settings: { refresh_interval: index.refreshInterval } });
     await es.indices.refresh({ index: next });
     await switchAlias(es, index.alias, next);
-    return { index: next, previous, loaded, rejected, rejectedLines, replayed, seconds: (performance.now() - t0) / 1000 };
+    return {
+      index: next,
+      previous,
+      loaded,
+      rejected,
+      rejectedLines,
+      replayed,
+      seconds: (performance.now() - t0) / 1000,
+    };
   } catch (e) {
     // A failed rebuild must not leave the indexer writing to a half-built index forever.
     await removeWriteTarget(es, index.alias, next).catch(() => {});

@@ -8,7 +8,8 @@ export interface Backoff {
 }
 
 /** Full jitter: a random delay up to base·2^attempt, capped. */
-export const backoffDelay = (b: Backoff, attempt: number, rand = Math.random): number => Math.floor(rand() * Math.min(b.maxMs, b.baseMs * 2 ** attempt));
+export const backoffDelay = (b: Backoff, attempt: number, rand = Math.random): number =>
+  Math.floor(rand() * Math.min(b.maxMs, b.baseMs * 2 ** attempt));
 
 /** Thrown when the caller stopped wanting the result (shutdown, rebalance) while retrying. */
 export class RetryAborted extends Error {

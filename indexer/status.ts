@@ -23,7 +23,13 @@ export interface IndexerStatus {
   writeTargets: string[];
 }
 
-export async function indexerStatus(kafka: Kafka, es: EsClient, alias: string, topics: EventTopics, groupId: string): Promise<IndexerStatus> {
+export async function indexerStatus(
+  kafka: Kafka,
+  es: EsClient,
+  alias: string,
+  topics: EventTopics,
+  groupId: string,
+): Promise<IndexerStatus> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -39,11 +45,19 @@ export async function indexerStatus(kafka: Kafka, es: EsClient, alias: string, t
       for (const end of ends) {
         const c = Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
         const from = c >= 0 ? c : Number(end.low);
-        partitions.push({ group, topic, partition: end.partition, committed: c, end: Number(end.high), lag: Number(end.high) - from });
+        partitions.push({
+          group,
+          topic,
+          partition: end.partition,
+          committed: c,
+          end: Number(end.high),
+          lag: Number(end.high) - from,
+        });
       }
     }
     let deadLettered = 0;
-    if (existing.has(topics.deadLetter)) for (const p of await admin.fetchTopicOffsets(topics.deadLetter)) deadLettered += Number(p.high) - Number(p.low);
+    if (existing.has(topics.deadLetter))
+      for (const p of await admin.fetchTopicOffsets(topics.deadLetter)) deadLettered += Number(p.high) - Number(p.low);
     const live = await liveIndex(es, alias);
     return {
       partitions,

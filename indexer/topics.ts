@@ -7,6 +7,11 @@ export interface EventTopics {
   deadLetter: string;
 }
 
-export const eventTopicsOf = (topic: string): EventTopics => ({ normal: topic, priority: `${topic}.priority`, deadLetter: `${topic}.dlq` });
+export const eventTopicsOf = (topic: string): EventTopics => ({
+  normal: topic,
+  priority: `${topic}.priority`,
+  deadLetter: `${topic}.dlq`,
+});
 
-export const ensureTopics = (kafka: Kafka, topics: EventTopics, partitions: number): Promise<void> => createTopicsIfMissing(kafka, Object.values(topics), partitions);
+export const ensureTopics = (kafka: Kafka, topics: EventTopics, partitions: number): Promise<void> =>
+  createTopicsIfMissing(kafka, Object.values(topics), partitions);

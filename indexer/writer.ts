@@ -48,21 +48,37 @@ function groupById(events: readonly ProductEvent[]): Map<string, ProductEvent[]>
 const isTransientStatus = (status: number): boolean => status === 429 || status >= 500;
 
 async function readCurrent(es: EsClient, index: string, ids: string[]): Promise<Map<string, Current>> {
-  const res = await es.mget<StoredDocument>({ index, ids, realtime: true, filter_path: ['docs._id', 'docs.found', 'docs._seq_no', 'docs._primary_term', 'docs._source', 'docs.error'] });
+  const res = await es.mget<StoredDocument>({
+    index,
+    ids,
+    realtime: true,
+    filter_path: ['docs._id', 'docs.found', 'docs._seq_no', 'docs._primary_term', 'docs._source', 'docs.error'],
+  });
   const out = new Map<string, Current>();
   for (const d of res.docs) {
     if ('error' in d && d.error) throw new TransientWriteError(`mget ${d._id}: ${d.error.reason ?? d.error.type}`);
     const doc = d as estypes.GetGetResult<StoredDocument>;
-    if (doc.found && doc._source) out.set(doc._id, { state: fromStoredDocument(doc._source), seqNo: doc._seq_no!, primaryTerm: doc._primary_term! });
+    if (doc.found && doc._source)
+      out.set(doc._id, {
+        state: fromStoredDocument(doc._source),
+        seqNo: doc._seq_no!,
+        primaryTerm: doc._primary_term!,
+      });
   }
   return out;
 }
 
-export async function writeEvents(es: EsClient, index: string, events: readonly ProductEvent[], now = () => new Date().toISOString()): Promise<WriteResult> {
+export async function writeEvents(
+  es: EsClient,
+  index: string,
+  events: readonly ProductEvent[],
+  now = () => new Date().toISOString(),
+): Promise<WriteResult> {
   const result: WriteResult = { written: 0, unchanged: 0, rejected: [] };
   let pending = groupById(events);
   for (let round = 0; pending.size > 0; round++) {
-    if (round === MAX_CONFLICT_ROUNDS) throw new TransientWriteError(`${pending.size} product(s) still conflicting after ${round} rounds`);
+    if (round === MAX_CONFLICT_ROUNDS)
+      throw new TransientWriteError(`${pending.size} product(s) still conflicting after ${round} rounds`);
     const current = await readCurrent(es, index, [...pending.keys()]);
     const operations: unknown[] = [];
     const order: string[] = [];
@@ -74,7 +90,11 @@ export async function writeEvents(es: EsClient, index: string, events: readonly 
         result.unchanged += list.length;
         continue;
       }
-      operations.push(cur ? { index: { _index: index, _id: id, if_seq_no: cur.seqNo, if_primary_term: cur.primaryTerm } } : { create: { _index: index, _id: id } });
+      operations.push(
+        cur
+          ? { index: { _index: index, _id: id, if_seq_no: cur.seqNo, if_primary_term: cur.primaryTerm } }
+          : { create: { _index: index, _id: id } },
+      );
       operations.push(toStoredDocument(next, updatedAt));
       order.push(id);
     }
@@ -89,8 +109,11 @@ export async function writeEvents(es: EsClient, index: string, events: readonly 
       const r = (item.index ?? item.create)!;
       if (r.status >= 200 && r.status < 300) result.written++;
       else if (r.status === 409) conflicts.set(id, list);
-      else if (isTransientStatus(r.status)) transient ??= `${r.status} ${r.error?.type ?? ''}: ${r.error?.reason ?? ''}`;
-      else for (const event of list) result.rejected.push({ event, reason: `${r.error?.type ?? r.status}: ${r.error?.reason ?? 'rejected'}` });
+      else if (isTransientStatus(r.status))
+        transient ??= `${r.status} ${r.error?.type ?? ''}: ${r.error?.reason ?? ''}`;
+      else
+        for (const event of list)
+          result.rejected.push({ event, reason: `${r.error?.type ?? r.status}: ${r.error?.reason ?? 'rejected'}` });
     });
     if (transient) throw new TransientWriteError(`bulk item failed: ${transient}`);
     pending = conflicts;

@@ -1,7 +1,15 @@
 // index ensure | list | create [--switch] | switch <index> | delete <index>
 import { createEsClient } from '../common/clients/elasticsearch.ts';
 import { esUrlOf, loadConfig } from '../common/config.ts';
-import { createIndexVersion, deleteIndexVersion, ensureLiveIndex, indexOptionsOf, listIndexVersions, switchAlias, writeTargets } from './lifecycle.ts';
+import {
+  createIndexVersion,
+  deleteIndexVersion,
+  ensureLiveIndex,
+  indexOptionsOf,
+  listIndexVersions,
+  switchAlias,
+  writeTargets,
+} from './lifecycle.ts';
 
 const usage = 'usage: index ensure | list | create [--switch] | switch <index> | delete <index>';
 
@@ -17,7 +25,9 @@ async function main([command, arg]: string[]): Promise<number> {
       case 'list': {
         const targets = await writeTargets(es, opts.alias);
         for (const v of await listIndexVersions(es, opts.alias))
-          console.log(`${v.name.padEnd(24)} ${v.live ? 'LIVE' : '    '} ${targets.includes(v.name) ? 'writes' : '      '} ${String(v.docs).padStart(9)} docs  ${v.health.padEnd(7)} ${v.createdAt}`);
+          console.log(
+            `${v.name.padEnd(24)} ${v.live ? 'LIVE' : '    '} ${targets.includes(v.name) ? 'writes' : '      '} ${String(v.docs).padStart(9)} docs  ${v.health.padEnd(7)} ${v.createdAt}`,
+          );
         return 0;
       }
       case 'create': {

@@ -74,7 +74,11 @@ export async function liveIndex(es: EsClient, alias: string): Promise<string | u
 }
 
 /** Creates the next version `<alias>-<n+1>` (not yet live) and returns its name. */
-export async function createIndexVersion(es: EsClient, opts: IndexOptions, overrides: Partial<Pick<IndexOptions, 'refreshInterval' | 'replicas'>> = {}): Promise<string> {
+export async function createIndexVersion(
+  es: EsClient,
+  opts: IndexOptions,
+  overrides: Partial<Pick<IndexOptions, 'refreshInterval' | 'replicas'>> = {},
+): Promise<string> {
   const existing = await listIndexVersions(es, opts.alias);
   const next = Math.max(0, ...existing.map((v) => v.version)) + 1;
   const index = `${opts.alias}-${next}`;
@@ -116,7 +120,8 @@ export async function removeWriteTarget(es: EsClient, alias: string, index: stri
  * takes the previous live version's place among the write targets (a rollback moves writes too).
  */
 export async function switchAlias(es: EsClient, alias: string, index: string): Promise<string | undefined> {
-  if (versionOf(alias, index) === undefined) throw new IndexLifecycleError(`${index} is not a version of ${alias} (expected ${alias}-<n>)`);
+  if (versionOf(alias, index) === undefined)
+    throw new IndexLifecycleError(`${index} is not a version of ${alias} (expected ${alias}-<n>)`);
   if (!(await es.indices.exists({ index }))) throw new IndexLifecycleError(`index ${index} does not exist`);
   const previous = await liveIndex(es, alias);
   const writeAlias = writeAliasOf(alias);
@@ -139,7 +144,11 @@ export async function ensureLiveIndex(es: EsClient, opts: IndexOptions): Promise
   const writing = await aliasIndices(es, writeAliasOf(opts.alias));
   // Fields added to the mapping since an index was created are added to it too (adding is always
   // allowed), so the indexer can write them; older documents get them at the next rebuild.
-  if (live) await es.indices.putMapping({ index: [...new Set([live, ...writing])].join(','), properties: productMappings().properties! });
+  if (live)
+    await es.indices.putMapping({
+      index: [...new Set([live, ...writing])].join(','),
+      properties: productMappings().properties!,
+    });
   if (live && writing.length > 0) return live;
   const index = live ?? (await createIndexVersion(es, opts));
   await switchAlias(es, opts.alias, index);
@@ -148,7 +157,9 @@ export async function ensureLiveIndex(es: EsClient, opts: IndexOptions): Promise
 
 export async function deleteIndexVersion(es: EsClient, alias: string, index: string): Promise<void> {
   if (versionOf(alias, index) === undefined) throw new IndexLifecycleError(`${index} is not a version of ${alias}`);
-  if ((await liveIndex(es, alias)) === index) throw new IndexLifecycleError(`${index} is live behind ${alias}; switch the alias first`);
-  if ((await writeTargets(es, alias)).includes(index)) throw new IndexLifecycleError(`${index} still receives writes (${writeAliasOf(alias)}); remove it first`);
+  if ((await liveIndex(es, alias)) === index)
+    throw new IndexLifecycleError(`${index} is live behind ${alias}; switch the alias first`);
+  if ((await writeTargets(es, alias)).includes(index))
+    throw new IndexLifecycleError(`${index} still receives writes (${writeAliasOf(alias)}); remove it first`);
   await es.indices.delete({ index });
 }

@@ -41,10 +41,14 @@ export function bayesianRating(rating: number | undefined, count: number | undef
 }
 
 /** rank_feature values must be positive normal floats; anything else is left out. */
-const positive = (v: number | undefined): number | undefined => (v !== undefined && Number.isFinite(v) && v > 1e-6 ? v : undefined);
+const positive = (v: number | undefined): number | undefined =>
+  v !== undefined && Number.isFinite(v) && v > 1e-6 ? v : undefined;
 
 export function categoryFields(categories: readonly string[] | undefined) {
-  const levels = (categories ?? []).map((c) => c.trim()).filter(Boolean).slice(0, MAX_CATEGORY_DEPTH);
+  const levels = (categories ?? [])
+    .map((c) => c.trim())
+    .filter(Boolean)
+    .slice(0, MAX_CATEGORY_DEPTH);
   const paths = levels.map((_, i) => categoryPathString(levels.slice(0, i + 1)));
   return {
     category: Object.fromEntries(paths.map((p, i) => [`lvl${i}`, p])),
@@ -65,7 +69,10 @@ export function titleHead(title: string): string {
 }
 
 export function toProductDocument(p: Product): ProductDocument {
-  const discount = p.price !== undefined && p.list_price !== undefined && p.list_price > p.price ? ((p.list_price - p.price) / p.list_price) * 100 : undefined;
+  const discount =
+    p.price !== undefined && p.list_price !== undefined && p.list_price > p.price
+      ? ((p.list_price - p.price) / p.list_price) * 100
+      : undefined;
   const attributes = p.attributes && Object.keys(p.attributes).length > 0 ? p.attributes : undefined;
   // undefined fields are dropped by JSON serialization, so absent stays absent in the index.
   return {
@@ -88,7 +95,9 @@ export function toProductDocument(p: Product): ProductDocument {
     attrs: Object.entries(attributes ?? {}).map(([name, value]) => ({ name, value: String(value) })),
     related: p.related,
     suggest: {
-      input: [p.title, ...(p.brand ? [`${p.brand} ${p.title}`] : [])].map((s) => s.slice(0, 60)).filter((s) => s.trim() !== ''),
+      input: [p.title, ...(p.brand ? [`${p.brand} ${p.title}`] : [])]
+        .map((s) => s.slice(0, 60))
+        .filter((s) => s.trim() !== ''),
       weight: Math.max(1, Math.round(Math.log1p(p.popularity ?? 0) * 10)),
     },
     created_at: p.created_at,

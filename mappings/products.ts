@@ -43,10 +43,28 @@ export function productIndexSettings(input: IndexSettingsInput): estypes.Indices
         lowercase_ascii: { type: 'custom', filter: ['lowercase', 'asciifolding'] },
       },
       analyzer: {
-        text_en: { type: 'custom', tokenizer: 'standard', char_filter: ['html_strip'], filter: ['lowercase', 'asciifolding', 'english_possessive', 'english_stemmer'] },
-        text_en_search: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding', 'english_possessive', 'shop_synonyms', 'english_stemmer'] },
-        text_plain: { type: 'custom', tokenizer: 'standard', char_filter: ['html_strip'], filter: ['lowercase', 'asciifolding'] },
-        autocomplete_index: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding', 'autocomplete_edge'] },
+        text_en: {
+          type: 'custom',
+          tokenizer: 'standard',
+          char_filter: ['html_strip'],
+          filter: ['lowercase', 'asciifolding', 'english_possessive', 'english_stemmer'],
+        },
+        text_en_search: {
+          type: 'custom',
+          tokenizer: 'standard',
+          filter: ['lowercase', 'asciifolding', 'english_possessive', 'shop_synonyms', 'english_stemmer'],
+        },
+        text_plain: {
+          type: 'custom',
+          tokenizer: 'standard',
+          char_filter: ['html_strip'],
+          filter: ['lowercase', 'asciifolding'],
+        },
+        autocomplete_index: {
+          type: 'custom',
+          tokenizer: 'standard',
+          filter: ['lowercase', 'asciifolding', 'autocomplete_edge'],
+        },
         autocomplete_search: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] },
       },
     },
@@ -73,7 +91,10 @@ export function productMappings(): estypes.MappingTypeMapping {
       /** The title up to "for …" / "compatible with …": what the product is, not what it goes with. */
       title_head: { ...englishText },
       description: { ...englishText },
-      brand: { ...englishText, fields: { keyword: { type: 'keyword', ignore_above: 256 }, plain: { type: 'text', analyzer: 'text_plain' } } },
+      brand: {
+        ...englishText,
+        fields: { keyword: { type: 'keyword', ignore_above: 256 }, plain: { type: 'text', analyzer: 'text_plain' } },
+      },
       // Hierarchical facet fields, one per depth: lvl1 holds "Root > Child" and so on.
       category: { properties: levels },
       /** Every ancestor path of the product's category, for "is under" filters. */

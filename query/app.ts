@@ -46,7 +46,10 @@ export interface AppDeps {
 export const LOAD_SAMPLE_MS = 200;
 
 function shed(_req: FastifyRequest, reply: FastifyReply): void {
-  void reply.status(503).header('retry-after', '2').send({ statusCode: 503, error: 'overloaded', message: 'the service is overloaded, retry shortly' });
+  void reply
+    .status(503)
+    .header('retry-after', '2')
+    .send({ statusCode: 503, error: 'overloaded', message: 'the service is overloaded, retry shortly' });
 }
 
 // A caller's request id is kept only when it is short and plain, so it cannot forge log lines.
@@ -73,19 +76,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(finiteNumbersPlugin);
   // Only the configured origins get CORS headers; any other origin's browser refuses the answer.
-  if (deps.corsOrigins.length > 0) await app.register(cors, { origin: [...deps.corsOrigins], methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['content-type', 'x-admin-key', 'x-api-key', 'x-request-id'] });
+  if (deps.corsOrigins.length > 0)
+    await app.register(cors, {
+      origin: [...deps.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowedHeaders: ['content-type', 'x-admin-key', 'x-api-key', 'x-request-id'],
+    });
   await app.register(docsPlugin);
   await app.register(httpMetricsPlugin, { registry: deps.metrics });
   if (deps.rateLimit && deps.rateLimit.max > 0) await app.register(rateLimitPlugin, deps.rateLimit);
   app.addHook('onClose', async () => {
     await Promise.all(Object.values(deps.probes).map((p) => p.close?.()));
   });
-  await app.register(healthRoutes, { probes: deps.probes, required: deps.readyRequires, timeoutMs: deps.readinessTimeoutMs });
+  await app.register(healthRoutes, {
+    probes: deps.probes,
+    required: deps.readyRequires,
+    timeoutMs: deps.readinessTimeoutMs,
+  });
   // Everything but health checks sheds load when the event loop falls behind: a quick 503 with
   // Retry-After instead of a slow answer for everyone; health checks keep answering.
   await app.register(async (api) => {
     // Sampled every LOAD_SAMPLE_MS, so a stall is noticed within a fraction of a second.
-    if (deps.maxEventLoopDelayMs > 0) await api.register(underPressure, { maxEventLoopDelay: deps.maxEventLoopDelayMs, sampleInterval: LOAD_SAMPLE_MS, retryAfter: 2, pressureHandler: shed });
+    if (deps.maxEventLoopDelayMs > 0)
+      await api.register(underPressure, {
+        maxEventLoopDelay: deps.maxEventLoopDelayMs,
+        sampleInterval: LOAD_SAMPLE_MS,
+        retryAfter: 2,
+        pressureHandler: shed,
+      });
     await api.register(searchRoutes, deps.query);
     await api.register(categoryRoutes, deps.query);
     await api.register(productRoutes, deps.query);

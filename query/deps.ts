@@ -33,24 +33,64 @@ export function createQueryDeps(c: Config, es: EsClient, redis: Redis, log: Logg
   const live = watchLiveVersion(es, c.indexAlias);
   const vocabulary = holdVocabulary(es, c.indexAlias, live, log);
   const cache = c.cacheEnabled
-    ? createResponseCache({ redis, prefix: `${c.redisPrefix}cache:`, ttlSeconds: c.cacheTtlSeconds, staleSeconds: c.cacheStaleSeconds, maxEntries: c.cacheMaxEntries, registry, log })
+    ? createResponseCache({
+        redis,
+        prefix: `${c.redisPrefix}cache:`,
+        ttlSeconds: c.cacheTtlSeconds,
+        staleSeconds: c.cacheStaleSeconds,
+        maxEntries: c.cacheMaxEntries,
+        registry,
+        log,
+      })
     : noCache;
   const rules = ruleStore(redis, c.redisPrefix);
-  const recsStore = redisRecsStore(redis, recsKeys(c.redisPrefix), { pointerTtlMs: c.recsPointerTtlMs, cacheEntries: c.recsCacheEntries });
+  const recsStore = redisRecsStore(redis, recsKeys(c.redisPrefix), {
+    pointerTtlMs: c.recsPointerTtlMs,
+    cacheEntries: c.recsCacheEntries,
+  });
   const signals = learnedStore(redis, c.redisPrefix);
-  const learned = holdByRevision<LearnedLookup>({ revision: signals.revision, load: async () => learnedLookup(await signals.load()), initial: () => undefined, refreshMs: c.rulesRefreshMs, log, what: 'learned signals' });
+  const learned = holdByRevision<LearnedLookup>({
+    revision: signals.revision,
+    load: async () => learnedLookup(await signals.load()),
+    initial: () => undefined,
+    refreshMs: c.rulesRefreshMs,
+    log,
+    what: 'learned signals',
+  });
   return {
     ruleStore: rules,
     deps: {
-      search: { es, alias: c.indexAlias, profiles, vocabulary: vocabulary.get, budgetMs: c.searchBudgetMs, learned: async (q) => (await learned.get()).value(q) },
+      search: {
+        es,
+        alias: c.indexAlias,
+        profiles,
+        vocabulary: vocabulary.get,
+        budgetMs: c.searchBudgetMs,
+        learned: async (q) => (await learned.get()).value(q),
+      },
       suggest: { es, alias: c.indexAlias, budgetMs: c.suggestBudgetMs },
       live,
       cache,
-      rules: holdByRevision({ revision: rules.revision, load: rules.all, initial: [], refreshMs: c.rulesRefreshMs, log, what: 'merchandiser rules' }),
+      rules: holdByRevision({
+        revision: rules.revision,
+        load: rules.all,
+        initial: [],
+        refreshMs: c.rulesRefreshMs,
+        log,
+        what: 'merchandiser rules',
+      }),
       learned,
       admin: adminAuth(c.adminKeys),
       personal: historySimilarity(recsStore),
-      ...(c.recentSearches > 0 ? { recentSearches: redisRecentSearches(redis, { prefix: c.redisPrefix, keep: c.recentSearches, ttlSeconds: c.recentSearchesTtlDays * 86400 }, log) } : {}),
+      ...(c.recentSearches > 0
+        ? {
+            recentSearches: redisRecentSearches(
+              redis,
+              { prefix: c.redisPrefix, keep: c.recentSearches, ttlSeconds: c.recentSearchesTtlDays * 86400 },
+              log,
+            ),
+          }
+        : {}),
       now: Date.now,
     },
     vocabulary,

@@ -33,10 +33,17 @@ export interface QueryDeps {
   recentSearches?: RecentSearches;
 }
 
-export const cacheKey = (route: string, version: string, params: unknown): string => `${route}:${version}:${createHash('sha1').update(JSON.stringify(params)).digest('base64url')}`;
+export const cacheKey = (route: string, version: string, params: unknown): string =>
+  `${route}:${version}:${createHash('sha1').update(JSON.stringify(params)).digest('base64url')}`;
 
 /** Answers through the cache, saying where the answer came from and which index version it is for. */
-export async function cachedAnswer<T extends object>(deps: QueryDeps, reply: FastifyReply, route: string, params: unknown, compute: () => Promise<T>): Promise<T & { stale?: boolean }> {
+export async function cachedAnswer<T extends object>(
+  deps: QueryDeps,
+  reply: FastifyReply,
+  route: string,
+  params: unknown,
+  compute: () => Promise<T>,
+): Promise<T & { stale?: boolean }> {
   const version = await deps.live.get();
   const { value, source } = await deps.cache.get(cacheKey(route, version, params), compute);
   reply.header('x-cache', source).header('x-index-version', version);
@@ -47,8 +54,14 @@ export async function cachedAnswer<T extends object>(deps: QueryDeps, reply: Fas
  * The merchandiser rules for a request, and a key that changes whenever the ranking may (the rules
  * that fire, the rules' and the learned signals' revisions), for caches.
  */
-export async function rulesFor(deps: QueryDeps, ctx: Omit<RuleContext, 'now'>): Promise<{ effects: RuleEffects; key: string }> {
+export async function rulesFor(
+  deps: QueryDeps,
+  ctx: Omit<RuleContext, 'now'>,
+): Promise<{ effects: RuleEffects; key: string }> {
   const [{ value: rules, revision }, learned] = await Promise.all([deps.rules.get(), deps.learned.get()]);
   const applicable = applicableRules(rules, { ...ctx, now: deps.now() });
-  return { effects: composeRules(applicable), key: `${revision}:${learned.revision}:${applicable.map((r) => r.id).join(',')}` };
+  return {
+    effects: composeRules(applicable),
+    key: `${revision}:${learned.revision}:${applicable.map((r) => r.id).join(',')}`,
+  };
 }

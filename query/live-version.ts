@@ -36,7 +36,10 @@ export function watchLiveVersion(es: EsClient, alias: string, maxAgeMs = 1000, w
         });
       if (value === undefined) return pending;
       const known = value;
-      return Promise.race([pending, new Promise<string>((resolve) => setTimeout(() => resolve(known), waitMs).unref())]);
+      return Promise.race([
+        pending,
+        new Promise<string>((resolve) => setTimeout(() => resolve(known), waitMs).unref()),
+      ]);
     },
   };
 }

@@ -19,11 +19,16 @@ log.info({ alias: config.indexAlias, index }, 'serving index');
 
 const metrics = createMetricsRegistry();
 const runtime = createQueryDeps(config, conn.es, conn.redis, log, metrics);
-if (config.searchLogTopic) await createTopicsIfMissing(conn.kafka, [config.searchLogTopic], 3).catch((err: Error) => log.warn({ err: err.message }, 'search log topic not created'));
+if (config.searchLogTopic)
+  await createTopicsIfMissing(conn.kafka, [config.searchLogTopic], 3).catch((err: Error) =>
+    log.warn({ err: err.message }, 'search log topic not created'),
+  );
 const searchLog = config.searchLogTopic ? createSearchLog(conn.kafka, config.searchLogTopic, log, metrics) : undefined;
 if (searchLog) runtime.deps.recordSearch = (q, total, customer) => searchLog.record(q, total, customer);
 // Spelling suggestions need the vocabulary; build it before serving, but do not fail without it.
-await runtime.vocabulary.refresh().catch((err: Error) => log.warn({ err: err.message }, 'spelling vocabulary not built yet'));
+await runtime.vocabulary
+  .refresh()
+  .catch((err: Error) => log.warn({ err: err.message }, 'spelling vocabulary not built yet'));
 
 const app = await buildApp({
   log,
@@ -34,7 +39,12 @@ const app = await buildApp({
   query: runtime.deps,
   rules: runtime.ruleStore,
   recommendations: runtime.recommendations,
-  rateLimit: { redis: conn.redis, max: config.rateLimitMax, timeWindow: config.rateLimitWindow, prefix: config.redisPrefix },
+  rateLimit: {
+    redis: conn.redis,
+    max: config.rateLimitMax,
+    timeWindow: config.rateLimitWindow,
+    prefix: config.redisPrefix,
+  },
   corsOrigins: corsOriginsOf(config),
   maxEventLoopDelayMs: config.maxEventLoopDelayMs,
 });

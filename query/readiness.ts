@@ -57,7 +57,11 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-export async function checkDependencies(probes: Record<string, Probe>, required: readonly string[], timeoutMs: number): Promise<DependencyStatus[]> {
+export async function checkDependencies(
+  probes: Record<string, Probe>,
+  required: readonly string[],
+  timeoutMs: number,
+): Promise<DependencyStatus[]> {
   return Promise.all(
     Object.entries(probes).map(async ([name, probe]) => {
       const t0 = performance.now();
@@ -66,7 +70,12 @@ export async function checkDependencies(probes: Record<string, Probe>, required:
         const detail = await withTimeout(probe.check(), timeoutMs);
         return { ...base, up: true, latencyMs: Math.round((performance.now() - t0) * 10) / 10, detail };
       } catch (e) {
-        return { ...base, up: false, latencyMs: Math.round((performance.now() - t0) * 10) / 10, detail: (e as Error).message };
+        return {
+          ...base,
+          up: false,
+          latencyMs: Math.round((performance.now() - t0) * 10) / 10,
+          detail: (e as Error).message,
+        };
       }
     }),
   );

@@ -7,24 +7,61 @@ export const customerId = { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$'
 
 /** Filters, sort and paging: the same on /search and on category pages. */
 export const listingQuerystring = {
-  brand: { type: 'array', items: text(200, 'a brand'), maxItems: 20, description: 'Brands; several are ORed (repeat the parameter)' },
+  brand: {
+    type: 'array',
+    items: text(200, 'a brand'),
+    maxItems: 20,
+    description: 'Brands; several are ORed (repeat the parameter)',
+  },
   price_min: { type: 'number', minimum: 0, maximum: 1e9 },
   price_max: { type: 'number', minimum: 0, maximum: 1e9 },
   rating_min: { type: 'number', minimum: 0, maximum: 5 },
   in_stock: { type: 'boolean' },
-  attr: { type: 'array', items: { type: 'string', pattern: '^[^:]{1,100}:.{1,200}$' }, maxItems: 20, description: 'Attribute filters as name:value; values of one name are ORed' },
+  attr: {
+    type: 'array',
+    items: { type: 'string', pattern: '^[^:]{1,100}:.{1,200}$' },
+    maxItems: 20,
+    description: 'Attribute filters as name:value; values of one name are ORed',
+  },
   sort: { type: 'string', enum: [...SORTS] },
   page: { type: 'integer', minimum: 1, maximum: 500 },
   size: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE },
-  cursor: { type: 'string', maxLength: 1000, pattern: '^[A-Za-z0-9_-]+$', description: 'next_cursor of the previous page, for paging past 10,000 results' },
-  facets: { type: 'string', pattern: `^(${FACETS.join('|')})(,(${FACETS.join('|')}))*$`, description: `Facets to return, comma-separated (default all: ${FACETS.join(',')})` },
+  cursor: {
+    type: 'string',
+    maxLength: 1000,
+    pattern: '^[A-Za-z0-9_-]+$',
+    description: 'next_cursor of the previous page, for paging past 10,000 results',
+  },
+  facets: {
+    type: 'string',
+    pattern: `^(${FACETS.join('|')})(,(${FACETS.join('|')}))*$`,
+    description: `Facets to return, comma-separated (default all: ${FACETS.join(',')})`,
+  },
   brand_facet_size: { type: 'integer', minimum: 1, maximum: 100 },
   brand_facet_q: text(50, 'Search within the brand facet'),
   profile: text(40, 'Ranking profile (experiments)'),
-  explain: { type: 'boolean', description: 'Admin only (x-admin-key): explain each score, the rules that fired and the position without rules; never cached' },
-  customer: { ...customerId, description: 'A customer id: results close to their recent items move up a little (page 1, merchandised order), and the query joins their recent searches for autocomplete' },
-  recent: { type: 'string', maxLength: 8000, pattern: '^[A-Za-z0-9_.:@,-]*$', description: 'Comma-separated product ids the shopper just viewed, most recent first (instead of, or without, a customer)' },
-  channel: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,50}$', description: 'Where the shopper is (e.g. web, app); merchandiser rules may apply to some channels only' },
+  explain: {
+    type: 'boolean',
+    description:
+      'Admin only (x-admin-key): explain each score, the rules that fired and the position without rules; never cached',
+  },
+  customer: {
+    ...customerId,
+    description:
+      'A customer id: results close to their recent items move up a little (page 1, merchandised order), and the query joins their recent searches for autocomplete',
+  },
+  recent: {
+    type: 'string',
+    maxLength: 8000,
+    pattern: '^[A-Za-z0-9_.:@,-]*$',
+    description:
+      'Comma-separated product ids the shopper just viewed, most recent first (instead of, or without, a customer)',
+  },
+  channel: {
+    type: 'string',
+    pattern: '^[A-Za-z0-9_-]{1,50}$',
+    description: 'Where the shopper is (e.g. web, app); merchandiser rules may apply to some channels only',
+  },
 } as const;
 
 export const searchQuerystring = {
@@ -37,7 +74,11 @@ export const searchQuerystring = {
   },
 } as const;
 
-export const browseQuerystring = { type: 'object', additionalProperties: false, properties: { q: text(200, 'Search within the category'), ...listingQuerystring } } as const;
+export const browseQuerystring = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { q: text(200, 'Search within the category'), ...listingQuerystring },
+} as const;
 
 const hit = {
   type: 'object',
@@ -64,12 +105,22 @@ const explanation = {
     score: { type: 'number' },
     text: { type: 'number' },
     signals: { type: 'object', additionalProperties: { type: 'number' } },
-    rules: { type: 'array', items: { type: 'object', properties: { rule: { type: 'string' }, factor: { type: 'number' } } } },
+    rules: {
+      type: 'array',
+      items: { type: 'object', properties: { rule: { type: 'string' }, factor: { type: 'number' } } },
+    },
     position_without_rules: { type: ['integer', 'null'] },
   },
 } as const;
 
-const searchHit = { ...hit, properties: { ...hit.properties, pinned: { type: 'boolean', description: 'Placed at this position by a merchandiser rule' }, explain: explanation } } as const;
+const searchHit = {
+  ...hit,
+  properties: {
+    ...hit.properties,
+    pinned: { type: 'boolean', description: 'Placed at this position by a merchandiser rule' },
+    explain: explanation,
+  },
+} as const;
 
 export const searchResponse = {
   type: 'object',
@@ -82,7 +133,14 @@ export const searchResponse = {
     hits: { type: 'array', items: searchHit },
     facets: { type: 'object', additionalProperties: true },
     next_cursor: { type: 'string' },
-    relaxed: { type: 'object', properties: { query: { type: 'string' }, dropped_terms: { type: 'array', items: { type: 'string' } }, fuzzy: { type: 'boolean' } } },
+    relaxed: {
+      type: 'object',
+      properties: {
+        query: { type: 'string' },
+        dropped_terms: { type: 'array', items: { type: 'string' } },
+        fuzzy: { type: 'boolean' },
+      },
+    },
     did_you_mean: { type: 'string' },
     partial: { type: 'boolean' },
     stale: { type: 'boolean' },
@@ -90,13 +148,21 @@ export const searchResponse = {
     redirect: { type: 'string', description: 'A merchandiser rule sends this query to this URL instead of results' },
     rewritten_query: { type: 'string', description: 'A merchandiser rule replaced the query with this one' },
     personalized: { type: 'integer', description: 'How many of the top results moved for this customer' },
-    breadcrumbs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, path: { type: 'string' } } } },
+    breadcrumbs: {
+      type: 'array',
+      items: { type: 'object', properties: { name: { type: 'string' }, path: { type: 'string' } } },
+    },
   },
 } as const;
 
 export const errorResponse = {
   type: 'object',
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
+  properties: {
+    statusCode: { type: 'integer' },
+    error: { type: 'string' },
+    message: { type: 'string' },
+    field: { type: 'string' },
+  },
 } as const;
 
 export const productResponse = {

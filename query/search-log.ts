@@ -18,9 +18,20 @@ export interface SearchLog {
   close(): Promise<void>;
 }
 
-export function createSearchLog(kafka: Kafka, topic: string, log: Logger, registry: Registry, flushMs = 1000, maxBuffer = 10000): SearchLog {
+export function createSearchLog(
+  kafka: Kafka,
+  topic: string,
+  log: Logger,
+  registry: Registry,
+  flushMs = 1000,
+  maxBuffer = 10000,
+): SearchLog {
   const producer = createProducer(kafka);
-  const dropped = new Counter({ name: 'shop_search_log_dropped_total', help: 'Searches not recorded because the log buffer was full or Kafka failed', registers: [registry] });
+  const dropped = new Counter({
+    name: 'shop_search_log_dropped_total',
+    help: 'Searches not recorded because the log buffer was full or Kafka failed',
+    registers: [registry],
+  });
   let buffer: SearchLogEntry[] = [];
   let connected: Promise<void> | undefined;
   let flushing = false;

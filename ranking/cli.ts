@@ -24,16 +24,25 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const c = loadConfig();
   if (command === 'learn') {
-    const { values } = parseArgs({ args: rest, options: { clicks: { type: 'string' }, before: { type: 'string' }, catalog: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: { clicks: { type: 'string' }, before: { type: 'string' }, catalog: { type: 'string' } },
+    });
     if (!values.clicks) throw new Error('--clicks FILE is required');
     const clicks = await readClickLog(values.clicks);
     if (clicks.length === 0) throw new Error(`${values.clicks} holds no clicks`);
     const asOf = values.before ? parseDate(values.before, '--before') - 1 : Math.max(...clicks.map((x) => x.time));
     return withConnections(c, 'shopsearch-ranking', say, async ({ es, redis }) => {
       const categories = new Map<string, string>();
-      for await (const p of values.catalog ? await readProducts(values.catalog) : indexedProducts(es, c.indexAlias)) if (p.categories?.length) categories.set(p.id, categoryPathString(p.categories));
+      for await (const p of values.catalog ? await readProducts(values.catalog) : indexedProducts(es, c.indexAlias))
+        if (p.categories?.length) categories.set(p.id, categoryPathString(p.categories));
       const signals = learnFromClicks(clicks, (id) => categories.get(id), asOf, defaultLearnOptions);
-      const meta = { learned_at: new Date().toISOString(), as_of: new Date(asOf).toISOString(), clicks: clicks.filter((x) => x.time <= asOf).length, queries: signals.size };
+      const meta = {
+        learned_at: new Date().toISOString(),
+        as_of: new Date(asOf).toISOString(),
+        clicks: clicks.filter((x) => x.time <= asOf).length,
+        queries: signals.size,
+      };
       await learnedStore(redis, c.redisPrefix).replace(signals, meta);
       say(`learned ${meta.queries} queries from ${meta.clicks} clicks up to ${meta.as_of}`);
       console.log(JSON.stringify(meta));
@@ -44,7 +53,9 @@ async function main(argv: string[]): Promise<number> {
     const query = rest.join(' ').trim();
     return withConnections(c, 'shopsearch-ranking', say, async ({ redis }) => {
       const store = learnedStore(redis, c.redisPrefix);
-      console.log(JSON.stringify(query ? ((await store.load()).get(learnedKey(query)) ?? null) : ((await store.meta()) ?? null)));
+      console.log(
+        JSON.stringify(query ? ((await store.load()).get(learnedKey(query)) ?? null) : ((await store.meta()) ?? null)),
+      );
       return 0;
     });
   }

@@ -47,6 +47,7 @@ function add(e: Explanation, out: ScoreExplanation): void {
 export function explainScore(e: Explanation, matched: readonly string[], effects: RuleEffects): ScoreExplanation {
   const out: ScoreExplanation = { score: e.value, text: 0, signals: {}, rules: [] };
   add(e, out);
-  for (const w of effects.weights) if (matched.includes(`rule:${w.rule}`)) out.rules.push({ rule: w.rule, factor: w.factor });
+  for (const w of effects.weights)
+    if (matched.includes(`rule:${w.rule}`)) out.rules.push({ rule: w.rule, factor: w.factor });
   return out;
 }

@@ -16,11 +16,21 @@ export interface TextQueryOptions {
 
 const weighted = (fields: Record<string, number>): string[] => Object.entries(fields).map(([f, w]) => `${f}^${w}`);
 
-export function textQuery(q: string, profile: RankingProfile, opts: TextQueryOptions = {}): estypes.QueryDslQueryContainer {
+export function textQuery(
+  q: string,
+  profile: RankingProfile,
+  opts: TextQueryOptions = {},
+): estypes.QueryDslQueryContainer {
   const msm = opts.minimumShouldMatch ?? profile.minimumShouldMatch;
   const operator = msm ? 'or' : 'and';
   const exact: estypes.QueryDslQueryContainer = {
-    multi_match: { query: q, fields: weighted(profile.fields), type: 'cross_fields', operator, ...(msm ? { minimum_should_match: msm } : {}) },
+    multi_match: {
+      query: q,
+      fields: weighted(profile.fields),
+      type: 'cross_fields',
+      operator,
+      ...(msm ? { minimum_should_match: msm } : {}),
+    },
   };
   const fuzzyWeight = opts.fuzzier ? Math.max(profile.fuzzyWeight, 0.3) : profile.fuzzyWeight;
   const matchers: estypes.QueryDslQueryContainer[] = [exact];
@@ -40,9 +50,16 @@ export function textQuery(q: string, profile: RankingProfile, opts: TextQueryOpt
     });
   }
   const should: estypes.QueryDslQueryContainer[] = [];
-  if (profile.phrase.boost > 0) should.push({ match_phrase: { title: { query: q, slop: profile.phrase.slop, boost: profile.phrase.boost } } });
-  if (profile.headBoost > 0) should.push({ match: { title_head: { query: q, operator, ...(msm ? { minimum_should_match: msm } : {}), boost: profile.headBoost } } });
-  if (profile.exactTitleBoost > 0) should.push({ match: { 'title.plain': { query: q, operator: 'and', boost: profile.exactTitleBoost } } });
+  if (profile.phrase.boost > 0)
+    should.push({ match_phrase: { title: { query: q, slop: profile.phrase.slop, boost: profile.phrase.boost } } });
+  if (profile.headBoost > 0)
+    should.push({
+      match: {
+        title_head: { query: q, operator, ...(msm ? { minimum_should_match: msm } : {}), boost: profile.headBoost },
+      },
+    });
+  if (profile.exactTitleBoost > 0)
+    should.push({ match: { 'title.plain': { query: q, operator: 'and', boost: profile.exactTitleBoost } } });
   should.push(...signalBoosts(profile));
   return {
     bool: {
@@ -56,9 +73,12 @@ export function textQuery(q: string, profile: RankingProfile, opts: TextQueryOpt
 /** Business signals as bounded additive boosts; also used on browse pages, where there is no text. */
 export function signalBoosts(profile: RankingProfile): estypes.QueryDslQueryContainer[] {
   const out: estypes.QueryDslQueryContainer[] = [];
-  if (profile.signals.popularity > 0) out.push({ rank_feature: { field: 'signals.popularity', saturation: {}, boost: profile.signals.popularity } });
-  if (profile.signals.rating > 0) out.push({ rank_feature: { field: 'signals.rating', saturation: { pivot: 3.5 }, boost: profile.signals.rating } });
-  if (profile.signals.inStock > 0) out.push({ constant_score: { filter: { term: { in_stock: true } }, boost: profile.signals.inStock } });
+  if (profile.signals.popularity > 0)
+    out.push({ rank_feature: { field: 'signals.popularity', saturation: {}, boost: profile.signals.popularity } });
+  if (profile.signals.rating > 0)
+    out.push({ rank_feature: { field: 'signals.rating', saturation: { pivot: 3.5 }, boost: profile.signals.rating } });
+  if (profile.signals.inStock > 0)
+    out.push({ constant_score: { filter: { term: { in_stock: true } }, boost: profile.signals.inStock } });
   return out;
 }
 
@@ -67,13 +87,33 @@ export function signalBoosts(profile: RankingProfile): estypes.QueryDslQueryCont
  * match even when the words miss them (shoppers' words are not the catalog's), and clicked
  * products and categories gain bounded additive boosts.
  */
-export function withLearned(text: estypes.QueryDslQueryContainer, learned: LearnedQuery | undefined, profile: RankingProfile): estypes.QueryDslQueryContainer {
+export function withLearned(
+  text: estypes.QueryDslQueryContainer,
+  learned: LearnedQuery | undefined,
+  profile: RankingProfile,
+): estypes.QueryDslQueryContainer {
   if (!learned || (profile.learned.clicks <= 0 && profile.learned.intent <= 0)) return text;
   const clicked = learned.products.map(([id]) => id);
   const should: estypes.QueryDslQueryContainer[] = [
-    ...(profile.learned.clicks > 0 ? learned.products.map(([id, share]) => ({ constant_score: { filter: { ids: { values: [id] } }, boost: share * profile.learned.clicks } })) : []),
-    ...(profile.learned.intent > 0 ? learned.categories.map(([path, share]) => ({ constant_score: { filter: { term: { category_paths: path } }, boost: share * profile.learned.intent } })) : []),
+    ...(profile.learned.clicks > 0
+      ? learned.products.map(([id, share]) => ({
+          constant_score: { filter: { ids: { values: [id] } }, boost: share * profile.learned.clicks },
+        }))
+      : []),
+    ...(profile.learned.intent > 0
+      ? learned.categories.map(([path, share]) => ({
+          constant_score: { filter: { term: { category_paths: path } }, boost: share * profile.learned.intent },
+        }))
+      : []),
   ];
-  const retrieve = clicked.length > 0 && profile.learned.clicks > 0 ? [{ constant_score: { filter: { ids: { values: clicked } }, boost: 0 } }] : [];
-  return { bool: { must: [retrieve.length ? { bool: { should: [text, ...retrieve], minimum_should_match: 1 } } : text], should } };
+  const retrieve =
+    clicked.length > 0 && profile.learned.clicks > 0
+      ? [{ constant_score: { filter: { ids: { values: clicked } }, boost: 0 } }]
+      : [];
+  return {
+    bool: {
+      must: [retrieve.length ? { bool: { should: [text, ...retrieve], minimum_should_match: 1 } } : text],
+      should,
+    },
+  };
 }

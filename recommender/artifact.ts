@@ -28,17 +28,27 @@ export function saveModel(dir: string, m: TrainedModel): void {
     trendingByCategory: [...m.trendingByCategory],
   };
   fs.writeFileSync(path.join(dir, 'lists.json.gz'), gzipSync(JSON.stringify(lists)));
-  fs.writeFileSync(path.join(dir, 'items.json'), JSON.stringify({ dimensions: m.embeddings.dimensions, items: m.embeddings.items }));
-  fs.writeFileSync(path.join(dir, 'embeddings.f32'), Buffer.from(m.embeddings.vectors.buffer, m.embeddings.vectors.byteOffset, m.embeddings.vectors.byteLength));
+  fs.writeFileSync(
+    path.join(dir, 'items.json'),
+    JSON.stringify({ dimensions: m.embeddings.dimensions, items: m.embeddings.items }),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'embeddings.f32'),
+    Buffer.from(m.embeddings.vectors.buffer, m.embeddings.vectors.byteOffset, m.embeddings.vectors.byteLength),
+  );
   // Written last: a folder with metadata.json is a complete model.
   fs.writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify(m.metadata, null, 2));
 }
 
 export function loadModel(dir: string): TrainedModel {
-  if (!fs.existsSync(path.join(dir, 'metadata.json'))) throw new Error(`${dir} holds no complete model (metadata.json is missing)`);
+  if (!fs.existsSync(path.join(dir, 'metadata.json')))
+    throw new Error(`${dir} holds no complete model (metadata.json is missing)`);
   const metadata = JSON.parse(fs.readFileSync(path.join(dir, 'metadata.json'), 'utf8')) as ModelMetadata;
   const lists = JSON.parse(gunzipSync(fs.readFileSync(path.join(dir, 'lists.json.gz'))).toString('utf8')) as ListsFile;
-  const { dimensions, items } = JSON.parse(fs.readFileSync(path.join(dir, 'items.json'), 'utf8')) as { dimensions: number; items: string[] };
+  const { dimensions, items } = JSON.parse(fs.readFileSync(path.join(dir, 'items.json'), 'utf8')) as {
+    dimensions: number;
+    items: string[];
+  };
   const raw = fs.readFileSync(path.join(dir, 'embeddings.f32'));
   const vectors = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
   return {
@@ -56,7 +66,12 @@ export function loadModel(dir: string): TrainedModel {
 
 /** The newest complete model under a folder of models. */
 export function latestModelDir(root: string): string {
-  const dirs = fs.existsSync(root) ? fs.readdirSync(root).filter((d) => fs.existsSync(path.join(root, d, 'metadata.json'))).sort() : [];
+  const dirs = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((d) => fs.existsSync(path.join(root, d, 'metadata.json')))
+        .sort()
+    : [];
   if (dirs.length === 0) throw new Error(`no trained model under ${root}: run \`npm run recommender -- train\` first`);
   return path.join(root, dirs.at(-1)!);
 }

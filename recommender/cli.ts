@@ -31,9 +31,17 @@ const say = (s: string) => process.stderr.write(`[recommender] ${s}\n`);
 async function trainCommand(c: Config, args: string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({
     args,
-    options: { interactions: { type: 'string' }, topic: { type: 'string' }, catalog: { type: 'string' }, cutoff: { type: 'string' }, set: { type: 'string', multiple: true }, out: { type: 'string' } },
+    options: {
+      interactions: { type: 'string' },
+      topic: { type: 'string' },
+      catalog: { type: 'string' },
+      cutoff: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      out: { type: 'string' },
+    },
   });
-  if (!values.interactions === (values.topic === undefined)) throw new Error('give exactly one of --interactions FILE or --topic NAME');
+  if (!values.interactions === (values.topic === undefined))
+    throw new Error('give exactly one of --interactions FILE or --topic NAME');
   const options = applySettings(defaultTrainingOptions, values.set ?? []);
   if (values.cutoff) options.cutoff = parseDate(values.cutoff, '--cutoff');
   let interactions: Interaction[];
@@ -48,15 +56,27 @@ async function trainCommand(c: Config, args: string[]): Promise<Record<string, u
   }
   const products = values.catalog ? await readProducts(values.catalog) : undefined;
   const model = await train({ interactions, products }, options, (p) =>
-    say('epoch' in p ? `item2vec epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, ${p.pairs} pairs, ${p.seconds.toFixed(0)}s, ETA ${p.etaSeconds.toFixed(0)}s` : p.stage),
+    say(
+      'epoch' in p
+        ? `item2vec epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, ${p.pairs} pairs, ${p.seconds.toFixed(0)}s, ETA ${p.etaSeconds.toFixed(0)}s`
+        : p.stage,
+    ),
   );
   const dir = values.out ?? path.join(c.recsModelDir, model.metadata.trainedAt.replace(/[-:.]/g, ''));
   saveModel(dir, model);
   say(`saved ${dir}`);
-  return { model: dir, ...model.metadata.counts, window: model.metadata.window, loss: model.metadata.loss.at(-1), seconds: model.metadata.seconds.total, backend: model.metadata.backend };
+  return {
+    model: dir,
+    ...model.metadata.counts,
+    window: model.metadata.window,
+    loss: model.metadata.loss.at(-1),
+    seconds: model.metadata.seconds.total,
+    backend: model.metadata.backend,
+  };
 }
 
-const withServers = <T>(c: Config, work: (conn: Connections) => Promise<T>): Promise<T> => withConnections(c, 'shopsearch-recommender', say, work);
+const withServers = <T>(c: Config, work: (conn: Connections) => Promise<T>): Promise<T> =>
+  withConnections(c, 'shopsearch-recommender', say, work);
 
 async function publishCommand(c: Config, args: string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({ args, options: { model: { type: 'string' }, catalog: { type: 'string' } } });
@@ -66,7 +86,8 @@ async function publishCommand(c: Config, args: string[]): Promise<Record<string,
     const products: ProductSummary[] = [];
     if (values.catalog) for (const p of await readProducts(values.catalog)) products.push(summarize(p));
     else for await (const p of indexedProducts(es, c.indexAlias)) products.push(summarize(p));
-    if (products.length === 0) throw new Error(`no products to join: the index "${c.indexAlias}" is empty; import a catalog or pass --catalog`);
+    if (products.length === 0)
+      throw new Error(`no products to join: the index "${c.indexAlias}" is empty; import a catalog or pass --catalog`);
     const keys = recsKeys(c.redisPrefix);
     const manifest = await publish(redis, keys, model, products);
     const removed = await collectGarbage(redis, keys, c.recsGraceSeconds * 1000);
@@ -84,7 +105,8 @@ async function main(argv: string[]): Promise<number> {
   else if (command === 'rollback') {
     const { values } = parseArgs({ args: rest, options: { to: { type: 'string' } } });
     summary = await withServers(c, ({ redis }) => rollback(redis, recsKeys(c.redisPrefix), values.to));
-  } else if (command === 'versions') summary = await withServers(c, ({ redis }) => listVersions(redis, recsKeys(c.redisPrefix)));
+  } else if (command === 'versions')
+    summary = await withServers(c, ({ redis }) => listVersions(redis, recsKeys(c.redisPrefix)));
   else {
     console.error(usage);
     return 2;

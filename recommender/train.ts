@@ -17,7 +17,14 @@ export interface ModelMetadata {
   /** Time span of the baskets trained on. */
   window: { from: string | null; to: string | null; cutoff: string | null };
   options: TrainingOptions;
-  counts: { interactions: number; baskets: number; customers: number; items: number; embedded: number; coldItems: number };
+  counts: {
+    interactions: number;
+    baskets: number;
+    customers: number;
+    items: number;
+    embedded: number;
+    coldItems: number;
+  };
   /** Mean skip-gram loss per epoch. */
   loss: number[];
   seconds: { total: number; item2vec: number };
@@ -48,9 +55,14 @@ export interface TrainingInput {
 
 export type TrainingProgress = { stage: string } | ({ stage: 'item2vec' } & EpochProgress);
 
-export async function train(input: TrainingInput, o: TrainingOptions, progress: (p: TrainingProgress) => void = () => {}): Promise<TrainedModel> {
+export async function train(
+  input: TrainingInput,
+  o: TrainingOptions,
+  progress: (p: TrainingProgress) => void = () => {},
+): Promise<TrainedModel> {
   const started = Date.now();
-  const interactions = o.cutoff === undefined ? input.interactions : input.interactions.filter((x) => x.time < o.cutoff!);
+  const interactions =
+    o.cutoff === undefined ? input.interactions : input.interactions.filter((x) => x.time < o.cutoff!);
   const baskets: Basket[] = basketsOf(interactions);
   if (baskets.length === 0) throw new Error('no interactions to train on (check the input and the cutoff)');
   const end = baskets.at(-1)!.time;
@@ -59,29 +71,56 @@ export async function train(input: TrainingInput, o: TrainingOptions, progress: 
   progress({ stage: 'vocabulary' });
   const vocab = buildVocabulary(baskets, o.minCount);
   progress({ stage: 'co-occurrence' });
-  const together = boughtTogether(vocab, countCooccurrence(vocab, o.cooccurrence.maxBasketItems), o.cooccurrence, o.listSize);
+  const together = boughtTogether(
+    vocab,
+    countCooccurrence(vocab, o.cooccurrence.maxBasketItems),
+    o.cooccurrence,
+    o.listSize,
+  );
 
   const i2vStarted = Date.now();
   const trained = await trainItem2Vec(vocab, o.item2vec, (p) => progress({ stage: 'item2vec', ...p }));
   const i2vSeconds = (Date.now() - i2vStarted) / 1000;
-  const embeddings: EmbeddingTable = { items: vocab.items, index: vocab.index, dimensions: trained.dimensions, vectors: trained.vectors };
+  const embeddings: EmbeddingTable = {
+    items: vocab.items,
+    index: vocab.index,
+    dimensions: trained.dimensions,
+    vectors: trained.vectors,
+  };
 
   progress({ stage: 'neighbours' });
   const nearest = await nearestNeighbours(vocab.items, trained.vectors, trained.dimensions, o.listSize);
   const similar = new Map<string, Scored[]>();
   for (const [item, list] of nearest) {
-    similar.set(item, blend([{ list, weight: 1 }, { list: together.get(item) ?? [], weight: o.similarTogetherWeight }], o.listSize, new Set([item])));
+    similar.set(
+      item,
+      blend(
+        [
+          { list, weight: 1 },
+          { list: together.get(item) ?? [], weight: o.similarTogetherWeight },
+        ],
+        o.listSize,
+        new Set([item]),
+      ),
+    );
   }
   const cold = (input.products ?? []).filter((p) => !similar.has(p.id));
   if (cold.length > 0) {
     progress({ stage: 'content similarity' });
     const coldIds = new Set(cold.map((p) => p.id));
-    for (const [item, list] of contentNeighbours(input.products!, (id) => coldIds.has(id), o.listSize)) similar.set(item, list);
+    for (const [item, list] of contentNeighbours(input.products!, (id) => coldIds.has(id), o.listSize))
+      similar.set(item, list);
   }
 
   progress({ stage: 'customers' });
   const histories = customerHistories(baskets, end, o.profile);
-  const forUser = await customerRecommendations(histories, embeddings, (item) => together.get(item), o.profile, o.listSize);
+  const forUser = await customerRecommendations(
+    histories,
+    embeddings,
+    (item) => together.get(item),
+    o.profile,
+    o.listSize,
+  );
   const pop = popularityLists(baskets, end, o.trendingHalfLifeDays, categoriesOf, o.listSize);
 
   const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
@@ -90,7 +129,14 @@ export async function train(input: TrainingInput, o: TrainingOptions, progress: 
       trainedAt: new Date().toISOString(),
       window: { from: iso(baskets[0]!.time), to: iso(end), cutoff: iso(o.cutoff) },
       options: o,
-      counts: { interactions: interactions.length, baskets: baskets.length, customers: histories.size, items: new Set(interactions.map((x) => x.item)).size, embedded: vocab.items.length, coldItems: cold.length },
+      counts: {
+        interactions: interactions.length,
+        baskets: baskets.length,
+        customers: histories.size,
+        items: new Set(interactions.map((x) => x.item)).size,
+        embedded: vocab.items.length,
+        coldItems: cold.length,
+      },
       loss: trained.loss,
       seconds: { total: (Date.now() - started) / 1000, item2vec: i2vSeconds },
       backend: trained.backend,
@@ -106,6 +152,8 @@ export async function train(input: TrainingInput, o: TrainingOptions, progress: 
 
 /** Every category path a product sits under ("Toys", "Toys > Trains"), when the catalog has categories. */
 function categoryLookup(products: readonly Product[]): (item: string) => readonly string[] {
-  const byId = new Map(products.map((p) => [p.id, (p.categories ?? []).map((_, i, all) => categoryPathString(all.slice(0, i + 1)))]));
+  const byId = new Map(
+    products.map((p) => [p.id, (p.categories ?? []).map((_, i, all) => categoryPathString(all.slice(0, i + 1)))]),
+  );
   return (item) => byId.get(item) ?? [];
 }

@@ -19,9 +19,11 @@ export function applySettings(base: TrainingOptions, settings: readonly string[]
     }
     const leaf = path.at(-1)!;
     const current = node[leaf];
-    if (current === undefined || (typeof current === 'object' && current !== null)) throw new Error(`unknown training option "${s.slice(0, eq)}"`);
+    if (current === undefined || (typeof current === 'object' && current !== null))
+      throw new Error(`unknown training option "${s.slice(0, eq)}"`);
     const allowed = CHOICES[s.slice(0, eq)];
-    if (allowed && !allowed.includes(raw)) throw new Error(`${s.slice(0, eq)} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    if (allowed && !allowed.includes(raw))
+      throw new Error(`${s.slice(0, eq)} must be one of ${allowed.join(', ')}, got "${raw}"`);
     if (typeof current === 'number') {
       const n = Number(raw);
       if (raw === '' || !Number.isFinite(n)) throw new Error(`${s.slice(0, eq)} must be a number, got "${raw}"`);

@@ -28,19 +28,29 @@ await stackUp(config, (l) => say(l));
 const catalog = path.join(config.stackDir, 'demo', 'catalog.ndjson');
 if (!fs.existsSync(catalog)) {
   fs.mkdirSync(path.dirname(catalog), { recursive: true });
-  fs.writeFileSync(catalog, [...generateDemoCatalog({ count: 3000, seed: 20261121 })].map((p) => JSON.stringify(p)).join('\n') + '\n');
+  fs.writeFileSync(
+    catalog,
+    `${[...generateDemoCatalog({ count: 3000, seed: 20261121 })].map((p) => JSON.stringify(p)).join('\n')}\n`,
+  );
   say(`generated 3000 demo products in ${catalog}`);
 }
 const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 30000 });
 const live = await liveIndex(es, config.indexAlias);
 if (!live || (await es.count({ index: config.indexAlias })).count === 0) {
-  const r = await rebuildFromCatalog(es, indexOptionsOf(config), { catalogFile: catalog, versionBase: defaultVersionBase(), batchSize: config.indexerBatchSize });
+  const r = await rebuildFromCatalog(es, indexOptionsOf(config), {
+    catalogFile: catalog,
+    versionBase: defaultVersionBase(),
+    batchSize: config.indexerBatchSize,
+  });
   say(`indexed ${r.loaded} products into ${r.index} in ${r.seconds.toFixed(1)}s`);
-} else say(`${config.indexAlias} already holds ${(await es.count({ index: config.indexAlias })).count} products (${live})`);
+} else
+  say(`${config.indexAlias} already holds ${(await es.count({ index: config.indexAlias })).count} products (${live})`);
 if (!(await es.indices.existsAlias({ name: suggestAliasOf(config.indexAlias) }))) {
   const entries = (await catalogText(es, config.indexAlias)).phrases;
   await rebuildSuggestions(es, config.indexAlias, entries);
-  say(`built ${entries.length} autocomplete suggestions from catalog phrases (npm run suggest -- rebuild --from-topic adds real searches)`);
+  say(
+    `built ${entries.length} autocomplete suggestions from catalog phrases (npm run suggest -- rebuild --from-topic adds real searches)`,
+  );
 }
 await es.close();
 
@@ -50,10 +60,17 @@ await redis.connect();
 const keys = recsKeys(config.redisPrefix);
 if ((await redis.get(keys.current)) === null) {
   const products = await readProducts(catalog);
-  const interactions = demoInteractions(products, { customers: 300, basketsPerCustomer: 8, seed: 20261121, end: Date.now() });
+  const interactions = demoInteractions(products, {
+    customers: 300,
+    basketsPerCustomer: 8,
+    seed: 20261121,
+    end: Date.now(),
+  });
   const model = await train({ interactions, products }, { ...defaultTrainingOptions, minCount: 2 });
   const manifest = await publish(redis, keys, model, products.map(summarize));
-  say(`trained and published recommendations ${manifest.version} from ${interactions.length} generated purchases (customers demo-1 … demo-300)`);
+  say(
+    `trained and published recommendations ${manifest.version} from ${interactions.length} generated purchases (customers demo-1 … demo-300)`,
+  );
 }
 redis.disconnect();
 

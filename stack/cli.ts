@@ -11,7 +11,9 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'up': {
       const r = await stackUp(config, say);
-      say(`up in ${r.seconds.toFixed(1)}s${r.started.length ? ` (started ${r.started.join(', ')})` : ' (nothing to start)'}`);
+      say(
+        `up in ${r.seconds.toFixed(1)}s${r.started.length ? ` (started ${r.started.join(', ')})` : ' (nothing to start)'}`,
+      );
       return 0;
     }
     case 'down':
@@ -19,7 +21,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'status': {
       const rows = await stackStatus(config);
-      for (const r of rows) console.log(`${r.name.padEnd(14)} ${r.state.padEnd(9)} pid ${r.pids.join(',') || '-'}  ${r.health}`);
+      for (const r of rows)
+        console.log(`${r.name.padEnd(14)} ${r.state.padEnd(9)} pid ${r.pids.join(',') || '-'}  ${r.health}`);
       return rows.every((r) => r.state === 'running' || r.state === 'external') ? 0 : 1;
     }
     case 'logs': {

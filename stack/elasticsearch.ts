@@ -51,7 +51,10 @@ export function elasticsearchService(c: Config): StackService {
       const url = `http://127.0.0.1:${c.stackEsPort}/_cluster/health?wait_for_status=yellow&wait_for_nodes=${nodes.length}&timeout=1s`;
       const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
       const body = (await res.json()) as { status?: string; timed_out?: boolean; number_of_nodes?: number };
-      if (!res.ok || body.timed_out) throw new Error(`cluster health ${body.status ?? res.status}, ${body.number_of_nodes ?? 0}/${nodes.length} nodes`);
+      if (!res.ok || body.timed_out)
+        throw new Error(
+          `cluster health ${body.status ?? res.status}, ${body.number_of_nodes ?? 0}/${nodes.length} nodes`,
+        );
       return `${body.status}, ${body.number_of_nodes} node(s), Elasticsearch ${ES_VERSION}`;
     },
   };

@@ -23,7 +23,8 @@ export function ensureJars(name: string, stackDir: string, say: (line: string) =
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (r.status !== 0) throw new JarFetchError(`mvn dependency:copy-dependencies for ${name} failed:\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0)
+    throw new JarFetchError(`mvn dependency:copy-dependencies for ${name} failed:\n${r.stdout}${r.stderr}`);
   fs.writeFileSync(marker, hash);
   return libDir;
 }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Config } from '../common/config.ts';
+import type { Config } from '../common/config.ts';
 import { createKafka } from '../common/clients/kafka.ts';
 import { createLogger } from '../common/logger.ts';
 import { ensureJars } from './jars.ts';
@@ -34,7 +34,16 @@ export function kafkaService(c: Config): StackService {
       { port: c.stackKafkaPort, setting: 'SHOP_STACK_KAFKA_PORT' },
       { port: c.stackKafkaControllerPort, setting: 'SHOP_STACK_KAFKA_CONTROLLER_PORT' },
     ],
-    processes: [{ name: 'kafka', command: 'java', args: java('kafka.Kafka', props), cwd: c.stackDir, marker: props, ...processFiles(c, 'kafka') }],
+    processes: [
+      {
+        name: 'kafka',
+        command: 'java',
+        args: java('kafka.Kafka', props),
+        cwd: c.stackDir,
+        marker: props,
+        ...processFiles(c, 'kafka'),
+      },
+    ],
     prepare(say) {
       ensureJars('kafka', c.stackDir, say);
       fs.mkdirSync(confDir, { recursive: true });
@@ -67,7 +76,9 @@ export function kafkaService(c: Config): StackService {
       if (!fs.existsSync(path.join(dataDir, 'meta.properties'))) {
         say('formatting Kafka storage (first start)');
         const clusterId = randomBytes(16).toString('base64url');
-        const r = spawnSync('java', java('kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props), { encoding: 'utf8' });
+        const r = spawnSync('java', java('kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props), {
+          encoding: 'utf8',
+        });
         if (r.status !== 0) throw new Error(`formatting Kafka storage failed:\n${r.stdout}${r.stderr}`);
       }
     },

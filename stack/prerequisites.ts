@@ -60,12 +60,16 @@ export function ensureTools(names: ToolName[], allowInstall: boolean, say: (line
   }
   say(`installing ${packages.join(' ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...packages]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...packages],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env });
     if (r.status !== 0) throw new PrerequisiteError(`apt-get ${args.join(' ')} failed:\n${r.stderr}`);
   }
   const still = missing.filter((n) => probe(tools[n]) !== undefined);
-  if (still.length > 0) throw new PrerequisiteError(`still missing after install: ${still.map((n) => tools[n].command).join(', ')}`);
+  if (still.length > 0)
+    throw new PrerequisiteError(`still missing after install: ${still.map((n) => tools[n].command).join(', ')}`);
 }
 
 /** Throws when `port` on 127.0.0.1 is already taken by a process the stack does not own. */
@@ -78,12 +82,16 @@ export async function ensurePortFree(port: number, what: string, setting: string
     });
     socket.once('error', () => resolve(false));
   });
-  if (inUse) throw new PrerequisiteError(`port ${port} for ${what} is in use by another process; stop it or set ${setting} to a free port`);
+  if (inUse)
+    throw new PrerequisiteError(
+      `port ${port} for ${what} is in use by another process; stop it or set ${setting} to a free port`,
+    );
 }
 
 export function ensureDiskSpace(dir: string, minFreeMb: number): void {
   fs.mkdirSync(dir, { recursive: true });
   const s = fs.statfsSync(dir);
   const freeMb = Math.floor((s.bavail * s.bsize) / 2 ** 20);
-  if (freeMb < minFreeMb) throw new PrerequisiteError(`only ${freeMb} MB free under ${dir}; the stack needs at least ${minFreeMb} MB`);
+  if (freeMb < minFreeMb)
+    throw new PrerequisiteError(`only ${freeMb} MB free under ${dir}; the stack needs at least ${minFreeMb} MB`);
 }

@@ -97,7 +97,11 @@ export function signalByPidFile(pidFile: string, signal: NodeJS.Signals): boolea
 
 export function tailFile(file: string, lines = 30): string {
   try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n');
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
   } catch {
     return '(no log yet)';
   }

@@ -1,7 +1,7 @@
 // Embedded Redis from Debian's redis-server, with append-only persistence in the stack's data dir.
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Config } from '../common/config.ts';
+import type { Config } from '../common/config.ts';
 import { createRedis } from '../common/clients/redis.ts';
 import { processFiles, stackPaths, type StackService } from './service.ts';
 
@@ -16,7 +16,20 @@ export function redisService(c: Config, name = 'redis', port = c.stackRedisPort)
       {
         name,
         command: 'redis-server',
-        args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', '', '--set-proc-title', 'no'],
+        args: [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          dataDir,
+          '--appendonly',
+          'yes',
+          '--save',
+          '',
+          '--set-proc-title',
+          'no',
+        ],
         cwd: c.stackDir,
         marker: dataDir,
         ...processFiles(c, name),

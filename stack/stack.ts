@@ -43,7 +43,9 @@ export async function stackUp(c: Config, say: Say, services = stackServices(c)):
 export async function startService(service: StackService, c: Config, say: Say): Promise<boolean> {
   const missing = service.processes.filter((p) => runningPid(p.pidFile) === undefined);
   if (missing.length === 0) {
-    say(`${service.name}: already running (${await service.checkHealth().catch((e: Error) => `unhealthy: ${e.message}`)})`);
+    say(
+      `${service.name}: already running (${await service.checkHealth().catch((e: Error) => `unhealthy: ${e.message}`)})`,
+    );
     return false;
   }
   service.prepare(say);
@@ -63,7 +65,10 @@ async function waitHealthy(service: StackService, timeoutMs: number): Promise<st
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     const dead = service.processes.find((p) => runningPid(p.pidFile) === undefined);
-    if (dead) throw new StackError(`${dead.name} exited during start-up; its log is ${dead.logFile}:\n${tailFile(dead.logFile)}`);
+    if (dead)
+      throw new StackError(
+        `${dead.name} exited during start-up; its log is ${dead.logFile}:\n${tailFile(dead.logFile)}`,
+      );
     try {
       return await service.checkHealth();
     } catch (e) {
@@ -72,7 +77,9 @@ async function waitHealthy(service: StackService, timeoutMs: number): Promise<st
     await sleep(250);
   }
   const logs = service.processes.map((p) => p.logFile).join(', ');
-  throw new StackError(`${service.name} was not healthy after ${timeoutMs / 1000}s (last check: ${last}); log: ${logs}`);
+  throw new StackError(
+    `${service.name} was not healthy after ${timeoutMs / 1000}s (last check: ${last}); log: ${logs}`,
+  );
 }
 
 /** Stops the named services (all by default), newest first; only processes the stack started. */
@@ -97,8 +104,17 @@ export async function stackStatus(c: Config): Promise<ServiceStatus[]> {
   return Promise.all(
     stackServices(c).map(async (s): Promise<ServiceStatus> => {
       const pids = s.processes.map((p) => runningPid(p.pidFile)).filter((p): p is number => p !== undefined);
-      const state = s.external ? 'external' : pids.length === 0 ? 'stopped' : pids.length < s.processes.length ? 'partial' : 'running';
-      const health = state === 'stopped' || state === 'external' ? '-' : await s.checkHealth().catch((e: Error) => `unhealthy: ${e.message}`);
+      const state = s.external
+        ? 'external'
+        : pids.length === 0
+          ? 'stopped'
+          : pids.length < s.processes.length
+            ? 'partial'
+            : 'running';
+      const health =
+        state === 'stopped' || state === 'external'
+          ? '-'
+          : await s.checkHealth().catch((e: Error) => `unhealthy: ${e.message}`);
       return { name: s.name, state, pids, health, logs: s.processes.map((p) => p.logFile) };
     }),
   );

@@ -9,7 +9,9 @@ import { dataFile } from './support/catalogs.ts';
 
 describe('judgments from clicks on the shared Best Buy data', () => {
   it('reproduces the shared dev judgments from the dev clicks', async () => {
-    const { queries, qrels } = clickJudgments(await readClickLog(dataFile('logs/bestbuy-xbox-dev.clicks.csv')), { minClicks: 3 });
+    const { queries, qrels } = clickJudgments(await readClickLog(dataFile('logs/bestbuy-xbox-dev.clicks.csv')), {
+      minClicks: 3,
+    });
     const sharedQueries = readQueries(dataFile('judgments/bestbuy-xbox-dev.queries.tsv'));
     const shared = readQrels(dataFile('judgments/bestbuy-xbox-dev.qrels'), sharedQueries);
     const key = (q: string) => q.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -18,7 +20,12 @@ describe('judgments from clicks on the shared Best Buy data', () => {
     let same = 0;
     for (const [id, q] of sharedQueries) {
       const mine = ours.get(key(q));
-      if (mine && [...shared.get(id)!].every(([doc, grade]) => mine.get(doc) === grade) && mine.size === shared.get(id)!.size) same++;
+      if (
+        mine &&
+        [...shared.get(id)!].every(([doc, grade]) => mine.get(doc) === grade) &&
+        mine.size === shared.get(id)!.size
+      )
+        same++;
     }
     assert.equal(same, sharedQueries.size);
   });

@@ -38,9 +38,16 @@ describe('evaluation cross-check with Elasticsearch _rank_eval', () => {
     const ours: number[] = [];
     for (const id of ids) {
       const hits = await es.search({ index, size: 10, _source: false, ...request(queries.get(id)!) });
-      const value = ndcg(hits.hits.hits.map((h) => h._id!), qrels.get(id)!, 10);
+      const value = ndcg(
+        hits.hits.hits.map((h) => h._id!),
+        qrels.get(id)!,
+        10,
+      );
       ours.push(value);
-      assert.ok(Math.abs(value - res.details[id]!.metric_score) < 1e-9, `${id}: ours ${value}, Elasticsearch ${res.details[id]!.metric_score}`);
+      assert.ok(
+        Math.abs(value - res.details[id]!.metric_score) < 1e-9,
+        `${id}: ours ${value}, Elasticsearch ${res.details[id]!.metric_score}`,
+      );
     }
     assert.ok(Math.abs(mean(ours) - res.metric_score) < 1e-9);
     assert.ok(mean(ours) > 0.3, 'a meaningful ranking, not all zeros');

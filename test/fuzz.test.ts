@@ -68,21 +68,76 @@ describe('fuzzing every route', () => {
   let t: TestApp;
   const random = seededRandom(20261121);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-  const value = (): string => (random() < 0.15 ? Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(HOSTILE)).join('') : pick(HOSTILE));
+  const value = (): string =>
+    random() < 0.15
+      ? Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(HOSTILE)).join('')
+      : pick(HOSTILE);
   // A lone surrogate cannot be percent-encoded as UTF-8: it is sent as the invalid bytes it would be.
-  const enc = (s: string) => s.split(/([\uD800-\uDFFF])/).map((part) => (/^[\uD800-\uDFFF]$/.test(part) ? '%ED%A0%80' : encodeURIComponent(part))).join('');
-  const qs = (names: string[]) => names.filter(() => random() < 0.5).map((n) => `${n}=${enc(value())}`).join('&');
+  const enc = (s: string) =>
+    s
+      .split(/([\uD800-\uDFFF])/)
+      .map((part) => (/^[\uD800-\uDFFF]$/.test(part) ? '%ED%A0%80' : encodeURIComponent(part)))
+      .join('');
+  const qs = (names: string[]) =>
+    names
+      .filter(() => random() < 0.5)
+      .map((n) => `${n}=${enc(value())}`)
+      .join('&');
   const seg = () => enc(value()) || 'x';
-  const listing = ['q', 'category', 'brand', 'price_min', 'price_max', 'rating_min', 'in_stock', 'attr', 'sort', 'page', 'size', 'cursor', 'facets', 'brand_facet_size', 'brand_facet_q', 'profile', 'channel', 'customer', 'recent', 'explain', 'colour'];
+  const listing = [
+    'q',
+    'category',
+    'brand',
+    'price_min',
+    'price_max',
+    'rating_min',
+    'in_stock',
+    'attr',
+    'sort',
+    'page',
+    'size',
+    'cursor',
+    'facets',
+    'brand_facet_size',
+    'brand_facet_q',
+    'profile',
+    'channel',
+    'customer',
+    'recent',
+    'explain',
+    'colour',
+  ];
   const rail = ['size', 'in_stock', 'category', 'price_min', 'price_max', 'exclude'];
-  const deep = (n: number): unknown => (n === 0 ? value() : random() < 0.5 ? [deep(n - 1)] : { [value().slice(0, 20) || 'k']: deep(n - 1) });
+  const deep = (n: number): unknown =>
+    n === 0 ? value() : random() < 0.5 ? [deep(n - 1)] : { [value().slice(0, 20) || 'k']: deep(n - 1) };
   const body = (): string => {
     const r = random();
     if (r < 0.2) return value(); // not JSON at all, or a bare string
     if (r < 0.3) return JSON.stringify(deep(200)); // deep nesting
-    const rule: Record<string, unknown> = { id: pick(['r1', value()]), name: value(), actions: random() < 0.5 ? [{ type: pick(['pin', 'boost', 'bury', 'hide', 'filter', 'rewrite', 'expand', 'redirect', value()]), id: value(), position: pick([1, -1, 1e9, value()]), factor: pick([2, 0.5, -3, value()]), group: random() < 0.5 ? {} : { [pick(['ids', 'brands', 'category', value()])]: pick([[value()], value()]) }, url: value(), query: value(), synonyms: [value()] }] : value() };
+    const rule: Record<string, unknown> = {
+      id: pick(['r1', value()]),
+      name: value(),
+      actions:
+        random() < 0.5
+          ? [
+              {
+                type: pick(['pin', 'boost', 'bury', 'hide', 'filter', 'rewrite', 'expand', 'redirect', value()]),
+                id: value(),
+                position: pick([1, -1, 1e9, value()]),
+                factor: pick([2, 0.5, -3, value()]),
+                group:
+                  random() < 0.5 ? {} : { [pick(['ids', 'brands', 'category', value()])]: pick([[value()], value()]) },
+                url: value(),
+                query: value(),
+                synonyms: [value()],
+              },
+            ]
+          : value(),
+    };
     if (random() < 0.5) rule.conditions = { [pick(['query', 'category', 'window', 'channels', value()])]: deep(2) };
-    return JSON.stringify(random() < 0.2 ? [rule, rule] : random() < 0.2 ? { q: value(), category: value(), rule } : rule);
+    return JSON.stringify(
+      random() < 0.2 ? [rule, rule] : random() < 0.2 ? { q: value(), category: value(), rule } : rule,
+    );
   };
   const requests = (): { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; payload?: string }[] => [
     { method: 'GET', url: `/search?${qs(listing)}` },
@@ -124,17 +179,27 @@ describe('fuzzing every route', () => {
     const statuses = new Map<number, number>();
     for (let round = 0; round < 100; round++) {
       for (const r of requests()) {
-        const res = await t.app.inject({ ...r, headers: { 'x-admin-key': KEY, ...(r.payload !== undefined ? { 'content-type': 'application/json' } : {}) } });
+        const res = await t.app.inject({
+          ...r,
+          headers: { 'x-admin-key': KEY, ...(r.payload !== undefined ? { 'content-type': 'application/json' } : {}) },
+        });
         const where = `${r.method} ${r.url.slice(0, 200)} ${r.payload?.slice(0, 200) ?? ''}`;
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         assert.ok(res.statusCode < 500, `${where} → ${res.statusCode} ${res.body.slice(0, 300)}`);
         if (res.statusCode >= 400) {
           const e = res.json() as { error?: string; message?: string };
           assert.ok(e.error && e.message, `${where}: a JSON error with a message`);
-          assert.doesNotMatch(e.message!, /exception|elasticsearch|painless|lucene|stack trace|redis/i, `${where}: no backend text (${e.message})`);
+          assert.doesNotMatch(
+            e.message!,
+            /exception|elasticsearch|painless|lucene|stack trace|redis/i,
+            `${where}: no backend text (${e.message})`,
+          );
         }
       }
     }
-    assert.ok((statuses.get(200) ?? 0) > 0 && (statuses.get(400) ?? 0) > 0, `both answers and refusals: ${JSON.stringify([...statuses])}`);
+    assert.ok(
+      (statuses.get(200) ?? 0) > 0 && (statuses.get(400) ?? 0) > 0,
+      `both answers and refusals: ${JSON.stringify([...statuses])}`,
+    );
   });
 });

@@ -2,7 +2,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
-import { addWriteTarget, createIndexVersion, deleteIndexVersion, ensureLiveIndex, listIndexVersions, liveIndex, switchAlias, writeTargets } from '../mappings/lifecycle.ts';
+import {
+  addWriteTarget,
+  createIndexVersion,
+  deleteIndexVersion,
+  ensureLiveIndex,
+  listIndexVersions,
+  liveIndex,
+  switchAlias,
+  writeTargets,
+} from '../mappings/lifecycle.ts';
 import { productIndexSettings, productMappings, readSynonyms } from '../mappings/products.ts';
 import { config, dropIndices, testEs, testIndexOptions } from './support/stack.ts';
 
@@ -31,7 +40,12 @@ describe('index lifecycle', () => {
     const other = testIndexOptions();
     const index = `${other.alias}-1`;
     // An index from before title_head existed, strict like every product index.
-    const settings = productIndexSettings({ shards: 1, replicas: 0, refreshInterval: '1s', synonyms: readSynonyms(other.synonymsFile) });
+    const settings = productIndexSettings({
+      shards: 1,
+      replicas: 0,
+      refreshInterval: '1s',
+      synonyms: readSynonyms(other.synonymsFile),
+    });
     const { title_head: _added, ...older } = productMappings().properties!;
     await es.indices.create({ index, settings, mappings: { dynamic: 'strict', properties: older } });
     await switchAlias(es, other.alias, index);
@@ -39,7 +53,12 @@ describe('index lifecycle', () => {
       assert.equal(await ensureLiveIndex(es, other), index);
       const mapping = await es.indices.getMapping({ index });
       assert.ok(mapping[index]!.mappings.properties!.title_head, 'title_head added');
-      await es.index({ index: other.alias, id: 'a', document: { id: 'a', title: 'Battery for laptops', title_head: 'Battery' }, refresh: true });
+      await es.index({
+        index: other.alias,
+        id: 'a',
+        document: { id: 'a', title: 'Battery for laptops', title_head: 'Battery' },
+        refresh: true,
+      });
     } finally {
       await dropIndices(es, other.alias);
     }
@@ -64,7 +83,10 @@ describe('index lifecycle', () => {
     );
     await assert.rejects(deleteIndexVersion(es, opts.alias, v2), /is live/);
     await deleteIndexVersion(es, opts.alias, `${opts.alias}-1`);
-    assert.deepEqual((await listIndexVersions(es, opts.alias)).map((v) => v.name), [v2]);
+    assert.deepEqual(
+      (await listIndexVersions(es, opts.alias)).map((v) => v.name),
+      [v2],
+    );
   });
 
   it('refuses to delete a version that still receives writes', async () => {
@@ -83,9 +105,17 @@ describe('index lifecycle', () => {
     const index = (await liveIndex(es, opts.alias))!;
     await es.bulk({
       refresh: true,
-      operations: [{ index: { _index: index, _id: 'a' } }, { id: 'a', title: 'visible lamp', live: true, version: 1, fv: {} }, { index: { _index: index, _id: 'b' } }, { id: 'b', title: 'deleted lamp', live: false, version: 2, fv: {} }],
+      operations: [
+        { index: { _index: index, _id: 'a' } },
+        { id: 'a', title: 'visible lamp', live: true, version: 1, fv: {} },
+        { index: { _index: index, _id: 'b' } },
+        { id: 'b', title: 'deleted lamp', live: false, version: 2, fv: {} },
+      ],
     });
     const res = await es.search({ index: opts.alias, query: { match: { title: 'lamp' } } });
-    assert.deepEqual(res.hits.hits.map((h) => h._id), ['a']);
+    assert.deepEqual(
+      res.hits.hits.map((h) => h._id),
+      ['a'],
+    );
   });
 });

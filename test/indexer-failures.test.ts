@@ -7,7 +7,17 @@ import { createEsClient } from '../common/clients/elasticsearch.ts';
 import { spawnScript } from '../common/spawn-script.ts';
 import type { Indexer } from '../indexer/consumer.ts';
 import { randomHistories, shuffled } from './support/histories.ts';
-import { committedCount, differences, expectedStates, indexerFixture, readIndex, sendEvents, startIndexer, waitFor, type IndexerFixture } from './support/indexer.ts';
+import {
+  committedCount,
+  differences,
+  expectedStates,
+  indexerFixture,
+  readIndex,
+  sendEvents,
+  startIndexer,
+  waitFor,
+  type IndexerFixture,
+} from './support/indexer.ts';
 import { config } from './support/stack.ts';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
 
@@ -30,17 +40,31 @@ describe('indexer: Elasticsearch unavailable', () => {
     indexer = await startIndexer(f, { es: esThroughProxy });
     const first = randomHistories(21, 100, 4);
     await sendEvents(f.producer, f.topics.normal, first);
-    await waitFor('first events committed', async () => (await committedCount(f.kafka, f.groupId, f.topics.normal)) === first.length);
+    await waitFor(
+      'first events committed',
+      async () => (await committedCount(f.kafka, f.groupId, f.topics.normal)) === first.length,
+    );
 
     await proxy.cut();
     const second = randomHistories(22, 200, 4, 1000);
     await sendEvents(f.producer, f.topics.normal, second);
     await new Promise((r) => setTimeout(r, 3000));
-    assert.equal(await committedCount(f.kafka, f.groupId, f.topics.normal), first.length, 'nothing committed while writes fail');
+    assert.equal(
+      await committedCount(f.kafka, f.groupId, f.topics.normal),
+      first.length,
+      'nothing committed while writes fail',
+    );
 
     await proxy.restore();
-    await waitFor('catch-up after the outage', async () => (await committedCount(f.kafka, f.groupId, f.topics.normal)) === first.length + second.length, 60000);
-    assert.deepEqual(differences(expectedStates([...first, ...second]), await readIndex(f.es, `${f.index.alias}-1`)), []);
+    await waitFor(
+      'catch-up after the outage',
+      async () => (await committedCount(f.kafka, f.groupId, f.topics.normal)) === first.length + second.length,
+      60000,
+    );
+    assert.deepEqual(
+      differences(expectedStates([...first, ...second]), await readIndex(f.es, `${f.index.alias}-1`)),
+      [],
+    );
   });
 });
 
@@ -79,7 +103,12 @@ describe('indexer: killed mid-batch', () => {
       if (before === events.length) break;
       child = spawnIndexer();
       // Kill as soon as this process has committed something, so it dies with batches in flight.
-      await waitFor('progress before the kill', async () => (await committedCount(f.kafka, f.groupId, f.topics.normal)) > before, 60000, 20);
+      await waitFor(
+        'progress before the kill',
+        async () => (await committedCount(f.kafka, f.groupId, f.topics.normal)) > before,
+        60000,
+        20,
+      );
       const exited = once(child, 'exit');
       child.kill('SIGKILL');
       const [, signal] = await exited;
@@ -88,7 +117,11 @@ describe('indexer: killed mid-batch', () => {
     }
     assert.ok(kills >= 1, 'the indexer was killed with work left at least once');
     child = spawnIndexer();
-    await waitFor('all events committed after the restarts', async () => (await committedCount(f.kafka, f.groupId, f.topics.normal)) === events.length, 120000);
+    await waitFor(
+      'all events committed after the restarts',
+      async () => (await committedCount(f.kafka, f.groupId, f.topics.normal)) === events.length,
+      120000,
+    );
     assert.deepEqual(differences(expectedStates(events), await readIndex(f.es, `${f.index.alias}-1`)), []);
   });
 });

@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seededRandom } from '../common/random.ts';
 import { randomHistories, shuffled } from './support/histories.ts';
-import { committedCount, differences, expectedStates, indexerSuite, readIndex, sendEvents, startIndexer, waitFor, } from './support/indexer.ts';
+import {
+  committedCount,
+  differences,
+  expectedStates,
+  indexerSuite,
+  readIndex,
+  sendEvents,
+  startIndexer,
+  waitFor,
+} from './support/indexer.ts';
 
 describe('indexer: order and duplicates', () => {
   const s = indexerSuite();
@@ -17,7 +26,13 @@ describe('indexer: order and duplicates', () => {
     await sendEvents(s.f.producer, s.f.topics.normal, normal);
     await sendEvents(s.f.producer, s.f.topics.priority, priority);
     s.indexer = await startIndexer(s.f, { batchSize: 97 });
-    await waitFor('every message committed', async () => (await committedCount(s.f.kafka, s.f.groupId, s.f.topics.normal)) === normal.length && (await committedCount(s.f.kafka, `${s.f.groupId}.priority`, s.f.topics.priority)) === priority.length, 90000);
+    await waitFor(
+      'every message committed',
+      async () =>
+        (await committedCount(s.f.kafka, s.f.groupId, s.f.topics.normal)) === normal.length &&
+        (await committedCount(s.f.kafka, `${s.f.groupId}.priority`, s.f.topics.priority)) === priority.length,
+      90000,
+    );
 
     const expected = expectedStates(events);
     const docs = await readIndex(s.f.es, `${s.f.index.alias}-1`);

@@ -10,7 +10,16 @@ import type { ProductEvent } from '../indexer/event.ts';
 import { rebuildFromCatalog } from '../indexer/rebuild.ts';
 import { replayInto } from '../indexer/replay.ts';
 import { liveIndex, writeTargets } from '../mappings/lifecycle.ts';
-import { committedCount, differences, expectedStates, indexerSuite, readIndex, sendEvents, startIndexer, waitFor } from './support/indexer.ts';
+import {
+  committedCount,
+  differences,
+  expectedStates,
+  indexerSuite,
+  readIndex,
+  sendEvents,
+  startIndexer,
+  waitFor,
+} from './support/indexer.ts';
 
 describe('indexer: zero-downtime rebuild', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rebuild-'));
@@ -32,7 +41,12 @@ describe('indexer: zero-downtime rebuild', () => {
     let publishing = true;
     const publisher = (async () => {
       while (publishing) {
-        const batch: ProductEvent[] = Array.from({ length: 25 }, (_, i) => ({ op: 'patch', id: products[(version + i * 37) % products.length]!.id, version: version + i, fields: { price: (version + i) % 997 } }));
+        const batch: ProductEvent[] = Array.from({ length: 25 }, (_, i) => ({
+          op: 'patch',
+          id: products[(version + i * 37) % products.length]!.id,
+          version: version + i,
+          fields: { price: (version + i) % 997 },
+        }));
         version += 25;
         await sendEvents(s.f.producer, s.f.topics.normal, batch);
         sent.push(...batch);
@@ -45,7 +59,12 @@ describe('indexer: zero-downtime rebuild', () => {
     const shopper = (async () => {
       while (searching) {
         try {
-          const r = await s.f.es.search({ index: s.f.index.alias, size: 0, track_total_hits: true, query: { match: { title: 'headphones' } } });
+          const r = await s.f.es.search({
+            index: s.f.index.alias,
+            size: 0,
+            track_total_hits: true,
+            query: { match: { title: 'headphones' } },
+          });
           if ((r.hits.total as { value: number }).value === 0) searches.empty++;
           else searches.ok++;
         } catch {
@@ -60,7 +79,16 @@ describe('indexer: zero-downtime rebuild', () => {
       catalogFile,
       versionBase: 2_000_000,
       batchSize: 300,
-      replay: (index) => replayInto(index, { kafka: s.f.kafka, es: s.f.es, topics: [s.f.topics.normal, s.f.topics.priority], since: 'earliest', maxEventBytes: 65536, backoff: { baseMs: 50, maxMs: 500 }, groupPrefix: s.f.groupId }),
+      replay: (index) =>
+        replayInto(index, {
+          kafka: s.f.kafka,
+          es: s.f.es,
+          topics: [s.f.topics.normal, s.f.topics.priority],
+          since: 'earliest',
+          maxEventBytes: 65536,
+          backoff: { baseMs: 50, maxMs: 500 },
+          groupPrefix: s.f.groupId,
+        }),
     });
     await new Promise((r) => setTimeout(r, 500));
     publishing = false;
@@ -72,12 +100,25 @@ describe('indexer: zero-downtime rebuild', () => {
     assert.equal(second.previous, first.index);
     assert.ok(second.replayed > 0, 'events from before the rebuild were replayed');
     assert.equal(await liveIndex(s.f.es, s.f.index.alias), second.index);
-    assert.deepEqual(await writeTargets(s.f.es, s.f.index.alias), [second.index], 'the old version no longer receives writes');
+    assert.deepEqual(
+      await writeTargets(s.f.es, s.f.index.alias),
+      [second.index],
+      'the old version no longer receives writes',
+    );
     assert.deepEqual(searches.failed + searches.empty, 0, JSON.stringify(searches));
     assert.ok(searches.ok > 20, `searches ran throughout (${searches.ok})`);
 
-    await waitFor('indexer caught up', async () => (await committedCount(s.f.kafka, s.f.groupId, s.f.topics.normal)) === sent.length, 60000);
-    const catalogEvents: ProductEvent[] = products.map((p, i) => ({ op: 'upsert', id: p.id, version: 2_000_000 + i + 1, product: p }));
+    await waitFor(
+      'indexer caught up',
+      async () => (await committedCount(s.f.kafka, s.f.groupId, s.f.topics.normal)) === sent.length,
+      60000,
+    );
+    const catalogEvents: ProductEvent[] = products.map((p, i) => ({
+      op: 'upsert',
+      id: p.id,
+      version: 2_000_000 + i + 1,
+      product: p,
+    }));
     const expected = expectedStates([...catalogEvents, ...sent]);
     assert.deepEqual(differences(expected, await readIndex(s.f.es, second.index)), []);
   });

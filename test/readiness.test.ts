@@ -28,7 +28,11 @@ describe('readiness', () => {
     redis = createRedis(`redis://127.0.0.1:${port}`);
     redis.on('error', () => {});
     await redis.connect();
-    testApp = await buildTestApp(es, { indexAlias: uniqueName('ready') }, { elasticsearch: esProbe(es), redis: redisProbe(redis), kafka: kafkaProbe(testKafka()) });
+    testApp = await buildTestApp(
+      es,
+      { indexAlias: uniqueName('ready') },
+      { elasticsearch: esProbe(es), redis: redisProbe(redis), kafka: kafkaProbe(testKafka()) },
+    );
     app = testApp.app;
   });
   after(async () => {
@@ -44,11 +48,14 @@ describe('readiness', () => {
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json() as { status: string; dependencies: { name: string; up: boolean; latencyMs: number }[] };
     assert.equal(body.status, 'ready');
-    assert.deepEqual(body.dependencies.map((d) => [d.name, d.up]), [
-      ['elasticsearch', true],
-      ['redis', true],
-      ['kafka', true],
-    ]);
+    assert.deepEqual(
+      body.dependencies.map((d) => [d.name, d.up]),
+      [
+        ['elasticsearch', true],
+        ['redis', true],
+        ['kafka', true],
+      ],
+    );
     for (const d of body.dependencies) assert.ok(d.latencyMs >= 0 && d.latencyMs < 1500);
   });
 

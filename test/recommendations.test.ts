@@ -60,16 +60,23 @@ describe('recommendations', () => {
 
   it('publishes a version that every rail reads, with product fields joined', async () => {
     const m = await publish(t.redis, keys, model, products);
-    assert.deepEqual((await listVersions(t.redis, keys)).map((v) => [v.version, v.current]), [[m.version, true]]);
+    assert.deepEqual(
+      (await listVersions(t.redis, keys)).map((v) => [v.version, v.current]),
+      [[m.version, true]],
+    );
     const r = await get('/recommendations/similar/g1?size=3');
     assert.equal(r.version, m.version);
     assert.equal(r.source, 'similar');
     assert.equal(r.items.length, 3);
-    assert.ok(r.items.every((i) => GARDEN.includes(i.id) && i.title.startsWith('garden') && i.price! > 0), JSON.stringify(r.items));
+    assert.ok(
+      r.items.every((i) => GARDEN.includes(i.id) && i.title.startsWith('garden') && i.price! > 0),
+      JSON.stringify(r.items),
+    );
   });
 
-  it('personalizes the top of search results by the customer\'s recent items, bounded, never moving the best match', async () => {
-    const search = async (qs: string) => (await t.app.inject(`/search?q=steel&size=12&${qs}`)).json() as { hits: { id: string }[]; personalized?: number };
+  it("personalizes the top of search results by the customer's recent items, bounded, never moving the best match", async () => {
+    const search = async (qs: string) =>
+      (await t.app.inject(`/search?q=steel&size=12&${qs}`)).json() as { hits: { id: string }[]; personalized?: number };
     const plain = (await search('')).hits.map((h) => h.id);
     const forGardener = await search('customer=c0');
     const mine = forGardener.hits.map((h) => h.id);
@@ -82,9 +89,16 @@ describe('recommendations', () => {
     const viewedKitchen = (await search('recent=k1,k2')).hits.map((h) => h.id);
     assert.ok(garden(viewedKitchen) >= garden(plain), 'recently viewed kitchen items pull kitchen up');
     const stranger = await search('customer=nobody');
-    assert.deepEqual(stranger.hits.map((h) => h.id), plain);
+    assert.deepEqual(
+      stranger.hits.map((h) => h.id),
+      plain,
+    );
     assert.equal(stranger.personalized, undefined, 'off without data');
-    assert.deepEqual((await search('customer=c0&sort=price_asc')).hits.map((h) => h.id), (await search('sort=price_asc')).hits.map((h) => h.id), 'a chosen sort is left alone');
+    assert.deepEqual(
+      (await search('customer=c0&sort=price_asc')).hits.map((h) => h.id),
+      (await search('sort=price_asc')).hits.map((h) => h.id),
+      'a chosen sort is left alone',
+    );
   });
 
   it('keeps each answer per published version: a repeat comes from memory, a new version is read afresh', async () => {
@@ -106,7 +120,10 @@ describe('recommendations', () => {
     const cheap = await get('/recommendations/similar/k1?size=20&price_max=22');
     assert.ok(cheap.items.length > 0 && cheap.items.every((i) => i.price! <= 22));
     const garden = await get('/recommendations/similar/k1?size=5&category=Home%20%3E%20Garden');
-    assert.ok(garden.items.every((i) => i.category === 'Home > Garden'), 'filtered, then topped up from category-agnostic sources within the filter');
+    assert.ok(
+      garden.items.every((i) => i.category === 'Home > Garden'),
+      'filtered, then topped up from category-agnostic sources within the filter',
+    );
     const excluded = await get('/recommendations/similar/k1?size=20&exclude=k2,k3');
     assert.ok(!ids(excluded).some((i) => i === 'k2' || i === 'k3'));
   });
@@ -117,7 +134,10 @@ describe('recommendations', () => {
     assert.ok(!ids(r).includes('k1') && !ids(r).includes('k2'));
     assert.ok(ids(r).filter((i) => KITCHEN.includes(i)).length >= 2, ids(r).join(','));
     const cold = await get('/recommendations/bought-together?items=g-new&size=20');
-    assert.ok(cold.items.some((i) => i.source === 'trending'), 'a never-bought product still gets a full rail');
+    assert.ok(
+      cold.items.some((i) => i.source === 'trending'),
+      'a never-bought product still gets a full rail',
+    );
   });
 
   it('walks personalized, then recent items, then trending for customers', async () => {
@@ -126,7 +146,10 @@ describe('recommendations', () => {
     assert.ok(ids(known).filter((i) => GARDEN.includes(i)).length >= 4, ids(known).join(','));
     const newcomer = await get('/recommendations/for-user/nobody?recent=k2&size=3');
     assert.equal(newcomer.source, 'recent-items');
-    assert.ok(ids(newcomer).every((i) => KITCHEN.includes(i)), ids(newcomer).join(','));
+    assert.ok(
+      ids(newcomer).every((i) => KITCHEN.includes(i)),
+      ids(newcomer).join(','),
+    );
     const stranger = await get('/recommendations/for-user/nobody?size=3');
     assert.equal(stranger.source, 'trending');
   });
@@ -175,14 +198,20 @@ describe('recommendations', () => {
     assert.ok(versions.has(before) && versions.has(m2.version), `reads saw both versions: ${[...versions].join(', ')}`);
     for (const r of seen) {
       const fromV2 = r.items.map((i) => i.title.startsWith('v2 '));
-      assert.ok(fromV2.every((x) => x === (r.version === m2.version)), 'no answer mixes versions');
+      assert.ok(
+        fromV2.every((x) => x === (r.version === m2.version)),
+        'no answer mixes versions',
+      );
     }
     const back = await rollback(t.redis, keys);
     assert.deepEqual(back, { from: m2.version, to: before });
     assert.equal((await get('/recommendations/similar/g1')).version, before);
     assert.deepEqual(await collectGarbage(t.redis, keys, 60_000), [], 'within the grace period nothing goes');
     const collected = await collectGarbage(t.redis, keys, 0, Date.now() + 1);
-    assert.ok(collected.includes(m2.version) && !collected.includes(before), `retired versions go, the current stays: ${collected}`);
+    assert.ok(
+      collected.includes(m2.version) && !collected.includes(before),
+      `retired versions go, the current stays: ${collected}`,
+    );
     assert.equal(await t.redis.exists(keys.list(m2.version, 'similar'), keys.manifest(m2.version)), 0);
     await assert.rejects(rollback(t.redis, keys, m2.version), /not stored/);
   });
@@ -196,8 +225,18 @@ describe('recommendations', () => {
     before(async () => {
       proxy = await startTcpProxy('127.0.0.1', config.stackRedisPort);
       const redisUrl = `redis://127.0.0.1:${proxy.port}`;
-      cut = await buildTestApp(es, { indexAlias: alias, recsPointerTtlMs: 0, redisUrl, redisPrefix: t.config.redisPrefix });
-      cached = await buildTestApp(es, { indexAlias: alias, recsPointerTtlMs: 60_000, redisUrl, redisPrefix: t.config.redisPrefix });
+      cut = await buildTestApp(es, {
+        indexAlias: alias,
+        recsPointerTtlMs: 0,
+        redisUrl,
+        redisPrefix: t.config.redisPrefix,
+      });
+      cached = await buildTestApp(es, {
+        indexAlias: alias,
+        recsPointerTtlMs: 60_000,
+        redisUrl,
+        redisPrefix: t.config.redisPrefix,
+      });
       warmed = (await cached.app.inject('/recommendations/similar/g2?size=3')).json() as Rail;
     });
     after(async () => {

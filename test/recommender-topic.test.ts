@@ -19,8 +19,20 @@ describe('training from a Kafka topic', () => {
     await createTopicsIfMissing(kafka, [topic], 3);
     const producer = kafka.producer();
     await producer.connect();
-    const events = interactions.map((x) => ({ key: x.session, value: JSON.stringify({ type: x.kind, user: x.user, session: x.session, item: x.item, time: new Date(x.time).toISOString() }) }));
-    await producer.send({ topic, messages: [...events, { key: 'bad', value: '{"type":"like"}' }, { key: 'bad', value: 'not json' }] });
+    const events = interactions.map((x) => ({
+      key: x.session,
+      value: JSON.stringify({
+        type: x.kind,
+        user: x.user,
+        session: x.session,
+        item: x.item,
+        time: new Date(x.time).toISOString(),
+      }),
+    }));
+    await producer.send({
+      topic,
+      messages: [...events, { key: 'bad', value: '{"type":"like"}' }, { key: 'bad', value: 'not json' }],
+    });
     await producer.disconnect();
   });
   after(async () => {
@@ -37,6 +49,11 @@ describe('training from a Kafka topic', () => {
     const key = (b: { id: string; items: string[] }) => `${b.id}:${[...b.items].sort().join(',')}`;
     assert.deepEqual(basketsOf(r.interactions).map(key).sort(), basketsOf(interactions).map(key).sort());
     const m = await train({ interactions: r.interactions }, smallTraining);
-    assert.ok(m.similar.get('g1')!.slice(0, 2).every(([i]) => GARDEN.includes(i)));
+    assert.ok(
+      m.similar
+        .get('g1')!
+        .slice(0, 2)
+        .every(([i]) => GARDEN.includes(i)),
+    );
   });
 });

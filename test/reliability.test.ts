@@ -13,7 +13,8 @@ describe('reliability under faults (short)', () => {
     assert.equal(r.stale_overwrites, 0);
     for (const f of r.faults) {
       assert.equal(f.other_5xx, 0, `${f.fault}: ${JSON.stringify(f)}`);
-      if (f.fault !== 'service-restart') assert.equal(f.no_answer, 0, `${f.fault}: every request answered within 3 s: ${JSON.stringify(f)}`);
+      if (f.fault !== 'service-restart')
+        assert.equal(f.no_answer, 0, `${f.fault}: every request answered within 3 s: ${JSON.stringify(f)}`);
       assert.ok(f.requests > 0);
     }
   });

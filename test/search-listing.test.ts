@@ -53,9 +53,16 @@ describe('search and browse on BigBasket', () => {
   it('applies category, brand, price and rating filters together, with exact totals', async () => {
     const path = ['Beauty & Hygiene', 'Hair Care'];
     const inCat = catalog.filter((p) => under(p, path));
-    const brands = [...countBy(inCat, (p) => p.brand)].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([b]) => b);
-    const expected = inCat.filter((p) => brands.includes(p.brand!) && p.price! >= 100 && p.price! <= 500 && (p.rating ?? -1) >= 3);
-    const r = await get(`/search?${qs({ category: path.join(' > '), brand: brands, price_min: 100, price_max: 500, rating_min: 3, size: 100 })}`);
+    const brands = [...countBy(inCat, (p) => p.brand)]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 2)
+      .map(([b]) => b);
+    const expected = inCat.filter(
+      (p) => brands.includes(p.brand!) && p.price! >= 100 && p.price! <= 500 && (p.rating ?? -1) >= 3,
+    );
+    const r = await get(
+      `/search?${qs({ category: path.join(' > '), brand: brands, price_min: 100, price_max: 500, rating_min: 3, size: 100 })}`,
+    );
     assert.equal(r.total, expected.length);
     assert.ok(r.total > 0);
     for (const h of r.hits) {
@@ -68,12 +75,17 @@ describe('search and browse on BigBasket', () => {
     const path = 'Beauty & Hygiene > Hair Care';
     const without = await get(`/search?${qs({ category: path, facets: 'brand', brand_facet_size: 20 })}`);
     const picked = without.facets.brand![0]!.value;
-    const withOne = await get(`/search?${qs({ category: path, brand: picked, facets: 'brand', brand_facet_size: 20 })}`);
+    const withOne = await get(
+      `/search?${qs({ category: path, brand: picked, facets: 'brand', brand_facet_size: 20 })}`,
+    );
     assert.deepEqual(
       withOne.facets.brand!.map((b) => [b.value, b.count]),
       without.facets.brand!.map((b) => [b.value, b.count]),
     );
-    assert.deepEqual(withOne.facets.brand!.filter((b) => b.selected).map((b) => b.value), [picked]);
+    assert.deepEqual(
+      withOne.facets.brand!.filter((b) => b.selected).map((b) => b.value),
+      [picked],
+    );
     assert.equal(withOne.total, without.facets.brand![0]!.count, 'the results narrow, the facet does not');
     const inCat = catalog.filter((p) => under(p, path.split(' > ')));
     assert.equal(without.facets.brand![0]!.count, countBy(inCat, (p) => p.brand).get(picked));
@@ -92,7 +104,10 @@ describe('search and browse on BigBasket', () => {
     assert.equal(root.name, path[0]);
     const hair = root.children!.find((n) => n.selected)!;
     assert.equal(hair.value, path.join(' > '));
-    const expectedLeaves = countBy(catalog.filter((p) => under(p, path)), (p) => p.categories?.[2]);
+    const expectedLeaves = countBy(
+      catalog.filter((p) => under(p, path)),
+      (p) => p.categories?.[2],
+    );
     assert.deepEqual(new Map(hair.children!.map((n: CategoryNode) => [n.name, n.count])), expectedLeaves);
     assert.equal(roots.filter((n) => n.children).length, 1, 'only the selected branch is expanded');
   });
@@ -101,8 +116,12 @@ describe('search and browse on BigBasket', () => {
     const r = await get(`/search?${qs({ category: 'Beverages', facets: 'price,rating' })}`);
     const price = r.facets.price!;
     assert.ok(price.buckets.length >= 2 && price.buckets.length <= 5, JSON.stringify(price));
-    assert.equal(price.buckets.reduce((n, b) => n + b.count, 0), r.total);
-    for (let i = 1; i < price.buckets.length; i++) assert.equal(price.buckets[i]!.from, price.buckets[i - 1]!.to, 'ranges are contiguous');
+    assert.equal(
+      price.buckets.reduce((n, b) => n + b.count, 0),
+      r.total,
+    );
+    for (let i = 1; i < price.buckets.length; i++)
+      assert.equal(price.buckets[i]!.from, price.buckets[i - 1]!.to, 'ranges are contiguous');
     const bev = catalog.filter((p) => p.categories?.[0] === 'Beverages');
     const first = price.buckets[0]!;
     assert.equal(first.count, bev.filter((p) => p.price! < first.to!).length);
@@ -115,11 +134,17 @@ describe('search and browse on BigBasket', () => {
     const res = await t.app.inject('/categories?depth=1');
     const tree = res.json() as { total: number; categories: { name: string; count: number; children?: unknown[] }[] };
     assert.equal(tree.total, catalog.length);
-    assert.deepEqual(tree.categories.map((c) => [c.name, c.count]).sort(), [...countBy(catalog, (p) => p.categories?.[0])].sort());
+    assert.deepEqual(
+      tree.categories.map((c) => [c.name, c.count]).sort(),
+      [...countBy(catalog, (p) => p.categories?.[0])].sort(),
+    );
     assert.ok(tree.categories.every((c) => c.children === undefined));
     const sub = (await t.app.inject(`/categories?${qs({ under: 'Beverages', depth: 2 })}`)).json() as typeof tree;
     const bev = catalog.filter((p) => p.categories?.[0] === 'Beverages');
-    assert.deepEqual(sub.categories.map((c) => [c.name, c.count]).sort(), [...countBy(bev, (p) => p.categories?.[1])].sort());
+    assert.deepEqual(
+      sub.categories.map((c) => [c.name, c.count]).sort(),
+      [...countBy(bev, (p) => p.categories?.[1])].sort(),
+    );
     assert.ok(sub.categories.some((c) => (c.children?.length ?? 0) > 0));
     const missing = await t.app.inject(`/categories?${qs({ under: 'No Such Aisle' })}`);
     assert.equal(missing.statusCode, 404);
@@ -136,8 +161,14 @@ describe('search and browse on BigBasket', () => {
     const tea = r.facets.category!.find((n) => n.selected)!.children!.find((n) => n.selected)!;
     assert.ok(tea.children!.length > 0, 'the page facet lists the subcategories of Tea');
     const prices = r.hits.map((h) => h.price!);
-    assert.deepEqual(prices, [...prices].sort((a, b) => a - b));
-    assert.equal((await t.app.inject(`/categories/${encodeURIComponent('Beverages > Nope')}/products`)).statusCode, 404);
+    assert.deepEqual(
+      prices,
+      [...prices].sort((a, b) => a - b),
+    );
+    assert.equal(
+      (await t.app.inject(`/categories/${encodeURIComponent('Beverages > Nope')}/products`)).statusCode,
+      404,
+    );
   });
 
   it('pages without overlap, and walks past 10,000 results with the cursor', async () => {
@@ -205,13 +236,28 @@ describe('sorts and attribute facets on the demo catalog', () => {
       .map((p) => p.id);
 
   it('sorts by price both ways, newest, popularity and rating', async () => {
-    assert.deepEqual(await ids('/search?sort=price_desc&size=10&facets=brand'), topBy((p) => p.price!, 10));
-    assert.deepEqual(await ids('/search?sort=price_asc&size=10&facets=brand'), topBy((p) => -p.price!, 10));
-    assert.deepEqual(await ids('/search?sort=newest&size=10&facets=brand'), topBy((p) => Date.parse(p.created_at!), 10));
-    assert.deepEqual(await ids('/search?sort=popularity&size=10&facets=brand'), topBy((p) => p.popularity!, 10));
+    assert.deepEqual(
+      await ids('/search?sort=price_desc&size=10&facets=brand'),
+      topBy((p) => p.price!, 10),
+    );
+    assert.deepEqual(
+      await ids('/search?sort=price_asc&size=10&facets=brand'),
+      topBy((p) => -p.price!, 10),
+    );
+    assert.deepEqual(
+      await ids('/search?sort=newest&size=10&facets=brand'),
+      topBy((p) => Date.parse(p.created_at!), 10),
+    );
+    assert.deepEqual(
+      await ids('/search?sort=popularity&size=10&facets=brand'),
+      topBy((p) => p.popularity!, 10),
+    );
     const rated = (await t.app.inject('/search?sort=rating&size=20&facets=brand')).json() as SearchResult;
     const ratings = rated.hits.map((h) => h.rating!);
-    assert.deepEqual(ratings, [...ratings].sort((a, b) => b - a));
+    assert.deepEqual(
+      ratings,
+      [...ratings].sort((a, b) => b - a),
+    );
   });
 
   it('filters by attributes, ORing values of one attribute and keeping its other values visible', async () => {
@@ -222,8 +268,16 @@ describe('sorts and attribute facets on the demo catalog', () => {
     const color = r.facets.attributes!.find((a) => a.name === 'color')!;
     const all = countBy(products, (p) => p.attributes?.color);
     assert.deepEqual(new Map(color.values.map((v) => [v.value, v.count])), all, 'every color with its full count');
-    assert.deepEqual(color.values.filter((v) => v.selected).map((v) => v.value).sort(), ['Blue', 'Red']);
-    const inStock = (await t.app.inject(`/search?${qs({ attr: 'color:Red', in_stock: true, facets: 'in_stock' })}`)).json() as SearchResult;
+    assert.deepEqual(
+      color.values
+        .filter((v) => v.selected)
+        .map((v) => v.value)
+        .sort(),
+      ['Blue', 'Red'],
+    );
+    const inStock = (
+      await t.app.inject(`/search?${qs({ attr: 'color:Red', in_stock: true, facets: 'in_stock' })}`)
+    ).json() as SearchResult;
     assert.equal(inStock.total, products.filter((p) => p.attributes?.color === 'Red' && p.in_stock).length);
   });
 });

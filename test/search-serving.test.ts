@@ -39,14 +39,22 @@ describe('serving', () => {
     const b = await first.app.inject(url);
     assert.equal(b.headers['x-cache'], 'memory');
     assert.equal(b.body, a.body);
-    assert.equal((await first.app.inject(`${url}&size=5`)).headers['x-cache'], 'origin', 'every parameter is part of the key');
+    assert.equal(
+      (await first.app.inject(`${url}&size=5`)).headers['x-cache'],
+      'origin',
+      'every parameter is part of the key',
+    );
 
     const second = await app({ indexAlias: alias, cacheEnabled: true, redisPrefix: first.config.redisPrefix });
     const c = await second.app.inject(url);
     assert.equal(c.headers['x-cache'], 'redis', 'instances share answers through Redis');
 
     const before = a.headers['x-index-version'];
-    const rebuilt = await rebuildFromCatalog(es, { ...indexOptionsOf(config), alias }, { catalogFile: demo.file, versionBase: 10, batchSize: 1000 });
+    const rebuilt = await rebuildFromCatalog(
+      es,
+      { ...indexOptionsOf(config), alias },
+      { catalogFile: demo.file, versionBase: 10, batchSize: 1000 },
+    );
     await new Promise((r) => setTimeout(r, 1100)); // the live version is looked up once a second
     const d = await first.app.inject(url);
     assert.equal(d.headers['x-index-version'], rebuilt.index);
@@ -66,9 +74,16 @@ describe('serving', () => {
     const answers = await Promise.all(Array.from({ length: 200 }, () => t.app.inject(url)));
     assert.ok(answers.every((a) => a.statusCode === 200));
     assert.equal(new Set(answers.map((a) => a.body)).size, 1);
-    assert.equal(answers.filter((a) => a.headers['x-cache'] === 'origin').length, 200, 'all were misses, answered by one computation');
+    assert.equal(
+      answers.filter((a) => a.headers['x-cache'] === 'origin').length,
+      200,
+      'all were misses, answered by one computation',
+    );
     const shardQueries = (await searches()) - before;
-    assert.ok(shardQueries <= shards, `${shardQueries} shard queries for 200 requests over ${shards} shards: one search`);
+    assert.ok(
+      shardQueries <= shards,
+      `${shardQueries} shard queries for 200 requests over ${shards} shards: one search`,
+    );
   });
 
   it('limits each client per route with 429 and Retry-After, and never limits health checks', async () => {
@@ -79,7 +94,11 @@ describe('serving', () => {
     assert.ok(Number(limited.headers['retry-after']) > 0);
     assert.equal(limited.json().error, 'rate_limited');
     assert.equal((await t.app.inject('/categories')).statusCode, 200, 'another route has its own budget');
-    assert.equal((await t.app.inject({ url: '/search?q=lamp&facets=brand', headers: { 'x-api-key': 'partner-1' } })).statusCode, 200, 'another client has its own budget');
+    assert.equal(
+      (await t.app.inject({ url: '/search?q=lamp&facets=brand', headers: { 'x-api-key': 'partner-1' } })).statusCode,
+      200,
+      'another client has its own budget',
+    );
     for (let i = 0; i < 5; i++) assert.equal((await t.app.inject('/health/live')).statusCode, 200);
   });
 
@@ -118,10 +137,20 @@ describe('serving', () => {
     assert.equal(allowed.headers['access-control-allow-origin'], 'https://shop.example');
     const other = await t.app.inject({ url: '/search?q=tea', headers: { origin: 'https://evil.example' } });
     assert.equal(other.headers['access-control-allow-origin'], undefined);
-    const preflight = await t.app.inject({ method: 'OPTIONS', url: '/admin/rules', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const preflight = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/admin/rules',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     assert.equal(preflight.headers['access-control-allow-origin'], undefined);
     const none = await app({ indexAlias: alias });
-    assert.equal((await none.app.inject({ url: '/search?q=tea', headers: { origin: 'https://shop.example' } })).headers['access-control-allow-origin'], undefined, 'no origin by default');
+    assert.equal(
+      (await none.app.inject({ url: '/search?q=tea', headers: { origin: 'https://shop.example' } })).headers[
+        'access-control-allow-origin'
+      ],
+      undefined,
+      'no origin by default',
+    );
   });
 
   it('rejects hostile or malformed input with a 4xx JSON error naming the field', async () => {
@@ -168,7 +197,12 @@ describe('serving', () => {
         if (field) assert.equal(body.field, field, `${url}: names the field (${body.message})`);
       }
     }
-    const bigBody = await t.app.inject({ method: 'POST', url: '/search', payload: 'x'.repeat(300 * 1024), headers: { 'content-type': 'application/json' } });
+    const bigBody = await t.app.inject({
+      method: 'POST',
+      url: '/search',
+      payload: 'x'.repeat(300 * 1024),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.ok(bigBody.statusCode >= 400 && bigBody.statusCode < 500);
   });
 });

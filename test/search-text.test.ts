@@ -40,7 +40,10 @@ describe('text matching on BigBasket', () => {
     const viaSynonym = await search('fridge');
     assert.ok(direct.total > 0);
     const fridgeIds = new Set(viaSynonym.hits.map((h) => h.id));
-    assert.ok(direct.hits.some((h) => fridgeIds.has(h.id)), 'refrigerator products appear for "fridge"');
+    assert.ok(
+      direct.hits.some((h) => fridgeIds.has(h.id)),
+      'refrigerator products appear for "fridge"',
+    );
   });
 
   it('tolerates a typo, and ranks exact matches above fuzzy ones', async () => {
@@ -49,7 +52,13 @@ describe('text matching on BigBasket', () => {
     assert.match(typo.hits[0]!.title, /shampoo/i);
     // "rice" must not be drowned by fuzzy cousins such as "ice" or "price".
     const exact = await search('rice');
-    assert.ok(exact.hits.slice(0, 10).every((h) => /\brice\b/i.test(`${h.title} ${h.categories?.join(' ')}`)), exact.hits.slice(0, 10).map((h) => h.title).join(' | '));
+    assert.ok(
+      exact.hits.slice(0, 10).every((h) => /\brice\b/i.test(`${h.title} ${h.categories?.join(' ')}`)),
+      exact.hits
+        .slice(0, 10)
+        .map((h) => h.title)
+        .join(' | '),
+    );
   });
 
   it('highlights matches with <mark>, HTML-escaped', async () => {
@@ -70,7 +79,10 @@ describe('text matching on BigBasket', () => {
     assert.ok(r.total > 0);
     assert.equal(r.relaxed, undefined, 'no relaxation needed');
     const full = await search('green tea bags');
-    assert.ok(full.hits.slice(0, 3).every((h) => /green/i.test(h.title) && /tea/i.test(h.title)), JSON.stringify(full.hits.slice(0, 3).map((h) => h.title)));
+    assert.ok(
+      full.hits.slice(0, 3).every((h) => /green/i.test(h.title) && /tea/i.test(h.title)),
+      JSON.stringify(full.hits.slice(0, 3).map((h) => h.title)),
+    );
   });
 
   it('falls back to fuzzier matching when dropping terms is not enough', async () => {
@@ -87,7 +99,14 @@ describe('text matching on BigBasket', () => {
   });
 
   it('treats query syntax as plain words', async () => {
-    for (const q of ['tea AND (coffee', 'title:tea', '*:*', '"unbalanced', 'tea~2 OR /.*/', '{"script":{"source":"1"}}']) {
+    for (const q of [
+      'tea AND (coffee',
+      'title:tea',
+      '*:*',
+      '"unbalanced',
+      'tea~2 OR /.*/',
+      '{"script":{"source":"1"}}',
+    ]) {
       const res = await t.app.inject(`/search?q=${encodeURIComponent(q)}&facets=brand`);
       assert.equal(res.statusCode, 200, `${q}: ${res.body}`);
     }

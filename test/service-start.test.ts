@@ -10,11 +10,23 @@ describe('a freshly started service process', () => {
   it('answers its first burst of requests without shedding any', async () => {
     const es = await testEs();
     const alias = await indexCatalog(es, dataFile('catalogs/bestbuy-xbox.ndjson'));
-    const service = await startService({ SHOP_INDEX_ALIAS: alias, SHOP_SEARCH_LOG_TOPIC: '', SHOP_CACHE_ENABLED: 'false', SHOP_MAX_EVENT_LOOP_DELAY_MS: '300' });
+    const service = await startService({
+      SHOP_INDEX_ALIAS: alias,
+      SHOP_SEARCH_LOG_TOPIC: '',
+      SHOP_CACHE_ENABLED: 'false',
+      SHOP_MAX_EVENT_LOOP_DELAY_MS: '300',
+    });
     try {
       const prefixes = ['h', 'ha', 'hal', 'halo', 'g', 'ge', 'gea', 'gear'];
-      const statuses = await Promise.all(Array.from({ length: 64 }, (_, i) => fetch(`${service.url}/suggest?q=${prefixes[i % prefixes.length]}`).then((r) => r.status)));
-      assert.deepEqual(statuses.filter((s) => s !== 200), []);
+      const statuses = await Promise.all(
+        Array.from({ length: 64 }, (_, i) =>
+          fetch(`${service.url}/suggest?q=${prefixes[i % prefixes.length]}`).then((r) => r.status),
+        ),
+      );
+      assert.deepEqual(
+        statuses.filter((s) => s !== 200),
+        [],
+      );
     } finally {
       await service.stop();
       await dropIndices(es, alias);

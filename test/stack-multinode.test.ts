@@ -26,7 +26,15 @@ describe('embedded Elasticsearch with two nodes', () => {
     // Node n takes http + n - 1 and transport + n - 1, so both pairs come from one free block.
     const http = await freePortBlock(4);
     const transport = http + 2;
-    c = { ...config, esUrl: undefined, stackDir: dir, stackEsNodes: 2, stackEsPort: http, stackEsTransportPort: transport, stackEsHeapMb: 384 };
+    c = {
+      ...config,
+      esUrl: undefined,
+      stackDir: dir,
+      stackEsNodes: 2,
+      stackEsPort: http,
+      stackEsTransportPort: transport,
+      stackEsHeapMb: 384,
+    };
     await startService(service(), c, () => {});
     es = await createEsClient({ url: `http://127.0.0.1:${http}`, requestTimeoutMs: 30000 });
   });

@@ -14,7 +14,10 @@ describe('embedded stack', () => {
 
   it('reports every server running and healthy', async () => {
     const rows = await stackStatus(config);
-    assert.deepEqual(rows.map((r) => r.name), ['elasticsearch', 'kafka', 'redis']);
+    assert.deepEqual(
+      rows.map((r) => r.name),
+      ['elasticsearch', 'kafka', 'redis'],
+    );
     for (const r of rows) {
       assert.ok(r.state === 'running' || r.state === 'external', `${r.name} is ${r.state}`);
       if (r.state === 'running') assert.doesNotMatch(r.health, /unhealthy/, `${r.name}: ${r.health}`);
@@ -49,7 +52,9 @@ describe('embedded stack', () => {
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       const got = await new Promise<string>((resolve) => {
-        void consumer.run({ eachMessage: async ({ message }) => resolve(`${message.key?.toString()}=${message.value?.toString()}`) });
+        void consumer.run({
+          eachMessage: async ({ message }) => resolve(`${message.key?.toString()}=${message.value?.toString()}`),
+        });
       });
       assert.equal(got, 'k1=hello kafka');
     } finally {

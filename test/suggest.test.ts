@@ -30,7 +30,11 @@ describe('autocomplete on Best Buy', () => {
   before(async () => {
     es = await testEs();
     alias = await indexCatalog(es, dataFile('catalogs/bestbuy-xbox.ndjson'));
-    const august = { logs: [readSearchLog(dataFile('logs/bestbuy-xbox-dev.queries.csv'))], before: Date.parse('2011-09-01T00:00:00'), minUsers: 2 };
+    const august = {
+      logs: [readSearchLog(dataFile('logs/bestbuy-xbox-dev.queries.csv'))],
+      before: Date.parse('2011-09-01T00:00:00'),
+      minUsers: 2,
+    };
     await rebuildSuggestions(es, alias, await suggestionEntries({ ...august, catalog: { es, alias } }));
     t = await buildTestApp(es, { indexAlias: alias, cacheEnabled: false, adminKeys: `tester:${ADMIN_KEY}` });
   });
@@ -44,18 +48,33 @@ describe('autocomplete on Best Buy', () => {
   it('completes popular queries with the typed prefix highlighted, plus categories and products', async () => {
     const r = await suggest('hal');
     assert.equal(r.suggestions[0]!.text, 'halo', 'the most searched completion first');
-    assert.ok(r.suggestions.every((s) => s.highlighted.startsWith('<mark>hal</mark>')), JSON.stringify(r.suggestions));
+    assert.ok(
+      r.suggestions.every((s) => s.highlighted.startsWith('<mark>hal</mark>')),
+      JSON.stringify(r.suggestions),
+    );
     assert.equal(r.suggestions[0]!.source, 'query');
-    assert.deepEqual(r.categories.map((c) => c.name), ['Xbox 360 Games']);
+    assert.deepEqual(
+      r.categories.map((c) => c.name),
+      ['Xbox 360 Games'],
+    );
     assert.ok(r.products.length > 0 && r.products.every((p) => /halo/i.test(p.title)), JSON.stringify(r.products));
   });
 
   it('ignores case and accents, completes words mid-phrase, and tolerates a typo', async () => {
-    assert.deepEqual(await suggest('HALO').then((r) => r.suggestions.map((s) => s.text)), await suggest('hálo').then((r) => r.suggestions.map((s) => s.text)));
+    assert.deepEqual(
+      await suggest('HALO').then((r) => r.suggestions.map((s) => s.text)),
+      await suggest('hálo').then((r) => r.suggestions.map((s) => s.text)),
+    );
     const mid = await suggest('arkham');
-    assert.ok(mid.suggestions.some((s) => s.text.startsWith('batman arkham')), JSON.stringify(mid.suggestions));
+    assert.ok(
+      mid.suggestions.some((s) => s.text.startsWith('batman arkham')),
+      JSON.stringify(mid.suggestions),
+    );
     const typo = await suggest('modrn warf');
-    assert.ok(typo.suggestions.some((s) => s.text.includes('modern warfare')), JSON.stringify(typo.suggestions));
+    assert.ok(
+      typo.suggestions.some((s) => s.text.includes('modern warfare')),
+      JSON.stringify(typo.suggestions),
+    );
   });
 
   it('lists phrases starting as typed before more popular ones with the typed word inside', async () => {
@@ -63,7 +82,10 @@ describe('autocomplete on Best Buy', () => {
     const starts = texts.filter((t) => t.startsWith('arkham'));
     assert.ok(starts.length > 0 && starts.length < texts.length, JSON.stringify(texts));
     assert.deepEqual(texts.slice(0, starts.length), starts, JSON.stringify(texts));
-    assert.ok(texts.indexOf('batman arkham city') > texts.indexOf('arkham city'), 'searched by more shoppers, but the typed text is inside it');
+    assert.ok(
+      texts.indexOf('batman arkham city') > texts.indexOf('arkham city'),
+      'searched by more shoppers, but the typed text is inside it',
+    );
   });
 
   it('takes a space after the last word as that word being complete', async () => {
@@ -75,15 +97,21 @@ describe('autocomplete on Best Buy', () => {
     assert.ok(halo.length > 0 && halo.every((t) => t.startsWith('halo ')), JSON.stringify(halo));
   });
 
-  it("suggests a one-shopper query only when the catalog or other shoppers vouch for each of its words", async () => {
+  it('suggests a one-shopper query only when the catalog or other shoppers vouch for each of its words', async () => {
     const witcher = await suggest('the witc');
-    assert.ok(witcher.suggestions.some((s) => s.text === 'the witcher' && s.source === 'query'), JSON.stringify(witcher.suggestions));
+    assert.ok(
+      witcher.suggestions.some((s) => s.text === 'the witcher' && s.source === 'query'),
+      JSON.stringify(witcher.suggestions),
+    );
     assert.deepEqual((await suggest('99023')).suggestions, [], "one shopper's number (9902347) never shows");
   });
 
   it('suggests catalog phrases for queries nobody searched before', async () => {
     const r = await suggest('kinectim');
-    assert.ok(r.suggestions.some((s) => s.text.startsWith('kinectimals')), JSON.stringify(r.suggestions));
+    assert.ok(
+      r.suggestions.some((s) => s.text.startsWith('kinectimals')),
+      JSON.stringify(r.suggestions),
+    );
   });
 
   it("offers a customer's own recent searches first, to that customer only", async () => {
@@ -93,13 +121,17 @@ describe('autocomplete on Best Buy', () => {
       assert.equal(res.statusCode, 200, res.body);
       return (res.json() as SuggestResult).suggestions.map((s) => `${s.text}/${s.source}`);
     };
-    for (const q of ['halo wars', 'zzqxv qqzzw']) assert.equal((await t.app.inject(`/search?q=${encodeURIComponent(q)}&customer=${me}`)).statusCode, 200);
+    for (const q of ['halo wars', 'zzqxv qqzzw'])
+      assert.equal((await t.app.inject(`/search?q=${encodeURIComponent(q)}&customer=${me}`)).statusCode, 200);
     const mine = await waitFor('the recorded search', async () => {
       const r = await texts(`/suggest?q=hal&customer=${me}`);
       return r[0] === 'halo wars/recent' ? r : undefined;
     });
     assert.equal(mine.filter((x) => x.startsWith('halo wars/')).length, 1, `listed once: ${mine}`);
-    assert.ok(!(await texts(`/suggest?q=hal&customer=${uniqueName('other')}`)).some((x) => x.endsWith('/recent')), "another customer's list is theirs");
+    assert.ok(
+      !(await texts(`/suggest?q=hal&customer=${uniqueName('other')}`)).some((x) => x.endsWith('/recent')),
+      "another customer's list is theirs",
+    );
     assert.ok(!(await texts('/suggest?q=hal')).some((x) => x.endsWith('/recent')));
     assert.deepEqual(await texts(`/suggest?q=zzq&customer=${me}`), [], 'a search that found nothing is not kept');
     assert.equal((await t.app.inject('/suggest?q=hal&customer=bad%20id')).json().field, 'customer');
@@ -126,20 +158,28 @@ describe('autocomplete on Best Buy', () => {
     await createTopicsIfMissing(kafka, [topic], 1);
     const searchLog = createSearchLog(kafka, topic, silentLog, createMetricsRegistry(), 100);
     t.runtime.deps.recordSearch = (q, total, customer) => searchLog.record(q, total, customer);
-    for (let i = 0; i < 3; i++) assert.equal((await t.app.inject('/search?q=skylanders%20giants%20portal&facets=brand')).statusCode, 200);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await t.app.inject('/search?q=skylanders%20giants%20portal&facets=brand')).statusCode, 200);
     // One customer three times is one shopper: not enough for --min-users 3.
-    for (let i = 0; i < 3; i++) assert.equal((await t.app.inject('/search?q=skylanders%20spyro&facets=brand&customer=c-1')).statusCode, 200);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await t.app.inject('/search?q=skylanders%20spyro&facets=brand&customer=c-1')).statusCode, 200);
     await t.app.inject('/search?q=zzqxv%20qqzzw&facets=brand'); // found nothing: never suggested
     await searchLog.close();
     delete t.runtime.deps.recordSearch;
 
-    const run = await runCli('query/suggest/cli.ts', ['rebuild', '--from-topic', '--min-users', '3', '--no-catalog'], { SHOP_INDEX_ALIAS: alias, SHOP_SEARCH_LOG_TOPIC: topic });
+    const run = await runCli('query/suggest/cli.ts', ['rebuild', '--from-topic', '--min-users', '3', '--no-catalog'], {
+      SHOP_INDEX_ALIAS: alias,
+      SHOP_SEARCH_LOG_TOPIC: topic,
+    });
     assert.equal(run.code, 0, run.err);
     assert.equal((run.summary() as { from_queries: number }).from_queries, 1, run.out);
     const r = await waitFor('the rebuilt suggestions', async () => {
       const s = await suggest('skyl');
       return s.suggestions.length > 0 ? s : undefined;
     });
-    assert.deepEqual(r.suggestions.map((s) => s.text), ['skylanders giants portal']);
+    assert.deepEqual(
+      r.suggestions.map((s) => s.text),
+      ['skylanders giants portal'],
+    );
   });
 });

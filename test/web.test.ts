@@ -27,9 +27,31 @@ import { config, dropIndices, testEs } from './support/stack.ts';
 const KEY = 'web-test-admin-key';
 const ARTIFACTS = path.join(projectRoot, 'test', 'artifacts');
 // The flags the machine notes ask for: no sandbox as root, and no background network chatter.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 // The shop fixture with brands and ratings, so every facet has something to show.
-const products: Product[] = shopProducts.map((p, i) => ({ ...p, brand: p.id.startsWith('g') ? (i % 2 ? 'Greenly' : 'Rootwise') : p.id.startsWith('k') ? (i % 2 ? 'Chefmate' : 'Panora') : 'Carry', rating: 3 + (i % 3), rating_count: 10 + i, popularity: 20 - i }));
+const products: Product[] = shopProducts.map((p, i) => ({
+  ...p,
+  brand: p.id.startsWith('g')
+    ? i % 2
+      ? 'Greenly'
+      : 'Rootwise'
+    : p.id.startsWith('k')
+      ? i % 2
+        ? 'Chefmate'
+        : 'Panora'
+      : 'Carry',
+  rating: 3 + (i % 3),
+  rating_count: 10 + i,
+  popularity: 20 - i,
+}));
 
 describe('web pages in a browser', () => {
   let es: EsClient;
@@ -39,7 +61,8 @@ describe('web pages in a browser', () => {
   let page: Page;
   let base: string;
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  const resultIds = () => page.$$eval('#hits .hit h3 a', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).searchParams.get('p')));
+  const resultIds = () =>
+    page.$$eval('#hits .hit h3 a', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).searchParams.get('p')));
 
   before(async () => {
     ensureTools(['chromium'], config.stackInstall, (l) => process.stderr.write(`[web test] ${l}\n`));
@@ -49,7 +72,12 @@ describe('web pages in a browser', () => {
     fs.writeFileSync(file, products.map((p) => JSON.stringify(p)).join('\n'));
     alias = await indexCatalog(es, file);
     await rebuildSuggestions(es, alias, (await catalogText(es, alias)).phrases);
-    t = await buildTestApp(es, { indexAlias: alias, adminKeys: `tester:${KEY}`, rulesRefreshMs: 0, cacheEnabled: false });
+    t = await buildTestApp(es, {
+      indexAlias: alias,
+      adminKeys: `tester:${KEY}`,
+      rulesRefreshMs: 0,
+      cacheEnabled: false,
+    });
     const model = await train({ interactions: shopInteractions(), products }, smallTraining);
     await publish(t.redis, recsKeys(t.config.redisPrefix), model, products.map(summarize));
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -139,13 +167,20 @@ describe('web pages in a browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/?q=steel`);
     await page.waitForSelector('#hits');
-    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no sideways scrolling at phone width');
+    assert.ok(
+      await page.evaluate(() => document.documentElement.scrollWidth <= 390),
+      'no sideways scrolling at phone width',
+    );
     await shot('storefront-phone');
     await page.setViewportSize({ width: 1200, height: 900 });
   });
 
   it('keeps the storefront small: page, script and styles under 150 KB gzipped', async () => {
-    const sizes = await Promise.all(['/', '/web/store.js', '/web/style.css'].map(async (u) => gzipSync(Buffer.from(await (await fetch(`${base}${u}`)).arrayBuffer())).length));
+    const sizes = await Promise.all(
+      ['/', '/web/store.js', '/web/style.css'].map(
+        async (u) => gzipSync(Buffer.from(await (await fetch(`${base}${u}`)).arrayBuffer())).length,
+      ),
+    );
     assert.ok(sizes.reduce((a, b) => a + b, 0) < 150 * 1024, `${sizes}`);
     const res = await fetch(`${base}/`);
     assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
@@ -161,7 +196,7 @@ describe('web pages in a browser', () => {
   });
 
   it('creates a pin rule in the console, previews it, and the storefront shows the product pinned', async () => {
-    const plain = await (await fetch(`${base}/search?q=steel`)).json() as { hits: { id: string }[] };
+    const plain = (await (await fetch(`${base}/search?q=steel`)).json()) as { hits: { id: string }[] };
     const target = plain.hits.at(-1)!.id;
     await page.goto(`${base}/admin`);
     await page.fill('#key', KEY);
@@ -190,7 +225,7 @@ describe('web pages in a browser', () => {
     assert.equal((await resultIds())[0], target);
   });
 
-  it('shows the API\'s field error beside the input of an invalid rule', async () => {
+  it("shows the API's field error beside the input of an invalid rule", async () => {
     await page.goto(`${base}/admin`);
     await page.waitForSelector('#app:not([hidden])');
     await page.click('#new-rule');

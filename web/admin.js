@@ -3,15 +3,27 @@
 // query or category page without and with the rule being edited, and read the audit log.
 const $ = (sel, root = document) => root.querySelector(sel);
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 let editing = null; // id of the stored rule in the form, null for a new one
 let rules = [];
 
 async function api(method, path, body) {
-  const res = await fetch(path, { method, headers: { 'x-admin-key': sessionStorage.getItem('adminKey') ?? '', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, {
+    method,
+    headers: {
+      'x-admin-key': sessionStorage.getItem('adminKey') ?? '',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
   if (res.status === 401) showSignIn('That key is not valid.');
-  if (!res.ok) throw Object.assign(new Error(data.message || res.statusText), { status: res.status, field: data.field });
+  if (!res.ok)
+    throw Object.assign(new Error(data.message || res.statusText), { status: res.status, field: data.field });
   return data;
 }
 
@@ -44,13 +56,22 @@ const GROUP_FIELDS = [
   ['price_max', 'max price'],
 ];
 function groupInputs(i, g = {}) {
-  const value = (k) => (k === 'ids' || k === 'brands' ? (g[k] ?? []).join(', ') : k === 'attribute' ? (g.attribute ? `${g.attribute.name}:${g.attribute.values.join(',')}` : '') : (g[k] ?? ''));
+  const value = (k) =>
+    k === 'ids' || k === 'brands'
+      ? (g[k] ?? []).join(', ')
+      : k === 'attribute'
+        ? g.attribute
+          ? `${g.attribute.name}:${g.attribute.values.join(',')}`
+          : ''
+        : (g[k] ?? '');
   return `<div class="row">${GROUP_FIELDS.map(([k, label]) => `<div class="field"><label for="a${i}-${k}">${label}</label><input id="a${i}-${k}" data-g="${k}" value="${esc(value(k))}"><span class="field-error" data-error="actions.${i}.group.${k}"></span></div>`).join('')}</div><span class="field-error" data-error="actions.${i}.group"></span>`;
 }
 function actionHtml(a, i) {
-  const field = (k, label, v, type = 'text') => `<div class="field"><label for="a${i}-${k}">${label}</label><input id="a${i}-${k}" data-a="${k}" type="${type}" value="${esc(v ?? '')}"><span class="field-error" data-error="actions.${i}.${k}"></span></div>`;
+  const field = (k, label, v, type = 'text') =>
+    `<div class="field"><label for="a${i}-${k}">${label}</label><input id="a${i}-${k}" data-a="${k}" type="${type}" value="${esc(v ?? '')}"><span class="field-error" data-error="actions.${i}.${k}"></span></div>`;
   const body = {
-    pin: () => `<div class="row">${field('id', 'product id', a.id)}${field('position', 'position', a.position ?? 1, 'number')}</div>`,
+    pin: () =>
+      `<div class="row">${field('id', 'product id', a.id)}${field('position', 'position', a.position ?? 1, 'number')}</div>`,
     boost: () => `${field('factor', 'factor (more than 1)', a.factor ?? 2, 'number')}${groupInputs(i, a.group)}`,
     bury: () => `${field('factor', 'factor (between 0 and 1)', a.factor ?? 0.5, 'number')}${groupInputs(i, a.group)}`,
     hide: () => groupInputs(i, a.group),
@@ -63,7 +84,13 @@ function actionHtml(a, i) {
 }
 function renderActions(actions) {
   $('#actions').innerHTML = actions.map(actionHtml).join('');
-  $('#actions').querySelectorAll('[data-remove-action]').forEach((b) => b.addEventListener('click', () => renderActions(readActions().filter((_, j) => j !== Number(b.dataset.removeAction)))));
+  $('#actions')
+    .querySelectorAll('[data-remove-action]')
+    .forEach((b) =>
+      b.addEventListener('click', () =>
+        renderActions(readActions().filter((_, j) => j !== Number(b.dataset.removeAction))),
+      ),
+    );
 }
 function readGroup(el) {
   const g = {};
@@ -121,10 +148,23 @@ function readForm() {
   const conditions = {};
   if ($('#f-qmatch').value) conditions.query = { match: $('#f-qmatch').value, values: list($('#f-qvalues').value) };
   if ($('#f-catmode').value) conditions.category = { [$('#f-catmode').value]: $('#f-cat').value.trim() };
-  if ($('#f-start').value || $('#f-end').value) conditions.window = { ...($('#f-start').value ? { start: $('#f-start').value } : {}), ...($('#f-end').value ? { end: $('#f-end').value } : {}), time_zone: $('#f-tz').value.trim() || zone() };
+  if ($('#f-start').value || $('#f-end').value)
+    conditions.window = {
+      ...($('#f-start').value ? { start: $('#f-start').value } : {}),
+      ...($('#f-end').value ? { end: $('#f-end').value } : {}),
+      time_zone: $('#f-tz').value.trim() || zone(),
+    };
   if ($('#f-channels').value.trim()) conditions.channels = list($('#f-channels').value);
   const description = $('#f-description').value.trim();
-  return { id: $('#f-id').value.trim(), name: $('#f-name').value.trim(), ...(description ? { description } : {}), enabled: $('#f-enabled').checked, priority: Number($('#f-priority').value || 0), conditions, actions: readActions() };
+  return {
+    id: $('#f-id').value.trim(),
+    name: $('#f-name').value.trim(),
+    ...(description ? { description } : {}),
+    enabled: $('#f-enabled').checked,
+    priority: Number($('#f-priority').value || 0),
+    conditions,
+    actions: readActions(),
+  };
 }
 function clearErrors() {
   document.querySelectorAll('[data-error]').forEach((el) => (el.textContent = ''));
@@ -134,7 +174,8 @@ function showError(e) {
   clearErrors();
   let field = e.field ?? '';
   let el;
-  while (field && !(el = document.querySelector(`[data-error="${field}"]`))) field = field.split('.').slice(0, -1).join('.');
+  while (field && !(el = document.querySelector(`[data-error="${field}"]`)))
+    field = field.split('.').slice(0, -1).join('.');
   if (el) el.textContent = e.message;
   $('#form-status').innerHTML = `<span class="error">${esc(e.message)}</span>`;
 }
@@ -142,7 +183,9 @@ $('#rule-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const rule = readForm();
   try {
-    const saved = editing ? await api('PUT', `/admin/rules/${encodeURIComponent(editing)}`, rule) : await api('POST', '/admin/rules', rule);
+    const saved = editing
+      ? await api('PUT', `/admin/rules/${encodeURIComponent(editing)}`, rule)
+      : await api('POST', '/admin/rules', rule);
     fillForm(saved);
     $('#form-status').innerHTML = '<span class="status">Saved.</span>';
     await refresh();
@@ -170,40 +213,75 @@ $('#new-rule').addEventListener('click', () => fillForm(null));
 // ---- list and audit --------------------------------------------------------------------------
 function renderRules() {
   const needle = $('#rule-filter').value.toLowerCase();
-  $('#rules').innerHTML = rules
-    .filter((r) => !needle || `${r.id} ${r.name}`.toLowerCase().includes(needle))
-    .map((r) => `<li><button class="link ${r.enabled ? '' : 'off'}" data-edit="${esc(r.id)}">${esc(r.name)}</button><label><input type="checkbox" data-enable="${esc(r.id)}" ${r.enabled ? 'checked' : ''}> on</label></li>`)
-    .join('') || '<li class="empty">No rules yet.</li>';
-  $('#rules').querySelectorAll('[data-edit]').forEach((b) => b.addEventListener('click', () => fillForm(rules.find((r) => r.id === b.dataset.edit))));
-  $('#rules').querySelectorAll('[data-enable]').forEach((box) =>
-    box.addEventListener('change', async () => {
-      const r = rules.find((x) => x.id === box.dataset.enable);
-      await api('PUT', `/admin/rules/${encodeURIComponent(r.id)}`, { ...r, enabled: box.checked });
-      await refresh();
-    }),
-  );
+  $('#rules').innerHTML =
+    rules
+      .filter((r) => !needle || `${r.id} ${r.name}`.toLowerCase().includes(needle))
+      .map(
+        (r) =>
+          `<li><button class="link ${r.enabled ? '' : 'off'}" data-edit="${esc(r.id)}">${esc(r.name)}</button><label><input type="checkbox" data-enable="${esc(r.id)}" ${r.enabled ? 'checked' : ''}> on</label></li>`,
+      )
+      .join('') || '<li class="empty">No rules yet.</li>';
+  $('#rules')
+    .querySelectorAll('[data-edit]')
+    .forEach((b) => b.addEventListener('click', () => fillForm(rules.find((r) => r.id === b.dataset.edit))));
+  $('#rules')
+    .querySelectorAll('[data-enable]')
+    .forEach((box) =>
+      box.addEventListener('change', async () => {
+        const r = rules.find((x) => x.id === box.dataset.enable);
+        await api('PUT', `/admin/rules/${encodeURIComponent(r.id)}`, { ...r, enabled: box.checked });
+        await refresh();
+      }),
+    );
 }
 $('#rule-filter').addEventListener('input', renderRules);
 async function refresh() {
   rules = (await api('GET', '/admin/rules')).rules;
   renderRules();
   const audit = (await api('GET', '/admin/audit?limit=20')).entries;
-  $('#audit').innerHTML = audit.map((a) => `<tr><td>${esc(new Date(a.at).toLocaleString())}</td><td>${esc(a.actor)}</td><td>${esc(a.action)} ${esc(a.rule)}</td></tr>`).join('');
+  $('#audit').innerHTML = audit
+    .map(
+      (a) =>
+        `<tr><td>${esc(new Date(a.at).toLocaleString())}</td><td>${esc(a.actor)}</td><td>${esc(a.action)} ${esc(a.rule)}</td></tr>`,
+    )
+    .join('');
 }
 
 // ---- preview ---------------------------------------------------------------------------------
-const explainText = (x) => (x ? `text ${x.text.toFixed(2)}${Object.entries(x.signals).map(([k, v]) => `, ${k} ${v.toFixed(2)}`).join('')}${x.rules.map((r) => `, ×${r.factor} (${r.rule})`).join('')} = ${x.score.toFixed(2)}` : '');
+const explainText = (x) =>
+  x
+    ? `text ${x.text.toFixed(2)}${Object.entries(x.signals)
+        .map(([k, v]) => `, ${k} ${v.toFixed(2)}`)
+        .join('')}${x.rules.map((r) => `, ×${r.factor} (${r.rule})`).join('')} = ${x.score.toFixed(2)}`
+    : '';
 $('#preview-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const q = $('#p-q').value.trim();
   const category = $('#p-cat').value.trim();
   try {
-    const r = await api('POST', '/admin/rules/preview', { ...(q ? { q } : {}), ...(category ? { category } : {}), rule: readForm(), size: 10 });
+    const r = await api('POST', '/admin/rules/preview', {
+      ...(q ? { q } : {}),
+      ...(category ? { category } : {}),
+      rule: readForm(),
+      size: 10,
+    });
     const marks = new Map(r.changes.map((c) => [c.id, c.marks]));
     const tags = (id) => (marks.get(id) ?? []).map((m) => `<span class="tag ${m}">${m}</span>`).join('');
-    $('#without').innerHTML = r.without.hits.map((h) => `<li data-id="${esc(h.id)}">${esc(h.title)}${marks.get(h.id)?.includes('hidden') ? '<span class="tag hidden">hidden</span>' : ''}</li>`).join('');
-    $('#with').innerHTML = r.with.hits.map((h) => `<li data-id="${esc(h.id)}">${esc(h.title)}${tags(h.id)}<div class="explain">${esc(explainText(h.explain))}</div></li>`).join('');
-    $('#preview-status').textContent = r.applies ? 'The rule applies here.' : 'The rule does not apply to this query or page.';
+    $('#without').innerHTML = r.without.hits
+      .map(
+        (h) =>
+          `<li data-id="${esc(h.id)}">${esc(h.title)}${marks.get(h.id)?.includes('hidden') ? '<span class="tag hidden">hidden</span>' : ''}</li>`,
+      )
+      .join('');
+    $('#with').innerHTML = r.with.hits
+      .map(
+        (h) =>
+          `<li data-id="${esc(h.id)}">${esc(h.title)}${tags(h.id)}<div class="explain">${esc(explainText(h.explain))}</div></li>`,
+      )
+      .join('');
+    $('#preview-status').textContent = r.applies
+      ? 'The rule applies here.'
+      : 'The rule does not apply to this query or page.';
     clearErrors();
   } catch (err) {
     if (err.field?.startsWith('rule.')) showError({ ...err, field: err.field.slice(5) });

@@ -3,7 +3,8 @@
 // links work. Server-highlighted fields (<mark> in already-escaped text) are the only HTML inserted.
 const $ = (sel, root = document) => root.querySelector(sel);
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const money = (p, cur) => (p === undefined ? '' : new Intl.NumberFormat(undefined, { style: 'currency', currency: cur || 'USD' }).format(p));
+const money = (p, cur) =>
+  p === undefined ? '' : new Intl.NumberFormat(undefined, { style: 'currency', currency: cur || 'USD' }).format(p);
 const main = $('#main');
 const input = $('#q');
 const box = $('#suggestions');
@@ -56,9 +57,24 @@ function choose(opt) {
 }
 function showSuggestions(r) {
   options = [
-    ...r.suggestions.map((s) => ({ kind: 'query', value: s.text, html: s.source === 'recent' ? `<span class="past" title="You searched this">↺</span> ${s.highlighted}` : s.highlighted })),
-    ...r.categories.map((c) => ({ kind: 'category', value: c.path, html: `in <strong>${esc(c.name)}</strong> <span class="count">(${c.count})</span>` })),
-    ...r.products.map((p) => ({ kind: 'product', value: p.id, html: `${esc(p.title)} <span class="count">${money(p.price, p.currency)}</span>` })),
+    ...r.suggestions.map((s) => ({
+      kind: 'query',
+      value: s.text,
+      html:
+        s.source === 'recent'
+          ? `<span class="past" title="You searched this">↺</span> ${s.highlighted}`
+          : s.highlighted,
+    })),
+    ...r.categories.map((c) => ({
+      kind: 'category',
+      value: c.path,
+      html: `in <strong>${esc(c.name)}</strong> <span class="count">(${c.count})</span>`,
+    })),
+    ...r.products.map((p) => ({
+      kind: 'product',
+      value: p.id,
+      html: `${esc(p.title)} <span class="count">${money(p.price, p.currency)}</span>`,
+    })),
   ];
   if (options.length === 0) return closeBox();
   const groups = { query: 'Searches', category: 'Categories', product: 'Products' };
@@ -76,7 +92,9 @@ function showSuggestions(r) {
 }
 function highlight(i) {
   active = (i + options.length) % options.length;
-  box.querySelectorAll('[role=option]').forEach((el) => el.setAttribute('aria-selected', String(Number(el.dataset.i) === active)));
+  box
+    .querySelectorAll('[role=option]')
+    .forEach((el) => el.setAttribute('aria-selected', String(Number(el.dataset.i) === active)));
   input.setAttribute('aria-activedescendant', `opt-${active}`);
   $(`#opt-${active}`)?.scrollIntoView({ block: 'nearest' });
 }
@@ -99,14 +117,14 @@ input.addEventListener('input', () => {
 });
 input.addEventListener('keydown', (e) => {
   if (box.hidden) return;
-  if (e.key === 'ArrowDown') (e.preventDefault(), highlight(active + 1));
-  else if (e.key === 'ArrowUp') (e.preventDefault(), highlight(active - 1));
+  if (e.key === 'ArrowDown') e.preventDefault(), highlight(active + 1);
+  else if (e.key === 'ArrowUp') e.preventDefault(), highlight(active - 1);
   else if (e.key === 'Escape') closeBox();
-  else if (e.key === 'Enter' && active >= 0) (e.preventDefault(), choose(options[active]));
+  else if (e.key === 'Enter' && active >= 0) e.preventDefault(), choose(options[active]);
 });
 box.addEventListener('mousedown', (e) => {
   const el = e.target.closest('[role=option]');
-  if (el) (e.preventDefault(), choose(options[Number(el.dataset.i)]));
+  if (el) e.preventDefault(), choose(options[Number(el.dataset.i)]);
 });
 input.addEventListener('blur', () => setTimeout(closeBox, 100));
 $('#search-form').addEventListener('submit', (e) => {
@@ -118,29 +136,50 @@ $('#search-form').addEventListener('submit', (e) => {
 
 // ---- rendering -------------------------------------------------------------------------------
 const stars = (r) => (r === undefined ? '' : `<span aria-label="rated ${r} of 5">★ ${r.toFixed(1)}</span>`);
-const hitHtml = (h) => `<li class="hit"><h3><a href="/?p=${encodeURIComponent(h.id)}" data-nav>${h.highlight?.title ?? esc(h.title)}</a></h3>
+const hitHtml = (
+  h,
+) => `<li class="hit"><h3><a href="/?p=${encodeURIComponent(h.id)}" data-nav>${h.highlight?.title ?? esc(h.title)}</a></h3>
   <div class="meta">${h.brand ? `<span>${esc(h.brand)}</span>` : ''}<span class="price">${money(h.price, h.currency)}</span>${stars(h.rating)}${h.in_stock === false ? '<span>out of stock</span>' : ''}</div>
   ${h.highlight?.description ? `<p>${h.highlight.description}</p>` : ''}</li>`;
 const railHtml = (title, r) =>
-  r.items.length === 0 ? '' : `<section class="rail" aria-label="${esc(title)}"><h2>${esc(title)}</h2><ul>${r.items.map((i) => `<li><a href="/?p=${encodeURIComponent(i.id)}" data-nav>${esc(i.title)}</a><div class="price">${money(i.price, i.currency)}</div></li>`).join('')}</ul></section>`;
+  r.items.length === 0
+    ? ''
+    : `<section class="rail" aria-label="${esc(title)}"><h2>${esc(title)}</h2><ul>${r.items.map((i) => `<li><a href="/?p=${encodeURIComponent(i.id)}" data-nav>${esc(i.title)}</a><div class="price">${money(i.price, i.currency)}</div></li>`).join('')}</ul></section>`;
 
 function facetsHtml(f, p, onCategoryPage) {
   const out = [];
-  const tree = (nodes) => `<ul>${nodes.map((n) => `<li><button class="link" data-set="category" data-value="${esc(n.value)}" ${n.selected ? 'aria-current="true"' : ''}>${n.selected ? `<strong>${esc(n.name)}</strong>` : esc(n.name)}</button> <span class="count">${n.count}</span>${n.children?.length ? tree(n.children) : ''}</li>`).join('')}</ul>`;
+  const tree = (nodes) =>
+    `<ul>${nodes.map((n) => `<li><button class="link" data-set="category" data-value="${esc(n.value)}" ${n.selected ? 'aria-current="true"' : ''}>${n.selected ? `<strong>${esc(n.name)}</strong>` : esc(n.name)}</button> <span class="count">${n.count}</span>${n.children?.length ? tree(n.children) : ''}</li>`).join('')}</ul>`;
   if (f.category?.length && !onCategoryPage) out.push(`<section><h2>Category</h2>${tree(f.category)}</section>`);
   if (f.brand) {
     const chosen = new Set(p.getAll('brand'));
-    out.push(`<section><h2 id="brand-h">Brand</h2><label class="visually-hidden" for="brand-q">Search brands</label><input id="brand-q" placeholder="Search brands" value="${esc(p.get('brand_q') ?? '')}"><ul aria-labelledby="brand-h">${f.brand
-      .map((b) => `<li><label><input type="checkbox" data-toggle="brand" value="${esc(b.value)}" ${chosen.has(b.value) ? 'checked' : ''}> ${esc(b.value)} <span class="count">${b.count}</span></label></li>`)
-      .join('')}</ul></section>`);
+    out.push(
+      `<section><h2 id="brand-h">Brand</h2><label class="visually-hidden" for="brand-q">Search brands</label><input id="brand-q" placeholder="Search brands" value="${esc(p.get('brand_q') ?? '')}"><ul aria-labelledby="brand-h">${f.brand
+        .map(
+          (b) =>
+            `<li><label><input type="checkbox" data-toggle="brand" value="${esc(b.value)}" ${chosen.has(b.value) ? 'checked' : ''}> ${esc(b.value)} <span class="count">${b.count}</span></label></li>`,
+        )
+        .join('')}</ul></section>`,
+    );
   }
   if (f.price?.buckets?.length) {
-    out.push(`<section><h2>Price</h2><ul>${f.price.buckets
-      .map((b) => `<li><button class="link" data-price="${b.from ?? ''}-${b.to ?? ''}">${b.from === undefined ? `under ${money(b.to)}` : b.to === undefined ? `${money(b.from)} and up` : `${money(b.from)} – ${money(b.to)}`}</button> <span class="count">${b.count}</span></li>`)
-      .join('')}</ul></section>`);
+    out.push(
+      `<section><h2>Price</h2><ul>${f.price.buckets
+        .map(
+          (b) =>
+            `<li><button class="link" data-price="${b.from ?? ''}-${b.to ?? ''}">${b.from === undefined ? `under ${money(b.to)}` : b.to === undefined ? `${money(b.from)} and up` : `${money(b.from)} – ${money(b.to)}`}</button> <span class="count">${b.count}</span></li>`,
+        )
+        .join('')}</ul></section>`,
+    );
   }
-  if (f.rating?.length) out.push(`<section><h2>Rating</h2><ul>${f.rating.map((r) => `<li><button class="link" data-set="rating_min" data-value="${r.min}">★ ${r.min} & up</button> <span class="count">${r.count}</span></li>`).join('')}</ul></section>`);
-  if (f.in_stock?.some((s) => s.value)) out.push(`<section><h2>Availability</h2><label><input type="checkbox" data-toggle-stock ${p.get('in_stock') === 'true' ? 'checked' : ''}> In stock only</label></section>`);
+  if (f.rating?.length)
+    out.push(
+      `<section><h2>Rating</h2><ul>${f.rating.map((r) => `<li><button class="link" data-set="rating_min" data-value="${r.min}">★ ${r.min} & up</button> <span class="count">${r.count}</span></li>`).join('')}</ul></section>`,
+    );
+  if (f.in_stock?.some((s) => s.value))
+    out.push(
+      `<section><h2>Availability</h2><label><input type="checkbox" data-toggle-stock ${p.get('in_stock') === 'true' ? 'checked' : ''}> In stock only</label></section>`,
+    );
   return out.join('');
 }
 
@@ -148,10 +187,13 @@ function chipsHtml(p) {
   const chips = [];
   for (const b of p.getAll('brand')) chips.push({ label: `Brand: ${b}`, key: 'brand', value: b });
   if (p.get('category')) chips.push({ label: `Category: ${p.get('category')}`, key: 'category' });
-  if (p.get('price_min') || p.get('price_max')) chips.push({ label: `Price: ${p.get('price_min') || 0} – ${p.get('price_max') || '…'}`, key: 'price' });
+  if (p.get('price_min') || p.get('price_max'))
+    chips.push({ label: `Price: ${p.get('price_min') || 0} – ${p.get('price_max') || '…'}`, key: 'price' });
   if (p.get('rating_min')) chips.push({ label: `Rating ≥ ${p.get('rating_min')}`, key: 'rating_min' });
   if (p.get('in_stock') === 'true') chips.push({ label: 'In stock', key: 'in_stock' });
-  return chips.length ? `<div class="chips" aria-label="Selected filters">${chips.map((c) => `<button class="chip" data-remove="${c.key}" data-value="${esc(c.value ?? '')}" aria-label="Remove ${esc(c.label)}">${esc(c.label)} ✕</button>`).join('')}</div>` : '';
+  return chips.length
+    ? `<div class="chips" aria-label="Selected filters">${chips.map((c) => `<button class="chip" data-remove="${c.key}" data-value="${esc(c.value ?? '')}" aria-label="Remove ${esc(c.label)}">${esc(c.label)} ✕</button>`).join('')}</div>`
+    : '';
 }
 
 async function renderListing(p, categoryPath) {
@@ -174,13 +216,26 @@ async function renderListing(p, categoryPath) {
   }
   const page = Number(p.get('page') || 1);
   const pages = Math.min(50, Math.ceil(r.total / 12));
-  const crumbs = r.breadcrumbs ? `<nav class="crumbs" aria-label="Breadcrumbs"><ol><li><a href="/" data-nav>Store</a></li>${r.breadcrumbs.map((b, i) => `<li>${i === r.breadcrumbs.length - 1 ? `<span aria-current="page">${esc(b.name)}</span>` : `<a href="/?c=${encodeURIComponent(b.path)}" data-nav>${esc(b.name)}</a>`}</li>`).join('')}</ol></nav>` : '';
+  const crumbs = r.breadcrumbs
+    ? `<nav class="crumbs" aria-label="Breadcrumbs"><ol><li><a href="/" data-nav>Store</a></li>${r.breadcrumbs.map((b, i) => `<li>${i === r.breadcrumbs.length - 1 ? `<span aria-current="page">${esc(b.name)}</span>` : `<a href="/?c=${encodeURIComponent(b.path)}" data-nav>${esc(b.name)}</a>`}</li>`).join('')}</ol></nav>`
+    : '';
   const notices = [
-    r.relaxed ? `<p class="notice">No results for “${esc(r.query)}”. Showing results for <strong>${esc(r.relaxed.query)}</strong>${r.relaxed.fuzzy ? ' (allowing typos)' : ''}.</p>` : '',
+    r.relaxed
+      ? `<p class="notice">No results for “${esc(r.query)}”. Showing results for <strong>${esc(r.relaxed.query)}</strong>${r.relaxed.fuzzy ? ' (allowing typos)' : ''}.</p>`
+      : '',
     r.rewritten_query ? `<p class="notice">Showing results for <strong>${esc(r.rewritten_query)}</strong>.</p>` : '',
-    r.did_you_mean ? `<p class="notice">Did you mean <a href="/?q=${encodeURIComponent(r.did_you_mean)}" data-nav>${esc(r.did_you_mean)}</a>?</p>` : '',
+    r.did_you_mean
+      ? `<p class="notice">Did you mean <a href="/?q=${encodeURIComponent(r.did_you_mean)}" data-nav>${esc(r.did_you_mean)}</a>?</p>`
+      : '',
   ].join('');
-  const sorts = [['relevance', 'Best match'], ['popularity', 'Popular'], ['price_asc', 'Price: low to high'], ['price_desc', 'Price: high to low'], ['rating', 'Rating'], ['newest', 'Newest']];
+  const sorts = [
+    ['relevance', 'Best match'],
+    ['popularity', 'Popular'],
+    ['price_asc', 'Price: low to high'],
+    ['price_desc', 'Price: high to low'],
+    ['rating', 'Rating'],
+    ['newest', 'Newest'],
+  ];
   const current = p.get('sort') || (categoryPath && !p.get('q') ? 'popularity' : 'relevance');
   main.innerHTML = `${crumbs}<h1>${categoryPath ? esc(categoryPath.split(' > ').at(-1)) : `Results for “${esc(r.query ?? '')}”`}</h1>
   <div class="layout"><aside class="facets" aria-label="Filters">${facetsHtml(r.facets ?? {}, p, Boolean(categoryPath))}</aside>
@@ -188,7 +243,17 @@ async function renderListing(p, categoryPath) {
     <div class="toolbar"><span id="total">${r.total} result${r.total === 1 ? '' : 's'}</span>
       <label>Sort <select id="sort">${sorts.map(([v, l]) => `<option value="${v}" ${v === current ? 'selected' : ''}>${l}</option>`).join('')}</select></label></div>
     ${r.hits.length ? `<ol class="hits" id="hits">${r.hits.map(hitHtml).join('')}</ol>` : '<p class="empty">No products match.</p>'}
-    ${pages > 1 ? `<nav class="pager" aria-label="Pages">${Array.from({ length: pages }, (_, i) => i + 1).filter((n) => Math.abs(n - page) <= 3 || n === 1 || n === pages).map((n) => `<button class="secondary" data-page="${n}" ${n === page ? 'aria-current="page"' : ''}>${n}</button>`).join('')}</nav>` : ''}
+    ${
+      pages > 1
+        ? `<nav class="pager" aria-label="Pages">${Array.from({ length: pages }, (_, i) => i + 1)
+            .filter((n) => Math.abs(n - page) <= 3 || n === 1 || n === pages)
+            .map(
+              (n) =>
+                `<button class="secondary" data-page="${n}" ${n === page ? 'aria-current="page"' : ''}>${n}</button>`,
+            )
+            .join('')}</nav>`
+        : ''
+    }
   </section></div>`;
   const change = (mutate) => {
     const next = new URLSearchParams(p);
@@ -196,7 +261,9 @@ async function renderListing(p, categoryPath) {
     next.delete('page');
     go(next);
   };
-  main.querySelectorAll('[data-set]').forEach((el) => el.addEventListener('click', () => change((n) => n.set(el.dataset.set, el.dataset.value))));
+  main
+    .querySelectorAll('[data-set]')
+    .forEach((el) => el.addEventListener('click', () => change((n) => n.set(el.dataset.set, el.dataset.value))));
   main.querySelectorAll('[data-toggle=brand]').forEach((el) =>
     el.addEventListener('change', () =>
       change((n) => {
@@ -215,7 +282,9 @@ async function renderListing(p, categoryPath) {
       }),
     ),
   );
-  $('[data-toggle-stock]', main)?.addEventListener('change', (e) => change((n) => (e.target.checked ? n.set('in_stock', 'true') : n.delete('in_stock'))));
+  $('[data-toggle-stock]', main)?.addEventListener('change', (e) =>
+    change((n) => (e.target.checked ? n.set('in_stock', 'true') : n.delete('in_stock'))),
+  );
   main.querySelectorAll('[data-remove]').forEach((el) =>
     el.addEventListener('click', () =>
       change((n) => {
@@ -224,12 +293,14 @@ async function renderListing(p, categoryPath) {
           const rest = n.getAll('brand').filter((b) => b !== el.dataset.value);
           n.delete('brand');
           rest.forEach((b) => n.append('brand', b));
-        } else if (k === 'price') (n.delete('price_min'), n.delete('price_max'));
+        } else if (k === 'price') n.delete('price_min'), n.delete('price_max');
         else n.delete(k);
       }),
     ),
   );
-  $('#brand-q', main)?.addEventListener('change', (e) => change((n) => (e.target.value ? n.set('brand_q', e.target.value) : n.delete('brand_q'))));
+  $('#brand-q', main)?.addEventListener('change', (e) =>
+    change((n) => (e.target.value ? n.set('brand_q', e.target.value) : n.delete('brand_q'))),
+  );
   $('#sort', main).addEventListener('change', (e) => change((n) => n.set('sort', e.target.value)));
   main.querySelectorAll('[data-page]').forEach((el) =>
     el.addEventListener('click', () => {
@@ -242,7 +313,11 @@ async function renderListing(p, categoryPath) {
 
 async function renderProduct(id) {
   try {
-    const [p, similar, together] = await Promise.all([api(`/products/${encodeURIComponent(id)}`), api(`/recommendations/similar/${encodeURIComponent(id)}?size=6`).catch(() => ({ items: [] })), api(`/recommendations/bought-together?items=${encodeURIComponent(id)}&size=6`).catch(() => ({ items: [] }))]);
+    const [p, similar, together] = await Promise.all([
+      api(`/products/${encodeURIComponent(id)}`),
+      api(`/recommendations/similar/${encodeURIComponent(id)}?size=6`).catch(() => ({ items: [] })),
+      api(`/recommendations/bought-together?items=${encodeURIComponent(id)}&size=6`).catch(() => ({ items: [] })),
+    ]);
     const path = p.categories ?? [];
     main.innerHTML = `<nav class="crumbs" aria-label="Breadcrumbs"><ol><li><a href="/" data-nav>Store</a></li>${path.map((n, i) => `<li><a href="/?c=${encodeURIComponent(path.slice(0, i + 1).join(' > '))}" data-nav>${esc(n)}</a></li>`).join('')}</ol></nav>
       <article class="product"><h1>${esc(p.title)}</h1><div class="meta">${p.brand ? `<span>${esc(p.brand)}</span>` : ''}<span class="price">${money(p.price, p.currency)}</span>${stars(p.rating)}${p.in_stock === false ? '<span>out of stock</span>' : '<span>in stock</span>'}</div>
@@ -255,14 +330,21 @@ async function renderProduct(id) {
 
 async function renderHome() {
   const who = customer();
-  const [forYou, trending] = await Promise.all([who ? api(`/recommendations/for-user/${encodeURIComponent(who)}?size=8`).catch(() => ({ items: [] })) : { items: [] }, api('/recommendations/trending?size=8').catch(() => ({ items: [] }))]);
+  const [forYou, trending] = await Promise.all([
+    who
+      ? api(`/recommendations/for-user/${encodeURIComponent(who)}?size=8`).catch(() => ({ items: [] }))
+      : { items: [] },
+    api('/recommendations/trending?size=8').catch(() => ({ items: [] })),
+  ]);
   main.innerHTML = `<h1>Welcome</h1><p>Search above, or pick a category.</p>${railHtml('Recommended for you', forYou)}${railHtml('Trending now', trending)}`;
 }
 
 async function renderMenu() {
   try {
     const tree = await api('/categories?depth=1');
-    $('#categories').innerHTML = tree.categories.map((c) => `<a href="/?c=${encodeURIComponent(c.path)}" data-nav>${esc(c.name)}</a>`).join('');
+    $('#categories').innerHTML = tree.categories
+      .map((c) => `<a href="/?c=${encodeURIComponent(c.path)}" data-nav>${esc(c.name)}</a>`)
+      .join('');
   } catch {
     $('#categories').innerHTML = '';
   }

@@ -1,7 +1,11 @@
 // Every hit of a search, page by page through a scroll context that is cleared at the end.
 import type { EsClient } from './elasticsearch.ts';
 
-export async function* scrollHits<T>(es: EsClient, request: { index: string; _source: string[]; query?: Record<string, unknown> }, pageSize = 2000): AsyncGenerator<{ _id: string; _source?: T }> {
+export async function* scrollHits<T>(
+  es: EsClient,
+  request: { index: string; _source: string[]; query?: Record<string, unknown> },
+  pageSize = 2000,
+): AsyncGenerator<{ _id: string; _source?: T }> {
   let res = await es.search<T>({ ...request, size: pageSize, scroll: '30s' });
   try {
     while (res.hits.hits.length > 0) {

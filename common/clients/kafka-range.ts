@@ -29,7 +29,10 @@ async function rangesToRead(kafka: Kafka, topics: string[], since: number | 'ear
     const ranges: Range[] = [];
     for (const topic of topics.filter((t) => existing.has(t))) {
       const ends = await admin.fetchTopicOffsets(topic);
-      const starts = since === 'earliest' ? ends.map((e) => ({ partition: e.partition, offset: e.low })) : await admin.fetchTopicOffsetsByTimestamp(topic, since);
+      const starts =
+        since === 'earliest'
+          ? ends.map((e) => ({ partition: e.partition, offset: e.low }))
+          : await admin.fetchTopicOffsetsByTimestamp(topic, since);
       for (const end of ends) {
         const start = starts.find((s) => s.partition === end.partition)!;
         // fetchTopicOffsetsByTimestamp answers -1 when no message is that recent.

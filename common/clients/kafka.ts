@@ -29,7 +29,8 @@ export function createKafka(brokers: string[], clientId: string, log: Logger): K
 }
 
 /** Producers never create topics by accident; keys are hashed with the Java client's partitioner. */
-export const createProducer = (kafka: Kafka): Producer => kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+export const createProducer = (kafka: Kafka): Producer =>
+  kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
 
 /** Creates the topics that do not exist yet; existing ones are left as they are. */
 export async function createTopicsIfMissing(kafka: Kafka, topics: string[], partitions: number): Promise<void> {
@@ -38,7 +39,11 @@ export async function createTopicsIfMissing(kafka: Kafka, topics: string[], part
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length > 0) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+    if (missing.length > 0)
+      await admin.createTopics({
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
+        waitForLeaders: true,
+      });
   } finally {
     await admin.disconnect();
   }

@@ -57,7 +57,12 @@ export interface RecsEvalReport {
   metadata: TrainedModel['metadata'];
 }
 
-export function buildTasks(before: readonly Basket[], after: readonly Basket[], seed: number, maxCompletion = 5000): RecsTasks {
+export function buildTasks(
+  before: readonly Basket[],
+  after: readonly Basket[],
+  seed: number,
+  maxCompletion = 5000,
+): RecsTasks {
   const known = new Set(before.flatMap((b) => b.items));
   const customers = new Set(before.flatMap((b) => (b.user ? [b.user] : [])));
   const nextBasket = new Map<string, string[]>();
@@ -87,7 +92,15 @@ export function ourRecommender(model: TrainedModel, trainSeconds: number): Recom
     trainSeconds,
     forUser: (user, k) => ids(model.forUser.get(user) ?? model.popular).slice(0, k),
     forCart: (cart, k) => {
-      const list = ids(completeCart(cart, (i) => model.together.get(i), (i) => model.similar.get(i), cartWeights, k));
+      const list = ids(
+        completeCart(
+          cart,
+          (i) => model.together.get(i),
+          (i) => model.similar.get(i),
+          cartWeights,
+          k,
+        ),
+      );
       return list.length >= k ? list : [...new Set([...list, ...popular.filter((p) => !cart.includes(p))])].slice(0, k);
     },
   };
@@ -109,13 +122,19 @@ export function popularityBaseline(before: readonly Basket[]): Recommender {
 export function cooccurrenceBaseline(before: readonly Basket[], minCount: number): Recommender {
   const started = Date.now();
   const vocab = buildVocabulary(before, minCount);
-  const together = boughtTogether(vocab, countCooccurrence(vocab, Infinity), { scoring: 'count', minSupport: 1, maxBasketItems: Infinity }, 200);
+  const together = boughtTogether(
+    vocab,
+    countCooccurrence(vocab, Infinity),
+    { scoring: 'count', minSupport: 1, maxBasketItems: Infinity },
+    200,
+  );
   const history = new Map<string, string[]>();
   for (const b of before) if (b.user) history.set(b.user, [...(history.get(b.user) ?? []), ...b.items]);
   const pop = popularityBaseline(before);
   const sum = (items: readonly string[], k: number, exclude: Set<string>) => {
     const score = new Map<string, number>();
-    for (const i of items) for (const [j, c] of together.get(i) ?? []) if (!exclude.has(j)) score.set(j, (score.get(j) ?? 0) + c);
+    for (const i of items)
+      for (const [j, c] of together.get(i) ?? []) if (!exclude.has(j)) score.set(j, (score.get(j) ?? 0) + c);
     return ids(topK(score, k));
   };
   const seconds = (Date.now() - started) / 1000;
@@ -128,7 +147,8 @@ export function cooccurrenceBaseline(before: readonly Basket[], minCount: number
 }
 
 /** A ranking topped up from a fallback, as a service would, so short lists are not penalized twice. */
-export const fill = (ranked: string[], fallback: string[], k: number): string[] => [...new Set([...ranked, ...fallback])].slice(0, k);
+export const fill = (ranked: string[], fallback: string[], k: number): string[] =>
+  [...new Set([...ranked, ...fallback])].slice(0, k);
 
 const BUCKETS = 5;
 const bucketOf = (percentile: number) => Math.min(BUCKETS - 1, Math.floor(percentile * BUCKETS));
@@ -192,7 +212,11 @@ export function measure(
       popularity_bias: shownCount === 0 ? 0 : popularitySum / shownCount,
     },
     perUser,
-    byPopularity: bucketTargets.map((targets, b) => ({ bucket: bucketName(b), targets, recall: targets === 0 ? 0 : bucketHits[b]! / targets })),
+    byPopularity: bucketTargets.map((targets, b) => ({
+      bucket: bucketName(b),
+      targets,
+      recall: targets === 0 ? 0 : bucketHits[b]! / targets,
+    })),
   };
 }
 
@@ -214,10 +238,19 @@ export async function evalRecs(o: RecsEvalOptions): Promise<RecsEvalReport> {
   const before = basketsOf(o.train);
   const after = basketsOf(o.test);
   const tasks = buildTasks(before, after, o.options.item2vec.seed);
-  o.progress?.(`${before.length} training baskets; ${tasks.nextBasket.size} customers to predict, ${tasks.completion.length} baskets to complete`);
+  o.progress?.(
+    `${before.length} training baskets; ${tasks.nextBasket.size} customers to predict, ${tasks.completion.length} baskets to complete`,
+  );
   const started = Date.now();
-  const model = await train({ interactions: o.train, products: o.products }, o.options, (p) => o.progress?.('epoch' in p ? `item2vec epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}` : p.stage));
-  const recommenders = [ourRecommender(model, (Date.now() - started) / 1000), popularityBaseline(before), cooccurrenceBaseline(before, o.options.minCount), ...((await o.external?.(before, tasks)) ?? [])];
+  const model = await train({ interactions: o.train, products: o.products }, o.options, (p) =>
+    o.progress?.('epoch' in p ? `item2vec epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)}` : p.stage),
+  );
+  const recommenders = [
+    ourRecommender(model, (Date.now() - started) / 1000),
+    popularityBaseline(before),
+    cooccurrenceBaseline(before, o.options.minCount),
+    ...((await o.external?.(before, tasks)) ?? []),
+  ];
   const measured = recommenders.map((r) => ({ r, ...measure(r, tasks, before, o.k) }));
   return {
     runner: 'recs',
@@ -225,8 +258,16 @@ export async function evalRecs(o: RecsEvalOptions): Promise<RecsEvalReport> {
     train: { interactions: model.metadata.counts.interactions, baskets: before.length },
     tasks: { next_basket_customers: tasks.nextBasket.size, completion_baskets: tasks.completion.length },
     k: { next_basket: o.k.next, completion: o.k.completion },
-    results: measured.map(({ r, metrics, byPopularity }) => ({ name: r.name, metrics, train_seconds: Math.round(r.trainSeconds * 10) / 10, recall_by_popularity: byPopularity })),
-    per_user: [...tasks.nextBasket.keys()].map((id) => ({ id, metrics: Object.fromEntries(measured.map(({ r, perUser }) => [r.name, perUser.get(id) ?? 0])) })),
+    results: measured.map(({ r, metrics, byPopularity }) => ({
+      name: r.name,
+      metrics,
+      train_seconds: Math.round(r.trainSeconds * 10) / 10,
+      recall_by_popularity: byPopularity,
+    })),
+    per_user: [...tasks.nextBasket.keys()].map((id) => ({
+      id,
+      metrics: Object.fromEntries(measured.map(({ r, perUser }) => [r.name, perUser.get(id) ?? 0])),
+    })),
     metadata: model.metadata,
   };
 }

@@ -51,7 +51,13 @@ export interface SearchEvalReport {
 }
 
 /** The plain baseline: BM25 multi_match over the profile's fields, no boosts, no signals. */
-export async function bm25Ranking(es: EsClient, alias: string, q: string, fields: string[], k: number): Promise<string[]> {
+export async function bm25Ranking(
+  es: EsClient,
+  alias: string,
+  q: string,
+  fields: string[],
+  k: number,
+): Promise<string[]> {
   const res = await es.search({ index: alias, size: k, _source: false, query: { multi_match: { query: q, fields } } });
   return res.hits.hits.map((h) => h._id!);
 }
@@ -66,7 +72,13 @@ export async function evalSearch(o: SearchEvalOptions): Promise<SearchEvalReport
   if (!profile) throw new Error(`unknown profile "${o.profile}" (have: ${Object.keys(profiles).join(', ')})`);
   const fields = Object.keys(profile.fields);
   const learned = o.learned;
-  const ctx = { es: o.es, alias: o.alias, profiles, budgetMs: 10000, ...(learned ? { learned: async (q: string) => learned(q) } : {}) };
+  const ctx = {
+    es: o.es,
+    alias: o.alias,
+    profiles,
+    budgetMs: 10000,
+    ...(learned ? { learned: async (q: string) => learned(q) } : {}),
+  };
   const now = Date.now();
   const judged = [...o.queries].filter(([id]) => o.qrels.has(id));
   const progress = createProgress('queries', judged.length);
@@ -100,7 +112,11 @@ export async function evalSearch(o: SearchEvalOptions): Promise<SearchEvalReport
     profile: o.profile,
     metrics: meanMetrics(perQuery.map((r) => r.metrics)),
     ...(o.baseline ? { baseline: meanMetrics(perQuery.map((r) => r.baseline!)) } : {}),
-    ndcg_by_k: cutoffs.map((k, i) => ({ k, ours: mean(curves.map((c) => c.ours[i]!)), ...(o.baseline ? { baseline: mean(curves.map((c) => c.baseline[i]!)) } : {}) })),
+    ndcg_by_k: cutoffs.map((k, i) => ({
+      k,
+      ours: mean(curves.map((c) => c.ours[i]!)),
+      ...(o.baseline ? { baseline: mean(curves.map((c) => c.baseline[i]!)) } : {}),
+    })),
     per_query: perQuery,
     interrupted: perQuery.length < judged.length,
   };

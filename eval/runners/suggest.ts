@@ -60,7 +60,9 @@ export function prefixBaseline(train: LoggedSearch[], k: number): Suggester {
  * is a true ceiling (for keystrokes saved, a close one).
  */
 export function oracle(candidates: Iterable<string>, test: Map<string, number>, k: number): Suggester {
-  const sorted = [...new Set(candidates)].filter((q) => test.has(q)).sort((a, b) => test.get(b)! - test.get(a)! || (a < b ? -1 : 1));
+  const sorted = [...new Set(candidates)]
+    .filter((q) => test.has(q))
+    .sort((a, b) => test.get(b)! - test.get(a)! || (a < b ? -1 : 1));
   return async (prefix) => sorted.filter((q) => q.startsWith(prefix)).slice(0, k);
 }
 
@@ -71,7 +73,8 @@ export interface ReplayCase {
   recent?: readonly string[];
 }
 
-export const casesOf = (test: Map<string, number>): ReplayCase[] => [...test].map(([query, count]) => ({ query, count }));
+export const casesOf = (test: Map<string, number>): ReplayCase[] =>
+  [...test].map(([query, count]) => ({ query, count }));
 
 /**
  * Each later search on its own, with what the service would hold as the shopper's recent searches
@@ -79,7 +82,12 @@ export const casesOf = (test: Map<string, number>): ReplayCase[] => [...test].ma
  * `ttlMs` without a search. (The service keeps only searches that found something; a log without
  * result counts keeps them all.)
  */
-export function casesWithHistory(train: LoggedSearch[], test: LoggedSearch[], keep: number, ttlMs: number): ReplayCase[] {
+export function casesWithHistory(
+  train: LoggedSearch[],
+  test: LoggedSearch[],
+  keep: number,
+  ttlMs: number,
+): ReplayCase[] {
   const history = new Map<string, { recent: string[]; last: number }>();
   const recentOf = (user: string, time: number) => {
     const h = history.get(user);
@@ -113,7 +121,14 @@ function memoized(suggest: Suggester): Suggester {
 }
 
 /** Replays the test queries; returns MRR@k over prefixes, success@k at 1/3/5 characters, keystrokes saved. */
-export async function replay(cases: readonly ReplayCase[], suggest: Suggester, k: number, maxPrefix: number, label: string, interrupted?: () => boolean): Promise<SuggestMetrics> {
+export async function replay(
+  cases: readonly ReplayCase[],
+  suggest: Suggester,
+  k: number,
+  maxPrefix: number,
+  label: string,
+  interrupted?: () => boolean,
+): Promise<SuggestMetrics> {
   const ask = memoized(suggest);
   let weight = 0;
   let prefixWeight = 0;
@@ -178,7 +193,11 @@ export interface SuggestEvalReport {
 }
 
 export async function evalSuggest(o: SuggestEvalOptions): Promise<SuggestEvalReport> {
-  const entries = await suggestionEntries({ logs: [toAsync(o.train)], minUsers: o.minUsers, ...(o.withCatalog ? { catalog: { es: o.es, alias: o.alias } } : {}) });
+  const entries = await suggestionEntries({
+    logs: [toAsync(o.train)],
+    minUsers: o.minUsers,
+    ...(o.withCatalog ? { catalog: { es: o.es, alias: o.alias } } : {}),
+  });
   await rebuildSuggestions(o.es, o.alias, entries);
   const test = new Map<string, number>();
   for (const s of o.test) {
@@ -187,7 +206,11 @@ export async function evalSuggest(o: SuggestEvalOptions): Promise<SuggestEvalRep
   }
   const seen = new Set(o.train.map((s) => normalizeSuggestion(s.query)));
   const unseenTest = new Map([...test].filter(([q]) => !seen.has(q)));
-  const ours = memoized(async (p) => (await runSuggest({ es: o.es, alias: o.alias, budgetMs: 5000 }, p, { suggestions: o.k, products: 1 })).suggestions.map((s) => s.text));
+  const ours = memoized(async (p) =>
+    (
+      await runSuggest({ es: o.es, alias: o.alias, budgetMs: 5000 }, p, { suggestions: o.k, products: 1 })
+    ).suggestions.map((s) => s.text),
+  );
   const base = memoized(prefixBaseline(o.train, o.k));
   const seenTest = new Map([...test].filter(([q]) => seen.has(q)));
   const cases = casesOf(test);
@@ -213,8 +236,26 @@ export async function evalSuggest(o: SuggestEvalOptions): Promise<SuggestEvalRep
       baseline: await replay(casesOf(seenTest), base, o.k, o.maxPrefix, 'baseline (seen)', o.interrupted),
     },
     ceiling: {
-      suggestions: await replay(cases, oracle(entries.map((e) => normalizeSuggestion(e.text)), test, o.k), o.k, o.maxPrefix, 'ceiling (suggestions)', o.interrupted),
-      any_query: await replay(cases, oracle(test.keys(), test, o.k), o.k, o.maxPrefix, 'ceiling (any query)', o.interrupted),
+      suggestions: await replay(
+        cases,
+        oracle(
+          entries.map((e) => normalizeSuggestion(e.text)),
+          test,
+          o.k,
+        ),
+        o.k,
+        o.maxPrefix,
+        'ceiling (suggestions)',
+        o.interrupted,
+      ),
+      any_query: await replay(
+        cases,
+        oracle(test.keys(), test, o.k),
+        o.k,
+        o.maxPrefix,
+        'ceiling (any query)',
+        o.interrupted,
+      ),
     },
     with_recent_searches: {
       metrics: await replay(searches, ours, o.k, o.maxPrefix, 'suggest + recent searches', o.interrupted),

@@ -40,7 +40,12 @@ export function createResponseCache(o: CacheOptions): ResponseCache {
   const ttlMs = o.ttlSeconds * 1000;
   const lru = new LRUCache<string, Entry>({ max: o.maxEntries, ttl: ttlMs / 2 });
   const inflight = new Map<string, Promise<unknown>>();
-  const lookups = new Counter({ name: 'shop_cache_lookups_total', help: 'Cache lookups by the layer that answered', labelNames: ['source'], registers: [o.registry] });
+  const lookups = new Counter({
+    name: 'shop_cache_lookups_total',
+    help: 'Cache lookups by the layer that answered',
+    labelNames: ['source'],
+    registers: [o.registry],
+  });
 
   const readRedis = async (key: string): Promise<Entry | undefined> => {
     try {
@@ -74,7 +79,9 @@ export function createResponseCache(o: CacheOptions): ResponseCache {
           (value) => {
             const entry: Entry = { value, storedAt: Date.now() };
             lru.set(key, entry);
-            o.redis.set(o.prefix + key, JSON.stringify(entry), 'EX', o.staleSeconds).catch((err: Error) => o.log.warn({ err: err.message }, 'cache write failed'));
+            o.redis
+              .set(o.prefix + key, JSON.stringify(entry), 'EX', o.staleSeconds)
+              .catch((err: Error) => o.log.warn({ err: err.message }, 'cache write failed'));
           },
           () => {},
         );

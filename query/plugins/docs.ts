@@ -7,7 +7,11 @@ import fp from 'fastify-plugin';
 export const docsPlugin = fp(async (app: FastifyInstance) => {
   await app.register(swagger, {
     openapi: {
-      info: { title: 'shopsearch', description: 'Search, browse, autocomplete and recommendations for a shop catalog.', version: '0.1.0' },
+      info: {
+        title: 'shopsearch',
+        description: 'Search, browse, autocomplete and recommendations for a shop catalog.',
+        version: '0.1.0',
+      },
       tags: [{ name: 'health', description: 'Liveness and readiness' }],
     },
   });

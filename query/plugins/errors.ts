@@ -29,33 +29,57 @@ function errorName(status: number): string {
 }
 
 const isBackendFailure = (err: unknown): boolean =>
-  err instanceof esErrors.ConnectionError || err instanceof esErrors.TimeoutError || err instanceof esErrors.NoLivingConnectionsError || err instanceof esErrors.ResponseError;
+  err instanceof esErrors.ConnectionError ||
+  err instanceof esErrors.TimeoutError ||
+  err instanceof esErrors.NoLivingConnectionsError ||
+  err instanceof esErrors.ResponseError;
 
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation) {
       const field = fieldOf(err);
       const where = err.validationContext ?? 'request';
-      return reply.status(400).send({ statusCode: 400, error: 'bad_request', message: `${where}${field ? `.${field}` : ''} ${err.validation[0]?.message ?? 'is invalid'}`, field } satisfies ErrorBody);
+      return reply.status(400).send({
+        statusCode: 400,
+        error: 'bad_request',
+        message: `${where}${field ? `.${field}` : ''} ${err.validation[0]?.message ?? 'is invalid'}`,
+        field,
+      } satisfies ErrorBody);
     }
     if (err instanceof AppError) {
       if (err instanceof UnavailableError) reply.header('retry-after', String(err.retryAfterSeconds));
-      return reply.status(err.statusCode).send({ statusCode: err.statusCode, error: err.code, message: err.message, ...(err.details ?? {}) });
+      return reply
+        .status(err.statusCode)
+        .send({ statusCode: err.statusCode, error: err.code, message: err.message, ...(err.details ?? {}) });
     }
     if (isBackendFailure(err)) {
       // The name and message say enough; the client's error carries the whole request body.
       req.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'backend failure');
       reply.header('retry-after', '5');
-      return reply.status(503).send({ statusCode: 503, error: 'unavailable', message: 'search backend unavailable, retry shortly' } satisfies ErrorBody);
+      return reply.status(503).send({
+        statusCode: 503,
+        error: 'unavailable',
+        message: 'search backend unavailable, retry shortly',
+      } satisfies ErrorBody);
     }
     // Framework and plugin 4xx (bad JSON body, payload too large, rate limited) keep their status.
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.status(err.statusCode).send({ statusCode: err.statusCode, error: errorName(err.statusCode), message: err.message } satisfies ErrorBody);
+      return reply.status(err.statusCode).send({
+        statusCode: err.statusCode,
+        error: errorName(err.statusCode),
+        message: err.message,
+      } satisfies ErrorBody);
     }
     req.log.error({ err }, 'unhandled error');
-    return reply.status(500).send({ statusCode: 500, error: 'internal', message: 'internal error' } satisfies ErrorBody);
+    return reply
+      .status(500)
+      .send({ statusCode: 500, error: 'internal', message: 'internal error' } satisfies ErrorBody);
   });
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ statusCode: 404, error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } satisfies ErrorBody);
+    reply.status(404).send({
+      statusCode: 404,
+      error: 'not_found',
+      message: `no route ${req.method} ${req.url.split('?')[0]}`,
+    } satisfies ErrorBody);
   });
 });

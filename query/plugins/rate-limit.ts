@@ -25,6 +25,10 @@ export const rateLimitPlugin = fp(async (app: FastifyInstance, o: RateLimitOptio
       const client = typeof apiKey === 'string' && apiKey.length <= 200 ? `key:${apiKey}` : `ip:${req.ip}`;
       return `${client}:${req.routeOptions.url ?? 'unmatched'}`;
     },
-    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'rate_limited', message: `rate limit of ${ctx.max} requests per ${ctx.after} exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s` }),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: 'rate_limited',
+      message: `rate limit of ${ctx.max} requests per ${ctx.after} exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+    }),
   });
 });

@@ -9,7 +9,8 @@ const WEB_ROOT = path.join(projectRoot, 'web');
 
 // Pages load only their own scripts and styles and talk only to this service.
 const PAGE_HEADERS: Record<string, string> = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -25,7 +26,8 @@ export async function webPages(app: FastifyInstance): Promise<void> {
       res.setHeader('cache-control', 'no-cache');
     },
   });
-  const page = (file: string) => async (_req: unknown, reply: { sendFile: (f: string) => unknown }) => reply.sendFile(file);
+  const page = (file: string) => async (_req: unknown, reply: { sendFile: (f: string) => unknown }) =>
+    reply.sendFile(file);
   app.get('/', { schema: { hide: true } }, page('index.html'));
   app.get('/admin', { schema: { hide: true } }, page('admin.html'));
 }

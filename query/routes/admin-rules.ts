@@ -37,7 +37,11 @@ export type PreviewMark = 'pinned' | 'boosted' | 'buried' | 'hidden' | 'moved' |
 const ruleRef = { $ref: 'rule#' } as const;
 // Answers are serialized loosely: the stored rule is already valid, and the serializer gains nothing from the action union.
 const ruleOut = { type: 'object', additionalProperties: true } as const;
-const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } }, required: ['id'] } as const;
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
+  required: ['id'],
+} as const;
 const errors = { '4xx': errorResponse, '5xx': errorResponse } as const;
 const security = [{ adminKey: [] }];
 
@@ -71,7 +75,15 @@ function compare(without: Hit[], withRule: Hit[], rule: Rule) {
     if (factor < 1) marks.push('buried');
     return { id: h.id, title: h.title, from, to, marks };
   });
-  const gone = without.filter((h) => !after.has(h.id)).map((h) => ({ id: h.id, title: h.title, from: before.get(h.id)!, to: null, marks: [removes ? 'hidden' : 'moved'] as PreviewMark[] }));
+  const gone = without
+    .filter((h) => !after.has(h.id))
+    .map((h) => ({
+      id: h.id,
+      title: h.title,
+      from: before.get(h.id)!,
+      to: null,
+      marks: [removes ? 'hidden' : 'moved'] as PreviewMark[],
+    }));
   return [...changes, ...gone].filter((c) => c.marks.length > 0);
 }
 
@@ -91,44 +103,114 @@ export async function adminRuleRoutes(app: FastifyInstance, deps: AdminDeps) {
         tags: ['admin'],
         summary: 'List rules, optionally filtered',
         security,
-        querystring: { type: 'object', additionalProperties: false, properties: { q: { type: 'string', maxLength: 200 }, enabled: { type: 'boolean' }, action: { type: 'string', enum: ['pin', 'boost', 'bury', 'hide', 'filter', 'rewrite', 'expand', 'redirect'] } } },
-        response: { 200: { type: 'object', properties: { total: { type: 'integer' }, rules: { type: 'array', items: ruleOut } } }, ...errors },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            q: { type: 'string', maxLength: 200 },
+            enabled: { type: 'boolean' },
+            action: {
+              type: 'string',
+              enum: ['pin', 'boost', 'bury', 'hide', 'filter', 'rewrite', 'expand', 'redirect'],
+            },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { total: { type: 'integer' }, rules: { type: 'array', items: ruleOut } } },
+          ...errors,
+        },
       },
     },
     async (req) => {
-      const rules = (await store.all()).filter((r) => matchesListQuery(r, req.query)).sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : 1));
+      const rules = (await store.all())
+        .filter((r) => matchesListQuery(r, req.query))
+        .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : 1));
       return { total: rules.length, rules };
     },
   );
 
-  app.get<{ Params: { id: string } }>('/admin/rules/:id', { schema: { tags: ['admin'], summary: 'One rule', security, params: idParams, response: { 200: ruleOut, ...errors } } }, async (req) => {
-    const rule = await store.get(req.params.id);
-    if (!rule) throw new NotFoundError(`no rule "${req.params.id}"`);
-    return rule;
-  });
+  app.get<{ Params: { id: string } }>(
+    '/admin/rules/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'One rule',
+        security,
+        params: idParams,
+        response: { 200: ruleOut, ...errors },
+      },
+    },
+    async (req) => {
+      const rule = await store.get(req.params.id);
+      if (!rule) throw new NotFoundError(`no rule "${req.params.id}"`);
+      return rule;
+    },
+  );
 
-  app.post<{ Body: unknown }>('/admin/rules', { schema: { tags: ['admin'], summary: 'Create a rule', security, body: ruleRef, response: { 201: ruleOut, ...errors } } }, async (req, reply) => {
-    reply.status(201);
-    return store.create(req.body, actor(req));
-  });
+  app.post<{ Body: unknown }>(
+    '/admin/rules',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Create a rule',
+        security,
+        body: ruleRef,
+        response: { 201: ruleOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      reply.status(201);
+      return store.create(req.body, actor(req));
+    },
+  );
 
   app.put<{ Params: { id: string }; Body: Record<string, unknown> }>(
     '/admin/rules/:id',
-    { schema: { tags: ['admin'], summary: 'Replace a rule (also how it is enabled or disabled)', security, params: idParams, body: ruleRef, response: { 200: ruleOut, ...errors } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Replace a rule (also how it is enabled or disabled)',
+        security,
+        params: idParams,
+        body: ruleRef,
+        response: { 200: ruleOut, ...errors },
+      },
+    },
     async (req) => {
-      if (req.body.id !== req.params.id) throw new BadRequestError(`id "${String(req.body.id)}" differs from the path's "${req.params.id}"`, 'id');
+      if (req.body.id !== req.params.id)
+        throw new BadRequestError(`id "${String(req.body.id)}" differs from the path's "${req.params.id}"`, 'id');
       return store.update(req.params.id, req.body, actor(req));
     },
   );
 
-  app.delete<{ Params: { id: string } }>('/admin/rules/:id', { schema: { tags: ['admin'], summary: 'Delete a rule', security, params: idParams, response: { 204: { type: 'null' }, ...errors } } }, async (req, reply) => {
-    await store.remove(req.params.id, actor(req));
-    return reply.status(204).send();
-  });
+  app.delete<{ Params: { id: string } }>(
+    '/admin/rules/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Delete a rule',
+        security,
+        params: idParams,
+        response: { 204: { type: 'null' }, ...errors },
+      },
+    },
+    async (req, reply) => {
+      await store.remove(req.params.id, actor(req));
+      return reply.status(204).send();
+    },
+  );
 
   app.post<{ Body: unknown }>(
     '/admin/rules/validate',
-    { schema: { tags: ['admin'], summary: 'Check a rule without storing it', security, body: ruleRef, response: { 200: { type: 'object', properties: { valid: { type: 'boolean' }, rule: ruleOut } }, ...errors } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Check a rule without storing it',
+        security,
+        body: ruleRef,
+        response: { 200: { type: 'object', properties: { valid: { type: 'boolean' }, rule: ruleOut } }, ...errors },
+      },
+    },
     async (req) => ({ valid: true, rule: validateRule(req.body) }),
   );
 
@@ -143,7 +225,13 @@ export async function adminRuleRoutes(app: FastifyInstance, deps: AdminDeps) {
           type: 'object',
           additionalProperties: false,
           required: ['rule'],
-          properties: { q: { type: 'string', maxLength: 200 }, category: { type: 'string', maxLength: 600 }, channel: { type: 'string', maxLength: 50 }, size: { type: 'integer', minimum: 1, maximum: 100 }, rule: ruleRef },
+          properties: {
+            q: { type: 'string', maxLength: 200 },
+            category: { type: 'string', maxLength: 600 },
+            channel: { type: 'string', maxLength: 50 },
+            size: { type: 'integer', minimum: 1, maximum: 100 },
+            rule: ruleRef,
+          },
         },
         response: {
           200: {
@@ -152,7 +240,19 @@ export async function adminRuleRoutes(app: FastifyInstance, deps: AdminDeps) {
               applies: { type: 'boolean' },
               without: searchResponse,
               with: searchResponse,
-              changes: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, from: { type: ['integer', 'null'] }, to: { type: ['integer', 'null'] }, marks: { type: 'array', items: { type: 'string' } } } } },
+              changes: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    title: { type: 'string' },
+                    from: { type: ['integer', 'null'] },
+                    to: { type: ['integer', 'null'] },
+                    marks: { type: 'array', items: { type: 'string' } },
+                  },
+                },
+              },
             },
           },
           ...errors,
@@ -166,24 +266,55 @@ export async function adminRuleRoutes(app: FastifyInstance, deps: AdminDeps) {
       const ctx = { q: req.body.q, category: req.body.category, channel: req.body.channel, now: deps.query.now() };
       const others = rules.filter((r) => r.id !== rule.id);
       const browse = !req.body.q && req.body.category !== undefined;
-      const params = toSearchParams({ q: req.body.q, size: req.body.size ?? 20, ...(browse ? {} : { category: req.body.category }), ...(req.body.channel ? { channel: req.body.channel } : {}) }, browse ? req.body.category : undefined);
+      const params = toSearchParams(
+        {
+          q: req.body.q,
+          size: req.body.size ?? 20,
+          ...(browse ? {} : { category: req.body.category }),
+          ...(req.body.channel ? { channel: req.body.channel } : {}),
+        },
+        browse ? req.body.category : undefined,
+      );
       const effectsWithout = composeRules(applicableRules(others, ctx));
       const applicableWith = applicableRules([...others, rule], ctx);
       const effectsWith = composeRules(applicableWith);
-      const [without, withRule] = await Promise.all([runSearch(deps.query.search, params, browse, effectsWithout), runSearch(deps.query.search, params, browse, effectsWith, true)]);
-      return { applies: applicableWith.some((r) => r.id === rule.id), without, with: withRule, changes: compare(without.hits, withRule.hits, rule) };
+      const [without, withRule] = await Promise.all([
+        runSearch(deps.query.search, params, browse, effectsWithout),
+        runSearch(deps.query.search, params, browse, effectsWith, true),
+      ]);
+      return {
+        applies: applicableWith.some((r) => r.id === rule.id),
+        without,
+        with: withRule,
+        changes: compare(without.hits, withRule.hits, rule),
+      };
     },
   );
 
-  app.get('/admin/rules/export', { schema: { tags: ['admin'], summary: 'Every rule, as JSON to import elsewhere', security, response: { 200: { type: 'array', items: ruleOut }, ...errors } } }, async () =>
-    (await store.all()).sort((a, b) => (a.id < b.id ? -1 : 1)),
+  app.get(
+    '/admin/rules/export',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Every rule, as JSON to import elsewhere',
+        security,
+        response: { 200: { type: 'array', items: ruleOut }, ...errors },
+      },
+    },
+    async () => (await store.all()).sort((a, b) => (a.id < b.id ? -1 : 1)),
   );
 
   app.post<{ Body: unknown[] }>(
     '/admin/rules/import',
     {
       bodyLimit: 5 * 1024 * 1024,
-      schema: { tags: ['admin'], summary: 'Replace every rule with these (all validated first: a bad file changes nothing)', security, body: { type: 'array', maxItems: 5000 }, response: { 200: { type: 'object', properties: { imported: { type: 'integer' } } }, ...errors } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Replace every rule with these (all validated first: a bad file changes nothing)',
+        security,
+        body: { type: 'array', maxItems: 5000 },
+        response: { 200: { type: 'object', properties: { imported: { type: 'integer' } } }, ...errors },
+      },
     },
     async (req) => ({ imported: await store.importAll(req.body, actor(req)) }),
   );
@@ -195,11 +326,30 @@ export async function adminRuleRoutes(app: FastifyInstance, deps: AdminDeps) {
         tags: ['admin'],
         summary: 'Who changed which rule, when, and how (newest first)',
         security,
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } },
+        },
         response: {
           200: {
             type: 'object',
-            properties: { entries: { type: 'array', items: { type: 'object', properties: { at: { type: 'string' }, actor: { type: 'string' }, action: { type: 'string' }, rule: { type: 'string' }, before: { type: ['object', 'null'], additionalProperties: true }, after: { type: ['object', 'null'], additionalProperties: true } } } } },
+            properties: {
+              entries: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    at: { type: 'string' },
+                    actor: { type: 'string' },
+                    action: { type: 'string' },
+                    rule: { type: 'string' },
+                    before: { type: ['object', 'null'], additionalProperties: true },
+                    after: { type: ['object', 'null'], additionalProperties: true },
+                  },
+                },
+              },
+            },
           },
           ...errors,
         },

@@ -19,7 +19,12 @@ export interface CategoryTreeNode {
 
 const treeNode: Record<string, unknown> = {
   type: 'object',
-  properties: { name: { type: 'string' }, path: { type: 'string' }, count: { type: 'integer' }, children: { type: 'array', items: { $ref: 'categoryNode#' } } },
+  properties: {
+    name: { type: 'string' },
+    path: { type: 'string' },
+    count: { type: 'integer' },
+    children: { type: 'array', items: { $ref: 'categoryNode#' } },
+  },
 };
 
 type TermsAgg = { buckets: ({ key: string; doc_count: number } & Record<string, unknown>)[] };
@@ -52,9 +57,19 @@ export async function categoryRoutes(app: FastifyInstance, deps: QueryDeps) {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { depth: { type: 'integer', minimum: 1, maximum: MAX_CATEGORY_DEPTH }, under: { type: 'string', maxLength: 600, description: 'Only the subtree under this path' } },
+          properties: {
+            depth: { type: 'integer', minimum: 1, maximum: MAX_CATEGORY_DEPTH },
+            under: { type: 'string', maxLength: 600, description: 'Only the subtree under this path' },
+          },
         },
-        response: { 200: { type: 'object', properties: { total: { type: 'integer' }, categories: { type: 'array', items: { $ref: 'categoryNode#' } } } }, '4xx': errorResponse, '5xx': errorResponse },
+        response: {
+          200: {
+            type: 'object',
+            properties: { total: { type: 'integer' }, categories: { type: 'array', items: { $ref: 'categoryNode#' } } },
+          },
+          '4xx': errorResponse,
+          '5xx': errorResponse,
+        },
       },
     },
     async (req, reply) => {
@@ -63,8 +78,20 @@ export async function categoryRoutes(app: FastifyInstance, deps: QueryDeps) {
       const maxLevel = Math.min(MAX_CATEGORY_DEPTH - 1, start + (req.query.depth ?? 2) - 1);
       return cachedAnswer(deps, reply, 'categories', { under, maxLevel }, async () => {
         let aggs: Record<string, unknown> | undefined;
-        for (let level = maxLevel; level >= start; level--) aggs = { [`lvl${level}`]: { terms: { field: `category.lvl${level}`, size: 500 }, ...(aggs ? { aggs } : {}) } };
-        const res = await deps.search.es.search({ index: deps.search.alias, size: 0, track_total_hits: true, ...(under ? { query: { term: { category_paths: under } } } : {}), aggs: aggs as never }, { requestTimeout: deps.search.budgetMs });
+        for (let level = maxLevel; level >= start; level--)
+          aggs = {
+            [`lvl${level}`]: { terms: { field: `category.lvl${level}`, size: 500 }, ...(aggs ? { aggs } : {}) },
+          };
+        const res = await deps.search.es.search(
+          {
+            index: deps.search.alias,
+            size: 0,
+            track_total_hits: true,
+            ...(under ? { query: { term: { category_paths: under } } } : {}),
+            aggs: aggs as never,
+          },
+          { requestTimeout: deps.search.budgetMs },
+        );
         const total = (res.hits.total as { value: number }).value;
         if (under && total === 0) throw new NotFoundError(`no category "${under}"`);
         return { total, categories: toTree(res.aggregations?.[`lvl${start}`] as TermsAgg, start, maxLevel) };
@@ -78,8 +105,13 @@ export async function categoryRoutes(app: FastifyInstance, deps: QueryDeps) {
       schema: {
         tags: ['categories'],
         summary: 'A category page',
-        description: 'The path is the category path with levels joined by " > ", URL-encoded, e.g. /categories/Home%20%3E%20Kitchen/products.',
-        params: { type: 'object', properties: { path: { type: 'string', minLength: 1, maxLength: 600 } }, required: ['path'] },
+        description:
+          'The path is the category path with levels joined by " > ", URL-encoded, e.g. /categories/Home%20%3E%20Kitchen/products.',
+        params: {
+          type: 'object',
+          properties: { path: { type: 'string', minLength: 1, maxLength: 600 } },
+          required: ['path'],
+        },
         querystring: browseQuerystring,
         response: { 200: searchResponse, '4xx': errorResponse, '5xx': errorResponse },
       },
@@ -96,7 +128,10 @@ export async function categoryRoutes(app: FastifyInstance, deps: QueryDeps) {
       const page = await cachedAnswer(deps, reply, 'browse', { ...params, rules: rules.key }, async () => {
         const result = await runSearch(deps.search, params, true, rules.effects);
         if (result.total === 0) {
-          const exists = await deps.search.es.count({ index: deps.search.alias, query: { term: { category_paths: path } } });
+          const exists = await deps.search.es.count({
+            index: deps.search.alias,
+            query: { term: { category_paths: path } },
+          });
           if (exists.count === 0) throw new NotFoundError(`no category "${path}"`);
         }
         return { ...result, breadcrumbs: breadcrumbs(path) };

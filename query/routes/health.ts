@@ -21,7 +21,18 @@ const dependency = {
 
 export async function healthRoutes(app: FastifyInstance, opts: HealthOptions) {
   // Probes are never rate limited: under overload they must keep answering.
-  app.get('/health/live', { config: { rateLimit: false }, schema: { tags: ['health'], summary: 'Liveness', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/health/live',
+    {
+      config: { rateLimit: false },
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness',
+        response: { 200: { type: 'object', properties: { status: { type: 'string' } } } },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
 
   app.get(
     '/health/ready',
@@ -31,8 +42,20 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthOptions) {
         tags: ['health'],
         summary: 'Readiness with each dependency and its latency; 503 when a required one is down',
         response: {
-          '2xx': { type: 'object', properties: { status: { type: 'string', enum: ['ready', 'degraded'] }, dependencies: { type: 'array', items: dependency } } },
-          503: { type: 'object', properties: { status: { type: 'string', enum: ['not_ready'] }, dependencies: { type: 'array', items: dependency } } },
+          '2xx': {
+            type: 'object',
+            properties: {
+              status: { type: 'string', enum: ['ready', 'degraded'] },
+              dependencies: { type: 'array', items: dependency },
+            },
+          },
+          503: {
+            type: 'object',
+            properties: {
+              status: { type: 'string', enum: ['not_ready'] },
+              dependencies: { type: 'array', items: dependency },
+            },
+          },
         },
       },
     },

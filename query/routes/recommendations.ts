@@ -21,7 +21,10 @@ const MAX_LIST = 50;
 
 /** A comma-separated list of ids; each must look like an id, so the error names the field. */
 function idList(raw: string | undefined, field: string, required: boolean): string[] {
-  const ids = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (required && ids.length === 0) throw new BadRequestError(`${field} must list at least one product id`, field);
   if (ids.length > MAX_LIST) throw new BadRequestError(`${field} lists more than ${MAX_LIST} ids`, field);
   const bad = ids.find((id) => !ID_RE.test(id));
@@ -77,8 +80,12 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     '5xx': errorResponse,
   };
   const filtersOf = (q: RailQuery): { filters: RailFilters; size: number } => {
-    if (q.price_min !== undefined && q.price_max !== undefined && q.price_min > q.price_max) throw new BadRequestError('price_min is above price_max', 'price_min');
-    const filters: RailFilters = { inStock: q.in_stock ?? deps.inStockByDefault, exclude: idList(q.exclude, 'exclude', false) };
+    if (q.price_min !== undefined && q.price_max !== undefined && q.price_min > q.price_max)
+      throw new BadRequestError('price_min is above price_max', 'price_min');
+    const filters: RailFilters = {
+      inStock: q.in_stock ?? deps.inStockByDefault,
+      exclude: idList(q.exclude, 'exclude', false),
+    };
     if (q.category !== undefined) filters.category = q.category.trim();
     if (q.price_min !== undefined) filters.minPrice = q.price_min;
     if (q.price_max !== undefined) filters.maxPrice = q.price_max;
@@ -87,7 +94,11 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
   // An answer depends only on the published version and the request, so it is kept serialized per
   // version: a repeated request is one lookup. Degraded answers are never kept.
   const answers = new LRUCache<string, string>({ max: Math.max(1, deps.answerCacheEntries) });
-  async function answer(req: FastifyRequest, reply: FastifyReply, compute: () => Promise<RailAnswer>): Promise<FastifyReply> {
+  async function answer(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    compute: () => Promise<RailAnswer>,
+  ): Promise<FastifyReply> {
     const version = deps.answerCacheEntries > 0 ? await deps.rails.version() : undefined;
     const key = version === undefined ? undefined : `${version} ${req.url}`;
     const kept = key === undefined ? undefined : answers.get(key);
@@ -106,14 +117,22 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     response,
   });
 
-  app.get<{ Params: { id: string }; Querystring: RailQuery }>('/recommendations/similar/:id', { schema: schema('Items similar to a product', {}, { id: { type: 'string', pattern: ID } }) }, async (req, reply) => {
-    const { filters, size } = filtersOf(req.query);
-    return answer(req, reply, () => deps.rails.similar(req.params.id, filters, size));
-  });
+  app.get<{ Params: { id: string }; Querystring: RailQuery }>(
+    '/recommendations/similar/:id',
+    { schema: schema('Items similar to a product', {}, { id: { type: 'string', pattern: ID } }) },
+    async (req, reply) => {
+      const { filters, size } = filtersOf(req.query);
+      return answer(req, reply, () => deps.rails.similar(req.params.id, filters, size));
+    },
+  );
 
   app.get<{ Querystring: RailQuery & { items?: string } }>(
     '/recommendations/bought-together',
-    { schema: schema('Items frequently bought with a cart', { items: { type: 'string', maxLength: 8000, description: 'Comma-separated product ids in the cart' } }) },
+    {
+      schema: schema('Items frequently bought with a cart', {
+        items: { type: 'string', maxLength: 8000, description: 'Comma-separated product ids in the cart' },
+      }),
+    },
     async (req, reply) => {
       const { filters, size } = filtersOf(req.query);
       const items = idList(req.query.items, 'items', true);
@@ -123,7 +142,19 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
 
   app.get<{ Params: { userId: string }; Querystring: RailQuery & { recent?: string } }>(
     '/recommendations/for-user/:userId',
-    { schema: schema('Recommendations for a customer', { recent: { type: 'string', maxLength: 8000, description: 'Comma-separated ids the customer just viewed, most recent first' } }, { userId: { type: 'string', pattern: ID } }) },
+    {
+      schema: schema(
+        'Recommendations for a customer',
+        {
+          recent: {
+            type: 'string',
+            maxLength: 8000,
+            description: 'Comma-separated ids the customer just viewed, most recent first',
+          },
+        },
+        { userId: { type: 'string', pattern: ID } },
+      ),
+    },
     async (req, reply) => {
       const { filters, size } = filtersOf(req.query);
       const recent = idList(req.query.recent, 'recent', false);
@@ -131,8 +162,12 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     },
   );
 
-  app.get<{ Querystring: RailQuery }>('/recommendations/trending', { schema: schema('Trending items, overall or in a category') }, async (req, reply) => {
-    const { filters, size } = filtersOf(req.query);
-    return answer(req, reply, () => deps.rails.trending(filters.category, filters, size));
-  });
+  app.get<{ Querystring: RailQuery }>(
+    '/recommendations/trending',
+    { schema: schema('Trending items, overall or in a category') },
+    async (req, reply) => {
+      const { filters, size } = filtersOf(req.query);
+      return answer(req, reply, () => deps.rails.trending(filters.category, filters, size));
+    },
+  );
 }

@@ -13,7 +13,8 @@ export async function searchRoutes(app: FastifyInstance, deps: QueryDeps) {
       schema: {
         tags: ['search'],
         summary: 'Search products',
-        description: 'Text relevance blended with business signals; zero results are relaxed (see `relaxed`) and a spelling suggestion is offered (`did_you_mean`).',
+        description:
+          'Text relevance blended with business signals; zero results are relaxed (see `relaxed`) and a spelling suggestion is offered (`did_you_mean`).',
         querystring: searchQuerystring,
         response: { 200: searchResponse, '4xx': errorResponse, '5xx': errorResponse },
       },
@@ -25,7 +26,9 @@ export async function searchRoutes(app: FastifyInstance, deps: QueryDeps) {
         deps.admin.require(req);
         return explained(deps.search, params, false, rules.effects);
       }
-      const result = await cachedAnswer(deps, reply, 'search', { ...params, rules: rules.key }, () => runSearch(deps.search, params, false, rules.effects));
+      const result = await cachedAnswer(deps, reply, 'search', { ...params, rules: rules.key }, () =>
+        runSearch(deps.search, params, false, rules.effects),
+      );
       if (params.q && params.page === 1 && !params.cursor) {
         const customer = req.query.customer;
         deps.recordSearch?.(params.q, result.total, customer);

@@ -12,9 +12,37 @@ const suggestResponse = {
   properties: {
     query: { type: 'string' },
     took: { type: 'integer' },
-    suggestions: { type: 'array', items: { type: 'object', properties: { text: { type: 'string' }, highlighted: { type: 'string' }, source: { type: 'string', enum: ['query', 'catalog', 'recent'] } } } },
-    categories: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, name: { type: 'string' }, count: { type: 'integer' } } } },
-    products: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, brand: { type: 'string' }, price: { type: 'number' }, currency: { type: 'string' } } } },
+    suggestions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          text: { type: 'string' },
+          highlighted: { type: 'string' },
+          source: { type: 'string', enum: ['query', 'catalog', 'recent'] },
+        },
+      },
+    },
+    categories: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { path: { type: 'string' }, name: { type: 'string' }, count: { type: 'integer' } },
+      },
+    },
+    products: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          title: { type: 'string' },
+          brand: { type: 'string' },
+          price: { type: 'number' },
+          currency: { type: 'string' },
+        },
+      },
+    },
     stale: { type: 'boolean' },
   },
 } as const;
@@ -33,7 +61,11 @@ export async function suggestRoutes(app: FastifyInstance, deps: QueryDeps) {
           properties: {
             q: { type: 'string', minLength: 1, maxLength: 100 },
             size: { type: 'integer', minimum: 1, maximum: 20, description: 'Query suggestions to return (default 8)' },
-            customer: { ...customerId, description: "A customer id: up to two of their recent searches (see /search) that start as typed come first, marked source 'recent'" },
+            customer: {
+              ...customerId,
+              description:
+                "A customer id: up to two of their recent searches (see /search) that start as typed come first, marked source 'recent'",
+            },
           },
         },
         response: { 200: suggestResponse, '4xx': errorResponse, '5xx': errorResponse },
@@ -49,12 +81,17 @@ export async function suggestRoutes(app: FastifyInstance, deps: QueryDeps) {
       const customer = req.query.customer;
       // The shared answer is cached; the customer's own searches join it after the cache.
       const [answer, recent] = await Promise.all([
-        cachedAnswer(deps, reply, 'suggest', { q: q.toLowerCase(), size, rules: rules.key }, () => runSuggest(deps.suggest, q, { suggestions: size, products: 4 }, rules.effects)),
+        cachedAnswer(deps, reply, 'suggest', { q: q.toLowerCase(), size, rules: rules.key }, () =>
+          runSuggest(deps.suggest, q, { suggestions: size, products: 4 }, rules.effects),
+        ),
         customer && deps.recentSearches ? deps.recentSearches.list(customer) : [],
       ]);
       if (recent.length === 0) return answer;
       const shared = new Map(answer.suggestions.map((s) => [s.text, s]));
-      const suggestions = recentFirst([...shared.keys()], recent, q, size).map(({ text, recent }): QuerySuggestion => (recent ? { text, highlighted: highlightPrefixes(text, q), source: 'recent' } : shared.get(text)!));
+      const suggestions = recentFirst([...shared.keys()], recent, q, size).map(
+        ({ text, recent }): QuerySuggestion =>
+          recent ? { text, highlighted: highlightPrefixes(text, q), source: 'recent' } : shared.get(text)!,
+      );
       return { ...answer, suggestions };
     },
   );

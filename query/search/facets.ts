@@ -49,7 +49,10 @@ export const PRICE_LADDER = (() => {
 })();
 
 /** Merges consecutive ladder buckets into at most `target` ranges of roughly equal counts. */
-export function mergePriceBuckets(buckets: { from?: number; to?: number; count: number }[], target = 5): { from?: number; to?: number; count: number }[] {
+export function mergePriceBuckets(
+  buckets: { from?: number; to?: number; count: number }[],
+  target = 5,
+): { from?: number; to?: number; count: number }[] {
   const nonEmpty = buckets.filter((b) => b.count > 0);
   const total = nonEmpty.reduce((n, b) => n + b.count, 0);
   if (total === 0) return [];
@@ -73,7 +76,10 @@ const levelField = (i: number) => `category.lvl${i}`;
 
 export function facetAggregations(p: SearchParams, f: Filters): Aggs {
   const aggs: Aggs = {};
-  const scoped = (key: Parameters<typeof facetFiltersExcept>[1] | undefined, inner: Aggs): estypes.AggregationsAggregationContainer => ({
+  const scoped = (
+    key: Parameters<typeof facetFiltersExcept>[1] | undefined,
+    inner: Aggs,
+  ): estypes.AggregationsAggregationContainer => ({
     filter: { bool: { filter: key ? facetFiltersExcept(f, key) : facetFiltersExcept(f) } },
     aggs: inner,
   });
@@ -83,30 +89,65 @@ export function facetAggregations(p: SearchParams, f: Filters): Aggs {
     const inner: Aggs = { lvl0: { terms: { field: levelField(0), size: 50 } } };
     for (let i = 1; i <= Math.min(levels, MAX_CATEGORY_DEPTH - 1); i++) {
       const ancestor = p.category!.split(CATEGORY_SEPARATOR).slice(0, i).join(CATEGORY_SEPARATOR);
-      inner[`lvl${i}`] = { filter: { term: { category_paths: ancestor } }, aggs: { values: { terms: { field: levelField(i), size: 100 } } } };
+      inner[`lvl${i}`] = {
+        filter: { term: { category_paths: ancestor } },
+        aggs: { values: { terms: { field: levelField(i), size: 100 } } },
+      };
     }
     aggs.category = scoped('category', inner);
   }
   if (p.facets.includes('brand')) {
-    const within: estypes.QueryDslQueryContainer = p.brandFacetQuery ? { match_phrase_prefix: { 'brand.plain': { query: p.brandFacetQuery } } } : { match_all: {} };
+    const within: estypes.QueryDslQueryContainer = p.brandFacetQuery
+      ? { match_phrase_prefix: { 'brand.plain': { query: p.brandFacetQuery } } }
+      : { match_all: {} };
     aggs.brand = scoped('brand', {
       top: { filter: within, aggs: { values: { terms: { field: 'brand.keyword', size: p.brandFacetSize } } } },
-      ...(p.brands.length > 0 ? { selected: { terms: { field: 'brand.keyword', include: p.brands, size: p.brands.length } } } : {}),
+      ...(p.brands.length > 0
+        ? { selected: { terms: { field: 'brand.keyword', include: p.brands, size: p.brands.length } } }
+        : {}),
     });
   }
   if (p.facets.includes('price')) {
-    const ranges = [{ to: PRICE_LADDER[0] }, ...PRICE_LADDER.map((from, i) => ({ from, ...(PRICE_LADDER[i + 1] ? { to: PRICE_LADDER[i + 1] } : {}) }))];
-    aggs.price = scoped('price', { ladder: { range: { field: 'price', ranges } }, stats: { stats: { field: 'price' } } });
+    const ranges = [
+      { to: PRICE_LADDER[0] },
+      ...PRICE_LADDER.map((from, i) => ({ from, ...(PRICE_LADDER[i + 1] ? { to: PRICE_LADDER[i + 1] } : {}) })),
+    ];
+    aggs.price = scoped('price', {
+      ladder: { range: { field: 'price', ranges } },
+      stats: { stats: { field: 'price' } },
+    });
   }
-  if (p.facets.includes('rating')) aggs.rating = scoped('rating', { at_least: { range: { field: 'rating', ranges: [4, 3, 2, 1].map((from) => ({ key: String(from), from })) } } });
-  if (p.facets.includes('in_stock')) aggs.in_stock = scoped('in_stock', { values: { terms: { field: 'in_stock', size: 2 } } });
+  if (p.facets.includes('rating'))
+    aggs.rating = scoped('rating', {
+      at_least: { range: { field: 'rating', ranges: [4, 3, 2, 1].map((from) => ({ key: String(from), from })) } },
+    });
+  if (p.facets.includes('in_stock'))
+    aggs.in_stock = scoped('in_stock', { values: { terms: { field: 'in_stock', size: 2 } } });
   if (p.facets.includes('attributes')) {
     const selectedNames = p.attributes.map((a) => a.name);
     // Unselected attributes count under every selection; each selected one leaves out its own.
-    aggs.attributes = scoped(undefined, { nested: { nested: { path: 'attrs' }, aggs: { names: { terms: { field: 'attrs.name', size: 15 }, aggs: { values: { terms: { field: 'attrs.value', size: 20 } } } } } } });
+    aggs.attributes = scoped(undefined, {
+      nested: {
+        nested: { path: 'attrs' },
+        aggs: {
+          names: {
+            terms: { field: 'attrs.name', size: 15 },
+            aggs: { values: { terms: { field: 'attrs.value', size: 20 } } },
+          },
+        },
+      },
+    });
     selectedNames.forEach((name, i) => {
       aggs[`attribute_${i}`] = scoped(`attr:${name}`, {
-        nested: { nested: { path: 'attrs' }, aggs: { named: { filter: { term: { 'attrs.name': name } }, aggs: { values: { terms: { field: 'attrs.value', size: 50 } } } } } },
+        nested: {
+          nested: { path: 'attrs' },
+          aggs: {
+            named: {
+              filter: { term: { 'attrs.name': name } },
+              aggs: { values: { terms: { field: 'attrs.value', size: 50 } } },
+            },
+          },
+        },
       });
     });
   }
@@ -118,6 +159,8 @@ interface TermsBucket {
   key_as_string?: string;
   doc_count: number;
 }
+// Aggregation answers are nested by name; their shape follows the request built in facetAggregations.
+// biome-ignore lint/suspicious/noExplicitAny: walking Elasticsearch's untyped aggregation tree
 type AnyAgg = Record<string, any>;
 
 const buckets = (agg: AnyAgg | undefined): TermsBucket[] => (agg?.buckets as TermsBucket[] | undefined) ?? [];
@@ -129,7 +172,12 @@ function categoryTree(agg: AnyAgg, selected: string | undefined): CategoryNode[]
     level(i).map((b) => {
       const value = String(b.key);
       const onPath = path.length > i && value === path.slice(0, i + 1).join(CATEGORY_SEPARATOR);
-      const node: CategoryNode = { value, name: value.split(CATEGORY_SEPARATOR).at(-1)!, count: b.doc_count, selected: onPath };
+      const node: CategoryNode = {
+        value,
+        name: value.split(CATEGORY_SEPARATOR).at(-1)!,
+        count: b.doc_count,
+        selected: onPath,
+      };
       if (onPath && agg[`lvl${i + 1}`]) node.children = build(i + 1);
       return node;
     });
@@ -141,29 +189,55 @@ export function parseFacets(p: SearchParams, aggs: AnyAgg | undefined): Facets {
   const out: Facets = {};
   if (aggs.category) out.category = categoryTree(aggs.category, p.category);
   if (aggs.brand) {
-    const top = buckets(aggs.brand.top?.values).map((b) => ({ value: String(b.key), count: b.doc_count, selected: p.brands.includes(String(b.key)) }));
+    const top = buckets(aggs.brand.top?.values).map((b) => ({
+      value: String(b.key),
+      count: b.doc_count,
+      selected: p.brands.includes(String(b.key)),
+    }));
     const shown = new Set(top.map((b) => b.value));
-    const extra = buckets(aggs.brand.selected).filter((b) => !shown.has(String(b.key))).map((b) => ({ value: String(b.key), count: b.doc_count, selected: true }));
+    const extra = buckets(aggs.brand.selected)
+      .filter((b) => !shown.has(String(b.key)))
+      .map((b) => ({ value: String(b.key), count: b.doc_count, selected: true }));
     out.brand = [...top, ...extra];
   }
   if (aggs.price) {
     const ladder = buckets(aggs.price.ladder) as unknown as { from?: number; to?: number; doc_count: number }[];
     const merged = mergePriceBuckets(ladder.map((b) => ({ from: b.from, to: b.to, count: b.doc_count })));
     out.price = {
-      buckets: merged.map((b) => ({ ...b, selected: p.priceMin === b.from && (p.priceMax === undefined ? b.to === undefined : p.priceMax === b.to) })),
+      buckets: merged.map((b) => ({
+        ...b,
+        selected: p.priceMin === b.from && (p.priceMax === undefined ? b.to === undefined : p.priceMax === b.to),
+      })),
       min: aggs.price.stats?.min ?? undefined,
       max: aggs.price.stats?.max ?? undefined,
     };
   }
-  if (aggs.rating) out.rating = buckets(aggs.rating.at_least).map((b) => ({ min: Number(b.key), count: b.doc_count, selected: p.ratingMin === Number(b.key) }));
-  if (aggs.in_stock) out.in_stock = buckets(aggs.in_stock.values).map((b) => ({ value: b.key === 1 || b.key === 'true', count: b.doc_count, selected: p.inStock === (b.key === 1 || b.key === 'true') }));
+  if (aggs.rating)
+    out.rating = buckets(aggs.rating.at_least).map((b) => ({
+      min: Number(b.key),
+      count: b.doc_count,
+      selected: p.ratingMin === Number(b.key),
+    }));
+  if (aggs.in_stock)
+    out.in_stock = buckets(aggs.in_stock.values).map((b) => ({
+      value: b.key === 1 || b.key === 'true',
+      count: b.doc_count,
+      selected: p.inStock === (b.key === 1 || b.key === 'true'),
+    }));
   if (aggs.attributes) {
     const selected = new Map(p.attributes.map((a, i) => [a.name, { values: a.values, agg: aggs[`attribute_${i}`] }]));
     out.attributes = buckets(aggs.attributes.nested?.names).map((n) => {
       const name = String(n.key);
       const sel = selected.get(name);
       const source = sel ? buckets(sel.agg?.nested?.named?.values) : buckets((n as AnyAgg).values);
-      return { name, values: source.map((b) => ({ value: String(b.key), count: b.doc_count, selected: sel?.values.includes(String(b.key)) ?? false })) };
+      return {
+        name,
+        values: source.map((b) => ({
+          value: String(b.key),
+          count: b.doc_count,
+          selected: sel?.values.includes(String(b.key)) ?? false,
+        })),
+      };
     });
   }
   return out;

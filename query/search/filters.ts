@@ -16,7 +16,10 @@ export interface Filters {
 }
 
 export const attributeClause = (name: string, values: string[]): Query => ({
-  nested: { path: 'attrs', query: { bool: { filter: [{ term: { 'attrs.name': name } }, { terms: { 'attrs.value': values } }] } } },
+  nested: {
+    path: 'attrs',
+    query: { bool: { filter: [{ term: { 'attrs.name': name } }, { terms: { 'attrs.value': values } }] } },
+  },
 });
 
 export function buildFilters(p: SearchParams, categoryIsFixed: boolean): Filters {
@@ -28,7 +31,15 @@ export function buildFilters(p: SearchParams, categoryIsFixed: boolean): Filters
     else byFacet.set('category', clause);
   }
   if (p.brands.length > 0) byFacet.set('brand', { terms: { 'brand.keyword': p.brands } });
-  if (p.priceMin !== undefined || p.priceMax !== undefined) byFacet.set('price', { range: { price: { ...(p.priceMin !== undefined ? { gte: p.priceMin } : {}), ...(p.priceMax !== undefined ? { lte: p.priceMax } : {}) } } });
+  if (p.priceMin !== undefined || p.priceMax !== undefined)
+    byFacet.set('price', {
+      range: {
+        price: {
+          ...(p.priceMin !== undefined ? { gte: p.priceMin } : {}),
+          ...(p.priceMax !== undefined ? { lte: p.priceMax } : {}),
+        },
+      },
+    });
   if (p.ratingMin !== undefined) byFacet.set('rating', { range: { rating: { gte: p.ratingMin } } });
   if (p.inStock !== undefined) byFacet.set('in_stock', { term: { in_stock: p.inStock } });
   for (const a of p.attributes) byFacet.set(`attr:${a.name}`, attributeClause(a.name, a.values));

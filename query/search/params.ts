@@ -70,7 +70,8 @@ export const normalizeQuery = (q: string | undefined): string | undefined => {
 };
 
 export function toSearchParams(qs: SearchQuerystring, fixedCategory?: string): SearchParams {
-  if (qs.price_min !== undefined && qs.price_max !== undefined && qs.price_min > qs.price_max) throw new BadRequestError('price_min must not exceed price_max', 'price_min');
+  if (qs.price_min !== undefined && qs.price_max !== undefined && qs.price_min > qs.price_max)
+    throw new BadRequestError('price_min must not exceed price_max', 'price_min');
   const byName = new Map<string, string[]>();
   for (const a of qs.attr ?? []) {
     const i = a.indexOf(':');
@@ -79,7 +80,11 @@ export function toSearchParams(qs: SearchQuerystring, fixedCategory?: string): S
   }
   const page = qs.page ?? 1;
   const size = qs.size ?? 20;
-  if (!qs.cursor && page * size > MAX_WINDOW) throw new BadRequestError(`page × size may not exceed ${MAX_WINDOW}; use the cursor (next_cursor) for deeper pages`, 'page');
+  if (!qs.cursor && page * size > MAX_WINDOW)
+    throw new BadRequestError(
+      `page × size may not exceed ${MAX_WINDOW}; use the cursor (next_cursor) for deeper pages`,
+      'page',
+    );
   return {
     q: normalizeQuery(qs.q),
     category: fixedCategory ?? normalizeQuery(qs.category),

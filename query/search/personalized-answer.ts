@@ -12,11 +12,33 @@ export interface Shopper {
   recent?: string;
 }
 
-export async function personalizedAnswer<T extends SearchResult>(deps: QueryDeps, result: T, p: SearchParams, who: Shopper): Promise<T & { personalized?: number }> {
+export async function personalizedAnswer<T extends SearchResult>(
+  deps: QueryDeps,
+  result: T,
+  p: SearchParams,
+  who: Shopper,
+): Promise<T & { personalized?: number }> {
   const profile = deps.search.profiles[p.profile];
-  if (!deps.personal || !profile || (!who.customer && !who.recent) || p.page !== 1 || p.cursor || !rulesOrder(p) || result.redirect) return result;
-  const recent = (who.recent ?? '').split(',').map((s) => s.trim()).filter(Boolean).slice(0, 50);
-  const similarity = await deps.personal(who.customer, recent, result.hits.slice(0, profile.personal.depth).map((h) => h.id));
+  if (
+    !deps.personal ||
+    !profile ||
+    (!who.customer && !who.recent) ||
+    p.page !== 1 ||
+    p.cursor ||
+    !rulesOrder(p) ||
+    result.redirect
+  )
+    return result;
+  const recent = (who.recent ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .slice(0, 50);
+  const similarity = await deps.personal(
+    who.customer,
+    recent,
+    result.hits.slice(0, profile.personal.depth).map((h) => h.id),
+  );
   if (!similarity) return result;
   const { hits, moved } = personalize(result.hits, similarity, profile.personal);
   return { ...result, hits, personalized: moved };

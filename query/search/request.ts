@@ -11,7 +11,21 @@ import { buildFilters, facetFiltersExcept } from './filters.ts';
 import { listFingerprint, type SearchParams } from './params.ts';
 import { decodeCursor, sortFor } from './sort.ts';
 
-export const HIT_FIELDS = ['id', 'title', 'brand', 'price', 'list_price', 'currency', 'rating', 'rating_count', 'in_stock', 'categories', 'category_leaf', 'discount_pct', 'popularity'];
+export const HIT_FIELDS = [
+  'id',
+  'title',
+  'brand',
+  'price',
+  'list_price',
+  'currency',
+  'rating',
+  'rating_count',
+  'in_stock',
+  'categories',
+  'category_leaf',
+  'discount_pct',
+  'popularity',
+];
 
 export interface BuildOptions {
   profile: RankingProfile;
@@ -31,7 +45,10 @@ export interface BuildOptions {
 /** The shopper's words, or any of a rule's expansions of them: a product scores by its best match. */
 function textRelevance(q: string, o: BuildOptions): estypes.QueryDslQueryContainer {
   const alternatives = o.effects?.expansions ?? [];
-  const text = alternatives.length === 0 ? textQuery(q, o.profile, o.text) : { dis_max: { queries: [q, ...alternatives].map((t) => textQuery(t, o.profile, o.text)) } };
+  const text =
+    alternatives.length === 0
+      ? textQuery(q, o.profile, o.text)
+      : { dis_max: { queries: [q, ...alternatives].map((t) => textQuery(t, o.profile, o.text)) } };
   return withLearned(text, o.learned, o.profile);
 }
 
@@ -44,12 +61,23 @@ export function buildSearchBody(p: SearchParams, o: BuildOptions): estypes.Searc
   const rules = ruleFilters(effects);
   // Without text every product matches and the signals only order them: a bool of should clauses
   // alone would require one to match, dropping products that have no rating or stock data.
-  const text: estypes.QueryDslQueryContainer = p.q ? textRelevance(p.q, o) : { bool: { must: [{ match_all: {} }], should: signalBoosts(o.profile) } };
+  const text: estypes.QueryDslQueryContainer = p.q
+    ? textRelevance(p.q, o)
+    : { bool: { must: [{ match_all: {} }], should: signalBoosts(o.profile) } };
   const relevance = p.sort === 'relevance' ? weighted(text, effects) : text;
   const base = [...filters.base, ...rules.filter];
-  const query: estypes.QueryDslQueryContainer = { bool: { must: [relevance], ...(base.length ? { filter: base } : {}), ...(rules.mustNot.length ? { must_not: rules.mustNot } : {}) } };
+  const query: estypes.QueryDslQueryContainer = {
+    bool: {
+      must: [relevance],
+      ...(base.length ? { filter: base } : {}),
+      ...(rules.mustNot.length ? { must_not: rules.mustNot } : {}),
+    },
+  };
   // Pinned products leave the list but still count in the facets.
-  const postFilter = [...facetFiltersExcept(filters), ...(o.pinned?.length ? [{ bool: { must_not: [{ ids: { values: [...o.pinned] } }] } }] : [])];
+  const postFilter = [
+    ...facetFiltersExcept(filters),
+    ...(o.pinned?.length ? [{ bool: { must_not: [{ ids: { values: [...o.pinned] } }] } }] : []),
+  ];
   const after = p.cursor ? decodeCursor(p.cursor, listFingerprint(p)) : undefined;
   return {
     query,

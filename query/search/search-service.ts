@@ -19,7 +19,19 @@ import { encodeCursor } from './sort.ts';
 import type { Vocabulary } from './spelling.ts';
 
 /** A result as the list shows it: the indexed product's display fields, plus highlights. */
-export type Hit = Pick<ProductDocument, 'id' | 'title' | 'brand' | 'price' | 'list_price' | 'discount_pct' | 'currency' | 'rating' | 'rating_count' | 'in_stock'> & {
+export type Hit = Pick<
+  ProductDocument,
+  | 'id'
+  | 'title'
+  | 'brand'
+  | 'price'
+  | 'list_price'
+  | 'discount_pct'
+  | 'currency'
+  | 'rating'
+  | 'rating_count'
+  | 'in_stock'
+> & {
   categories?: string[];
   category?: string;
   highlight?: { title?: string; description?: string };
@@ -80,15 +92,28 @@ function toHit(h: estypes.SearchHit<Record<string, unknown>>): Hit {
     ...(s as Omit<Hit, 'category' | 'highlight'>),
     id: h._id!,
     category: s.category_leaf as string | undefined,
-    ...(hl ? { highlight: { ...(hl.title ? { title: hl.title[0] } : {}), ...(hl.description ? { description: hl.description[0] } : {}) } } : {}),
+    ...(hl
+      ? {
+          highlight: {
+            ...(hl.title ? { title: hl.title[0] } : {}),
+            ...(hl.description ? { description: hl.description[0] } : {}),
+          },
+        }
+      : {}),
   };
 }
 
 /** matched_queries is a list of names (or names with scores in newer Elasticsearch versions). */
-const namedMatches = (m: string[] | Record<string, number> | undefined): string[] => (Array.isArray(m) ? m : Object.keys(m ?? {}));
+const namedMatches = (m: string[] | Record<string, number> | undefined): string[] =>
+  Array.isArray(m) ? m : Object.keys(m ?? {});
 
 /** How many products match the query without each of its terms, under the same filters (one request). */
-async function countsWithoutEachTerm(ctx: SearchContext, p: SearchParams, o: BuildOptions, terms: string[]): Promise<number[]> {
+async function countsWithoutEachTerm(
+  ctx: SearchContext,
+  p: SearchParams,
+  o: BuildOptions,
+  terms: string[],
+): Promise<number[]> {
   const f = buildFilters(p, o.categoryIsFixed);
   const rules = ruleFilters(o.effects ?? noEffects);
   const fields = Object.entries(o.profile.fields).map(([k, w]) => `${k}^${w}`);
@@ -96,30 +121,68 @@ async function countsWithoutEachTerm(ctx: SearchContext, p: SearchParams, o: Bui
   const res = await execute(ctx, {
     size: 0,
     query: { bool: { filter: [...f.base, ...rules.filter, ...facetFiltersExcept(f)], must_not: rules.mustNot } },
-    aggs: { subsets: { filters: { filters: Object.fromEntries(terms.map((_, i) => [`t${i}`, { multi_match: { query: without(i), fields, type: 'cross_fields', operator: 'and' } }])) } } },
+    aggs: {
+      subsets: {
+        filters: {
+          filters: Object.fromEntries(
+            terms.map((_, i) => [
+              `t${i}`,
+              { multi_match: { query: without(i), fields, type: 'cross_fields', operator: 'and' } },
+            ]),
+          ),
+        },
+      },
+    },
   });
-  const b = (res.aggregations?.subsets as { buckets: Record<string, { doc_count: number }> }).buckets;
+  const b =
+    (res.aggregations?.subsets as { buckets: Record<string, { doc_count: number }> } | undefined)?.buckets ?? {};
   return terms.map((_, i) => b[`t${i}`]?.doc_count ?? 0);
 }
 
 /** The pinned products that pass the request's filters and the rules' filters, by id. */
-async function eligiblePins(ctx: SearchContext, p: SearchParams, o: BuildOptions, ids: string[]): Promise<Map<string, Hit>> {
+async function eligiblePins(
+  ctx: SearchContext,
+  p: SearchParams,
+  o: BuildOptions,
+  ids: string[],
+): Promise<Map<string, Hit>> {
   const f = buildFilters(p, o.categoryIsFixed);
   const rules = ruleFilters(o.effects ?? noEffects);
   const res = await execute(ctx, {
     size: ids.length,
-    query: { bool: { filter: [{ ids: { values: ids } }, ...f.base, ...rules.filter, ...facetFiltersExcept(f)], must_not: rules.mustNot } },
+    query: {
+      bool: {
+        filter: [{ ids: { values: ids } }, ...f.base, ...rules.filter, ...facetFiltersExcept(f)],
+        must_not: rules.mustNot,
+      },
+    },
     _source: HIT_FIELDS,
   });
   return new Map(res.hits.hits.map((h) => [h._id!, { ...toHit(h), pinned: true as const }]));
 }
 
-export async function runSearch(ctx: SearchContext, shopper: SearchParams, categoryIsFixed: boolean, effects: RuleEffects = noEffects, explain = false): Promise<SearchResult> {
+export async function runSearch(
+  ctx: SearchContext,
+  shopper: SearchParams,
+  categoryIsFixed: boolean,
+  effects: RuleEffects = noEffects,
+  explain = false,
+): Promise<SearchResult> {
   const profile = ctx.profiles[shopper.profile];
   if (!profile) throw new BadRequestError(`unknown ranking profile "${shopper.profile}"`, 'profile');
   const started = performance.now();
   if (effects.redirect) {
-    return { ...(shopper.q ? { query: shopper.q } : {}), total: 0, took: 0, page: shopper.page, size: shopper.size, hits: [], facets: {}, profile: profile.name, redirect: effects.redirect.url };
+    return {
+      ...(shopper.q ? { query: shopper.q } : {}),
+      total: 0,
+      took: 0,
+      page: shopper.page,
+      size: shopper.size,
+      hits: [],
+      facets: {},
+      profile: profile.name,
+      redirect: effects.redirect.url,
+    };
   }
   const p = effects.rewrite && shopper.q ? { ...shopper, q: effects.rewrite.query } : shopper;
   // Pins go on page-numbered lists in the merchandised order; cursor pages continue the list
@@ -130,7 +193,12 @@ export async function runSearch(ctx: SearchContext, shopper: SearchParams, categ
   const pins = pinIds.length > 0 && !p.cursor ? await eligiblePins(ctx, p, o, pinIds) : new Map<string, Hit>();
   const placed = effects.pins.filter((x) => pins.has(x.id));
   const window = pinWindow(placed, p.page, p.size);
-  const run = (params: SearchParams, text?: TextQueryOptions) => execute(ctx, { ...buildSearchBody(params, { ...o, text }), ...(p.cursor ? {} : { from: window.from, size: window.size }), ...(explain ? { explain: true } : {}) });
+  const run = (params: SearchParams, text?: TextQueryOptions) =>
+    execute(ctx, {
+      ...buildSearchBody(params, { ...o, text }),
+      ...(p.cursor ? {} : { from: window.from, size: window.size }),
+      ...(explain ? { explain: true } : {}),
+    });
 
   let res = await run(p);
   let relaxed: Relaxation | undefined;
@@ -153,13 +221,26 @@ export async function runSearch(ctx: SearchContext, shopper: SearchParams, categ
       }
     }
     if (total(res) === 0) {
-      res = await run({ ...p, q: query }, { fuzzier: true, ...(query.includes(' ') ? { minimumShouldMatch: '-1' } : {}) });
+      res = await run(
+        { ...p, q: query },
+        { fuzzier: true, ...(query.includes(' ') ? { minimumShouldMatch: '-1' } : {}) },
+      );
       relaxed = { query, dropped_terms: dropped, fuzzy: true };
     }
   }
 
-  const organic = res.hits.hits.map((h) => ({ ...toHit(h), ...(h._explanation ? { explain: explainScore(h._explanation, namedMatches(h.matched_queries), effects) } : {}) }));
-  const hits = p.cursor ? organic : placePins(organic, placed.map((x) => ({ position: x.position, hit: pins.get(x.id)! })), p.page, p.size);
+  const organic = res.hits.hits.map((h) => ({
+    ...toHit(h),
+    ...(h._explanation ? { explain: explainScore(h._explanation, namedMatches(h.matched_queries), effects) } : {}),
+  }));
+  const hits = p.cursor
+    ? organic
+    : placePins(
+        organic,
+        placed.map((x) => ({ position: x.position, hit: pins.get(x.id)! })),
+        p.page,
+        p.size,
+      );
   const last = res.hits.hits.at(-1);
   const result: SearchResult = {
     ...(shopper.q ? { query: shopper.q } : {}),
@@ -173,7 +254,8 @@ export async function runSearch(ctx: SearchContext, shopper: SearchParams, categ
     profile: profile.name,
   };
   // A relaxed answer is for another query: pages beyond it are asked for with `relaxed.query`.
-  if (organic.length === (p.cursor ? p.size : window.size) && last?.sort && !relaxed) result.next_cursor = encodeCursor(last.sort, listFingerprint(p));
+  if (organic.length === (p.cursor ? p.size : window.size) && last?.sort && !relaxed)
+    result.next_cursor = encodeCursor(last.sort, listFingerprint(p));
   if (relaxed) result.relaxed = relaxed;
   if (res.timed_out) result.partial = true;
   if (p.q) {
@@ -184,8 +266,25 @@ export async function runSearch(ctx: SearchContext, shopper: SearchParams, categ
 }
 
 /** The page with each hit's score explained and its position had no rule applied (admin debugging; never cached). */
-export async function explained(ctx: SearchContext, p: SearchParams, categoryIsFixed: boolean, effects: RuleEffects): Promise<SearchResult> {
-  const [ruled, plain] = await Promise.all([runSearch(ctx, p, categoryIsFixed, effects, true), runSearch(ctx, { ...p, page: 1, size: Math.min(100, p.page * p.size + effects.pins.length) }, categoryIsFixed)]);
+export async function explained(
+  ctx: SearchContext,
+  p: SearchParams,
+  categoryIsFixed: boolean,
+  effects: RuleEffects,
+): Promise<SearchResult> {
+  const [ruled, plain] = await Promise.all([
+    runSearch(ctx, p, categoryIsFixed, effects, true),
+    runSearch(ctx, { ...p, page: 1, size: Math.min(100, p.page * p.size + effects.pins.length) }, categoryIsFixed),
+  ]);
   const before = new Map(plain.hits.map((h, i) => [h.id, i + 1]));
-  return { ...ruled, hits: ruled.hits.map((h) => ({ ...h, explain: { ...(h.explain ?? { score: 0, text: 0, signals: {}, rules: [] }), position_without_rules: before.get(h.id) ?? null } })) };
+  return {
+    ...ruled,
+    hits: ruled.hits.map((h) => ({
+      ...h,
+      explain: {
+        ...(h.explain ?? { score: 0, text: 0, signals: {}, rules: [] }),
+        position_without_rules: before.get(h.id) ?? null,
+      },
+    })),
+  };
 }

@@ -15,7 +15,11 @@ export function sortFor(sort: SortOption, hasText: boolean): estypes.SortCombina
     case 'price_desc':
       return [{ price: { order: 'desc', missing: '_last' } }, tiebreak];
     case 'rating':
-      return [{ rating: { order: 'desc', missing: '_last' } }, { rating_count: { order: 'desc', missing: '_last' } }, tiebreak];
+      return [
+        { rating: { order: 'desc', missing: '_last' } },
+        { rating_count: { order: 'desc', missing: '_last' } },
+        tiebreak,
+      ];
     case 'newest':
       return [{ created_at: { order: 'desc', missing: '_last' } }, tiebreak];
     case 'popularity':
@@ -28,7 +32,8 @@ interface CursorPayload {
   list: string;
 }
 
-export const encodeCursor = (after: estypes.FieldValue[], list: string): string => Buffer.from(JSON.stringify({ after, list } satisfies CursorPayload)).toString('base64url');
+export const encodeCursor = (after: estypes.FieldValue[], list: string): string =>
+  Buffer.from(JSON.stringify({ after, list } satisfies CursorPayload)).toString('base64url');
 
 /** The search_after values of a cursor, which must belong to the same result list. */
 export function decodeCursor(cursor: string, list: string): estypes.FieldValue[] {
@@ -38,8 +43,13 @@ export function decodeCursor(cursor: string, list: string): estypes.FieldValue[]
   } catch {
     throw new BadRequestError('cursor is not one this service issued', 'cursor');
   }
-  const valid = payload && Array.isArray(payload.after) && payload.after.length <= 4 && payload.after.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
+  const valid =
+    payload &&
+    Array.isArray(payload.after) &&
+    payload.after.length <= 4 &&
+    payload.after.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
   if (!valid) throw new BadRequestError('cursor is not one this service issued', 'cursor');
-  if (payload.list !== list) throw new BadRequestError('cursor belongs to another query, filter or sort; start again from page 1', 'cursor');
+  if (payload.list !== list)
+    throw new BadRequestError('cursor belongs to another query, filter or sort; start again from page 1', 'cursor');
   return payload.after;
 }

@@ -9,7 +9,9 @@ import { words } from '../../common/words.ts';
 
 const require = createRequire(import.meta.url);
 const Spellcheck = require('natural/lib/natural/spellcheck/spellcheck.js') as typeof SpellcheckClass;
-const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance.js') as { DamerauLevenshteinDistance: typeof DistanceFn };
+const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance.js') as {
+  DamerauLevenshteinDistance: typeof DistanceFn;
+};
 
 export class Vocabulary {
   private readonly counts = new Map<string, number>();

@@ -7,7 +7,12 @@ import { Vocabulary } from './spelling.ts';
 
 export async function loadVocabulary(es: EsClient, alias: string, maxDocs = 100000): Promise<Vocabulary> {
   const vocabulary = new Vocabulary();
-  let res = await es.search<{ title?: string; brand?: string; category_text?: string }>({ index: alias, size: 2000, scroll: '30s', _source: ['title', 'brand', 'category_text'] });
+  let res = await es.search<{ title?: string; brand?: string; category_text?: string }>({
+    index: alias,
+    size: 2000,
+    scroll: '30s',
+    _source: ['title', 'brand', 'category_text'],
+  });
   let seen = 0;
   while (res.hits.hits.length > 0 && seen < maxDocs) {
     for (const h of res.hits.hits) {
@@ -29,7 +34,13 @@ export interface VocabularyHolder {
   stop(): void;
 }
 
-export function holdVocabulary(es: EsClient, alias: string, live: LiveVersion, log: Logger, everyMs = 60000): VocabularyHolder {
+export function holdVocabulary(
+  es: EsClient,
+  alias: string,
+  live: LiveVersion,
+  log: Logger,
+  everyMs = 60000,
+): VocabularyHolder {
   let current: Vocabulary | undefined;
   let builtFor: string | undefined;
   const refresh = async () => {
@@ -41,7 +52,10 @@ export function holdVocabulary(es: EsClient, alias: string, live: LiveVersion, l
     builtFor = version;
     log.info({ version, words: current.size, ms: Math.round(performance.now() - t0) }, 'spelling vocabulary built');
   };
-  const timer = setInterval(() => refresh().catch((err: Error) => log.warn({ err: err.message }, 'vocabulary refresh failed')), everyMs);
+  const timer = setInterval(
+    () => refresh().catch((err: Error) => log.warn({ err: err.message }, 'vocabulary refresh failed')),
+    everyMs,
+  );
   timer.unref();
   return { get: () => current, refresh, stop: () => clearInterval(timer) };
 }

@@ -28,7 +28,12 @@ const productNames = (title: string): string[] => {
   return [name, name.split(/:|\(/)[0] ?? name];
 };
 
-export async function catalogText(es: EsClient, productsAlias: string, minProducts = 2, maxDocs = 200000): Promise<CatalogText> {
+export async function catalogText(
+  es: EsClient,
+  productsAlias: string,
+  minProducts = 2,
+  maxDocs = 200000,
+): Promise<CatalogText> {
   const counts = new Map<string, number>();
   const vocabulary = new Set<string>();
   // Product names are suggestable even when only one product carries them.
@@ -38,10 +43,14 @@ export async function catalogText(es: EsClient, productsAlias: string, minProduc
     if (key.length >= 2 && key.length <= 60) counts.set(key, (counts.get(key) ?? 0) + 1);
   };
   let seen = 0;
-  for await (const h of scrollHits<{ title?: string; brand?: string; categories?: string[] }>(es, { index: productsAlias, _source: ['title', 'brand', 'categories'] })) {
+  for await (const h of scrollHits<{ title?: string; brand?: string; categories?: string[] }>(es, {
+    index: productsAlias,
+    _source: ['title', 'brand', 'categories'],
+  })) {
     if (seen++ >= maxDocs) break;
     const s = h._source ?? {};
-    for (const text of [s.title ?? '', s.brand ?? '', ...(s.categories ?? [])]) for (const w of words(text)) vocabulary.add(w);
+    for (const text of [s.title ?? '', s.brand ?? '', ...(s.categories ?? [])])
+      for (const w of words(text)) vocabulary.add(w);
     if (s.brand) bump(s.brand);
     for (const c of s.categories ?? []) bump(c);
     const w = words(s.title ?? '').filter((x) => !/^\d+$/.test(x));
@@ -51,9 +60,13 @@ export async function catalogText(es: EsClient, productsAlias: string, minProduc
       names.add(key);
       phrases.add(key);
     }
-    for (let i = 0; i < w.length; i++) for (let n = 1; n <= 3 && i + n <= w.length; n++) if (n > 1 || w[i]!.length >= 4) phrases.add(w.slice(i, i + n).join(' '));
+    for (let i = 0; i < w.length; i++)
+      for (let n = 1; n <= 3 && i + n <= w.length; n++)
+        if (n > 1 || w[i]!.length >= 4) phrases.add(w.slice(i, i + n).join(' '));
     for (const p of phrases) bump(p);
   }
-  const phrases = [...counts].filter(([text, n]) => n >= minProducts || names.has(text)).map(([text, n]) => ({ text, weight: catalogWeight(n), source: 'catalog' as const }));
+  const phrases = [...counts]
+    .filter(([text, n]) => n >= minProducts || names.has(text))
+    .map(([text, n]) => ({ text, weight: catalogWeight(n), source: 'catalog' as const }));
   return { phrases, words: vocabulary };
 }

@@ -23,7 +23,12 @@ async function* fromTopic(config: ReturnType<typeof loadConfig>): AsyncGenerator
         try {
           const e = JSON.parse(m.value?.toString() ?? '') as Partial<SearchLogEntry>;
           // Searches that found nothing are not worth suggesting.
-          if (typeof e.query === 'string' && (e.total ?? 0) > 0) found.push({ query: e.query, ...(typeof e.user === 'string' ? { user: e.user } : {}), ...(e.ts ? { time: Date.parse(e.ts) } : {}) });
+          if (typeof e.query === 'string' && (e.total ?? 0) > 0)
+            found.push({
+              query: e.query,
+              ...(typeof e.user === 'string' ? { user: e.user } : {}),
+              ...(e.ts ? { time: Date.parse(e.ts) } : {}),
+            });
         } catch {
           // not a search log entry: skip
         }
@@ -37,7 +42,13 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { log: { type: 'string', multiple: true }, 'from-topic': { type: 'boolean' }, before: { type: 'string' }, 'min-users': { type: 'string' }, 'no-catalog': { type: 'boolean' } },
+    options: {
+      log: { type: 'string', multiple: true },
+      'from-topic': { type: 'boolean' },
+      before: { type: 'string' },
+      'min-users': { type: 'string' },
+      'no-catalog': { type: 'boolean' },
+    },
   });
   if (positionals[0] !== 'rebuild') {
     console.error(usage);
@@ -55,7 +66,13 @@ async function main(argv: string[]): Promise<number> {
     ...(values['no-catalog'] ? {} : { catalog: { es, alias: config.indexAlias } }),
   });
   const index = await rebuildSuggestions(es, config.indexAlias, entries);
-  console.log(JSON.stringify({ index, suggestions: entries.length, from_queries: entries.filter((e) => e.source === 'query').length }));
+  console.log(
+    JSON.stringify({
+      index,
+      suggestions: entries.length,
+      from_queries: entries.filter((e) => e.source === 'query').length,
+    }),
+  );
   await es.close();
   return 0;
 }

@@ -58,12 +58,21 @@ export function redisRecentSearches(redis: Redis, o: RecentSearchesOptions, log:
  * The shopper's recent searches that start as typed (newest first, at most `max`, so popular
  * suggestions keep most of the list), then the other suggestions without them, cut to `size`.
  */
-export function recentFirst(texts: readonly string[], recent: readonly string[], typed: string, size: number, max = 2): { text: string; recent: boolean }[] {
+export function recentFirst(
+  texts: readonly string[],
+  recent: readonly string[],
+  typed: string,
+  size: number,
+  max = 2,
+): { text: string; recent: boolean }[] {
   const prefix = typedPrefix(typed);
   const mine = new Map<string, string>();
   for (const r of recent) {
     const key = normalizeSuggestion(r);
     if (mine.size < max && key.startsWith(prefix) && !mine.has(key)) mine.set(key, r);
   }
-  return [...[...mine.values()].map((text) => ({ text, recent: true })), ...texts.filter((t) => !mine.has(normalizeSuggestion(t))).map((text) => ({ text, recent: false }))].slice(0, size);
+  return [
+    ...[...mine.values()].map((text) => ({ text, recent: true })),
+    ...texts.filter((t) => !mine.has(normalizeSuggestion(t))).map((text) => ({ text, recent: false })),
+  ].slice(0, size);
 }

@@ -81,7 +81,8 @@ function mergeEntries(...lists: SuggestionEntry[][]): SuggestionEntry[] {
     for (const e of list) {
       const key = normalizeSuggestion(e.text);
       const prev = byKey.get(key);
-      if (!prev || e.weight > prev.weight) byKey.set(key, prev && prev.source === 'query' && e.source === 'catalog' ? { ...e, text: prev.text } : e);
+      if (!prev || e.weight > prev.weight)
+        byKey.set(key, prev && prev.source === 'query' && e.source === 'catalog' ? { ...e, text: prev.text } : e);
     }
   return [...byKey.values()];
 }
@@ -99,6 +100,13 @@ export interface EntriesOptions {
 export async function suggestionEntries(o: EntriesOptions): Promise<SuggestionEntry[]> {
   const catalog = o.catalog ? await catalogText(o.catalog.es, o.catalog.alias) : undefined;
   const lists: SuggestionEntry[][] = [];
-  for (const log of o.logs) lists.push(await countQueries(log, { minUsers: o.minUsers, ...(o.before !== undefined ? { before: o.before } : {}), ...(catalog ? { knownWords: catalog.words } : {}) }));
+  for (const log of o.logs)
+    lists.push(
+      await countQueries(log, {
+        minUsers: o.minUsers,
+        ...(o.before !== undefined ? { before: o.before } : {}),
+        ...(catalog ? { knownWords: catalog.words } : {}),
+      }),
+    );
   return mergeEntries(...lists, ...(catalog ? [catalog.phrases] : []));
 }

@@ -43,17 +43,28 @@ const mappings: estypes.MappingTypeMapping = {
 };
 
 /** Builds a new version from the entries and switches the alias to it; returns the index name. */
-export async function rebuildSuggestions(es: EsClient, productsAlias: string, entries: SuggestionEntry[]): Promise<string> {
+export async function rebuildSuggestions(
+  es: EsClient,
+  productsAlias: string,
+  entries: SuggestionEntry[],
+): Promise<string> {
   const alias = suggestAliasOf(productsAlias);
   const index = `${alias}-${Date.now()}`;
   await es.indices.create({ index, settings, mappings });
   for (let i = 0; i < entries.length; i += 5000) {
-    const res = await es.bulk({ operations: entries.slice(i, i + 5000).flatMap((e) => [{ index: { _index: index } }, { ...e, prefix: e.text, key: normalizeSuggestion(e.text) }]), filter_path: ['errors'] });
+    const res = await es.bulk({
+      operations: entries
+        .slice(i, i + 5000)
+        .flatMap((e) => [{ index: { _index: index } }, { ...e, prefix: e.text, key: normalizeSuggestion(e.text) }]),
+      filter_path: ['errors'],
+    });
     if (res.errors) throw new Error(`bulk load of suggestions into ${index} reported errors`);
   }
   await es.indices.refresh({ index });
   const previous = await aliasIndices(es, alias);
-  await es.indices.updateAliases({ actions: [...previous.map((p) => ({ remove: { index: p, alias } })), { add: { index, alias } }] });
+  await es.indices.updateAliases({
+    actions: [...previous.map((p) => ({ remove: { index: p, alias } })), { add: { index, alias } }],
+  });
   for (const p of previous) await es.indices.delete({ index: p });
   return index;
 }

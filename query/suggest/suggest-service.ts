@@ -64,7 +64,9 @@ function suggestionQuery(q: string, size: number): estypes.MsearchMultisearchBod
   // One or two characters say too little to look inside phrases: only phrases starting that way.
   const anywhere = typed >= 3;
   const typoTolerant = typed >= 4;
-  const fixed = (query: estypes.QueryDslQueryContainer, boost: number): estypes.QueryDslQueryContainer => ({ constant_score: { filter: query, boost } });
+  const fixed = (query: estypes.QueryDslQueryContainer, boost: number): estypes.QueryDslQueryContainer => ({
+    constant_score: { filter: query, boost },
+  });
   return {
     size,
     _source: ['text', 'source'],
@@ -74,8 +76,29 @@ function suggestionQuery(q: string, size: number): estypes.MsearchMultisearchBod
           dis_max: {
             queries: [
               fixed({ prefix: { key: typedPrefix(q) } }, TIER.starts),
-              ...(anywhere ? [fixed({ multi_match: { query: q, type: 'bool_prefix', fields: ['text', 'text._2gram', 'text._3gram'], operator: 'and' } }, TIER.inside)] : []),
-              ...(typoTolerant ? [fixed({ match: { prefix: { query: q, operator: 'and', fuzziness: 1, prefix_length: 1 } } }, TIER.typo)] : []),
+              ...(anywhere
+                ? [
+                    fixed(
+                      {
+                        multi_match: {
+                          query: q,
+                          type: 'bool_prefix',
+                          fields: ['text', 'text._2gram', 'text._3gram'],
+                          operator: 'and',
+                        },
+                      },
+                      TIER.inside,
+                    ),
+                  ]
+                : []),
+              ...(typoTolerant
+                ? [
+                    fixed(
+                      { match: { prefix: { query: q, operator: 'and', fuzziness: 1, prefix_length: 1 } } },
+                      TIER.typo,
+                    ),
+                  ]
+                : []),
             ],
           },
         },
@@ -95,14 +118,33 @@ function productQuery(q: string, size: number, effects: RuleEffects): estypes.Ms
   const pinned = effects.pins.map((p) => p.id);
   const text: estypes.QueryDslQueryContainer = {
     bool: {
-      must: [{ match: { 'title.prefix': { query: q, operator: 'and', ...(q.replace(/\s/g, '').length >= 4 ? { fuzziness: 1, prefix_length: 1 } : {}) } } }],
-      should: [{ match_phrase_prefix: { title: { query: q } } }, { rank_feature: { field: 'signals.popularity', saturation: {} } }],
+      must: [
+        {
+          match: {
+            'title.prefix': {
+              query: q,
+              operator: 'and',
+              ...(q.replace(/\s/g, '').length >= 4 ? { fuzziness: 1, prefix_length: 1 } : {}),
+            },
+          },
+        },
+      ],
+      should: [
+        { match_phrase_prefix: { title: { query: q } } },
+        { rank_feature: { field: 'signals.popularity', saturation: {} } },
+      ],
     },
   };
   return {
     size,
     _source: PRODUCT_FIELDS,
-    query: { bool: { must: [weighted(text, effects)], filter: rules.filter, must_not: [...rules.mustNot, ...(pinned.length ? [{ ids: { values: pinned } }] : [])] } },
+    query: {
+      bool: {
+        must: [weighted(text, effects)],
+        filter: rules.filter,
+        must_not: [...rules.mustNot, ...(pinned.length ? [{ ids: { values: pinned } }] : [])],
+      },
+    },
     aggs: { categories: { terms: { field: 'category_leaf', size: 3 } } },
   };
 }
@@ -110,15 +152,27 @@ function productQuery(q: string, size: number, effects: RuleEffects): estypes.Ms
 /** The pinned products the rules' filters and hides let through. */
 function pinQuery(effects: RuleEffects): estypes.MsearchMultisearchBody {
   const rules = ruleFilters(effects);
-  return { size: effects.pins.length, _source: PRODUCT_FIELDS, query: { bool: { filter: [{ ids: { values: effects.pins.map((p) => p.id) } }, ...rules.filter], must_not: rules.mustNot } } };
+  return {
+    size: effects.pins.length,
+    _source: PRODUCT_FIELDS,
+    query: {
+      bool: { filter: [{ ids: { values: effects.pins.map((p) => p.id) } }, ...rules.filter], must_not: rules.mustNot },
+    },
+  };
 }
 
 type SearchAnswer = estypes.MsearchMultiSearchItem<Record<string, unknown>> | estypes.ErrorResponseBase;
 type ProductSuggestion = SuggestResult['products'][number];
 
-const productsOf = (r: estypes.MsearchMultiSearchItem<Record<string, unknown>>): ProductSuggestion[] => r.hits.hits.map((h) => ({ ...(h._source as ProductSuggestion), id: h._id! }));
+const productsOf = (r: estypes.MsearchMultiSearchItem<Record<string, unknown>>): ProductSuggestion[] =>
+  r.hits.hits.map((h) => ({ ...(h._source as ProductSuggestion), id: h._id! }));
 
-export async function runSuggest(ctx: SuggestContext, q: string, sizes = { suggestions: 8, products: 4 }, effects: RuleEffects = noEffects): Promise<SuggestResult> {
+export async function runSuggest(
+  ctx: SuggestContext,
+  q: string,
+  sizes = { suggestions: 8, products: 4 },
+  effects: RuleEffects = noEffects,
+): Promise<SuggestResult> {
   const started = performance.now();
   const withPins = effects.pins.length > 0;
   const res = await ctx.es.msearch<Record<string, unknown>>(
@@ -134,15 +188,26 @@ export async function runSuggest(ctx: SuggestContext, q: string, sizes = { sugge
     { requestTimeout: ctx.budgetMs, maxRetries: 0 },
   );
   const [sugg, prod, pins] = res.responses as SearchAnswer[];
-  if (!prod || 'error' in prod) throw new Error(`product suggestions failed: ${prod && 'error' in prod ? prod.error.type : 'no answer'}`);
+  if (!prod || 'error' in prod)
+    throw new Error(`product suggestions failed: ${prod && 'error' in prod ? prod.error.type : 'no answer'}`);
   if (pins && 'error' in pins) throw new Error(`pinned product suggestions failed: ${pins.error.type}`);
   const pinned = new Map((pins ? productsOf(pins) : []).map((p) => [p.id, p]));
-  const placed = effects.pins.flatMap((p) => (pinned.has(p.id) ? [{ position: p.position, hit: pinned.get(p.id)! }] : []));
-  const suggestions = sugg && !('error' in sugg) ? sugg.hits.hits.map((h) => h._source as { text: string; source: 'query' | 'catalog' }) : [];
-  const cats = (prod.aggregations?.categories as { buckets: { key: string; doc_count: number }[] } | undefined)?.buckets ?? [];
+  const placed = effects.pins.flatMap((p) =>
+    pinned.has(p.id) ? [{ position: p.position, hit: pinned.get(p.id)! }] : [],
+  );
+  const suggestions =
+    sugg && !('error' in sugg)
+      ? sugg.hits.hits.map((h) => h._source as { text: string; source: 'query' | 'catalog' })
+      : [];
+  const cats =
+    (prod.aggregations?.categories as { buckets: { key: string; doc_count: number }[] } | undefined)?.buckets ?? [];
   return {
     query: q,
-    suggestions: suggestions.map((s) => ({ text: s.text, highlighted: highlightPrefixes(s.text, q), source: s.source })),
+    suggestions: suggestions.map((s) => ({
+      text: s.text,
+      highlighted: highlightPrefixes(s.text, q),
+      source: s.source,
+    })),
     categories: cats.map((b) => ({ path: b.key, name: b.key.split(' > ').at(-1)!, count: b.doc_count })),
     products: placePins(productsOf(prod), placed, 1, sizes.products),
     took: Math.round(performance.now() - started),

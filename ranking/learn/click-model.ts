@@ -24,7 +24,13 @@ export interface LearnOptions {
   minShare: number;
 }
 
-export const defaultLearnOptions: LearnOptions = { halfLifeDays: 30, smoothing: 3, maxProducts: 10, maxCategories: 3, minShare: 0.05 };
+export const defaultLearnOptions: LearnOptions = {
+  halfLifeDays: 30,
+  smoothing: 3,
+  maxProducts: 10,
+  maxCategories: 3,
+  minShare: 0.05,
+};
 
 /** The key a query's learned signals are stored under. */
 export const learnedKey = (q: string): string => normalizeQuery(q).join(' ');
@@ -37,7 +43,12 @@ const top = (m: Map<string, number>, total: number, n: number, minShare: number)
     .slice(0, n);
 
 /** `categoryOf` gives a product's full category path; `asOf` is the time decay is measured from. */
-export function learnFromClicks(clicks: Iterable<Click>, categoryOf: (id: string) => string | undefined, asOf: number, o: LearnOptions = defaultLearnOptions): LearnedSignals {
+export function learnFromClicks(
+  clicks: Iterable<Click>,
+  categoryOf: (id: string) => string | undefined,
+  asOf: number,
+  o: LearnOptions = defaultLearnOptions,
+): LearnedSignals {
   const halfLifeMs = o.halfLifeDays * 86_400_000;
   const byQuery = new Map<string, { total: number; products: Map<string, number>; categories: Map<string, number> }>();
   for (const c of clicks) {
@@ -55,7 +66,10 @@ export function learnFromClicks(clicks: Iterable<Click>, categoryOf: (id: string
   const out: LearnedSignals = new Map();
   for (const [key, q] of byQuery) {
     const total = q.total + o.smoothing;
-    const learned = { products: top(q.products, total, o.maxProducts, o.minShare), categories: top(q.categories, total, o.maxCategories, o.minShare) };
+    const learned = {
+      products: top(q.products, total, o.maxProducts, o.minShare),
+      categories: top(q.categories, total, o.maxCategories, o.minShare),
+    };
     if (learned.products.length + learned.categories.length > 0) out.set(key, learned);
   }
   return out;

@@ -18,7 +18,8 @@ export type LearnedLookup = (q: string) => LearnedQuery | undefined;
 const squash = (key: string) => key.replaceAll(' ', '');
 
 function merge(parts: { learned: LearnedQuery; weight: number }[]): LearnedQuery {
-  const add = (into: Map<string, number>, list: [string, number][], w: number) => list.forEach(([k, s]) => into.set(k, (into.get(k) ?? 0) + s * w));
+  const add = (into: Map<string, number>, list: [string, number][], w: number) =>
+    list.forEach(([k, s]) => into.set(k, (into.get(k) ?? 0) + s * w));
   const products = new Map<string, number>();
   const categories = new Map<string, number>();
   for (const p of parts) {
@@ -45,12 +46,20 @@ export function learnedLookup(signals: LearnedSignals, o: LookupOptions = defaul
     const overlap = new Map<string, number>();
     for (const w of words) for (const other of byWord.get(w) ?? []) overlap.set(other, (overlap.get(other) ?? 0) + 1);
     const near = [...overlap]
-      .map(([other, shared]) => ({ other, similarity: shared / (words.size + new Set(other.split(' ')).size - shared) }))
+      .map(([other, shared]) => ({
+        other,
+        similarity: shared / (words.size + new Set(other.split(' ')).size - shared),
+      }))
       .filter((n) => n.similarity >= o.minSimilarity)
       .sort((a, b) => b.similarity - a.similarity || (a.other < b.other ? -1 : 1))
       .slice(0, o.neighbours);
     if (near.length === 0) return undefined;
     const total = near.reduce((s, n) => s + n.similarity, 0);
-    return merge(near.map((n) => ({ learned: signals.get(n.other)!, weight: (o.neighbourWeight * n.similarity * n.similarity) / total })));
+    return merge(
+      near.map((n) => ({
+        learned: signals.get(n.other)!,
+        weight: (o.neighbourWeight * n.similarity * n.similarity) / total,
+      })),
+    );
   };
 }

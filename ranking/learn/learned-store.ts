@@ -20,7 +20,9 @@ export function learnedStore(redis: Redis, prefix: string) {
       return Number((await redis.get(keys.revision)) ?? 0);
     },
     async load(): Promise<LearnedSignals> {
-      return new Map(Object.entries(await redis.hgetall(keys.queries)).map(([k, v]) => [k, JSON.parse(v) as LearnedQuery]));
+      return new Map(
+        Object.entries(await redis.hgetall(keys.queries)).map(([k, v]) => [k, JSON.parse(v) as LearnedQuery]),
+      );
     },
     async meta(): Promise<LearnedMeta | undefined> {
       const raw = await redis.get(keys.meta);
@@ -30,7 +32,8 @@ export function learnedStore(redis: Redis, prefix: string) {
     async replace(signals: LearnedSignals, meta: LearnedMeta): Promise<void> {
       const entries = [...signals].map(([k, v]) => [k, JSON.stringify(v)] as const);
       const tx = redis.multi().del(keys.queries);
-      for (let i = 0; i < entries.length; i += CHUNK) tx.hset(keys.queries, Object.fromEntries(entries.slice(i, i + CHUNK)));
+      for (let i = 0; i < entries.length; i += CHUNK)
+        tx.hset(keys.queries, Object.fromEntries(entries.slice(i, i + CHUNK)));
       const results = await tx.set(keys.meta, JSON.stringify(meta)).incr(keys.revision).exec();
       const failed = results?.find(([err]) => err);
       if (!results || failed) throw failed?.[0] ?? new Error('learned signals transaction aborted');

@@ -30,9 +30,18 @@ export interface RuleEffects {
 export const noEffects: RuleEffects = { fired: [], expansions: [], filters: [], hide: [], weights: [], pins: [] };
 
 export function composeRules(rules: readonly Rule[]): RuleEffects {
-  const redirect = rules.flatMap((r) => r.actions.flatMap((a) => (a.type === 'redirect' ? [{ url: a.url, rule: r.id }] : [])))[0];
+  const redirect = rules.flatMap((r) =>
+    r.actions.flatMap((a) => (a.type === 'redirect' ? [{ url: a.url, rule: r.id }] : [])),
+  )[0];
   if (redirect) return { ...noEffects, fired: [redirect.rule], redirect };
-  const e: RuleEffects = { fired: rules.map((r) => r.id), expansions: [], filters: [], hide: [], weights: [], pins: [] };
+  const e: RuleEffects = {
+    fired: rules.map((r) => r.id),
+    expansions: [],
+    filters: [],
+    hide: [],
+    weights: [],
+    pins: [],
+  };
   const taken = new Set<number>();
   const pinned = new Set<string>();
   for (const r of rules) {
@@ -41,7 +50,8 @@ export function composeRules(rules: readonly Rule[]): RuleEffects {
       else if (a.type === 'expand') e.expansions.push(...a.synonyms.filter((s) => !e.expansions.includes(s)));
       else if (a.type === 'filter') e.filters.push(a.group);
       else if (a.type === 'hide') e.hide.push(a.group);
-      else if (a.type === 'boost' || a.type === 'bury') e.weights.push({ group: a.group, factor: a.factor, rule: r.id });
+      else if (a.type === 'boost' || a.type === 'bury')
+        e.weights.push({ group: a.group, factor: a.factor, rule: r.id });
       else if (a.type === 'pin' && !pinned.has(a.id)) {
         let position = a.position;
         while (taken.has(position)) position++;

@@ -14,7 +14,15 @@ export function groupQuery(g: ProductGroup): Query {
   if (g.brands) all.push({ terms: { 'brand.keyword': g.brands } });
   if (g.category) all.push({ term: { category_paths: g.category } });
   if (g.attribute) all.push(attributeClause(g.attribute.name, g.attribute.values));
-  if (g.price_min !== undefined || g.price_max !== undefined) all.push({ range: { price: { ...(g.price_min !== undefined ? { gte: g.price_min } : {}), ...(g.price_max !== undefined ? { lte: g.price_max } : {}) } } });
+  if (g.price_min !== undefined || g.price_max !== undefined)
+    all.push({
+      range: {
+        price: {
+          ...(g.price_min !== undefined ? { gte: g.price_min } : {}),
+          ...(g.price_max !== undefined ? { lte: g.price_max } : {}),
+        },
+      },
+    });
   return all.length === 1 ? all[0]! : { bool: { filter: all } };
 }
 
@@ -29,7 +37,10 @@ export function weighted(relevance: Query, e: RuleEffects): Query {
   return {
     function_score: {
       query: relevance,
-      functions: e.weights.map((w) => ({ filter: { bool: { filter: [groupQuery(w.group)], _name: `rule:${w.rule}` } }, weight: w.factor })),
+      functions: e.weights.map((w) => ({
+        filter: { bool: { filter: [groupQuery(w.group)], _name: `rule:${w.rule}` } },
+        weight: w.factor,
+      })),
       score_mode: 'multiply',
       boost_mode: 'multiply',
     },

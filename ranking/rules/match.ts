@@ -41,7 +41,11 @@ function queryMatches(c: NonNullable<RuleConditions['query']>, terms: string[] |
 
 const isUnder = (path: string, ancestor: string) => path === ancestor || path.startsWith(ancestor + CATEGORY_SEPARATOR);
 
-export function ruleApplies(rule: Rule, ctx: RuleContext, terms = ctx.q === undefined ? undefined : normalizeQuery(ctx.q)): boolean {
+export function ruleApplies(
+  rule: Rule,
+  ctx: RuleContext,
+  terms = ctx.q === undefined ? undefined : normalizeQuery(ctx.q),
+): boolean {
   const c = rule.conditions;
   if (!rule.enabled) return false;
   if (c.query && !queryMatches(c.query, terms)) return false;
@@ -58,5 +62,7 @@ export function ruleApplies(rule: Rule, ctx: RuleContext, terms = ctx.q === unde
 /** The applicable rules in the documented order: priority high to low, then id. */
 export function applicableRules(rules: Iterable<Rule>, ctx: RuleContext): Rule[] {
   const terms = ctx.q === undefined ? undefined : normalizeQuery(ctx.q);
-  return [...rules].filter((r) => ruleApplies(r, ctx, terms)).sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...rules]
+    .filter((r) => ruleApplies(r, ctx, terms))
+    .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

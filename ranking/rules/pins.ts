@@ -2,7 +2,11 @@
 // For a page, that decides which slice of the organic list to fetch and how to interleave it.
 
 /** The organic slice a page needs around the pins (positions are 1-based, in the whole list). */
-export function pinWindow(pins: readonly { position: number }[], page: number, size: number): { from: number; size: number } {
+export function pinWindow(
+  pins: readonly { position: number }[],
+  page: number,
+  size: number,
+): { from: number; size: number } {
   const start = (page - 1) * size;
   const before = pins.filter((x) => x.position - 1 < start).length;
   const inside = pins.filter((x) => x.position - 1 >= start && x.position - 1 < start + size).length;
@@ -10,7 +14,12 @@ export function pinWindow(pins: readonly { position: number }[], page: number, s
 }
 
 /** The page with each pin at its position; when the organic list runs out first, pins close up behind it. */
-export function placePins<T>(organic: readonly T[], pins: readonly { position: number; hit: T }[], page: number, size: number): T[] {
+export function placePins<T>(
+  organic: readonly T[],
+  pins: readonly { position: number; hit: T }[],
+  page: number,
+  size: number,
+): T[] {
   const start = (page - 1) * size;
   const at = new Map(pins.map((x) => [x.position - 1, x.hit]));
   const out: T[] = [];

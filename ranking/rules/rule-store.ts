@@ -26,14 +26,22 @@ export function ruleStore(redis: Redis, prefix: string, now: () => number = Date
     return raw === null ? undefined : (JSON.parse(raw) as Rule);
   }
 
-  async function write(actor: string, action: AuditEntry['action'], changes: { id: string; before: Rule | null; after: Rule | null }[], replaceAll = false): Promise<void> {
+  async function write(
+    actor: string,
+    action: AuditEntry['action'],
+    changes: { id: string; before: Rule | null; after: Rule | null }[],
+    replaceAll = false,
+  ): Promise<void> {
     const at = new Date(now()).toISOString();
     const tx = redis.multi();
     if (replaceAll) tx.del(keys.rules);
     for (const c of changes) {
       if (c.after) tx.hset(keys.rules, c.id, JSON.stringify(c.after));
       else tx.hdel(keys.rules, c.id);
-      tx.lpush(keys.audit, JSON.stringify({ at, actor, action, rule: c.id, before: c.before, after: c.after } satisfies AuditEntry));
+      tx.lpush(
+        keys.audit,
+        JSON.stringify({ at, actor, action, rule: c.id, before: c.before, after: c.after } satisfies AuditEntry),
+      );
     }
     tx.ltrim(keys.audit, 0, AUDIT_KEEP - 1).incr(keys.revision);
     const results = await tx.exec();
@@ -41,7 +49,11 @@ export function ruleStore(redis: Redis, prefix: string, now: () => number = Date
     if (!results || failed) throw failed?.[0] ?? new Error('rule transaction aborted');
   }
 
-  const stamp = (r: Rule, actor: string): Rule => ({ ...r, updated_at: new Date(now()).toISOString(), updated_by: actor });
+  const stamp = (r: Rule, actor: string): Rule => ({
+    ...r,
+    updated_at: new Date(now()).toISOString(),
+    updated_by: actor,
+  });
 
   return {
     keys,
@@ -55,7 +67,8 @@ export function ruleStore(redis: Redis, prefix: string, now: () => number = Date
     async create(input: unknown, actor: string): Promise<Rule> {
       const rule = stamp(validateRule(input), actor);
       // Not atomic with the write: of two creates racing for one id the later wins, and both are audited.
-      if (await redis.hexists(keys.rules, rule.id)) throw new BadRequestError(`a rule with id "${rule.id}" exists; update it instead`, 'id');
+      if (await redis.hexists(keys.rules, rule.id))
+        throw new BadRequestError(`a rule with id "${rule.id}" exists; update it instead`, 'id');
       await write(actor, 'create', [{ id: rule.id, before: null, after: rule }]);
       return rule;
     },
@@ -81,8 +94,15 @@ export function ruleStore(redis: Redis, prefix: string, now: () => number = Date
         ids.add(r.id);
       });
       const current = new Map((await this.all()).map((r) => [r.id, r]));
-      const removed = [...current.keys()].filter((id) => !ids.has(id)).map((id) => ({ id, before: current.get(id)!, after: null }));
-      await write(actor, 'import', [...rules.map((r) => ({ id: r.id, before: current.get(r.id) ?? null, after: r })), ...removed], true);
+      const removed = [...current.keys()]
+        .filter((id) => !ids.has(id))
+        .map((id) => ({ id, before: current.get(id)!, after: null }));
+      await write(
+        actor,
+        'import',
+        [...rules.map((r) => ({ id: r.id, before: current.get(r.id) ?? null, after: r })), ...removed],
+        true,
+      );
       return rules.length;
     },
     async audit(limit: number): Promise<AuditEntry[]> {

@@ -51,7 +51,8 @@ export interface Rule {
 }
 
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
-const strings = (maxItems: number, maxLength = 200) => ({ type: 'array', minItems: 1, maxItems, items: text(maxLength) }) as const;
+const strings = (maxItems: number, maxLength = 200) =>
+  ({ type: 'array', minItems: 1, maxItems, items: text(maxLength) }) as const;
 
 const group = {
   type: 'object',
@@ -61,7 +62,12 @@ const group = {
     ids: strings(500),
     brands: strings(100),
     category: text(500),
-    attribute: { type: 'object', additionalProperties: false, required: ['name', 'values'], properties: { name: text(100), values: strings(100) } },
+    attribute: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'values'],
+      properties: { name: text(100), values: strings(100) },
+    },
     price_min: { type: 'number', minimum: 0 },
     price_max: { type: 'number', minimum: 0 },
   },
@@ -108,13 +114,28 @@ export const ruleSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        query: { type: 'object', additionalProperties: false, required: ['match', 'values'], properties: { match: { enum: ['equals', 'contains', 'phrase'] }, values: strings(50) } },
-        category: { type: 'object', additionalProperties: false, minProperties: 1, maxProperties: 1, properties: { is: text(500), under: text(500) } },
+        query: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['match', 'values'],
+          properties: { match: { enum: ['equals', 'contains', 'phrase'] }, values: strings(50) },
+        },
+        category: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          maxProperties: 1,
+          properties: { is: text(500), under: text(500) },
+        },
         window: {
           type: 'object',
           additionalProperties: false,
           minProperties: 1,
-          properties: { start: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?$' }, end: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?$' }, time_zone: text(64) },
+          properties: {
+            start: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?$' },
+            end: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?$' },
+            time_zone: text(64),
+          },
         },
         channels: strings(20, 50),
       },

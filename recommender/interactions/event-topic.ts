@@ -19,13 +19,23 @@ export function parseInteractionEvent(value: Buffer | string | null): Interactio
   if (!KINDS.has(e.type as InteractionKind)) return { error: 'type must be view, cart or purchase' };
   if (typeof e.item !== 'string' || e.item === '') return { error: 'item must be a non-empty string' };
   if (typeof e.session !== 'string' || e.session === '') return { error: 'session must be a non-empty string' };
-  if (e.user !== undefined && (typeof e.user !== 'string' || e.user === '')) return { error: 'user must be a non-empty string when present' };
+  if (e.user !== undefined && (typeof e.user !== 'string' || e.user === ''))
+    return { error: 'user must be a non-empty string when present' };
   const time = typeof e.time === 'string' ? Date.parse(e.time) : NaN;
   if (Number.isNaN(time)) return { error: 'time must be an ISO 8601 date-time' };
-  return { user: e.user as string | undefined, session: e.session, item: e.item, kind: e.type as InteractionKind, time };
+  return {
+    user: e.user as string | undefined,
+    session: e.session,
+    item: e.item,
+    kind: e.type as InteractionKind,
+    time,
+  };
 }
 
-export async function readInteractionTopic(kafka: Kafka, topic: string): Promise<{ interactions: Interaction[]; rejected: number }> {
+export async function readInteractionTopic(
+  kafka: Kafka,
+  topic: string,
+): Promise<{ interactions: Interaction[]; rejected: number }> {
   const interactions: Interaction[] = [];
   let rejected = 0;
   await consumeToEnd(kafka, {

@@ -20,7 +20,10 @@ export interface CleaningReport {
   guestRows: number;
 }
 
-export type RetailRow = Record<'InvoiceNo' | 'StockCode' | 'Quantity' | 'InvoiceDate' | 'UnitPrice' | 'CustomerID', string>;
+export type RetailRow = Record<
+  'InvoiceNo' | 'StockCode' | 'Quantity' | 'InvoiceDate' | 'UnitPrice' | 'CustomerID',
+  string
+>;
 
 type Verdict = { keep: Interaction } | { drop: keyof Omit<CleaningReport, 'rows' | 'kept' | 'guestRows'> };
 
@@ -31,7 +34,8 @@ export function cleanRow(row: RetailRow): Verdict {
   const quantity = Number(row.Quantity);
   const price = Number(row.UnitPrice);
   const time = Date.parse(`${row.InvoiceDate?.trim().replace(' ', 'T')}Z`);
-  if (!invoice || !code || Number.isNaN(quantity) || Number.isNaN(price) || Number.isNaN(time)) return { drop: 'malformed' };
+  if (!invoice || !code || Number.isNaN(quantity) || Number.isNaN(price) || Number.isNaN(time))
+    return { drop: 'malformed' };
   if (/^C/i.test(invoice)) return { drop: 'cancellations' };
   if (quantity <= 0) return { drop: 'nonPositiveQuantity' };
   if (NON_PRODUCT_CODES.test(code)) return { drop: 'nonProduct' };
@@ -42,11 +46,22 @@ export function cleanRow(row: RetailRow): Verdict {
 }
 
 export async function readOnlineRetail(file: string): Promise<{ interactions: Interaction[]; report: CleaningReport }> {
-  const report: CleaningReport = { rows: 0, kept: 0, cancellations: 0, nonPositiveQuantity: 0, nonPositivePrice: 0, nonProduct: 0, malformed: 0, guestRows: 0 };
+  const report: CleaningReport = {
+    rows: 0,
+    kept: 0,
+    cancellations: 0,
+    nonPositiveQuantity: 0,
+    nonPositivePrice: 0,
+    nonProduct: 0,
+    malformed: 0,
+    guestRows: 0,
+  };
   const interactions: Interaction[] = [];
   const raw = fs.createReadStream(file);
   const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  for await (const row of input.pipe(parseCsv({ columns: true, skip_empty_lines: true, relax_column_count: true })) as AsyncIterable<RetailRow>) {
+  for await (const row of input.pipe(
+    parseCsv({ columns: true, skip_empty_lines: true, relax_column_count: true }),
+  ) as AsyncIterable<RetailRow>) {
     report.rows++;
     const verdict = cleanRow(row);
     if ('drop' in verdict) {

@@ -15,10 +15,15 @@ export interface FileReadReport {
 
 const lines = (file: string) => {
   const raw = fs.createReadStream(file);
-  return readline.createInterface({ input: file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw, crlfDelay: Infinity });
+  return readline.createInterface({
+    input: file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw,
+    crlfDelay: Infinity,
+  });
 };
 
-export async function readInteractionsFile(file: string): Promise<{ interactions: Interaction[]; report: FileReadReport }> {
+export async function readInteractionsFile(
+  file: string,
+): Promise<{ interactions: Interaction[]; report: FileReadReport }> {
   if (!fs.existsSync(file)) throw new Error(`interactions file not found: ${file}`);
   if (/\.csv(\.gz)?$/.test(file)) {
     const { interactions, report } = await readOnlineRetail(file);

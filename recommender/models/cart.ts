@@ -10,7 +10,13 @@ export interface CartWeights {
 
 export type ListLookup = (item: string) => readonly Scored[] | undefined;
 
-export function completeCart(cart: readonly string[], together: ListLookup, similar: ListLookup, w: CartWeights, k: number): Scored[] {
+export function completeCart(
+  cart: readonly string[],
+  together: ListLookup,
+  similar: ListLookup,
+  w: CartWeights,
+  k: number,
+): Scored[] {
   const lists = cart.flatMap((item) => [
     { list: together(item) ?? [], weight: w.together },
     { list: similar(item) ?? [], weight: w.similar },

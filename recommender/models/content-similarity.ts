@@ -6,7 +6,9 @@ import { stem } from '../../common/stem.ts';
 import { topK, type Scored } from './ranked-list.ts';
 
 export function contentTerms(p: Product): string[] {
-  const text = [p.title, p.title, p.brand, ...(p.categories ?? []), p.description?.slice(0, 500)].filter(Boolean).join(' ');
+  const text = [p.title, p.title, p.brand, ...(p.categories ?? []), p.description?.slice(0, 500)]
+    .filter(Boolean)
+    .join(' ');
   return text
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
@@ -36,7 +38,11 @@ function tfidfVectors(products: readonly Product[]): SparseVector[] {
 }
 
 /** Top-k content neighbours of the products `wanted` says yes to, among all products. */
-export function contentNeighbours(products: readonly Product[], wanted: (id: string) => boolean, k: number): Map<string, Scored[]> {
+export function contentNeighbours(
+  products: readonly Product[],
+  wanted: (id: string) => boolean,
+  k: number,
+): Map<string, Scored[]> {
   const vectors = tfidfVectors(products);
   const postings = new Map<string, [number, number][]>();
   vectors.forEach((v, doc) => {
@@ -50,8 +56,13 @@ export function contentNeighbours(products: readonly Product[], wanted: (id: str
   products.forEach((p, doc) => {
     if (!wanted(p.id)) return;
     const scores = new Map<number, number>();
-    for (const [t, w] of vectors[doc]!) for (const [other, w2] of postings.get(t)!) if (other !== doc) scores.set(other, (scores.get(other) ?? 0) + w * w2);
-    const list = topK([...scores].map(([other, s]) => [products[other]!.id, s]), k);
+    for (const [t, w] of vectors[doc]!)
+      for (const [other, w2] of postings.get(t)!)
+        if (other !== doc) scores.set(other, (scores.get(other) ?? 0) + w * w2);
+    const list = topK(
+      [...scores].map(([other, s]) => [products[other]!.id, s]),
+      k,
+    );
     if (list.length > 0) out.set(p.id, list);
   });
   return out;

@@ -38,11 +38,18 @@ export function pairScore(scoring: CooccurrenceScoring, c: number, ni: number, n
   return c / Math.sqrt(ni * nj);
 }
 
-export function boughtTogether(v: Vocabulary, co: Cooccurrence, o: CooccurrenceOptions, k: number): Map<string, Scored[]> {
+export function boughtTogether(
+  v: Vocabulary,
+  co: Cooccurrence,
+  o: CooccurrenceOptions,
+  k: number,
+): Map<string, Scored[]> {
   const out = new Map<string, Scored[]>();
   co.rows.forEach((row, i) => {
     const scored: [string, number][] = [];
-    for (const [j, c] of row) if (c >= o.minSupport) scored.push([v.items[j]!, pairScore(o.scoring, c, v.counts[i]!, v.counts[j]!, co.basketCount)]);
+    for (const [j, c] of row)
+      if (c >= o.minSupport)
+        scored.push([v.items[j]!, pairScore(o.scoring, c, v.counts[i]!, v.counts[j]!, co.basketCount)]);
     const list = topK(scored, k);
     if (list.length > 0) out.set(v.items[i]!, list);
   });

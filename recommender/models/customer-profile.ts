@@ -24,7 +24,11 @@ export interface CustomerHistory {
   recent: string[];
 }
 
-export function customerHistories(baskets: readonly Basket[], now: number, o: Pick<ProfileOptions, 'halfLifeDays' | 'recentItems'>): Map<string, CustomerHistory> {
+export function customerHistories(
+  baskets: readonly Basket[],
+  now: number,
+  o: Pick<ProfileOptions, 'halfLifeDays' | 'recentItems'>,
+): Map<string, CustomerHistory> {
   const out = new Map<string, CustomerHistory>();
   for (const b of baskets) {
     if (b.user === undefined) continue;
@@ -42,7 +46,10 @@ export function customerHistories(baskets: readonly Basket[], now: number, o: Pi
     for (const item of b.items) m.set(item, order);
   });
   for (const [user, h] of out) {
-    h.recent = [...lastSeen.get(user)!].sort((a, b) => b[1] - a[1]).slice(0, o.recentItems).map(([item]) => item);
+    h.recent = [...lastSeen.get(user)!]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, o.recentItems)
+      .map(([item]) => item);
   }
   return out;
 }
@@ -68,7 +75,11 @@ export async function customerRecommendations(
   k: number,
 ): Promise<Map<string, Scored[]>> {
   const users = [...histories.keys()];
-  const nearest = await nearestToProfiles(users.map((u) => histories.get(u)!.weights), emb, k * 3);
+  const nearest = await nearestToProfiles(
+    users.map((u) => histories.get(u)!.weights),
+    emb,
+    k * 3,
+  );
   const out = new Map<string, Scored[]>();
   users.forEach((user, u) => {
     const h = histories.get(user)!;
@@ -87,14 +98,23 @@ export async function customerRecommendations(
   return out;
 }
 
-function sumTogether(weights: Map<string, number>, together: (item: string) => Scored[] | undefined): Map<string, number> {
+function sumTogether(
+  weights: Map<string, number>,
+  together: (item: string) => Scored[] | undefined,
+): Map<string, number> {
   const out = new Map<string, number>();
-  for (const [item, w] of weights) for (const [other, s] of together(item) ?? []) out.set(other, (out.get(other) ?? 0) + w * s);
+  for (const [item, w] of weights)
+    for (const [other, s] of together(item) ?? []) out.set(other, (out.get(other) ?? 0) + w * s);
   return out;
 }
 
 /** For each weighted item set, the items nearest its weighted mean embedding (batched matMul). */
-async function nearestToProfiles(profiles: Map<string, number>[], emb: EmbeddingTable, k: number, batch = 512): Promise<[string, number][][]> {
+async function nearestToProfiles(
+  profiles: Map<string, number>[],
+  emb: EmbeddingTable,
+  k: number,
+  batch = 512,
+): Promise<[string, number][][]> {
   const { tf } = await loadTf();
   const all = tf.tensor2d(emb.vectors, [emb.items.length, emb.dimensions]);
   const out: [string, number][][] = [];
@@ -106,7 +126,8 @@ async function nearestToProfiles(profiles: Map<string, number>[], emb: Embedding
         for (const [item, w] of weights) {
           const i = emb.index.get(item);
           if (i === undefined) continue;
-          for (let d = 0; d < emb.dimensions; d++) p[r * emb.dimensions + d]! += w * emb.vectors[i * emb.dimensions + d]!;
+          for (let d = 0; d < emb.dimensions; d++)
+            p[r * emb.dimensions + d]! += w * emb.vectors[i * emb.dimensions + d]!;
         }
       });
       const width = Math.min(k, emb.items.length);
@@ -120,7 +141,8 @@ async function nearestToProfiles(profiles: Map<string, number>[], emb: Embedding
       indices.dispose();
       rows.forEach((_, r) => {
         const list: [string, number][] = [];
-        for (let c = 0; c < width; c++) if (vals[r * width + c]! > 0) list.push([emb.items[idx[r * width + c]!]!, vals[r * width + c]!]);
+        for (let c = 0; c < width; c++)
+          if (vals[r * width + c]! > 0) list.push([emb.items[idx[r * width + c]!]!, vals[r * width + c]!]);
         out.push(list);
       });
     }

@@ -36,7 +36,11 @@ export interface Embeddings {
 }
 
 /** Centre/context pairs of one epoch; differs per epoch but is fixed by the seed. */
-export function skipGramPairs(v: Vocabulary, o: Pick<Item2VecOptions, 'contextPerItem' | 'subsample'>, random: () => number): { centres: Int32Array; contexts: Int32Array } {
+export function skipGramPairs(
+  v: Vocabulary,
+  o: Pick<Item2VecOptions, 'contextPerItem' | 'subsample'>,
+  random: () => number,
+): { centres: Int32Array; contexts: Int32Array } {
   const total = v.baskets.length;
   const keep = Float64Array.from(v.counts, (n) => {
     const f = n / total;
@@ -79,7 +83,11 @@ export function negativeTable(counts: Int32Array, size = 1 << 20): Int32Array {
   return table;
 }
 
-export async function trainItem2Vec(v: Vocabulary, o: Item2VecOptions, onEpoch: (p: EpochProgress) => void = () => {}): Promise<Embeddings> {
+export async function trainItem2Vec(
+  v: Vocabulary,
+  o: Item2VecOptions,
+  onEpoch: (p: EpochProgress) => void = () => {},
+): Promise<Embeddings> {
   const { tf, backend } = await loadTf();
   const random = seededRandom(o.seed);
   const size = v.items.length;
@@ -114,9 +122,18 @@ export async function trainItem2Vec(v: Vocabulary, o: Item2VecOptions, onEpoch: 
       }
       const seconds = (Date.now() - started) / 1000;
       losses.push(lossSum / Math.max(1, batches));
-      onEpoch({ epoch, epochs: o.epochs, loss: losses.at(-1)!, pairs: centres.length, seconds, etaSeconds: (seconds / epoch) * (o.epochs - epoch) });
+      onEpoch({
+        epoch,
+        epochs: o.epochs,
+        loss: losses.at(-1)!,
+        pairs: centres.length,
+        seconds,
+        etaSeconds: (seconds / epoch) * (o.epochs - epoch),
+      });
     }
-    const vectors = tf.tidy(() => tf.add(centre, context).div(tf.maximum(tf.norm(tf.add(centre, context), 'euclidean', 1, true), 1e-9)));
+    const vectors = tf.tidy(() =>
+      tf.add(centre, context).div(tf.maximum(tf.norm(tf.add(centre, context), 'euclidean', 1, true), 1e-9)),
+    );
     const out = (await vectors.data()) as Float32Array;
     vectors.dispose();
     return { dimensions: d, vectors: out, loss: losses, backend };
@@ -132,10 +149,21 @@ export async function trainItem2Vec(v: Vocabulary, o: Item2VecOptions, onEpoch: 
  * gather goes through unsortedSegmentSum, which the CPU backend runs in time items × batch.
  * Batched matMuls replace broadcasting multiplies, which that backend runs slowly.
  */
-function sgnsStep(tf: Tf, centre: Variable, context: Variable, centres: Int32Array, columns: Int32Array, k: number, lr: number): Tensor {
+function sgnsStep(
+  tf: Tf,
+  centre: Variable,
+  context: Variable,
+  centres: Int32Array,
+  columns: Int32Array,
+  k: number,
+  lr: number,
+): Tensor {
   const [size, d] = centre.shape as [number, number];
   const n = centres.length;
-  const labels = tf.tensor2d(Float32Array.from({ length: n * (k + 1) }, (_, i) => (i % (k + 1) === 0 ? 1 : 0)), [n, k + 1]);
+  const labels = tf.tensor2d(
+    Float32Array.from({ length: n * (k + 1) }, (_, i) => (i % (k + 1) === 0 ? 1 : 0)),
+    [n, k + 1],
+  );
   const c = tf.tensor2d(centres, [n, 1], 'int32');
   const x = tf.tensor2d(columns, [n * (k + 1), 1], 'int32');
   const u = tf.gather(centre, c.reshape([n])).reshape([n, 1, d]);

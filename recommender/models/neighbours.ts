@@ -3,7 +3,13 @@
 import { loadTf } from './tf.ts';
 import { round, type Scored } from './ranked-list.ts';
 
-export async function nearestNeighbours(items: readonly string[], vectors: Float32Array, dimensions: number, k: number, batch = 512): Promise<Map<string, Scored[]>> {
+export async function nearestNeighbours(
+  items: readonly string[],
+  vectors: Float32Array,
+  dimensions: number,
+  k: number,
+  batch = 512,
+): Promise<Map<string, Scored[]>> {
   const { tf } = await loadTf();
   const out = new Map<string, Scored[]>();
   const all = tf.tensor2d(vectors, [items.length, dimensions]);

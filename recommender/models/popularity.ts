@@ -11,7 +11,13 @@ export interface PopularityLists {
   trendingByCategory: Map<string, Scored[]>;
 }
 
-export function popularityLists(baskets: readonly Basket[], now: number, halfLifeDays: number, categoriesOf: (item: string) => readonly string[], k: number): PopularityLists {
+export function popularityLists(
+  baskets: readonly Basket[],
+  now: number,
+  halfLifeDays: number,
+  categoriesOf: (item: string) => readonly string[],
+  k: number,
+): PopularityLists {
   const count = new Map<string, number>();
   const recent = new Map<string, number>();
   for (const b of baskets) {

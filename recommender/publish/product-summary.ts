@@ -30,7 +30,10 @@ export function summarize(p: Product): ProductSummary {
 
 /** The live products of the index behind an alias (its filtered alias hides deleted ones). */
 export async function* indexedProducts(es: EsClient, alias: string): AsyncGenerator<Product> {
-  for await (const h of scrollHits<Product>(es, { index: alias, _source: ['id', 'title', 'price', 'currency', 'brand', 'categories', 'in_stock', 'rating'] })) {
+  for await (const h of scrollHits<Product>(es, {
+    index: alias,
+    _source: ['id', 'title', 'price', 'currency', 'brand', 'categories', 'in_stock', 'rating'],
+  })) {
     if (h._source?.title) yield { ...h._source, id: h._source.id ?? h._id };
   }
 }

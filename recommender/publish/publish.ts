@@ -21,10 +21,14 @@ export class PublishError extends Error {
   override name = 'PublishError';
 }
 
-const newVersion = (now: Date): string => `${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+const newVersion = (now: Date): string =>
+  `${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
 
 /** The hashes of a version, as field → JSON value. */
-export function versionContents(model: TrainedModel, products: Iterable<ProductSummary>): Record<ListKind, Map<string, string>> {
+export function versionContents(
+  model: TrainedModel,
+  products: Iterable<ProductSummary>,
+): Record<ListKind, Map<string, string>> {
   const json = <T>(m: Map<string, T>) => new Map([...m].map(([k, v]) => [k, JSON.stringify(v)]));
   const trending = new Map(model.trendingByCategory);
   trending.set(ALL_CATEGORIES, model.trending);
@@ -50,16 +54,30 @@ function embeddingEntries(e: TrainedModel['embeddings']): Map<string, string> {
   return out;
 }
 
-export async function publish(redis: Redis, keys: RecsKeys, model: TrainedModel, products: Iterable<ProductSummary>, now = new Date()): Promise<Manifest> {
+export async function publish(
+  redis: Redis,
+  keys: RecsKeys,
+  model: TrainedModel,
+  products: Iterable<ProductSummary>,
+  now = new Date(),
+): Promise<Manifest> {
   const version = newVersion(now);
   const contents = versionContents(model, products);
   const counts = Object.fromEntries(LIST_KINDS.map((k) => [k, contents[k].size])) as Record<ListKind, number>;
   try {
     for (const kind of LIST_KINDS) {
       const entries = [...contents[kind]];
-      for (let i = 0; i < entries.length; i += 1000) await redis.hset(keys.list(version, kind), Object.fromEntries(entries.slice(i, i + 1000)));
+      for (let i = 0; i < entries.length; i += 1000)
+        await redis.hset(keys.list(version, kind), Object.fromEntries(entries.slice(i, i + 1000)));
     }
-    const manifest: Manifest = { version, publishedAt: now.toISOString(), counts, cart: model.metadata.options.cart, popular: model.popular, model: { trainedAt: model.metadata.trainedAt, window: model.metadata.window, counts: model.metadata.counts } };
+    const manifest: Manifest = {
+      version,
+      publishedAt: now.toISOString(),
+      counts,
+      cart: model.metadata.options.cart,
+      popular: model.popular,
+      model: { trainedAt: model.metadata.trainedAt, window: model.metadata.window, counts: model.metadata.counts },
+    };
     await redis.set(keys.manifest(version), JSON.stringify(manifest));
     await verify(redis, keys, version, counts);
     await switchTo(redis, keys, version, now.getTime());
@@ -73,7 +91,8 @@ export async function publish(redis: Redis, keys: RecsKeys, model: TrainedModel,
 async function verify(redis: Redis, keys: RecsKeys, version: string, counts: Record<ListKind, number>): Promise<void> {
   for (const kind of LIST_KINDS) {
     const stored = await redis.hlen(keys.list(version, kind));
-    if (stored !== counts[kind]) throw new PublishError(`version ${version}: ${kind} has ${stored} entries in Redis, expected ${counts[kind]}`);
+    if (stored !== counts[kind])
+      throw new PublishError(`version ${version}: ${kind} has ${stored} entries in Redis, expected ${counts[kind]}`);
   }
 }
 
@@ -94,11 +113,19 @@ export interface VersionInfo {
 }
 
 export async function listVersions(redis: Redis, keys: RecsKeys): Promise<VersionInfo[]> {
-  const [current, scored, retired] = await Promise.all([redis.get(keys.current), redis.zrange(keys.versions, 0, -1, 'WITHSCORES'), redis.hgetall(keys.retired)]);
+  const [current, scored, retired] = await Promise.all([
+    redis.get(keys.current),
+    redis.zrange(keys.versions, 0, -1, 'WITHSCORES'),
+    redis.hgetall(keys.retired),
+  ]);
   const out: VersionInfo[] = [];
   for (let i = 0; i < scored.length; i += 2) {
     const version = scored[i]!;
-    const info: VersionInfo = { version, publishedAt: new Date(Number(scored[i + 1])).toISOString(), current: version === current };
+    const info: VersionInfo = {
+      version,
+      publishedAt: new Date(Number(scored[i + 1])).toISOString(),
+      current: version === current,
+    };
     if (retired[version]) info.retiredAt = new Date(Number(retired[version])).toISOString();
     out.push(info);
   }
@@ -106,19 +133,35 @@ export async function listVersions(redis: Redis, keys: RecsKeys): Promise<Versio
 }
 
 /** Makes `to` (default: the most recently retired version) current again. */
-export async function rollback(redis: Redis, keys: RecsKeys, to?: string, now = Date.now()): Promise<{ from: string | null; to: string }> {
+export async function rollback(
+  redis: Redis,
+  keys: RecsKeys,
+  to?: string,
+  now = Date.now(),
+): Promise<{ from: string | null; to: string }> {
   const versions = await listVersions(redis, keys);
-  const target = to ?? versions.filter((v) => !v.current && v.retiredAt).sort((a, b) => (a.retiredAt! < b.retiredAt! ? 1 : -1))[0]?.version;
+  const target =
+    to ??
+    versions.filter((v) => !v.current && v.retiredAt).sort((a, b) => (a.retiredAt! < b.retiredAt! ? 1 : -1))[0]
+      ?.version;
   if (!target) throw new PublishError('no earlier version to roll back to');
-  if (!(await redis.exists(keys.manifest(target)))) throw new PublishError(`version ${target} is not stored (garbage-collected or never published)`);
+  if (!(await redis.exists(keys.manifest(target))))
+    throw new PublishError(`version ${target} is not stored (garbage-collected or never published)`);
   const from = await switchTo(redis, keys, target, now);
   return { from, to: target };
 }
 
 /** Deletes versions retired more than `graceMs` ago; returns their names. */
-export async function collectGarbage(redis: Redis, keys: RecsKeys, graceMs: number, now = Date.now()): Promise<string[]> {
+export async function collectGarbage(
+  redis: Redis,
+  keys: RecsKeys,
+  graceMs: number,
+  now = Date.now(),
+): Promise<string[]> {
   const [current, retired] = await Promise.all([redis.get(keys.current), redis.hgetall(keys.retired)]);
-  const old = Object.entries(retired).filter(([v, at]) => v !== current && Number(at) < now - graceMs).map(([v]) => v);
+  const old = Object.entries(retired)
+    .filter(([v, at]) => v !== current && Number(at) < now - graceMs)
+    .map(([v]) => v);
   for (const v of old) await deleteVersion(redis, keys, v);
   return old;
 }

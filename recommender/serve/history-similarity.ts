@@ -4,14 +4,19 @@
 // so callers leave their order alone.
 import type { RecsStore } from './store.ts';
 
-export type HistorySimilarity = (customer: string | undefined, recent: readonly string[], ids: readonly string[]) => Promise<Map<string, number> | undefined>;
+export type HistorySimilarity = (
+  customer: string | undefined,
+  recent: readonly string[],
+  ids: readonly string[],
+) => Promise<Map<string, number> | undefined>;
 
 export function historySimilarity(store: RecsStore): HistorySimilarity {
   return async (customer, recentGiven, ids) => {
     try {
       const m = await store.current();
       if (!m) return undefined;
-      const recent = recentGiven.length > 0 ? recentGiven : customer ? ((await store.recent(m.version, customer)) ?? []) : [];
+      const recent =
+        recentGiven.length > 0 ? recentGiven : customer ? ((await store.recent(m.version, customer)) ?? []) : [];
       if (recent.length === 0) return undefined;
       const vectors = await store.embeddings(m.version, [...new Set([...recent, ...ids])]);
       const known = recent.filter((id) => vectors.has(id));

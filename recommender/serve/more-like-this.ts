@@ -12,10 +12,20 @@ export function moreLikeThis(es: EsClient, alias: string, budgetMs: number): Deg
         index: alias,
         size,
         _source: ['id', 'title', 'price', 'currency', 'brand', 'categories', 'in_stock', 'rating'],
-        query: { more_like_this: { fields: ['title', 'description', 'brand'], like: [{ _index: alias, _id: id }], min_term_freq: 1, min_doc_freq: 1, max_query_terms: 25 } },
+        query: {
+          more_like_this: {
+            fields: ['title', 'description', 'brand'],
+            like: [{ _index: alias, _id: id }],
+            min_term_freq: 1,
+            min_doc_freq: 1,
+            max_query_terms: 25,
+          },
+        },
       },
       { requestTimeout: budgetMs },
     );
-    return res.hits.hits.flatMap((h) => (h._source?.title ? [summarize({ ...h._source, id: h._source.id ?? h._id })] : []));
+    return res.hits.hits.flatMap((h) =>
+      h._source?.title ? [summarize({ ...h._source, id: h._source.id ?? h._id })] : [],
+    );
   };
 }

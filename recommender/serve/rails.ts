@@ -13,7 +13,16 @@ import type { Manifest } from '../publish/publish.ts';
 import type { ProductSummary } from '../publish/product-summary.ts';
 import type { RecsStore } from './store.ts';
 
-export type RailSource = 'personalized' | 'recent-items' | 'similar' | 'bought-together' | 'category-trending' | 'trending' | 'popular' | 'more-like-this' | 'popular-cached';
+export type RailSource =
+  | 'personalized'
+  | 'recent-items'
+  | 'similar'
+  | 'bought-together'
+  | 'category-trending'
+  | 'trending'
+  | 'popular'
+  | 'more-like-this'
+  | 'popular-cached';
 
 export interface RailFilters {
   inStock?: boolean;
@@ -73,7 +82,10 @@ export function createRails(o: RailsOptions) {
       const chunk = Math.max(2 * size, 10);
       for (let start = 0; start < fresh.length && items.length < size; start += chunk) {
         const part = fresh.slice(start, start + chunk);
-        const products = await store.products(m.version, part.map(([id]) => id));
+        const products = await store.products(
+          m.version,
+          part.map(([id]) => id),
+        );
         for (const [id, score] of part) {
           const p = products.get(id);
           if (!p || !passes(p, f)) continue;
@@ -88,7 +100,14 @@ export function createRails(o: RailsOptions) {
   }
 
   const trendingCandidates = (m: Manifest, category: string | undefined): Candidate[] => [
-    ...(category ? [{ source: 'category-trending' as const, load: async () => (await store.lists(m.version, 'trending', [category]))[0] }] : []),
+    ...(category
+      ? [
+          {
+            source: 'category-trending' as const,
+            load: async () => (await store.lists(m.version, 'trending', [category]))[0],
+          },
+        ]
+      : []),
     { source: 'trending', load: async () => (await store.lists(m.version, 'trending', [ALL_CATEGORIES]))[0] },
     { source: 'popular', load: async () => m.popular },
   ];
@@ -96,7 +115,10 @@ export function createRails(o: RailsOptions) {
   /** The popular list with product fields, kept in process for when Redis is down. */
   async function holdPopular(m: Manifest): Promise<void> {
     if (popularHeld?.version === m.version) return;
-    const products = await store.products(m.version, m.popular.map(([id]) => id));
+    const products = await store.products(
+      m.version,
+      m.popular.map(([id]) => id),
+    );
     popularHeld = { version: m.version, items: m.popular.flatMap(([id]) => products.get(id) ?? []) };
   }
 
@@ -105,18 +127,35 @@ export function createRails(o: RailsOptions) {
     const exclude = new Set(f.exclude ?? []);
     if (similarTo !== undefined && o.degradedSimilar) {
       try {
-        const found = (await o.degradedSimilar(similarTo, o.maxSize)).filter((p) => !exclude.has(p.id) && passes(p, f)).slice(0, size);
-        return { source: 'more-like-this', version: null, degraded: true, items: found.map((p, i) => ({ ...p, score: 1 / (i + 1), source: 'more-like-this' })) };
+        const found = (await o.degradedSimilar(similarTo, o.maxSize))
+          .filter((p) => !exclude.has(p.id) && passes(p, f))
+          .slice(0, size);
+        return {
+          source: 'more-like-this',
+          version: null,
+          degraded: true,
+          items: found.map((p, i) => ({ ...p, score: 1 / (i + 1), source: 'more-like-this' })),
+        };
       } catch (err) {
         o.log.warn({ err }, 'more-like-this fallback failed too');
       }
     }
     const held = (popularHeld?.items ?? []).filter((p) => !exclude.has(p.id) && passes(p, f)).slice(0, size);
-    return { source: held.length ? 'popular-cached' : null, version: popularHeld?.version ?? null, degraded: true, items: held.map((p, i) => ({ ...p, score: 1 / (i + 1), source: 'popular-cached' })) };
+    return {
+      source: held.length ? 'popular-cached' : null,
+      version: popularHeld?.version ?? null,
+      degraded: true,
+      items: held.map((p, i) => ({ ...p, score: 1 / (i + 1), source: 'popular-cached' })),
+    };
   }
 
   /** Runs a rail against the current version; answers empty when nothing is published. */
-  async function run(f: RailFilters, size: number, build: (m: Manifest) => Promise<Candidate[]>, similarTo?: string): Promise<RailAnswer> {
+  async function run(
+    f: RailFilters,
+    size: number,
+    build: (m: Manifest) => Promise<Candidate[]>,
+    similarTo?: string,
+  ): Promise<RailAnswer> {
     let m: Manifest | undefined;
     try {
       m = await store.current();
@@ -144,7 +183,10 @@ export function createRails(o: RailsOptions) {
         f,
         size,
         async (m) => {
-          const [[list], self] = await Promise.all([store.lists(m.version, 'similar', [id]), store.products(m.version, [id])]);
+          const [[list], self] = await Promise.all([
+            store.lists(m.version, 'similar', [id]),
+            store.products(m.version, [id]),
+          ]);
           if (!list && !self.has(id)) throw new NotFoundError(`no product "${id}"`);
           return [{ source: 'similar', load: async () => list }, ...trendingCandidates(m, self.get(id)?.category)];
         },
@@ -153,12 +195,26 @@ export function createRails(o: RailsOptions) {
 
     boughtTogether: (cart: readonly string[], f: RailFilters, size: number) =>
       run({ ...f, exclude: [...(f.exclude ?? []), ...cart] }, size, async (m) => {
-        const [together, similar, known] = await Promise.all([store.lists(m.version, 'together', cart), store.lists(m.version, 'similar', cart), store.products(m.version, cart)]);
-        if (known.size === 0 && together.every((l) => !l)) throw new NotFoundError(`none of the items ${cart.map((i) => `"${i}"`).join(', ')} is a known product`);
+        const [together, similar, known] = await Promise.all([
+          store.lists(m.version, 'together', cart),
+          store.lists(m.version, 'similar', cart),
+          store.products(m.version, cart),
+        ]);
+        if (known.size === 0 && together.every((l) => !l))
+          throw new NotFoundError(`none of the items ${cart.map((i) => `"${i}"`).join(', ')} is a known product`);
         const t = new Map(cart.map((id, i) => [id, together[i]]));
         const s = new Map(cart.map((id, i) => [id, similar[i]]));
-        const blended = completeCart(cart, (id) => t.get(id), (id) => s.get(id), m.cart, o.maxSize);
-        return [{ source: 'bought-together', load: async () => blended }, ...trendingCandidates(m, known.get(cart[0]!)?.category)];
+        const blended = completeCart(
+          cart,
+          (id) => t.get(id),
+          (id) => s.get(id),
+          m.cart,
+          o.maxSize,
+        );
+        return [
+          { source: 'bought-together', load: async () => blended },
+          ...trendingCandidates(m, known.get(cart[0]!)?.category),
+        ];
       }),
 
     forUser: (user: string, recentGiven: readonly string[], f: RailFilters, size: number) =>
@@ -171,14 +227,19 @@ export function createRails(o: RailsOptions) {
             load: async () => {
               const lists = await store.lists(m.version, 'similar', recent);
               // More recent items weigh more.
-              return blend(lists.map((list, i) => ({ list: list ?? [], weight: 1 / (i + 1) })), o.maxSize, new Set(recent));
+              return blend(
+                lists.map((list, i) => ({ list: list ?? [], weight: 1 / (i + 1) })),
+                o.maxSize,
+                new Set(recent),
+              );
             },
           },
           ...trendingCandidates(m, f.category),
         ];
       }),
 
-    trending: (category: string | undefined, f: RailFilters, size: number) => run(f, size, async (m) => trendingCandidates(m, category)),
+    trending: (category: string | undefined, f: RailFilters, size: number) =>
+      run(f, size, async (m) => trendingCandidates(m, category)),
   };
 }
 

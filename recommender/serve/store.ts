@@ -14,7 +14,11 @@ import type { Scored } from '../models/ranked-list.ts';
 export interface RecsStore {
   /** The current version's manifest, or undefined when nothing is published. */
   current(): Promise<Manifest | undefined>;
-  lists(version: string, kind: Exclude<ListKind, 'product' | 'recent' | 'embedding'>, ids: readonly string[]): Promise<(Scored[] | undefined)[]>;
+  lists(
+    version: string,
+    kind: Exclude<ListKind, 'product' | 'recent' | 'embedding'>,
+    ids: readonly string[],
+  ): Promise<(Scored[] | undefined)[]>;
   /** Unit-length item vectors, by id (items never embedded are absent). */
   embeddings(version: string, ids: readonly string[]): Promise<Map<string, number[]>>;
   recent(version: string, user: string): Promise<string[] | undefined>;
@@ -39,13 +43,19 @@ export function redisRecsStore(redis: Redis, keys: RecsKeys, o: RecsStoreOptions
   const cache = o.cacheEntries > 0 ? new LRUCache<string, Slot>({ max: o.cacheEntries }) : undefined;
 
   /** One HMGET for whatever of `ids` is not cached; answers in the order of `ids`. */
-  async function read<T extends object>(version: string, kind: ListKind, ids: readonly string[]): Promise<(T | undefined)[]> {
+  async function read<T extends object>(
+    version: string,
+    kind: ListKind,
+    ids: readonly string[],
+  ): Promise<(T | undefined)[]> {
     const slotKey = (id: string) => `${version}\u0000${kind}\u0000${id}`;
     const slots = ids.map((id) => cache?.get(slotKey(id)));
     const missing = ids.filter((_, i) => slots[i] === undefined);
     if (missing.length > 0) {
       const raw = await redis.hmget(keys.list(version, kind), ...missing);
-      const fetched = new Map(missing.map((id, i) => [id, raw[i] === null ? MISSING : (JSON.parse(raw[i]!) as object)] as const));
+      const fetched = new Map(
+        missing.map((id, i) => [id, raw[i] === null ? MISSING : (JSON.parse(raw[i]!) as object)] as const),
+      );
       for (const [id, slot] of fetched) cache?.set(slotKey(id), slot);
       ids.forEach((id, i) => (slots[i] ??= fetched.get(id)));
     }
@@ -54,7 +64,8 @@ export function redisRecsStore(redis: Redis, keys: RecsKeys, o: RecsStoreOptions
 
   return {
     async current() {
-      if (!pointer || now() - pointer.at >= o.pointerTtlMs) pointer = { version: await redis.get(keys.current), at: now() };
+      if (!pointer || now() - pointer.at >= o.pointerTtlMs)
+        pointer = { version: await redis.get(keys.current), at: now() };
       const version = pointer.version;
       if (version === null) return undefined;
       let m = manifests.get(version);

@@ -18,10 +18,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(es: EsClient, settings: Partial<Config> & { indexAlias: string }, probes?: Record<string, Probe>, log: Logger = silentLog): Promise<TestApp> {
+export async function buildTestApp(
+  es: EsClient,
+  settings: Partial<Config> & { indexAlias: string },
+  probes?: Record<string, Probe>,
+  log: Logger = silentLog,
+): Promise<TestApp> {
   // Tests train models in this same process, which stalls its event loop: load shedding is off
   // unless a test turns it on.
-  const c: Config = { ...config, redisPrefix: `${uniqueName('app')}:`, rateLimitMax: 0, maxEventLoopDelayMs: 0, ...settings };
+  const c: Config = {
+    ...config,
+    redisPrefix: `${uniqueName('app')}:`,
+    rateLimitMax: 0,
+    maxEventLoopDelayMs: 0,
+    ...settings,
+  };
   const redis = createRedis(redisUrlOf(c));
   redis.on('error', () => {});
   await redis.connect();

@@ -15,8 +15,20 @@ const gardenWords = ['hose', 'rake', 'spade', 'trowel', 'sprinkler', 'shears'];
 const kitchenWords = ['pan', 'whisk', 'ladle', 'grater', 'kettle', 'colander'];
 
 export const shopProducts: Product[] = [
-  ...GARDEN.map((id, i) => ({ id, title: `garden ${gardenWords[i]} green steel`, price: 10 + i, categories: ['Home', 'Garden'], in_stock: true })),
-  ...KITCHEN.map((id, i) => ({ id, title: `kitchen ${kitchenWords[i]} steel`, price: 20 + i, categories: ['Home', 'Kitchen'], in_stock: id !== 'k6' })),
+  ...GARDEN.map((id, i) => ({
+    id,
+    title: `garden ${gardenWords[i]} green steel`,
+    price: 10 + i,
+    categories: ['Home', 'Garden'],
+    in_stock: true,
+  })),
+  ...KITCHEN.map((id, i) => ({
+    id,
+    title: `kitchen ${kitchenWords[i]} steel`,
+    price: 20 + i,
+    categories: ['Home', 'Kitchen'],
+    in_stock: id !== 'k6',
+  })),
   { id: BAG, title: 'paper carrier bag', price: 0.1, categories: ['Home'], in_stock: true },
   // Listed but never bought: only content similarity knows it.
   { id: 'g-new', title: 'garden hose reel green', price: 30, categories: ['Home', 'Garden'], in_stock: true },
@@ -32,7 +44,8 @@ export function shopInteractions(baskets = 400, seed = 3): Interaction[] {
     const items = [...pool].sort(() => random() - 0.5).slice(0, 3 + Math.floor(random() * 2));
     if (random() < 0.8) items.push(BAG);
     const time = START + Math.floor((b / baskets) * 200 * DAY);
-    for (const item of items) out.push({ user: n < 18 ? `c${n}` : undefined, session: `inv${b}`, item, kind: 'purchase', time });
+    for (const item of items)
+      out.push({ user: n < 18 ? `c${n}` : undefined, session: `inv${b}`, item, kind: 'purchase', time });
   }
   return out;
 }

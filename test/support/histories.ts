@@ -17,10 +17,25 @@ export function randomHistories(seed: number, products: number, maxEvents: numbe
           op: 'upsert',
           id,
           version,
-          product: { id, title: `Product ${p} v${version}`, price: Math.round(rand() * 10000) / 100, categories: ['Dept', `Aisle ${p % 7}`], in_stock: rand() < 0.8, ...(rand() < 0.5 ? { brand: `Brand ${p % 11}` } : {}) },
+          product: {
+            id,
+            title: `Product ${p} v${version}`,
+            price: Math.round(rand() * 10000) / 100,
+            categories: ['Dept', `Aisle ${p % 7}`],
+            in_stock: rand() < 0.8,
+            ...(rand() < 0.5 ? { brand: `Brand ${p % 11}` } : {}),
+          },
         });
       } else if (r < 0.9) {
-        events.push({ op: 'patch', id, version, fields: rand() < 0.5 ? { price: Math.round(rand() * 10000) / 100 } : { in_stock: rand() < 0.5, popularity: Math.floor(rand() * 100) } });
+        events.push({
+          op: 'patch',
+          id,
+          version,
+          fields:
+            rand() < 0.5
+              ? { price: Math.round(rand() * 10000) / 100 }
+              : { in_stock: rand() < 0.5, popularity: Math.floor(rand() * 100) },
+        });
       } else {
         events.push({ op: 'delete', id, version });
       }

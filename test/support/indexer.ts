@@ -52,7 +52,10 @@ export async function indexerFixture(partitions = 3): Promise<IndexerFixture> {
   };
 }
 
-export function startIndexer(f: IndexerFixture, overrides: Partial<IndexerOptions> = {}): Promise<Indexer> & { indexer: Indexer } {
+export function startIndexer(
+  f: IndexerFixture,
+  overrides: Partial<IndexerOptions> = {},
+): Promise<Indexer> & { indexer: Indexer } {
   const indexer = createIndexer({
     kafka: f.kafka,
     es: f.es,
@@ -76,11 +79,21 @@ export function startIndexer(f: IndexerFixture, overrides: Partial<IndexerOption
 }
 
 /** Sends raw message values (strings, so tests can send broken JSON), keyed as given. */
-export async function sendRaw(producer: Producer, topic: string, messages: { key: string | null; value: string }[]): Promise<void> {
-  for (let i = 0; i < messages.length; i += 2000) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 2000) });
+export async function sendRaw(
+  producer: Producer,
+  topic: string,
+  messages: { key: string | null; value: string }[],
+): Promise<void> {
+  for (let i = 0; i < messages.length; i += 2000)
+    await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 2000) });
 }
 
-export const sendEvents = (producer: Producer, topic: string, events: ProductEvent[]) => sendRaw(producer, topic, events.map((e) => ({ key: e.id, value: JSON.stringify(e) })));
+export const sendEvents = (producer: Producer, topic: string, events: ProductEvent[]) =>
+  sendRaw(
+    producer,
+    topic,
+    events.map((e) => ({ key: e.id, value: JSON.stringify(e) })),
+  );
 
 /** Every document of an index (not the alias: tombstones included). */
 export async function readIndex(es: EsClient, index: string): Promise<Map<string, StoredDocument>> {
@@ -107,7 +120,10 @@ export function expectedStates(events: ProductEvent[]): Map<string, ExpectedProd
   for (const e of events) byId.set(e.id, [...(byId.get(e.id) ?? []), e]);
   const out = new Map<string, ExpectedProduct>();
   for (const [id, list] of byId) {
-    const s = applyEvents(undefined, [...list].sort((a, b) => a.version - b.version))!;
+    const s = applyEvents(
+      undefined,
+      [...list].sort((a, b) => a.version - b.version),
+    )!;
     out.set(id, { fields: s.fields, live: isLive(s), version: s.version });
   }
   return out;
@@ -135,9 +151,22 @@ export function differences(expected: Map<string, ExpectedProduct>, actual: Map<
 }
 
 const sortKeys = (x: unknown): unknown =>
-  Array.isArray(x) ? x.map(sortKeys) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortKeys(v)])) : x;
+  Array.isArray(x)
+    ? x.map(sortKeys)
+    : x && typeof x === 'object'
+      ? Object.fromEntries(
+          Object.entries(x)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k, sortKeys(v)]),
+        )
+      : x;
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60000, everyMs = 250): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 60000,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -149,7 +178,9 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+  );
 }
 
 /** Sum of committed offsets of a group on a topic (-1 partitions count as 0). */

@@ -2,8 +2,15 @@
 import { once } from 'node:events';
 import { spawnScript } from '../../common/spawn-script.ts';
 
-export async function runCli(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string; summary: () => unknown }> {
-  const child = spawnScript(script, args, { env: { ...process.env, SHOP_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function runCli(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; err: string; summary: () => unknown }> {
+  const child = spawnScript(script, args, {
+    env: { ...process.env, SHOP_LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));

@@ -18,7 +18,10 @@ export const testEs = (): Promise<EsClient> => createEsClient({ url: esUrlOf(con
 export const testRedis = (): Redis => createRedis(redisUrlOf(config));
 export const testKafka = (): Kafka => createKafka(kafkaBrokersOf(config), uniqueName('client'), silentLog);
 
-export const testIndexOptions = (alias = uniqueName('products')): IndexOptions => ({ ...indexOptionsOf(config), alias });
+export const testIndexOptions = (alias = uniqueName('products')): IndexOptions => ({
+  ...indexOptionsOf(config),
+  alias,
+});
 
 /** Deletes every index version of a test alias. */
 export async function dropIndices(es: EsClient, alias: string): Promise<void> {

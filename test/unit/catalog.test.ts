@@ -34,13 +34,31 @@ describe('catalog', () => {
   it('reads gzipped NDJSON and reports a broken line with its number', async () => {
     const file = tmp('c.ndjson.gz', gzipSync('{"id":"1","title":"A"}\n\n{"id":2,\n{"id":"3","title":"C"}\n'));
     const recs = await collect(file);
-    assert.deepEqual(recs.map((r) => ('error' in r ? `${r.line}:error` : `${r.line}:ok`)), ['1:ok', '3:error', '4:ok']);
+    assert.deepEqual(
+      recs.map((r) => ('error' in r ? `${r.line}:error` : `${r.line}:ok`)),
+      ['1:ok', '3:error', '4:ok'],
+    );
   });
 
   it('reads CSV with category paths, lists and typed numbers', async () => {
-    const file = tmp('c.csv', 'id,title,price,in_stock,categories,related\n1,"Lamp, red",9.5,true,Home > Lighting,2|3\n');
+    const file = tmp(
+      'c.csv',
+      'id,title,price,in_stock,categories,related\n1,"Lamp, red",9.5,true,Home > Lighting,2|3\n',
+    );
     const recs = await collect(file);
-    assert.deepEqual(recs, [{ line: 2, value: { id: '1', title: 'Lamp, red', price: 9.5, in_stock: true, categories: ['Home', 'Lighting'], related: ['2', '3'] } }]);
+    assert.deepEqual(recs, [
+      {
+        line: 2,
+        value: {
+          id: '1',
+          title: 'Lamp, red',
+          price: 9.5,
+          in_stock: true,
+          categories: ['Home', 'Lighting'],
+          related: ['2', '3'],
+        },
+      },
+    ]);
   });
 
   it('names a missing file and an unknown format', () => {

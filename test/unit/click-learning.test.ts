@@ -14,15 +14,31 @@ const categories: Record<string, string> = { a: 'Games > Shooters', b: 'Games > 
 const options = { halfLifeDays: 30, smoothing: 2, maxProducts: 10, maxCategories: 3, minShare: 0 };
 
 describe('click learning', () => {
-  it('shares a query\'s clicks among products and their categories, smoothed', () => {
-    const learned = learnFromClicks([click('Halo 3', 'a'), click('halo 3', 'a'), click('HALO  3!', 'c')], (id) => categories[id], T0, options);
+  it("shares a query's clicks among products and their categories, smoothed", () => {
+    const learned = learnFromClicks(
+      [click('Halo 3', 'a'), click('halo 3', 'a'), click('HALO  3!', 'c')],
+      (id) => categories[id],
+      T0,
+      options,
+    );
     const halo = learned.get(learnedKey('halo 3'))!;
-    assert.deepEqual(halo.products, [['a', 2 / 5], ['c', 1 / 5]]);
-    assert.deepEqual(halo.categories, [['Games > Shooters', 2 / 5], ['Consoles', 1 / 5]]);
+    assert.deepEqual(halo.products, [
+      ['a', 2 / 5],
+      ['c', 1 / 5],
+    ]);
+    assert.deepEqual(halo.categories, [
+      ['Games > Shooters', 2 / 5],
+      ['Consoles', 1 / 5],
+    ]);
   });
 
-  it('halves a click\'s weight every half-life and ignores clicks after the learning time', () => {
-    const learned = learnFromClicks([click('gears', 'a', 30), click('gears', 'b', 0), click('gears', 'c', -1)], () => undefined, T0, { ...options, smoothing: 0 });
+  it("halves a click's weight every half-life and ignores clicks after the learning time", () => {
+    const learned = learnFromClicks(
+      [click('gears', 'a', 30), click('gears', 'b', 0), click('gears', 'c', -1)],
+      () => undefined,
+      T0,
+      { ...options, smoothing: 0 },
+    );
     const [[first, s1], [second, s2]] = learned.get('gear')!.products as [[string, number], [string, number]];
     assert.deepEqual([first, second], ['b', 'a']);
     assert.ok(Math.abs(s1 / s2 - 2) < 1e-9);
@@ -39,7 +55,11 @@ describe('click learning', () => {
     const { queries, qrels } = clickJudgments(clicks, { from: T0, minClicks: 3 });
     assert.deepEqual([...queries], [['clk-1', 'call of duty']]);
     // a: 3 of 6 clicks (50%) → 3; c: 2 of 6 (33%) → 2; b: 1 of 6 → 1.
-    assert.deepEqual([...qrels.get('clk-1')!].sort(), [['a', 3], ['b', 1], ['c', 2]]);
+    assert.deepEqual([...qrels.get('clk-1')!].sort(), [
+      ['a', 3],
+      ['b', 1],
+      ['c', 2],
+    ]);
   });
 });
 

@@ -28,12 +28,25 @@ describe('paired comparison', () => {
     const b = [0.55, 0.45, 0.75, 0.85, 0.2, 0.9];
     const c = comparePaired(map(a), map(b), 'mrr');
     assert.ok(c.p_value > 0.2, String(c.p_value));
-    assert.deepEqual(c.much_worse.map((w) => w.id), ['q4', 'q1']);
+    assert.deepEqual(
+      c.much_worse.map((w) => w.id),
+      ['q4', 'q1'],
+    );
     assert.match(comparisonMarkdown(c, 'A', 'B'), /Much worse \(by 0\.1 or more\): q4 \(0\.4000 → 0\.2000\)/);
   });
 
   it('compares only the queries both runs have, and refuses runs with none in common', () => {
-    const c = comparePaired(new Map([['x', 1], ['y', 0]]), new Map([['y', 1], ['z', 0]]), 'mrr');
+    const c = comparePaired(
+      new Map([
+        ['x', 1],
+        ['y', 0],
+      ]),
+      new Map([
+        ['y', 1],
+        ['z', 0],
+      ]),
+      'mrr',
+    );
     assert.equal(c.queries, 1);
     assert.throws(() => comparePaired(new Map([['x', 1]]), new Map([['y', 1]]), 'mrr'), /no query in common/);
   });

@@ -12,7 +12,12 @@ describe('config', () => {
   });
 
   it('reads typed values from the environment and points at external servers', () => {
-    const c = loadConfig({ SHOP_INDEX_SHARDS: '5', SHOP_ES_URL: 'https://es.example:9200', SHOP_KAFKA_BROKERS: 'a:9092, b:9092', SHOP_STACK_INSTALL: 'no' });
+    const c = loadConfig({
+      SHOP_INDEX_SHARDS: '5',
+      SHOP_ES_URL: 'https://es.example:9200',
+      SHOP_KAFKA_BROKERS: 'a:9092, b:9092',
+      SHOP_STACK_INSTALL: 'no',
+    });
     assert.equal(c.indexShards, 5);
     assert.equal(esUrlOf(c), 'https://es.example:9200');
     assert.deepEqual(kafkaBrokersOf(c), ['a:9092', 'b:9092']);
@@ -24,7 +29,11 @@ describe('config', () => {
     assert.throws(() => loadConfig({ SHOP_INDEX_SHARDS: 'three' }), /SHOP_INDEX_SHARDS must be an integer/);
     assert.throws(() => loadConfig({ SHOP_LOG_LEVEL: 'loud' }), /SHOP_LOG_LEVEL must be one of/);
     assert.throws(() => loadConfig({ SHOP_HTTP_PORT: '0' }), /SHOP_HTTP_PORT must be a port/);
-    assert.equal(loadConfig({ SHOP_INDEXER_METRICS_PORT: '0' }).indexerMetricsPort, 0, '0 turns the metrics endpoint off');
+    assert.equal(
+      loadConfig({ SHOP_INDEXER_METRICS_PORT: '0' }).indexerMetricsPort,
+      0,
+      '0 turns the metrics endpoint off',
+    );
   });
 
   it('documents every setting in the Markdown table', () => {

@@ -6,9 +6,23 @@ import { measure, type RecsEvalReport, type Recommender, type RecsTasks } from '
 import type { Basket } from '../../recommender/interactions/interaction.ts';
 
 // Bought a ×5, b ×4, c ×3, d ×2, e ×1: popularity percentiles a 1, b .75, c .5, d .25, e 0.
-const counts: [string, number][] = [['a', 5], ['b', 4], ['c', 3], ['d', 2], ['e', 1]];
-const before: Basket[] = counts.flatMap(([item, n]) => Array.from({ length: n }, (_, i) => ({ id: `${item}${i}`, user: 'u0', time: i, items: [item] })));
-const tasks: RecsTasks = { nextBasket: new Map([['u1', ['a', 'e']], ['u2', ['c']]]), completion: [{ id: 'x', cart: ['a'], hidden: 'b' }] };
+const counts: [string, number][] = [
+  ['a', 5],
+  ['b', 4],
+  ['c', 3],
+  ['d', 2],
+  ['e', 1],
+];
+const before: Basket[] = counts.flatMap(([item, n]) =>
+  Array.from({ length: n }, (_, i) => ({ id: `${item}${i}`, user: 'u0', time: i, items: [item] })),
+);
+const tasks: RecsTasks = {
+  nextBasket: new Map([
+    ['u1', ['a', 'e']],
+    ['u2', ['c']],
+  ]),
+  completion: [{ id: 'x', cart: ['a'], hidden: 'b' }],
+};
 const fixed: Recommender = {
   name: 'fixed',
   trainSeconds: 0,
@@ -20,7 +34,13 @@ describe('recommendation measurements', () => {
   const { metrics, perUser, byPopularity } = measure(fixed, tasks, before, { next: 2, completion: 2 });
 
   it('averages next-basket recall and linear-gain NDCG over customers', () => {
-    assert.deepEqual([...perUser], [['u1', 0.5], ['u2', 0]]);
+    assert.deepEqual(
+      [...perUser],
+      [
+        ['u1', 0.5],
+        ['u2', 0],
+      ],
+    );
     assert.equal(metrics['recall@2'], 0.25);
     // u1: DCG 1 over ideal 1 + 1/log2(3); u2: 0.
     assert.ok(Math.abs(metrics['ndcg@2']! - 1 / (1 + 1 / Math.log2(3)) / 2) < 1e-12);
@@ -33,7 +53,7 @@ describe('recommendation measurements', () => {
     assert.equal(metrics.popularity_bias, (1 + 0.75 + 0.25 + 0.75 + 0.5) / 5);
   });
 
-  it('splits recall by the target items\' popularity quintile', () => {
+  it("splits recall by the target items' popularity quintile", () => {
     assert.deepEqual(byPopularity, [
       { bucket: '0–20%', targets: 1, recall: 0 },
       { bucket: '20–40%', targets: 0, recall: 0 },

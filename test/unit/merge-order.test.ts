@@ -13,9 +13,20 @@ function history(rand: () => number, id: string, length: number): ProductEvent[]
     version += 1 + Math.floor(rand() * 3);
     const r = rand();
     if (i === 0 || r < 0.35) {
-      events.push({ op: 'upsert', id, version, product: { id, title: `title ${version}`, price: version, ...(rand() < 0.5 ? { brand: `brand ${version}` } : {}) } });
+      events.push({
+        op: 'upsert',
+        id,
+        version,
+        product: {
+          id,
+          title: `title ${version}`,
+          price: version,
+          ...(rand() < 0.5 ? { brand: `brand ${version}` } : {}),
+        },
+      });
     } else if (r < 0.85) {
-      const fields = rand() < 0.5 ? { price: version * 10 } : { in_stock: rand() < 0.5, list_price: rand() < 0.5 ? null : version };
+      const fields =
+        rand() < 0.5 ? { price: version * 10 } : { in_stock: rand() < 0.5, list_price: rand() < 0.5 ? null : version };
       events.push({ op: 'patch', id, version, fields });
     } else {
       events.push({ op: 'delete', id, version });
@@ -33,7 +44,8 @@ function shuffle<T>(xs: T[], rand: () => number): T[] {
   return a;
 }
 
-const observable = (s: ProductState | undefined) => (s ? { fields: s.fields, live: isLive(s), version: s.version } : undefined);
+const observable = (s: ProductState | undefined) =>
+  s ? { fields: s.fields, live: isLive(s), version: s.version } : undefined;
 
 describe('merge: order independence', () => {
   it('ends in the in-order state for 500 random histories, shuffled and duplicated', () => {

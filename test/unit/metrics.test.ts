@@ -4,7 +4,20 @@
 //   ideal [a, b, d, c]: 7 + 3/log2(3) + 1/log2(4) = 9.392789; NDCG@4 = 0.607757
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { averagePrecision, catalogCoverage, dcg, err, hitRate, ndcg, popularityBias, precision, recall, reciprocalRank, searchMetrics, unjudged } from '../../eval/metrics.ts';
+import {
+  averagePrecision,
+  catalogCoverage,
+  dcg,
+  err,
+  hitRate,
+  ndcg,
+  popularityBias,
+  precision,
+  recall,
+  reciprocalRank,
+  searchMetrics,
+  unjudged,
+} from '../../eval/metrics.ts';
 
 const j = new Map([
   ['a', 3],
@@ -13,7 +26,8 @@ const j = new Map([
   ['d', 1],
 ]);
 const ranked = ['c', 'a', 'x', 'b'];
-const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-6, `${actual} ≈ ${expected}`);
+const close = (actual: number, expected: number) =>
+  assert.ok(Math.abs(actual - expected) < 1e-6, `${actual} ≈ ${expected}`);
 
 describe('metrics', () => {
   it('DCG and NDCG with exponential and linear gains', () => {
@@ -46,7 +60,8 @@ describe('metrics', () => {
   });
 
   it('handles an empty result list, no relevant documents and ties', () => {
-    for (const f of [dcg, ndcg, reciprocalRank, precision, recall, averagePrecision, err, hitRate]) assert.equal(f([], j, 10), 0);
+    for (const f of [dcg, ndcg, reciprocalRank, precision, recall, averagePrecision, err, hitRate])
+      assert.equal(f([], j, 10), 0);
     const none = new Map([['a', 0]]);
     assert.equal(ndcg(['a'], none, 10), 0);
     assert.equal(recall(['a'], none, 10), 0);
@@ -59,7 +74,16 @@ describe('metrics', () => {
   });
 
   it('catalog coverage and popularity bias of recommendation lists', () => {
-    close(catalogCoverage([['a', 'b'], ['b', 'c']], 10), 0.3);
+    close(
+      catalogCoverage(
+        [
+          ['a', 'b'],
+          ['b', 'c'],
+        ],
+        10,
+      ),
+      0.3,
+    );
     const pop = new Map([
       ['a', 10],
       ['b', 5],
@@ -72,6 +96,16 @@ describe('metrics', () => {
   });
 
   it('names the standard set with lowercase keys', () => {
-    assert.deepEqual(Object.keys(searchMetrics(ranked, j, 10)), ['ndcg@10', 'dcg@10', 'mrr', 'map@10', 'precision@10', 'recall@10', 'err@10', 'hit_rate@10', 'unjudged@10']);
+    assert.deepEqual(Object.keys(searchMetrics(ranked, j, 10)), [
+      'ndcg@10',
+      'dcg@10',
+      'mrr',
+      'map@10',
+      'precision@10',
+      'recall@10',
+      'err@10',
+      'hit_rate@10',
+      'unjudged@10',
+    ]);
   });
 });

@@ -12,11 +12,22 @@ describe('personalize', () => {
     const r = personalize(hits('a', 'b', 'c', 'd', 'e', 'f'), new Map([['f', 1]]), o);
     assert.deepEqual(ids(r), ['a', 'b', 'f', 'c', 'd', 'e']);
     assert.equal(r.moved, 4);
-    assert.deepEqual(ids(personalize(hits('a', 'b', 'c'), new Map([['c', 1]]), o)), ['a', 'c', 'b'], 'the best match stays first');
+    assert.deepEqual(
+      ids(personalize(hits('a', 'b', 'c'), new Map([['c', 1]]), o)),
+      ['a', 'c', 'b'],
+      'the best match stays first',
+    );
   });
 
   it('keeps pinned products in their places and only reorders within depth', () => {
-    const r = personalize(hits('P1', 'a', 'b', 'P2', 'c', 'd', 'e'), new Map([['c', 1], ['e', 1]]), { maxShift: 3, depth: 6 });
+    const r = personalize(
+      hits('P1', 'a', 'b', 'P2', 'c', 'd', 'e'),
+      new Map([
+        ['c', 1],
+        ['e', 1],
+      ]),
+      { maxShift: 3, depth: 6 },
+    );
     assert.deepEqual(ids(r), ['P1', 'a', 'c', 'P2', 'b', 'd', 'e']);
   });
 

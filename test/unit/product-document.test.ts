@@ -20,7 +20,11 @@ describe('product document', () => {
     assert.equal(titleHead('Lenmar Battery for IBM (Lenovo) Laptop Computers'), 'Lenmar Battery');
     assert.equal(titleHead('Slim Case Compatible With iPhone 12'), 'Slim Case');
     assert.equal(titleHead('Lenovo T410 Laptop PC with Intel Core i5'), 'Lenovo T410 Laptop PC with Intel Core i5');
-    assert.equal(titleHead('For Honor (Xbox One)'), 'For Honor (Xbox One)', 'a title starting with the word is left whole');
+    assert.equal(
+      titleHead('For Honor (Xbox One)'),
+      'For Honor (Xbox One)',
+      'a title starting with the word is left whole',
+    );
     assert.equal(toProductDocument({ id: 'x', title: 'Charger for Laptops' }).title_head, 'Charger');
   });
 
@@ -41,7 +45,18 @@ describe('product document', () => {
 
   it('round-trips the merge state through the stored document, with no suggestion unless live', () => {
     const state = applyEvents(undefined, [
-      { op: 'upsert', id: 'a', version: 1, product: { id: 'a', title: 'Lamp', brand: 'Lux', categories: ['Home', 'Lighting'], attributes: { color: 'red' } } },
+      {
+        op: 'upsert',
+        id: 'a',
+        version: 1,
+        product: {
+          id: 'a',
+          title: 'Lamp',
+          brand: 'Lux',
+          categories: ['Home', 'Lighting'],
+          attributes: { color: 'red' },
+        },
+      },
       { op: 'patch', id: 'a', version: 2, fields: { price: 12 } },
     ])!;
     const doc = toStoredDocument(state, '2024-01-01T00:00:00.000Z');

@@ -6,13 +6,27 @@ import { cleanRow, type RetailRow } from '../../recommender/interactions/online-
 import { applySettings } from '../../recommender/training-settings.ts';
 import { defaultTrainingOptions } from '../../recommender/training-options.ts';
 
-const row = (o: Partial<RetailRow>): RetailRow => ({ InvoiceNo: '536365', StockCode: '85123A', Quantity: '6', InvoiceDate: '2010-12-01 08:26:00', UnitPrice: '2.55', CustomerID: '17850.0', ...o });
+const row = (o: Partial<RetailRow>): RetailRow => ({
+  InvoiceNo: '536365',
+  StockCode: '85123A',
+  Quantity: '6',
+  InvoiceDate: '2010-12-01 08:26:00',
+  UnitPrice: '2.55',
+  CustomerID: '17850.0',
+  ...o,
+});
 
 describe('Online Retail cleaning', () => {
   it('keeps a purchase, reading the customer id without its ".0" and the date as UTC', () => {
     const v = cleanRow(row({}));
     assert.ok('keep' in v);
-    assert.deepEqual(v.keep, { user: '17850', session: '536365', item: '85123A', kind: 'purchase', time: Date.parse('2010-12-01T08:26:00Z') });
+    assert.deepEqual(v.keep, {
+      user: '17850',
+      session: '536365',
+      item: '85123A',
+      kind: 'purchase',
+      time: Date.parse('2010-12-01T08:26:00Z'),
+    });
   });
   it('keeps a guest basket without a customer', () => {
     const v = cleanRow(row({ CustomerID: '' }));
@@ -29,13 +43,26 @@ describe('Online Retail cleaning', () => {
   ] as const) {
     it(`sets aside ${what} as ${reason}`, () => assert.deepEqual(cleanRow(r), { drop: reason }));
   }
-  it('keeps real products whose codes are not five digits', () => assert.ok('keep' in cleanRow(row({ StockCode: 'DCGS0003' }))));
+  it('keeps real products whose codes are not five digits', () =>
+    assert.ok('keep' in cleanRow(row({ StockCode: 'DCGS0003' }))));
 });
 
 describe('baskets', () => {
-  const x = (session: string, item: string, time: number, user?: string) => ({ user, session, item, kind: 'purchase' as const, time });
+  const x = (session: string, item: string, time: number, user?: string) => ({
+    user,
+    session,
+    item,
+    kind: 'purchase' as const,
+    time,
+  });
   it('groups by session, keeps first-seen item order without repeats, and sorts baskets by time', () => {
-    const b = basketsOf([x('2', 'a', 50, 'u'), x('1', 'b', 10), x('1', 'c', 5, 'v'), x('1', 'b', 7), x('2', 'a', 60, 'u')]);
+    const b = basketsOf([
+      x('2', 'a', 50, 'u'),
+      x('1', 'b', 10),
+      x('1', 'c', 5, 'v'),
+      x('1', 'b', 7),
+      x('2', 'a', 60, 'u'),
+    ]);
     assert.deepEqual(b, [
       { id: '1', user: 'v', time: 5, items: ['b', 'c'] },
       { id: '2', user: 'u', time: 50, items: ['a'] },
@@ -44,14 +71,23 @@ describe('baskets', () => {
   it('splits at a cutoff so training only sees the past', () => {
     const b = basketsOf([x('1', 'a', 10), x('2', 'b', 20), x('3', 'c', 30)]);
     const { before, after } = splitAt(b, 20);
-    assert.deepEqual(before.map((y) => y.id), ['1']);
-    assert.deepEqual(after.map((y) => y.id), ['2', '3']);
+    assert.deepEqual(
+      before.map((y) => y.id),
+      ['1'],
+    );
+    assert.deepEqual(
+      after.map((y) => y.id),
+      ['2', '3'],
+    );
   });
 });
 
 describe('interaction events', () => {
   it('reads a valid event', () => {
-    assert.deepEqual(parseInteractionEvent('{"type":"cart","user":"u1","session":"s1","item":"p1","time":"2011-05-01T10:00:00Z"}'), { user: 'u1', session: 's1', item: 'p1', kind: 'cart', time: Date.parse('2011-05-01T10:00:00Z') });
+    assert.deepEqual(
+      parseInteractionEvent('{"type":"cart","user":"u1","session":"s1","item":"p1","time":"2011-05-01T10:00:00Z"}'),
+      { user: 'u1', session: 's1', item: 'p1', kind: 'cart', time: Date.parse('2011-05-01T10:00:00Z') },
+    );
   });
   for (const [bad, reason] of [
     ['nope', /JSON/],
@@ -70,7 +106,11 @@ describe('interaction events', () => {
 
 describe('training settings', () => {
   it('overrides nested options by dotted name with the right type', () => {
-    const o = applySettings(defaultTrainingOptions, ['item2vec.epochs=2', 'profile.excludePurchased=true', 'cooccurrence.scoring=lift']);
+    const o = applySettings(defaultTrainingOptions, [
+      'item2vec.epochs=2',
+      'profile.excludePurchased=true',
+      'cooccurrence.scoring=lift',
+    ]);
     assert.equal(o.item2vec.epochs, 2);
     assert.equal(o.profile.excludePurchased, true);
     assert.equal(o.cooccurrence.scoring, 'lift');

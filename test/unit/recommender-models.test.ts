@@ -22,7 +22,7 @@ describe('co-occurrence', () => {
   ];
   const v = buildVocabulary(baskets, 1);
   const co = countCooccurrence(v, 100);
-  it('makes items that always share a basket each other\'s top pick', () => {
+  it("makes items that always share a basket each other's top pick", () => {
     const t = boughtTogether(v, co, { scoring: 'cosine', minSupport: 2, maxBasketItems: 100 }, 5);
     assert.equal(t.get('a')![0]![0], 'b');
     assert.equal(t.get('b')![0]![0], 'a');
@@ -42,19 +42,38 @@ describe('co-occurrence', () => {
 describe('popularity and trending', () => {
   it('ranks all-time counts for popular and recent baskets for trending, also per category level', () => {
     const now = 100 * DAY;
-    const baskets = [...Array.from({ length: 5 }, (_, i) => basket(`o${i}`, ['old'], 0)), ...Array.from({ length: 3 }, (_, i) => basket(`n${i}`, ['new'], now))];
+    const baskets = [
+      ...Array.from({ length: 5 }, (_, i) => basket(`o${i}`, ['old'], 0)),
+      ...Array.from({ length: 3 }, (_, i) => basket(`n${i}`, ['new'], now)),
+    ];
     const cats: Record<string, string[]> = { old: ['Home', 'Home > Garden'], new: ['Home'] };
     const p = popularityLists(baskets, now, 7, (i) => cats[i] ?? [], 5);
-    assert.deepEqual(p.popular.map(([i]) => i), ['old', 'new']);
-    assert.deepEqual(p.trending.map(([i]) => i), ['new', 'old']);
-    assert.deepEqual(p.trendingByCategory.get('Home > Garden')!.map(([i]) => i), ['old']);
-    assert.deepEqual(p.trendingByCategory.get('Home')!.map(([i]) => i), ['new', 'old']);
+    assert.deepEqual(
+      p.popular.map(([i]) => i),
+      ['old', 'new'],
+    );
+    assert.deepEqual(
+      p.trending.map(([i]) => i),
+      ['new', 'old'],
+    );
+    assert.deepEqual(
+      p.trendingByCategory.get('Home > Garden')!.map(([i]) => i),
+      ['old'],
+    );
+    assert.deepEqual(
+      p.trendingByCategory.get('Home')!.map(([i]) => i),
+      ['new', 'old'],
+    );
   });
 });
 
 describe('customer histories', () => {
   it('weighs recent purchases more and lists distinct items most recent first', () => {
-    const h = customerHistories([basket('1', ['a', 'b'], 0, 'u'), basket('2', ['b', 'c'], 60 * DAY, 'u'), basket('3', ['z'], 0)], 60 * DAY, { halfLifeDays: 60, recentItems: 10 });
+    const h = customerHistories(
+      [basket('1', ['a', 'b'], 0, 'u'), basket('2', ['b', 'c'], 60 * DAY, 'u'), basket('3', ['z'], 0)],
+      60 * DAY,
+      { halfLifeDays: 60, recentItems: 10 },
+    );
     const u = h.get('u')!;
     assert.equal(h.size, 1, 'guests have no history');
     assert.deepEqual(u.recent.slice(0, 2).sort(), ['b', 'c']);
@@ -66,13 +85,53 @@ describe('customer histories', () => {
 
 describe('blending and carts', () => {
   it('scales each list to its best score before weighting, and leaves out excluded items', () => {
-    const out = blend([{ list: [['x', 100], ['y', 50]], weight: 1 }, { list: [['y', 1], ['z', 0.5]], weight: 1 }], 5, new Set(['z']));
-    assert.deepEqual(out, [['y', 1.5], ['x', 1]]);
+    const out = blend(
+      [
+        {
+          list: [
+            ['x', 100],
+            ['y', 50],
+          ],
+          weight: 1,
+        },
+        {
+          list: [
+            ['y', 1],
+            ['z', 0.5],
+          ],
+          weight: 1,
+        },
+      ],
+      5,
+      new Set(['z']),
+    );
+    assert.deepEqual(out, [
+      ['y', 1.5],
+      ['x', 1],
+    ]);
   });
-  it('completes a cart from its items\' lists without suggesting what is in it', () => {
-    const lists: Record<string, [string, number][]> = { a: [['b', 1], ['c', 0.5]], b: [['a', 1], ['c', 1]] };
-    const out = completeCart(['a', 'b'], (i) => lists[i], () => undefined, { together: 1, similar: 0.3 }, 5);
-    assert.deepEqual(out.map(([i]) => i), ['c']);
+  it("completes a cart from its items' lists without suggesting what is in it", () => {
+    const lists: Record<string, [string, number][]> = {
+      a: [
+        ['b', 1],
+        ['c', 0.5],
+      ],
+      b: [
+        ['a', 1],
+        ['c', 1],
+      ],
+    };
+    const out = completeCart(
+      ['a', 'b'],
+      (i) => lists[i],
+      () => undefined,
+      { together: 1, similar: 0.3 },
+      5,
+    );
+    assert.deepEqual(
+      out.map(([i]) => i),
+      ['c'],
+    );
   });
 });
 
@@ -85,7 +144,7 @@ describe('negative sampling table', () => {
 });
 
 describe('content similarity', () => {
-  it('finds a never-bought product\'s neighbours by its text', () => {
+  it("finds a never-bought product's neighbours by its text", () => {
     const n = contentNeighbours(shopProducts, (id) => id === 'g-new', 3);
     assert.equal(n.get('g-new')![0]![0], 'g1', 'the garden hose');
     assert.equal(n.get('g1'), undefined, 'only wanted items get lists');
@@ -100,18 +159,35 @@ describe('trained model on a shop with two separate kinds of goods', () => {
   it('learns embeddings whose nearest neighbours stay within their kind', () => {
     for (const item of [...GARDEN, ...KITCHEN]) {
       const kind = GARDEN.includes(item) ? GARDEN : KITCHEN;
-      const top = m.similar.get(item)!.slice(0, 3).map(([i]) => i);
-      assert.ok(top.every((i) => kind.includes(i)), `${item}: ${top.join(',')}`);
+      const top = m.similar
+        .get(item)!
+        .slice(0, 3)
+        .map(([i]) => i);
+      assert.ok(
+        top.every((i) => kind.includes(i)),
+        `${item}: ${top.join(',')}`,
+      );
     }
   });
   it('recommends customers the kind of goods they buy', () => {
-    const garden = m.forUser.get('c0')!.slice(0, 5).map(([i]) => i);
-    const kitchen = m.forUser.get('c1')!.slice(0, 5).map(([i]) => i);
+    const garden = m.forUser
+      .get('c0')!
+      .slice(0, 5)
+      .map(([i]) => i);
+    const kitchen = m.forUser
+      .get('c1')!
+      .slice(0, 5)
+      .map(([i]) => i);
     assert.ok(garden.filter((i) => GARDEN.includes(i)).length >= 4, garden.join(','));
     assert.ok(kitchen.filter((i) => KITCHEN.includes(i)).length >= 4, kitchen.join(','));
   });
   it('gives never-bought catalog items content neighbours, and records the data window and loss', () => {
-    assert.ok(m.similar.get('g-new')!.slice(0, 3).every(([i]) => GARDEN.includes(i)));
+    assert.ok(
+      m.similar
+        .get('g-new')!
+        .slice(0, 3)
+        .every(([i]) => GARDEN.includes(i)),
+    );
     assert.equal(m.metadata.counts.coldItems, 1);
     assert.equal(m.metadata.loss.length, smallTraining.item2vec.epochs);
     assert.ok(m.metadata.loss.at(-1)! < m.metadata.loss[0]!, `loss falls: ${m.metadata.loss.join(', ')}`);
@@ -120,12 +196,22 @@ describe('trained model on a shop with two separate kinds of goods', () => {
   it('is reproducible for a seed and different for another', async () => {
     const again = await train({ interactions: shopInteractions(), products: shopProducts }, smallTraining);
     assert.deepEqual(again.embeddings.vectors, m.embeddings.vectors);
-    const other = await train({ interactions: shopInteractions(), products: shopProducts }, { ...smallTraining, item2vec: { ...smallTraining.item2vec, seed: 7 } });
+    const other = await train(
+      { interactions: shopInteractions(), products: shopProducts },
+      { ...smallTraining, item2vec: { ...smallTraining.item2vec, seed: 7 } },
+    );
     assert.notDeepEqual(other.embeddings.vectors, m.embeddings.vectors);
   });
   it('leaves out what a customer bought when asked to', async () => {
-    const m2 = await train({ interactions: shopInteractions(), products: shopProducts }, { ...smallTraining, profile: { ...smallTraining.profile, excludePurchased: true } });
-    const bought = new Set(basketsOf(shopInteractions()).filter((b) => b.user === 'c0').flatMap((b) => b.items));
+    const m2 = await train(
+      { interactions: shopInteractions(), products: shopProducts },
+      { ...smallTraining, profile: { ...smallTraining.profile, excludePurchased: true } },
+    );
+    const bought = new Set(
+      basketsOf(shopInteractions())
+        .filter((b) => b.user === 'c0')
+        .flatMap((b) => b.items),
+    );
     assert.ok(m2.forUser.get('c0')!.every(([i]) => !bought.has(i)));
   });
 });

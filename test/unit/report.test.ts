@@ -17,8 +17,20 @@ const search: SearchEvalReport = {
     { k: 10, ours: 0.75, baseline: 0.5 },
   ],
   per_query: [
-    { id: 'q1', query: 'red <shoes>', metrics: { 'ndcg@10': 1, mrr: 1 }, ranked: ['a'], baseline: { 'ndcg@10': 0.5, mrr: 0.5 } },
-    { id: 'q2', query: 'lamp', metrics: { 'ndcg@10': 0.5, mrr: 1 }, ranked: ['b'], baseline: { 'ndcg@10': 0.5, mrr: 0.5 } },
+    {
+      id: 'q1',
+      query: 'red <shoes>',
+      metrics: { 'ndcg@10': 1, mrr: 1 },
+      ranked: ['a'],
+      baseline: { 'ndcg@10': 0.5, mrr: 0.5 },
+    },
+    {
+      id: 'q2',
+      query: 'lamp',
+      metrics: { 'ndcg@10': 0.5, mrr: 1 },
+      ranked: ['b'],
+      baseline: { 'ndcg@10': 0.5, mrr: 0.5 },
+    },
   ],
   interrupted: false,
 };
@@ -52,10 +64,17 @@ describe('evaluation reports', () => {
     const html = await reportHtml(suggest, 'eval suggest');
     assert.equal((html.match(/<svg /g) ?? []).length, 1);
     assert.doesNotMatch(html, /success_after_/, 'the curve is charted, not tabled');
-    assert.match(html, /<td>mrr@8<\/td><td>0\.6000<\/td><td>0\.5000<\/td><td>0\.6500<\/td><td>0\.5500<\/td><td>0\.7000<\/td><td>0\.9000<\/td>/, 'with recent searches and ceilings beside ours and the baseline');
+    assert.match(
+      html,
+      /<td>mrr@8<\/td><td>0\.6000<\/td><td>0\.5000<\/td><td>0\.6500<\/td><td>0\.5500<\/td><td>0\.7000<\/td><td>0\.9000<\/td>/,
+      'with recent searches and ceilings beside ours and the baseline',
+    );
   });
 
   it('summarizes a run in Markdown for a pull request', () => {
-    assert.equal(reportMarkdown(search, 'run'), '### run\n\n| metric | ours | baseline (same run) |\n| --- | --- | --- |\n| ndcg@10 | 0.7500 | 0.5000 |\n| mrr | 1.0000 | 0.5000 |\n');
+    assert.equal(
+      reportMarkdown(search, 'run'),
+      '### run\n\n| metric | ours | baseline (same run) |\n| --- | --- | --- |\n| ndcg@10 | 0.7500 | 0.5000 |\n| mrr | 1.0000 | 0.5000 |\n',
+    );
   });
 });

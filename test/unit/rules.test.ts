@@ -12,11 +12,17 @@ import { inWindow, zonedToInstant } from '../../ranking/rules/time-window.ts';
 import { validateRule } from '../../ranking/rules/validate.ts';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
-const rule = (id: string, conditions: Rule['conditions'], actions: RuleAction[] = [{ type: 'hide', group: { ids: ['x'] } }], priority = 0): Rule => ({ id, name: id, enabled: true, priority, conditions, actions });
+const rule = (
+  id: string,
+  conditions: Rule['conditions'],
+  actions: RuleAction[] = [{ type: 'hide', group: { ids: ['x'] } }],
+  priority = 0,
+): Rule => ({ id, name: id, enabled: true, priority, conditions, actions });
 const ctx = (c: Partial<RuleContext>): RuleContext => ({ now: NOW, ...c });
 
 describe('rule conditions', () => {
-  it('normalizes case, accents, punctuation and word endings', () => assert.deepEqual(normalizeQuery('Red  SHOES!  Café'), ['red', 'shoe', 'cafe']));
+  it('normalizes case, accents, punctuation and word endings', () =>
+    assert.deepEqual(normalizeQuery('Red  SHOES!  Café'), ['red', 'shoe', 'cafe']));
 
   it('matches a query that equals, contains, or holds a phrase', () => {
     const equals = rule('e', { query: { match: 'equals', values: ['red shoe'] } });
@@ -43,9 +49,16 @@ describe('rule conditions', () => {
 
   it('applies within its time window in its time zone, to its channels, and only when enabled', () => {
     // 12:00 UTC is 07:00 in New York (EST, UTC-5).
-    assert.ok(ruleApplies(rule('w', { window: { start: '2026-11-27T07:00', time_zone: 'America/New_York' } }), ctx({})));
-    assert.ok(!ruleApplies(rule('w', { window: { start: '2026-11-27T07:01', time_zone: 'America/New_York' } }), ctx({})));
-    assert.ok(!ruleApplies(rule('w', { window: { end: '2026-11-27T07:00', time_zone: 'America/New_York' } }), ctx({})), 'the end is exclusive');
+    assert.ok(
+      ruleApplies(rule('w', { window: { start: '2026-11-27T07:00', time_zone: 'America/New_York' } }), ctx({})),
+    );
+    assert.ok(
+      !ruleApplies(rule('w', { window: { start: '2026-11-27T07:01', time_zone: 'America/New_York' } }), ctx({})),
+    );
+    assert.ok(
+      !ruleApplies(rule('w', { window: { end: '2026-11-27T07:00', time_zone: 'America/New_York' } }), ctx({})),
+      'the end is exclusive',
+    );
     assert.ok(ruleApplies(rule('c', { channels: ['app'] }), ctx({ channel: 'app' })));
     assert.ok(!ruleApplies(rule('c', { channels: ['app'] }), ctx({ channel: 'web' })));
     assert.ok(!ruleApplies(rule('c', { channels: ['app'] }), ctx({})));
@@ -56,18 +69,36 @@ describe('rule conditions', () => {
     assert.equal(zonedToInstant('2026-07-01T09:00', 'Europe/Berlin'), Date.parse('2026-07-01T07:00:00Z'));
     assert.equal(zonedToInstant('2026-01-01T09:00', 'Europe/Berlin'), Date.parse('2026-01-01T08:00:00Z'));
     assert.equal(zonedToInstant('2026-03-08T03:30', 'America/New_York'), Date.parse('2026-03-08T07:30:00Z'));
-    assert.ok(inWindow(Date.parse('2026-03-29T01:30:00Z'), { start: '2026-03-29T03:30', end: '2026-03-29T04:00', time_zone: 'Europe/Berlin' }));
+    assert.ok(
+      inWindow(Date.parse('2026-03-29T01:30:00Z'), {
+        start: '2026-03-29T03:30',
+        end: '2026-03-29T04:00',
+        time_zone: 'Europe/Berlin',
+      }),
+    );
   });
 
   it('orders applicable rules by priority, then id', () => {
-    const rules = [rule('b', {}, undefined, 0), rule('a', {}, undefined, 0), rule('z', {}, undefined, 5), rule('q', { query: { match: 'equals', values: ['x'] } })];
-    assert.deepEqual(applicableRules(rules, ctx({ q: 'y' })).map((r) => r.id), ['z', 'a', 'b']);
+    const rules = [
+      rule('b', {}, undefined, 0),
+      rule('a', {}, undefined, 0),
+      rule('z', {}, undefined, 5),
+      rule('q', { query: { match: 'equals', values: ['x'] } }),
+    ];
+    assert.deepEqual(
+      applicableRules(rules, ctx({ q: 'y' })).map((r) => r.id),
+      ['z', 'a', 'b'],
+    );
   });
 });
 
 describe('rule composition', () => {
   it('lets the first redirect win alone', () => {
-    const e = composeRules([rule('a', {}, [{ type: 'pin', id: 'p', position: 1 }]), rule('b', {}, [{ type: 'redirect', url: '/sale' }]), rule('c', {}, [{ type: 'redirect', url: '/other' }])]);
+    const e = composeRules([
+      rule('a', {}, [{ type: 'pin', id: 'p', position: 1 }]),
+      rule('b', {}, [{ type: 'redirect', url: '/sale' }]),
+      rule('c', {}, [{ type: 'redirect', url: '/other' }]),
+    ]);
     assert.deepEqual(e.redirect, { url: '/sale', rule: 'b' });
     assert.deepEqual(e.pins, []);
     assert.deepEqual(e.fired, ['b']);
@@ -75,22 +106,51 @@ describe('rule composition', () => {
 
   it('takes the first rewrite, every expansion, filter, hide and weight', () => {
     const e = composeRules([
-      rule('a', {}, [{ type: 'rewrite', query: 'television' }, { type: 'expand', synonyms: ['tv', 'telly'] }, { type: 'boost', group: { brands: ['Acme'] }, factor: 2 }]),
-      rule('b', {}, [{ type: 'rewrite', query: 'monitor' }, { type: 'expand', synonyms: ['telly', 'screen'] }, { type: 'bury', group: { ids: ['old'] }, factor: 0.5 }, { type: 'filter', group: { price_max: 100 } }, { type: 'hide', group: { ids: ['h'] } }]),
+      rule('a', {}, [
+        { type: 'rewrite', query: 'television' },
+        { type: 'expand', synonyms: ['tv', 'telly'] },
+        { type: 'boost', group: { brands: ['Acme'] }, factor: 2 },
+      ]),
+      rule('b', {}, [
+        { type: 'rewrite', query: 'monitor' },
+        { type: 'expand', synonyms: ['telly', 'screen'] },
+        { type: 'bury', group: { ids: ['old'] }, factor: 0.5 },
+        { type: 'filter', group: { price_max: 100 } },
+        { type: 'hide', group: { ids: ['h'] } },
+      ]),
     ]);
     assert.deepEqual(e.rewrite, { query: 'television', rule: 'a' });
     assert.deepEqual(e.expansions, ['tv', 'telly', 'screen']);
-    assert.deepEqual(e.weights.map((w) => [w.rule, w.factor]), [['a', 2], ['b', 0.5]]);
+    assert.deepEqual(
+      e.weights.map((w) => [w.rule, w.factor]),
+      [
+        ['a', 2],
+        ['b', 0.5],
+      ],
+    );
     assert.deepEqual(e.filters, [{ price_max: 100 }]);
     assert.deepEqual(e.hide, [{ ids: ['h'] }]);
   });
 
   it('gives a contested position to the earlier rule and moves the later pin to the next free one', () => {
     const e = composeRules([
-      rule('a', {}, [{ type: 'pin', id: 'p1', position: 2 }, { type: 'pin', id: 'p2', position: 3 }]),
-      rule('b', {}, [{ type: 'pin', id: 'p3', position: 2 }, { type: 'pin', id: 'p1', position: 1 }]),
+      rule('a', {}, [
+        { type: 'pin', id: 'p1', position: 2 },
+        { type: 'pin', id: 'p2', position: 3 },
+      ]),
+      rule('b', {}, [
+        { type: 'pin', id: 'p3', position: 2 },
+        { type: 'pin', id: 'p1', position: 1 },
+      ]),
     ]);
-    assert.deepEqual(e.pins.map((p) => [p.id, p.position, p.rule]), [['p1', 2, 'a'], ['p2', 3, 'a'], ['p3', 4, 'b']]);
+    assert.deepEqual(
+      e.pins.map((p) => [p.id, p.position, p.rule]),
+      [
+        ['p1', 2, 'a'],
+        ['p2', 3, 'a'],
+        ['p3', 4, 'b'],
+      ],
+    );
   });
 });
 
@@ -103,15 +163,37 @@ describe('rule validation', () => {
       `expected an error naming ${field}`,
     );
 
-  it('fills defaults into a valid rule', () => assert.deepEqual(validateRule(valid), { ...valid, enabled: true, priority: 0, conditions: {} }));
-  it('names the field of a bad action', () => fails({ ...valid, actions: [{ type: 'boost', group: { brands: ['A'] }, factor: 0.5 }] }, 'actions.0.factor'));
+  it('fills defaults into a valid rule', () =>
+    assert.deepEqual(validateRule(valid), { ...valid, enabled: true, priority: 0, conditions: {} }));
+  it('names the field of a bad action', () =>
+    fails({ ...valid, actions: [{ type: 'boost', group: { brands: ['A'] }, factor: 0.5 }] }, 'actions.0.factor'));
   it('names a missing field', () => fails({ id: 'r', actions: valid.actions }, 'name'));
   it('names an unknown field', () => fails({ ...valid, colour: 'red' }, 'colour'));
-  it('refuses an empty product group', () => fails({ ...valid, actions: [{ type: 'hide', group: {} }] }, 'actions.0.group'));
-  it('refuses an unknown time zone', () => fails({ ...valid, conditions: { window: { start: '2026-01-01T00:00', time_zone: 'Mars/Olympus' } } }, 'conditions.window.time_zone'));
-  it('refuses a window that ends before it starts', () => fails({ ...valid, conditions: { window: { start: '2026-01-02T00:00', end: '2026-01-01T00:00' } } }, 'conditions.window.end'));
-  it('refuses two pins at one position', () => fails({ ...valid, actions: [{ type: 'pin', id: 'a', position: 1 }, { type: 'pin', id: 'b', position: 1 }] }, 'actions.1.position'));
-  it('refuses a redirect to another scheme', () => fails({ ...valid, actions: [{ type: 'redirect', url: 'javascript:alert(1)' }] }, 'actions.0.url'));
+  it('refuses an empty product group', () =>
+    fails({ ...valid, actions: [{ type: 'hide', group: {} }] }, 'actions.0.group'));
+  it('refuses an unknown time zone', () =>
+    fails(
+      { ...valid, conditions: { window: { start: '2026-01-01T00:00', time_zone: 'Mars/Olympus' } } },
+      'conditions.window.time_zone',
+    ));
+  it('refuses a window that ends before it starts', () =>
+    fails(
+      { ...valid, conditions: { window: { start: '2026-01-02T00:00', end: '2026-01-01T00:00' } } },
+      'conditions.window.end',
+    ));
+  it('refuses two pins at one position', () =>
+    fails(
+      {
+        ...valid,
+        actions: [
+          { type: 'pin', id: 'a', position: 1 },
+          { type: 'pin', id: 'b', position: 1 },
+        ],
+      },
+      'actions.1.position',
+    ));
+  it('refuses a redirect to another scheme', () =>
+    fails({ ...valid, actions: [{ type: 'redirect', url: 'javascript:alert(1)' }] }, 'actions.0.url'));
 });
 
 describe('pins on pages', () => {
@@ -122,7 +204,10 @@ describe('pins on pages', () => {
     assert.deepEqual(pinWindow(pins, 3, 5), { from: 8, size: 4 });
   });
   it('interleaves pins at their positions and closes up when the organic list runs out', () => {
-    const placed = [{ position: 1, hit: 'P1' }, { position: 4, hit: 'P4' }];
+    const placed = [
+      { position: 1, hit: 'P1' },
+      { position: 4, hit: 'P4' },
+    ];
     assert.deepEqual(placePins(['a', 'b', 'c'], placed, 1, 5), ['P1', 'a', 'b', 'P4', 'c']);
     assert.deepEqual(placePins(['a'], placed, 1, 5), ['P1', 'a', 'P4']);
   });

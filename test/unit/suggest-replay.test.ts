@@ -60,12 +60,20 @@ describe('eval suggest replay', () => {
     const m = await replay(cases, async (p) => answers[p] ?? [], 8, 20, 'test');
     // ac: its own search first at both prefixes (1 + 1); ab first time: 1/2 + 1; ab again: 1 + 1.
     assert.equal(m['mrr@8'], (2 + 1.5 + 2) / 6);
-    const later = casesWithHistory([{ query: 'ac', user: 'u1', time: 1 }], [{ query: 'ac', user: 'u1', time: 20 }], 20, 10);
+    const later = casesWithHistory(
+      [{ query: 'ac', user: 'u1', time: 1 }],
+      [{ query: 'ac', user: 'u1', time: 20 }],
+      20,
+      10,
+    );
     assert.deepEqual(later[0]!.recent, [], 'forgotten after the time to live without a search');
   });
 
   it('the baseline suggests earlier queries with the prefix, most frequent first', async () => {
-    const base = prefixBaseline(['ac', 'ab', 'AB', 'b'].map((query) => ({ query })), 8);
+    const base = prefixBaseline(
+      ['ac', 'ab', 'AB', 'b'].map((query) => ({ query })),
+      8,
+    );
     assert.deepEqual(await base('a'), ['ab', 'ac']);
   });
 });
@@ -95,14 +103,24 @@ describe('which logged queries become suggestions', () => {
   });
 
   it('without user ids every search counts as a shopper', async () => {
-    const entries = await countQueries(from([{ query: 'halo' }, { query: 'halo' }, { query: 'gears' }]), { minUsers: 2 });
-    assert.deepEqual(entries.map((e) => [e.text, e.weight]), [['halo', 2]]);
+    const entries = await countQueries(from([{ query: 'halo' }, { query: 'halo' }, { query: 'gears' }]), {
+      minUsers: 2,
+    });
+    assert.deepEqual(
+      entries.map((e) => [e.text, e.weight]),
+      [['halo', 2]],
+    );
   });
 });
 
 describe("a shopper's recent searches in their suggestions", () => {
   it('come first when they start as typed, newest first, at most two, without duplicates', () => {
-    const merged = recentFirst(['halo', 'halo reach', 'halo 3'], ['Halo  3', 'gears', 'halo wars', 'halo odst'], 'hal', 4);
+    const merged = recentFirst(
+      ['halo', 'halo reach', 'halo 3'],
+      ['Halo  3', 'gears', 'halo wars', 'halo odst'],
+      'hal',
+      4,
+    );
     assert.deepEqual(merged, [
       { text: 'Halo  3', recent: true },
       { text: 'halo wars', recent: true },
