@@ -9,6 +9,7 @@ import { browseQuerystring, errorResponse, searchResponse } from '../schemas.ts'
 import { normalizeQuery, toSearchParams, type SearchQuerystring } from '../search/params.ts';
 import { personalizedAnswer } from '../search/personalized-answer.ts';
 import { explained, runSearch } from '../search/search-service.ts';
+import { categoryClause, FIELDS } from '../../mappings/clauses.ts';
 
 export interface CategoryTreeNode {
   name: string;
@@ -80,14 +81,14 @@ export async function categoryRoutes(app: FastifyInstance, deps: QueryDeps) {
         let aggs: Record<string, unknown> | undefined;
         for (let level = maxLevel; level >= start; level--)
           aggs = {
-            [`lvl${level}`]: { terms: { field: `category.lvl${level}`, size: 500 }, ...(aggs ? { aggs } : {}) },
+            [`lvl${level}`]: { terms: { field: FIELDS.categoryLevel(level), size: 500 }, ...(aggs ? { aggs } : {}) },
           };
         const res = await deps.search.es.search(
           {
             index: deps.search.alias,
             size: 0,
             track_total_hits: true,
-            ...(under ? { query: { term: { category_paths: under } } } : {}),
+            ...(under ? { query: categoryClause(under) } : {}),
             aggs: aggs as never,
           },
           { requestTimeout: deps.search.budgetMs },

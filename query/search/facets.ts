@@ -6,6 +6,7 @@ import { CATEGORY_SEPARATOR } from '../../catalog/product.ts';
 import { MAX_CATEGORY_DEPTH } from '../../mappings/products.ts';
 import { facetFiltersExcept, type Filters } from './filters.ts';
 import type { SearchParams } from './params.ts';
+import { categoryClause, FIELDS } from '../../mappings/clauses.ts';
 
 type Aggs = Record<string, estypes.AggregationsAggregationContainer>;
 
@@ -72,8 +73,6 @@ export function mergePriceBuckets(
   return out;
 }
 
-const levelField = (i: number) => `category.lvl${i}`;
-
 export function facetAggregations(p: SearchParams, f: Filters): Aggs {
   const aggs: Aggs = {};
   const scoped = (
@@ -86,24 +85,24 @@ export function facetAggregations(p: SearchParams, f: Filters): Aggs {
   if (p.facets.includes('category')) {
     // Level 0 always; then the children of each level of the selected path.
     const levels = p.category ? p.category.split(CATEGORY_SEPARATOR).length : 0;
-    const inner: Aggs = { lvl0: { terms: { field: levelField(0), size: 50 } } };
+    const inner: Aggs = { lvl0: { terms: { field: FIELDS.categoryLevel(0), size: 50 } } };
     for (let i = 1; i <= Math.min(levels, MAX_CATEGORY_DEPTH - 1); i++) {
       const ancestor = p.category!.split(CATEGORY_SEPARATOR).slice(0, i).join(CATEGORY_SEPARATOR);
       inner[`lvl${i}`] = {
-        filter: { term: { category_paths: ancestor } },
-        aggs: { values: { terms: { field: levelField(i), size: 100 } } },
+        filter: categoryClause(ancestor),
+        aggs: { values: { terms: { field: FIELDS.categoryLevel(i), size: 100 } } },
       };
     }
     aggs.category = scoped('category', inner);
   }
   if (p.facets.includes('brand')) {
     const within: estypes.QueryDslQueryContainer = p.brandFacetQuery
-      ? { match_phrase_prefix: { 'brand.plain': { query: p.brandFacetQuery } } }
+      ? { match_phrase_prefix: { [FIELDS.brandText]: { query: p.brandFacetQuery } } }
       : { match_all: {} };
     aggs.brand = scoped('brand', {
-      top: { filter: within, aggs: { values: { terms: { field: 'brand.keyword', size: p.brandFacetSize } } } },
+      top: { filter: within, aggs: { values: { terms: { field: FIELDS.brand, size: p.brandFacetSize } } } },
       ...(p.brands.length > 0
-        ? { selected: { terms: { field: 'brand.keyword', include: p.brands, size: p.brands.length } } }
+        ? { selected: { terms: { field: FIELDS.brand, include: p.brands, size: p.brands.length } } }
         : {}),
     });
   }
@@ -113,26 +112,26 @@ export function facetAggregations(p: SearchParams, f: Filters): Aggs {
       ...PRICE_LADDER.map((from, i) => ({ from, ...(PRICE_LADDER[i + 1] ? { to: PRICE_LADDER[i + 1] } : {}) })),
     ];
     aggs.price = scoped('price', {
-      ladder: { range: { field: 'price', ranges } },
-      stats: { stats: { field: 'price' } },
+      ladder: { range: { field: FIELDS.price, ranges } },
+      stats: { stats: { field: FIELDS.price } },
     });
   }
   if (p.facets.includes('rating'))
     aggs.rating = scoped('rating', {
-      at_least: { range: { field: 'rating', ranges: [4, 3, 2, 1].map((from) => ({ key: String(from), from })) } },
+      at_least: { range: { field: FIELDS.rating, ranges: [4, 3, 2, 1].map((from) => ({ key: String(from), from })) } },
     });
   if (p.facets.includes('in_stock'))
-    aggs.in_stock = scoped('in_stock', { values: { terms: { field: 'in_stock', size: 2 } } });
+    aggs.in_stock = scoped('in_stock', { values: { terms: { field: FIELDS.inStock, size: 2 } } });
   if (p.facets.includes('attributes')) {
     const selectedNames = p.attributes.map((a) => a.name);
     // Unselected attributes count under every selection; each selected one leaves out its own.
     aggs.attributes = scoped(undefined, {
       nested: {
-        nested: { path: 'attrs' },
+        nested: { path: FIELDS.attrs },
         aggs: {
           names: {
-            terms: { field: 'attrs.name', size: 15 },
-            aggs: { values: { terms: { field: 'attrs.value', size: 20 } } },
+            terms: { field: FIELDS.attrName, size: 15 },
+            aggs: { values: { terms: { field: FIELDS.attrValue, size: 20 } } },
           },
         },
       },
@@ -140,11 +139,11 @@ export function facetAggregations(p: SearchParams, f: Filters): Aggs {
     selectedNames.forEach((name, i) => {
       aggs[`attribute_${i}`] = scoped(`attr:${name}`, {
         nested: {
-          nested: { path: 'attrs' },
+          nested: { path: FIELDS.attrs },
           aggs: {
             named: {
-              filter: { term: { 'attrs.name': name } },
-              aggs: { values: { terms: { field: 'attrs.value', size: 50 } } },
+              filter: { term: { [FIELDS.attrName]: name } },
+              aggs: { values: { terms: { field: FIELDS.attrValue, size: 50 } } },
             },
           },
         },

@@ -1,10 +1,16 @@
 // Filters as Elasticsearch clauses, grouped by facet. Selections inside one facet are ORed, facets
 // are ANDed. Facet filters go to post_filter, and each facet's own aggregation leaves out its own
 // selection (disjunctive faceting): picking one brand keeps the other brands and their counts visible.
-import type { estypes } from '@elastic/elasticsearch';
+import {
+  attributeClause,
+  brandsClause,
+  categoryClause,
+  inStockClause,
+  priceClause,
+  type Query,
+  ratingAtLeastClause,
+} from '../../mappings/clauses.ts';
 import type { SearchParams } from './params.ts';
-
-type Query = estypes.QueryDslQueryContainer;
 
 export type FacetKey = 'category' | 'brand' | 'price' | 'rating' | 'in_stock' | `attr:${string}`;
 
@@ -15,33 +21,18 @@ export interface Filters {
   byFacet: Map<FacetKey, Query>;
 }
 
-export const attributeClause = (name: string, values: string[]): Query => ({
-  nested: {
-    path: 'attrs',
-    query: { bool: { filter: [{ term: { 'attrs.name': name } }, { terms: { 'attrs.value': values } }] } },
-  },
-});
-
 export function buildFilters(p: SearchParams, categoryIsFixed: boolean): Filters {
   const base: Query[] = [];
   const byFacet = new Map<FacetKey, Query>();
   if (p.category) {
-    const clause: Query = { term: { category_paths: p.category } };
+    const clause = categoryClause(p.category);
     if (categoryIsFixed) base.push(clause);
     else byFacet.set('category', clause);
   }
-  if (p.brands.length > 0) byFacet.set('brand', { terms: { 'brand.keyword': p.brands } });
-  if (p.priceMin !== undefined || p.priceMax !== undefined)
-    byFacet.set('price', {
-      range: {
-        price: {
-          ...(p.priceMin !== undefined ? { gte: p.priceMin } : {}),
-          ...(p.priceMax !== undefined ? { lte: p.priceMax } : {}),
-        },
-      },
-    });
-  if (p.ratingMin !== undefined) byFacet.set('rating', { range: { rating: { gte: p.ratingMin } } });
-  if (p.inStock !== undefined) byFacet.set('in_stock', { term: { in_stock: p.inStock } });
+  if (p.brands.length > 0) byFacet.set('brand', brandsClause(p.brands));
+  if (p.priceMin !== undefined || p.priceMax !== undefined) byFacet.set('price', priceClause(p.priceMin, p.priceMax));
+  if (p.ratingMin !== undefined) byFacet.set('rating', ratingAtLeastClause(p.ratingMin));
+  if (p.inStock !== undefined) byFacet.set('in_stock', inStockClause(p.inStock));
   for (const a of p.attributes) byFacet.set(`attr:${a.name}`, attributeClause(a.name, a.values));
   return { base, byFacet };
 }

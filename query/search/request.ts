@@ -3,13 +3,14 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { RankingProfile } from '../../ranking/profile.ts';
 import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
-import { ruleFilters, weighted } from '../../ranking/rules/es-clauses.ts';
+import { ruleFilters, weighted } from './rule-clauses.ts';
 import type { LearnedQuery } from '../../ranking/learn/click-model.ts';
-import { signalBoosts, textQuery, withLearned, type TextQueryOptions } from '../../ranking/text-query.ts';
+import { signalBoosts, textQuery, withLearned, type TextQueryOptions } from './text-query.ts';
 import { facetAggregations } from './facets.ts';
 import { buildFilters, facetFiltersExcept } from './filters.ts';
 import { listFingerprint, type SearchParams } from './params.ts';
 import { decodeCursor, sortFor } from './sort.ts';
+import { notIds } from '../../mappings/clauses.ts';
 
 export const HIT_FIELDS = [
   'id',
@@ -74,10 +75,7 @@ export function buildSearchBody(p: SearchParams, o: BuildOptions): estypes.Searc
     },
   };
   // Pinned products leave the list but still count in the facets.
-  const postFilter = [
-    ...facetFiltersExcept(filters),
-    ...(o.pinned?.length ? [{ bool: { must_not: [{ ids: { values: [...o.pinned] } }] } }] : []),
-  ];
+  const postFilter = [...facetFiltersExcept(filters), ...(o.pinned?.length ? [notIds(o.pinned)] : [])];
   const after = p.cursor ? decodeCursor(p.cursor, listFingerprint(p)) : undefined;
   return {
     query,

@@ -4,19 +4,20 @@ import type { estypes } from '@elastic/elasticsearch';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { BadRequestError } from '../../common/errors.ts';
 import type { ProductDocument } from '../../mappings/product-document.ts';
-import { explainScore, type ScoreExplanation } from '../../ranking/explain.ts';
+import { explainScore, type ScoreExplanation } from './explain.ts';
 import type { LearnedQuery } from '../../ranking/learn/click-model.ts';
 import type { RankingProfile } from '../../ranking/profile.ts';
 import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
-import { ruleFilters } from '../../ranking/rules/es-clauses.ts';
+import { ruleFilters } from './rule-clauses.ts';
 import { placePins, pinWindow } from '../../ranking/rules/pins.ts';
-import type { TextQueryOptions } from '../../ranking/text-query.ts';
+import type { TextQueryOptions } from './text-query.ts';
 import { parseFacets, type Facets } from './facets.ts';
 import { buildFilters, facetFiltersExcept } from './filters.ts';
 import { listFingerprint, type SearchParams } from './params.ts';
 import { buildSearchBody, HIT_FIELDS, rulesOrder, type BuildOptions } from './request.ts';
 import { encodeCursor } from './sort.ts';
 import type { Vocabulary } from './spelling.ts';
+import { idsClause } from '../../mappings/clauses.ts';
 
 /** A result as the list shows it: the indexed product's display fields, plus highlights. */
 export type Hit = Pick<
@@ -152,7 +153,7 @@ async function eligiblePins(
     size: ids.length,
     query: {
       bool: {
-        filter: [{ ids: { values: ids } }, ...f.base, ...rules.filter, ...facetFiltersExcept(f)],
+        filter: [idsClause(ids), ...f.base, ...rules.filter, ...facetFiltersExcept(f)],
         must_not: rules.mustNot,
       },
     },

@@ -3,27 +3,24 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { BadRequestError } from '../../common/errors.ts';
 import type { SortOption } from './params.ts';
+import { FIELDS, sortOn } from '../../mappings/clauses.ts';
 
-const tiebreak: estypes.SortCombinations = { id: { order: 'asc' } };
+const tiebreak: estypes.SortCombinations = { [FIELDS.id]: { order: 'asc' } };
 
 export function sortFor(sort: SortOption, hasText: boolean): estypes.SortCombinations[] {
   switch (sort) {
     case 'relevance':
-      return hasText ? ['_score', tiebreak] : [{ popularity: { order: 'desc', missing: '_last' } }, tiebreak];
+      return hasText ? ['_score', tiebreak] : [sortOn(FIELDS.popularity, 'desc'), tiebreak];
     case 'price_asc':
-      return [{ price: { order: 'asc', missing: '_last' } }, tiebreak];
+      return [sortOn(FIELDS.price, 'asc'), tiebreak];
     case 'price_desc':
-      return [{ price: { order: 'desc', missing: '_last' } }, tiebreak];
+      return [sortOn(FIELDS.price, 'desc'), tiebreak];
     case 'rating':
-      return [
-        { rating: { order: 'desc', missing: '_last' } },
-        { rating_count: { order: 'desc', missing: '_last' } },
-        tiebreak,
-      ];
+      return [sortOn(FIELDS.rating, 'desc'), sortOn(FIELDS.ratingCount, 'desc'), tiebreak];
     case 'newest':
-      return [{ created_at: { order: 'desc', missing: '_last' } }, tiebreak];
+      return [sortOn(FIELDS.createdAt, 'desc'), tiebreak];
     case 'popularity':
-      return [{ popularity: { order: 'desc', missing: '_last' } }, tiebreak];
+      return [sortOn(FIELDS.popularity, 'desc'), tiebreak];
   }
 }
 

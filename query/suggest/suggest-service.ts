@@ -7,10 +7,11 @@ import type { estypes } from '@elastic/elasticsearch';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { words } from '../../common/words.ts';
 import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
-import { ruleFilters, weighted } from '../../ranking/rules/es-clauses.ts';
+import { ruleFilters, weighted } from '../search/rule-clauses.ts';
 import { placePins } from '../../ranking/rules/pins.ts';
 import { typedPrefix } from './normalize.ts';
 import { suggestAliasOf } from './suggest-index.ts';
+import { FIELDS, idsClause } from '../../mappings/clauses.ts';
 
 export interface SuggestContext {
   es: EsClient;
@@ -121,7 +122,7 @@ function productQuery(q: string, size: number, effects: RuleEffects): estypes.Ms
       must: [
         {
           match: {
-            'title.prefix': {
+            [FIELDS.titlePrefix]: {
               query: q,
               operator: 'and',
               ...(q.replace(/\s/g, '').length >= 4 ? { fuzziness: 1, prefix_length: 1 } : {}),
@@ -130,8 +131,8 @@ function productQuery(q: string, size: number, effects: RuleEffects): estypes.Ms
         },
       ],
       should: [
-        { match_phrase_prefix: { title: { query: q } } },
-        { rank_feature: { field: 'signals.popularity', saturation: {} } },
+        { match_phrase_prefix: { [FIELDS.title]: { query: q } } },
+        { rank_feature: { field: FIELDS.popularitySignal, saturation: {} } },
       ],
     },
   };
@@ -142,10 +143,10 @@ function productQuery(q: string, size: number, effects: RuleEffects): estypes.Ms
       bool: {
         must: [weighted(text, effects)],
         filter: rules.filter,
-        must_not: [...rules.mustNot, ...(pinned.length ? [{ ids: { values: pinned } }] : [])],
+        must_not: [...rules.mustNot, ...(pinned.length ? [idsClause(pinned)] : [])],
       },
     },
-    aggs: { categories: { terms: { field: 'category_leaf', size: 3 } } },
+    aggs: { categories: { terms: { field: FIELDS.categoryLeaf, size: 3 } } },
   };
 }
 
@@ -156,7 +157,7 @@ function pinQuery(effects: RuleEffects): estypes.MsearchMultisearchBody {
     size: effects.pins.length,
     _source: PRODUCT_FIELDS,
     query: {
-      bool: { filter: [{ ids: { values: effects.pins.map((p) => p.id) } }, ...rules.filter], must_not: rules.mustNot },
+      bool: { filter: [idsClause(effects.pins.map((p) => p.id)), ...rules.filter], must_not: rules.mustNot },
     },
   };
 }

@@ -1,29 +1,26 @@
 // Rule effects as Elasticsearch clauses. Product groups become filters; boosts and buries multiply
 // the relevance score of the products they match (so a bury can never go negative and a boost
 // scales with how relevant the product already is).
-import type { estypes } from '@elastic/elasticsearch';
-import { attributeClause } from '../../query/search/filters.ts';
-import type { RuleEffects } from './compose.ts';
-import type { ProductGroup } from './rule.ts';
-
-type Query = estypes.QueryDslQueryContainer;
+import {
+  allOf,
+  attributeClause,
+  brandsClause,
+  categoryClause,
+  idsClause,
+  priceClause,
+  type Query,
+} from '../../mappings/clauses.ts';
+import type { RuleEffects } from '../../ranking/rules/compose.ts';
+import type { ProductGroup } from '../../ranking/rules/rule.ts';
 
 export function groupQuery(g: ProductGroup): Query {
   const all: Query[] = [];
-  if (g.ids) all.push({ ids: { values: g.ids } });
-  if (g.brands) all.push({ terms: { 'brand.keyword': g.brands } });
-  if (g.category) all.push({ term: { category_paths: g.category } });
+  if (g.ids) all.push(idsClause(g.ids));
+  if (g.brands) all.push(brandsClause(g.brands));
+  if (g.category) all.push(categoryClause(g.category));
   if (g.attribute) all.push(attributeClause(g.attribute.name, g.attribute.values));
-  if (g.price_min !== undefined || g.price_max !== undefined)
-    all.push({
-      range: {
-        price: {
-          ...(g.price_min !== undefined ? { gte: g.price_min } : {}),
-          ...(g.price_max !== undefined ? { lte: g.price_max } : {}),
-        },
-      },
-    });
-  return all.length === 1 ? all[0]! : { bool: { filter: all } };
+  if (g.price_min !== undefined || g.price_max !== undefined) all.push(priceClause(g.price_min, g.price_max));
+  return allOf(all);
 }
 
 /** Filters every result must pass and the hidden products none may be. */

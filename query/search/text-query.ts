@@ -3,9 +3,9 @@
 // added with saturating rank_feature functions so they reorder close calls but cannot lift an
 // irrelevant product above relevant ones. User text only ever goes into match-type queries, never
 // into query_string, so it is never parsed as query syntax.
-import type { estypes } from '@elastic/elasticsearch';
-import type { LearnedQuery } from './learn/click-model.ts';
-import type { RankingProfile } from './profile.ts';
+import type { LearnedQuery } from '../../ranking/learn/click-model.ts';
+import type { RankingProfile } from '../../ranking/profile.ts';
+import { categoryClause, FIELDS, idsClause, inStockClause, type Query } from '../../mappings/clauses.ts';
 
 export interface TextQueryOptions {
   /** "and": every term must match; "or" with a minimum: used when relaxing a zero-result query. */
@@ -16,14 +16,10 @@ export interface TextQueryOptions {
 
 const weighted = (fields: Record<string, number>): string[] => Object.entries(fields).map(([f, w]) => `${f}^${w}`);
 
-export function textQuery(
-  q: string,
-  profile: RankingProfile,
-  opts: TextQueryOptions = {},
-): estypes.QueryDslQueryContainer {
+export function textQuery(q: string, profile: RankingProfile, opts: TextQueryOptions = {}): Query {
   const msm = opts.minimumShouldMatch ?? profile.minimumShouldMatch;
   const operator = msm ? 'or' : 'and';
-  const exact: estypes.QueryDslQueryContainer = {
+  const exact: Query = {
     multi_match: {
       query: q,
       fields: weighted(profile.fields),
@@ -33,7 +29,7 @@ export function textQuery(
     },
   };
   const fuzzyWeight = opts.fuzzier ? Math.max(profile.fuzzyWeight, 0.3) : profile.fuzzyWeight;
-  const matchers: estypes.QueryDslQueryContainer[] = [exact];
+  const matchers: Query[] = [exact];
   if (fuzzyWeight > 0) {
     matchers.push({
       multi_match: {
@@ -49,17 +45,24 @@ export function textQuery(
       },
     });
   }
-  const should: estypes.QueryDslQueryContainer[] = [];
+  const should: Query[] = [];
   if (profile.phrase.boost > 0)
-    should.push({ match_phrase: { title: { query: q, slop: profile.phrase.slop, boost: profile.phrase.boost } } });
+    should.push({
+      match_phrase: { [FIELDS.title]: { query: q, slop: profile.phrase.slop, boost: profile.phrase.boost } },
+    });
   if (profile.headBoost > 0)
     should.push({
       match: {
-        title_head: { query: q, operator, ...(msm ? { minimum_should_match: msm } : {}), boost: profile.headBoost },
+        [FIELDS.titleHead]: {
+          query: q,
+          operator,
+          ...(msm ? { minimum_should_match: msm } : {}),
+          boost: profile.headBoost,
+        },
       },
     });
   if (profile.exactTitleBoost > 0)
-    should.push({ match: { 'title.plain': { query: q, operator: 'and', boost: profile.exactTitleBoost } } });
+    should.push({ match: { [FIELDS.titlePlain]: { query: q, operator: 'and', boost: profile.exactTitleBoost } } });
   should.push(...signalBoosts(profile));
   return {
     bool: {
@@ -71,14 +74,16 @@ export function textQuery(
 }
 
 /** Business signals as bounded additive boosts; also used on browse pages, where there is no text. */
-export function signalBoosts(profile: RankingProfile): estypes.QueryDslQueryContainer[] {
-  const out: estypes.QueryDslQueryContainer[] = [];
+export function signalBoosts(profile: RankingProfile): Query[] {
+  const out: Query[] = [];
   if (profile.signals.popularity > 0)
-    out.push({ rank_feature: { field: 'signals.popularity', saturation: {}, boost: profile.signals.popularity } });
+    out.push({ rank_feature: { field: FIELDS.popularitySignal, saturation: {}, boost: profile.signals.popularity } });
   if (profile.signals.rating > 0)
-    out.push({ rank_feature: { field: 'signals.rating', saturation: { pivot: 3.5 }, boost: profile.signals.rating } });
+    out.push({
+      rank_feature: { field: FIELDS.ratingSignal, saturation: { pivot: 3.5 }, boost: profile.signals.rating },
+    });
   if (profile.signals.inStock > 0)
-    out.push({ constant_score: { filter: { term: { in_stock: true } }, boost: profile.signals.inStock } });
+    out.push({ constant_score: { filter: inStockClause(true), boost: profile.signals.inStock } });
   return out;
 }
 
@@ -87,28 +92,24 @@ export function signalBoosts(profile: RankingProfile): estypes.QueryDslQueryCont
  * match even when the words miss them (shoppers' words are not the catalog's), and clicked
  * products and categories gain bounded additive boosts.
  */
-export function withLearned(
-  text: estypes.QueryDslQueryContainer,
-  learned: LearnedQuery | undefined,
-  profile: RankingProfile,
-): estypes.QueryDslQueryContainer {
+export function withLearned(text: Query, learned: LearnedQuery | undefined, profile: RankingProfile): Query {
   if (!learned || (profile.learned.clicks <= 0 && profile.learned.intent <= 0)) return text;
   const clicked = learned.products.map(([id]) => id);
-  const should: estypes.QueryDslQueryContainer[] = [
+  const should: Query[] = [
     ...(profile.learned.clicks > 0
       ? learned.products.map(([id, share]) => ({
-          constant_score: { filter: { ids: { values: [id] } }, boost: share * profile.learned.clicks },
+          constant_score: { filter: idsClause([id]), boost: share * profile.learned.clicks },
         }))
       : []),
     ...(profile.learned.intent > 0
       ? learned.categories.map(([path, share]) => ({
-          constant_score: { filter: { term: { category_paths: path } }, boost: share * profile.learned.intent },
+          constant_score: { filter: categoryClause(path), boost: share * profile.learned.intent },
         }))
       : []),
   ];
   const retrieve =
     clicked.length > 0 && profile.learned.clicks > 0
-      ? [{ constant_score: { filter: { ids: { values: clicked } }, boost: 0 } }]
+      ? [{ constant_score: { filter: idsClause(clicked), boost: 0 } }]
       : [];
   return {
     bool: {

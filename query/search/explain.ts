@@ -1,8 +1,8 @@
 // Why a product scored what it did, read from Elasticsearch's explanation of our own query shape
-// (ranking/text-query.ts, rules/es-clauses.ts): the text match, each business signal and phrase
+// (text-query.ts, rule-clauses.ts): the text match, each business signal and phrase
 // bonus added to it, and the rule multipliers applied on top.
 import type { estypes } from '@elastic/elasticsearch';
-import type { RuleEffects } from './rules/compose.ts';
+import type { RuleEffects } from '../../ranking/rules/compose.ts';
 
 export interface ScoreExplanation {
   score: number;
