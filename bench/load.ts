@@ -14,7 +14,7 @@ import { summarize } from '../recommender/publish/product-summary.ts';
 import { publish } from '../recommender/publish/publish.ts';
 import { train } from '../recommender/train.ts';
 import { defaultTrainingOptions } from '../recommender/training-options.ts';
-import { readSearchLog } from '../query/suggest/sources.ts';
+import { readSearchLog } from '../query/suggest/build/sources.ts';
 import { evalIndexFor } from '../eval/catalog-index.ts';
 import { startService } from './service.ts';
 import { benchName, benchServers, config, dataDir, peakRssMb, percentile, round, say } from './support.ts';

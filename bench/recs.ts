@@ -64,7 +64,7 @@ export async function recsBench(args: { docs: number }) {
   const computing = await startService({
     SHOP_REDIS_PREFIX: prefix,
     SHOP_RECS_IN_STOCK_ONLY: 'false',
-    SHOP_RECS_ANSWER_CACHE_ENTRIES: '0',
+    SHOP_RECS_ANSWER_CACHE_MB: '0',
   });
   await load(computing.url, requests('/recommendations/similar/'), { connections, amount: 2000 });
   const computed = await load(computing.url, requests('/recommendations/similar/'), { connections, amount });

@@ -8,7 +8,7 @@ import { evalIndexFor } from '../eval/catalog-index.ts';
 import { profiles } from '../ranking/profile.ts';
 import { toSearchParams } from '../query/search/params.ts';
 import { runSearch } from '../query/search/search-service.ts';
-import { readSearchLog } from '../query/suggest/sources.ts';
+import { readSearchLog } from '../query/suggest/build/sources.ts';
 import { call, fixedRate, load, startService } from './service.ts';
 import { benchServers, config, dataDir, round, say } from './support.ts';
 

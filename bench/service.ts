@@ -13,7 +13,7 @@ export interface RunningService {
 
 export async function startService(env: Record<string, string>): Promise<RunningService> {
   const port = await freePort();
-  const child = spawnBuilt('query/main.ts', [], {
+  const child = spawnBuilt('query/http/main.ts', [], {
     SHOP_HTTP_PORT: String(port),
     SHOP_LOG_LEVEL: 'warn',
     SHOP_RATE_LIMIT_MAX: '0',

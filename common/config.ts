@@ -114,7 +114,12 @@ export const settings = {
     int,
     'How long Redis keeps an answer to serve, marked stale, while Elasticsearch is down.',
   ),
-  cacheMaxEntries: setting('SHOP_CACHE_MAX_ENTRIES', 5000, int, 'Entries of the in-process cache.'),
+  cacheMaxMb: setting(
+    'SHOP_CACHE_MAX_MB',
+    64,
+    int,
+    'Megabytes of answers the in-process cache may hold (entries past their time to live are purged).',
+  ),
   redisPrefix: setting('SHOP_REDIS_PREFIX', 'shop:', str, 'Prefix of every Redis key the service writes.'),
   rateLimitMax: setting(
     'SHOP_RATE_LIMIT_MAX',
@@ -211,11 +216,11 @@ export const settings = {
     int,
     'How long the service reuses the published-version pointer before reading it again (a publish reaches every reader within this).',
   ),
-  recsAnswerCacheEntries: setting(
-    'SHOP_RECS_ANSWER_CACHE_ENTRIES',
-    20000,
+  recsAnswerCacheMb: setting(
+    'SHOP_RECS_ANSWER_CACHE_MB',
+    32,
     int,
-    'Serialized rail answers kept per published version (a repeated request is one lookup); 0 turns it off.',
+    'Megabytes of serialized rail answers kept for the published version (a repeated request is one lookup); 0 turns it off.',
   ),
   rulesRefreshMs: setting(
     'SHOP_RULES_REFRESH_MS',
@@ -241,11 +246,11 @@ export const settings = {
     str,
     'Admin API keys as comma-separated name:key pairs; the name is the actor in the audit log. Empty: admin routes refuse everyone.',
   ),
-  recsCacheEntries: setting(
-    'SHOP_RECS_CACHE_ENTRIES',
-    100000,
+  recsCacheMb: setting(
+    'SHOP_RECS_CACHE_MB',
+    64,
     int,
-    'Lists and product fields of the published version kept parsed in process (versions never change, so they are never stale); 0 turns it off.',
+    'Megabytes of lists and product fields of the published version kept parsed in process (versions never change, so they are never stale); 0 turns it off.',
   ),
   recsGraceSeconds: setting(
     'SHOP_RECS_GRACE_S',

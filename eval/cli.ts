@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
 import { esUrlOf, loadConfig } from '../common/config.ts';
 import { stackUp } from '../stack/stack.ts';
-import { readSearchLog, type LoggedSearch } from '../query/suggest/sources.ts';
+import { readSearchLog, type LoggedSearch } from '../query/suggest/build/sources.ts';
 import { evalIndexFor } from './catalog-index.ts';
 import { comparePaired, comparisonMarkdown } from './compare.ts';
 import { readQrels, readQueries, trecRunLines } from './judgments.ts';
@@ -20,6 +20,7 @@ import { readClickLog } from '../ranking/learn/click-log.ts';
 import { learnFromClicks } from '../ranking/learn/click-model.ts';
 import { learnedLookup, type LearnedLookup } from '../ranking/learn/learned-lookup.ts';
 import { validateRule } from '../ranking/rules/validate.ts';
+import { runCli } from '../common/cli.ts';
 
 const usage = `usage:
   eval search --queries Q.tsv --qrels R.qrels [--catalog FILE] [--profile P] [--k 10] [--baseline] [--clicks CLICKS.csv --cutoff DATE] [--rules RULES.json] [--run FILE] [--out FILE] [--html FILE]
@@ -215,10 +216,4 @@ async function main(argv: string[]): Promise<number> {
   return stop ? 130 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    console.error(`eval: ${err.message}`);
-    process.exit(1);
-  },
-);
+runCli('eval', main);

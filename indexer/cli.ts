@@ -17,6 +17,7 @@ import { rebuildFromCatalog } from './rebuild.ts';
 import { replayInto } from './replay.ts';
 import { indexerStatus } from './status.ts';
 import { ensureTopics, eventTopicsOf } from './topics.ts';
+import { runCli } from '../common/cli.ts';
 
 const usage = `usage: indexer <command> [options]
   run                                   consume events into the index until stopped
@@ -182,10 +183,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    console.error(`indexer: ${err.message}`);
-    process.exit(1);
-  },
-);
+runCli('indexer', main);

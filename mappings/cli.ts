@@ -10,6 +10,7 @@ import {
   switchAlias,
   writeTargets,
 } from './lifecycle.ts';
+import { runCli } from '../common/cli.ts';
 
 const usage = 'usage: index ensure | list | create [--switch] | switch <index> | delete <index>';
 
@@ -55,10 +56,4 @@ async function main([command, arg]: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    console.error(`index: ${err.message}`);
-    process.exit(1);
-  },
-);
+runCli('index', main);

@@ -9,7 +9,9 @@ import { parseDate } from '../common/dates.ts';
 import { indexedProducts } from '../recommender/publish/product-summary.ts';
 import { readClickLog } from './learn/click-log.ts';
 import { defaultLearnOptions, learnFromClicks, learnedKey } from './learn/click-model.ts';
-import { learnedStore } from './learn/learned-store.ts';
+import { keySpace } from '../stores/keys.ts';
+import { redisLearnedStore } from '../stores/learned-signals.ts';
+import { runCli } from '../common/cli.ts';
 
 const usage = `usage: ranking <command> [options]
   learn --clicks FILE [--before DATE] [--catalog FILE]
@@ -43,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
         clicks: clicks.filter((x) => x.time <= asOf).length,
         queries: signals.size,
       };
-      await learnedStore(redis, c.redisPrefix).replace(signals, meta);
+      await redisLearnedStore(redis, keySpace(c.redisPrefix).learned).replace(signals, meta);
       say(`learned ${meta.queries} queries from ${meta.clicks} clicks up to ${meta.as_of}`);
       console.log(JSON.stringify(meta));
       return 0;
@@ -52,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'learned') {
     const query = rest.join(' ').trim();
     return withConnections(c, 'shopsearch-ranking', say, async ({ redis }) => {
-      const store = learnedStore(redis, c.redisPrefix);
+      const store = redisLearnedStore(redis, keySpace(c.redisPrefix).learned);
       console.log(
         JSON.stringify(query ? ((await store.load()).get(learnedKey(query)) ?? null) : ((await store.meta()) ?? null)),
       );
@@ -63,10 +65,4 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    console.error(`ranking: ${err.message}`);
-    process.exit(1);
-  },
-);
+runCli('ranking', main);

@@ -16,6 +16,7 @@ import { collectGarbage, listVersions, publish, rollback } from './publish/publi
 import { train } from './train.ts';
 import { applySettings } from './training-settings.ts';
 import { defaultTrainingOptions } from './training-options.ts';
+import { runCli } from '../common/cli.ts';
 
 const usage = `usage: recommender <command> [options]
   train (--interactions FILE | --topic [NAME]) [--catalog FILE] [--cutoff DATE] [--set option=value ...] [--out DIR]
@@ -115,10 +116,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    console.error(`recommender: ${err.message}`);
-    process.exit(1);
-  },
-);
+runCli('recommender', main);

@@ -17,8 +17,8 @@ import { defaultTrainingOptions } from '../recommender/training-options.ts';
 import { defaultVersionBase } from '../indexer/catalog-events.ts';
 import { rebuildFromCatalog } from '../indexer/rebuild.ts';
 import { indexOptionsOf, liveIndex } from '../mappings/lifecycle.ts';
-import { catalogText } from '../query/suggest/catalog-phrases.ts';
-import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/suggest-index.ts';
+import { catalogText } from '../query/suggest/build/catalog-phrases.ts';
+import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/build/suggest-index.ts';
 import { stackUp } from '../stack/stack.ts';
 
 const config = loadConfig();
@@ -87,4 +87,4 @@ const indexer = spawnScript('indexer/cli.ts', ['run'], { stdio: ['ignore', 'inhe
 const stopIndexer = () => indexer.kill('SIGTERM');
 process.once('exit', stopIndexer);
 say(`service on http://${config.httpHost}:${config.httpPort}  (docs: /docs, health: /health/ready)`);
-await import('../query/main.ts');
+await import('../query/http/main.ts');

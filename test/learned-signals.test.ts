@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Product } from '../catalog/product.ts';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { learnFromClicks } from '../ranking/learn/click-model.ts';
-import { learnedStore } from '../ranking/learn/learned-store.ts';
+import { keySpace } from '../stores/keys.ts';
+import { redisLearnedStore } from '../stores/learned-signals.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { indexCatalog } from './support/catalogs.ts';
 import { runCli } from './support/run-cli.ts';
@@ -122,7 +123,7 @@ describe('learned click signals', () => {
   });
 
   it('replaces everything learned at once: a new revision is applied on the next request', async () => {
-    const store = learnedStore(t.redis, t.config.redisPrefix);
+    const store = redisLearnedStore(t.redis, keySpace(t.config.redisPrefix).learned);
     const clicks = [1, 2, 3].map((d) => ({ query: 'pad', product: 'g1', time: Date.UTC(2011, 7, d) }));
     await store.replace(
       learnFromClicks(clicks, () => undefined, Date.UTC(2011, 8, 1)),

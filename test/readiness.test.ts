@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { createRedis, type Redis } from '../common/clients/redis.ts';
 import { freePort } from '../common/free-port.ts';
-import { esProbe, kafkaProbe, redisProbe } from '../query/readiness.ts';
+import { esProbe, kafkaProbe, redisProbe } from '../query/http/readiness.ts';
 import { stopByPidFile } from '../stack/processes.ts';
 import { redisService } from '../stack/redis.ts';
 import { startService } from '../stack/stack.ts';

@@ -182,7 +182,7 @@ describe('merchandiser rules', () => {
     await es.close();
   });
   beforeEach(async () => {
-    t.runtime.deps.now = Date.now;
+    t.runtime.clock.now = Date.now;
     await setRules([]);
   });
 
@@ -424,11 +424,11 @@ describe('merchandiser rules', () => {
           [{ type: 'pin', id: 'l5', position: 1 }],
         ),
       ]);
-      t.runtime.deps.now = () => Date.parse('2026-11-27T04:59:00Z'); // 23:59 the day before in New York
+      t.runtime.clock.now = () => Date.parse('2026-11-27T04:59:00Z'); // 23:59 the day before in New York
       assert.notEqual(ids(await search('q=desk+lamp'))[0], 'l5');
-      t.runtime.deps.now = () => Date.parse('2026-11-27T05:00:00Z');
+      t.runtime.clock.now = () => Date.parse('2026-11-27T05:00:00Z');
       assert.equal(ids(await search('q=desk+lamp'))[0], 'l5');
-      t.runtime.deps.now = () => Date.parse('2026-11-28T05:00:00Z');
+      t.runtime.clock.now = () => Date.parse('2026-11-28T05:00:00Z');
       assert.notEqual(ids(await search('q=desk+lamp'))[0], 'l5');
     });
 

@@ -6,8 +6,8 @@ import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { createTopicsIfMissing } from '../common/clients/kafka.ts';
 import { createMetricsRegistry } from '../common/metrics.ts';
 import { createSearchLog } from '../query/search-log.ts';
-import { readSearchLog, suggestionEntries } from '../query/suggest/sources.ts';
-import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/suggest-index.ts';
+import { readSearchLog, suggestionEntries } from '../query/suggest/build/sources.ts';
+import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/build/suggest-index.ts';
 import type { SuggestResult } from '../query/suggest/suggest-service.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { dataFile, indexCatalog } from './support/catalogs.ts';
@@ -157,7 +157,7 @@ describe('autocomplete on Best Buy', () => {
     const kafka = testKafka();
     await createTopicsIfMissing(kafka, [topic], 1);
     const searchLog = createSearchLog(kafka, topic, silentLog, createMetricsRegistry(), 100);
-    t.runtime.deps.recordSearch = (q, total, customer) => searchLog.record(q, total, customer);
+    t.runtime.searchSink.record = (q, total, customer) => searchLog.record(q, total, customer);
     for (let i = 0; i < 3; i++)
       assert.equal((await t.app.inject('/search?q=skylanders%20giants%20portal&facets=brand')).statusCode, 200);
     // One customer three times is one shopper: not enough for --min-users 3.
@@ -165,12 +165,16 @@ describe('autocomplete on Best Buy', () => {
       assert.equal((await t.app.inject('/search?q=skylanders%20spyro&facets=brand&customer=c-1')).statusCode, 200);
     await t.app.inject('/search?q=zzqxv%20qqzzw&facets=brand'); // found nothing: never suggested
     await searchLog.close();
-    delete t.runtime.deps.recordSearch;
+    delete t.runtime.searchSink.record;
 
-    const run = await runCli('query/suggest/cli.ts', ['rebuild', '--from-topic', '--min-users', '3', '--no-catalog'], {
-      SHOP_INDEX_ALIAS: alias,
-      SHOP_SEARCH_LOG_TOPIC: topic,
-    });
+    const run = await runCli(
+      'query/suggest/build/cli.ts',
+      ['rebuild', '--from-topic', '--min-users', '3', '--no-catalog'],
+      {
+        SHOP_INDEX_ALIAS: alias,
+        SHOP_SEARCH_LOG_TOPIC: topic,
+      },
+    );
     assert.equal(run.code, 0, run.err);
     assert.equal((run.summary() as { from_queries: number }).from_queries, 1, run.out);
     const r = await waitFor('the rebuilt suggestions', async () => {

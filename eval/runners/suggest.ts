@@ -8,9 +8,9 @@
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createProgress } from '../../common/progress.ts';
 import { normalizeSuggestion } from '../../query/suggest/normalize.ts';
-import { recentFirst } from '../../query/suggest/recent-searches.ts';
-import { suggestionEntries, type LoggedSearch } from '../../query/suggest/sources.ts';
-import { rebuildSuggestions } from '../../query/suggest/suggest-index.ts';
+import { recentFirst } from '../../query/suggest/recent-first.ts';
+import { suggestionEntries, type LoggedSearch } from '../../query/suggest/build/sources.ts';
+import { rebuildSuggestions } from '../../query/suggest/build/suggest-index.ts';
 import { runSuggest } from '../../query/suggest/suggest-service.ts';
 
 export interface SuggestEvalOptions {

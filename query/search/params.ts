@@ -1,5 +1,7 @@
-// A search or browse request after validation: what the shopper asked for, in one typed shape.
+// The parameters of a search or category page: the schema the API validates them with, and what
+// they become after validation, in one typed shape.
 import { createHash } from 'node:crypto';
+import type { FromSchema } from 'json-schema-to-ts';
 import { BadRequestError } from '../../common/errors.ts';
 
 export const SORTS = ['relevance', 'price_asc', 'price_desc', 'rating', 'newest', 'popularity'] as const;
@@ -39,29 +41,89 @@ export interface SearchParams {
   channel?: string;
 }
 
-/** The raw querystring, as the route schema validates it. */
-export interface SearchQuerystring {
-  q?: string;
-  category?: string;
-  brand?: string[];
-  price_min?: number;
-  price_max?: number;
-  rating_min?: number;
-  in_stock?: boolean;
-  attr?: string[];
-  sort?: SortOption;
-  page?: number;
-  size?: number;
-  cursor?: string;
-  facets?: string;
-  brand_facet_size?: number;
-  brand_facet_q?: string;
-  profile?: string;
-  channel?: string;
-  explain?: boolean;
-  customer?: string;
-  recent?: string;
-}
+const text = <N extends number, D extends string>(maxLength: N, description: D) =>
+  ({ type: 'string', maxLength, description }) as const;
+
+/** An opaque customer id from the shop's backend. */
+export const customerId = { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$' } as const;
+
+/** Filters, sort and paging: the same on /search and on category pages. */
+export const listingQuerystring = {
+  brand: {
+    type: 'array',
+    items: text(200, 'a brand'),
+    maxItems: 20,
+    description: 'Brands; several are ORed (repeat the parameter)',
+  },
+  price_min: { type: 'number', minimum: 0, maximum: 1e9 },
+  price_max: { type: 'number', minimum: 0, maximum: 1e9 },
+  rating_min: { type: 'number', minimum: 0, maximum: 5 },
+  in_stock: { type: 'boolean' },
+  attr: {
+    type: 'array',
+    items: { type: 'string', pattern: '^[^:]{1,100}:.{1,200}$' },
+    maxItems: 20,
+    description: 'Attribute filters as name:value; values of one name are ORed',
+  },
+  sort: { type: 'string', enum: [...SORTS] },
+  page: { type: 'integer', minimum: 1, maximum: 500 },
+  size: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE },
+  cursor: {
+    type: 'string',
+    maxLength: 1000,
+    pattern: '^[A-Za-z0-9_-]+$',
+    description: 'next_cursor of the previous page, for paging past 10,000 results',
+  },
+  facets: {
+    type: 'string',
+    pattern: `^(${FACETS.join('|')})(,(${FACETS.join('|')}))*$`,
+    description: `Facets to return, comma-separated (default all: ${FACETS.join(',')})`,
+  },
+  brand_facet_size: { type: 'integer', minimum: 1, maximum: 100 },
+  brand_facet_q: text(50, 'Search within the brand facet'),
+  profile: text(40, 'Ranking profile (experiments)'),
+  explain: {
+    type: 'boolean',
+    description:
+      'Admin only (x-admin-key): explain each score, the rules that fired and the position without rules; never cached',
+  },
+  customer: {
+    ...customerId,
+    description:
+      'A customer id: results close to their recent items move up a little (page 1, merchandised order), and the query joins their recent searches for autocomplete',
+  },
+  recent: {
+    type: 'string',
+    maxLength: 8000,
+    pattern: '^[A-Za-z0-9_.:@,-]*$',
+    description:
+      'Comma-separated product ids the shopper just viewed, most recent first (instead of, or without, a customer)',
+  },
+  channel: {
+    type: 'string',
+    pattern: '^[A-Za-z0-9_-]{1,50}$',
+    description: 'Where the shopper is (e.g. web, app); merchandiser rules may apply to some channels only',
+  },
+} as const;
+
+export const searchQuerystring = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    q: text(200, 'What the shopper typed'),
+    category: text(600, 'Category path, levels joined by " > "'),
+    ...listingQuerystring,
+  },
+} as const;
+
+export const browseQuerystring = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { q: text(200, 'Search within the category'), ...listingQuerystring },
+} as const;
+
+/** The parameters of a search as the API takes them (validated by searchQuerystring). */
+export type SearchQuerystring = FromSchema<typeof searchQuerystring>;
 
 /** Collapses whitespace and trims; an empty query is no query. */
 export const normalizeQuery = (q: string | undefined): string | undefined => {

@@ -1,45 +1,33 @@
 // The shared (cached) answer, personalized for the customer after the cache: only page 1 in the
 // merchandised order, and only when the recommender knows something about them.
+import type { RankingProfile } from '../../ranking/profile.ts';
 import { personalize } from '../../ranking/personalize.ts';
-import type { QueryDeps } from '../listing.ts';
+import type { HistorySimilarity } from '../../recommender/serve/history-similarity.ts';
 import type { SearchParams } from './params.ts';
 import { rulesOrder } from './request.ts';
 import type { SearchResult } from './search-service.ts';
 
+/** Who is searching: a customer id and/or the product ids they just viewed, most recent first. */
 export interface Shopper {
   customer?: string;
-  /** Comma-separated product ids, most recent first. */
-  recent?: string;
+  recent: readonly string[];
 }
 
 export async function personalizedAnswer<T extends SearchResult>(
-  deps: QueryDeps,
+  similarity: HistorySimilarity | undefined,
+  profile: RankingProfile | undefined,
   result: T,
   p: SearchParams,
   who: Shopper,
 ): Promise<T & { personalized?: number }> {
-  const profile = deps.search.profiles[p.profile];
-  if (
-    !deps.personal ||
-    !profile ||
-    (!who.customer && !who.recent) ||
-    p.page !== 1 ||
-    p.cursor ||
-    !rulesOrder(p) ||
-    result.redirect
-  )
-    return result;
-  const recent = (who.recent ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .slice(0, 50);
-  const similarity = await deps.personal(
+  const eligible = p.page === 1 && !p.cursor && rulesOrder(p) && !result.redirect;
+  if (!similarity || !profile || (!who.customer && who.recent.length === 0) || !eligible) return result;
+  const close = await similarity(
     who.customer,
-    recent,
+    who.recent.slice(0, 50),
     result.hits.slice(0, profile.personal.depth).map((h) => h.id),
   );
-  if (!similarity) return result;
-  const { hits, moved } = personalize(result.hits, similarity, profile.personal);
+  if (!close) return result;
+  const { hits, moved } = personalize(result.hits, close, profile.personal);
   return { ...result, hits, personalized: moved };
 }

@@ -2,7 +2,7 @@
 // in the background when the live version changes.
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import type { Logger } from '../../common/logger.ts';
-import type { LiveVersion } from '../live-version.ts';
+import type { LiveVersion } from './live-version.ts';
 import { Vocabulary } from './spelling.ts';
 
 export async function loadVocabulary(es: EsClient, alias: string, maxDocs = 100000): Promise<Vocabulary> {

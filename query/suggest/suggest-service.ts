@@ -10,7 +10,7 @@ import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
 import { ruleFilters, weighted } from '../search/rule-clauses.ts';
 import { placePins } from '../../ranking/rules/pins.ts';
 import { typedPrefix } from './normalize.ts';
-import { suggestAliasOf } from './suggest-index.ts';
+import { suggestAliasOf } from './build/suggest-index.ts';
 import { FIELDS, idsClause } from '../../mappings/clauses.ts';
 
 export interface SuggestContext {

@@ -2,7 +2,7 @@
 // embedding and the mean of their recent items' embeddings, from the published model. Undefined
 // when there is nothing to go on (no model, no history, no embedded recent item) or Redis is down,
 // so callers leave their order alone.
-import type { RecsStore } from './store.ts';
+import type { RecsStore } from '../../stores/recommendations.ts';
 
 export type HistorySimilarity = (
   customer: string | undefined,

@@ -11,7 +11,7 @@ import type { Scored } from '../models/ranked-list.ts';
 import { ALL_CATEGORIES } from '../publish/keys.ts';
 import type { Manifest } from '../publish/publish.ts';
 import type { ProductSummary } from '../publish/product-summary.ts';
-import type { RecsStore } from './store.ts';
+import type { RecsStore } from '../../stores/recommendations.ts';
 
 export type RailSource =
   | 'personalized'

@@ -5,9 +5,9 @@ import { createRedis, type Redis } from '../../common/clients/redis.ts';
 import { corsOriginsOf, redisUrlOf, type Config } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import { createMetricsRegistry } from '../../common/metrics.ts';
-import { buildApp } from '../../query/app.ts';
-import { createQueryDeps, type QueryRuntime } from '../../query/deps.ts';
-import { esProbe, redisProbe, type Probe } from '../../query/readiness.ts';
+import { buildApp } from '../../query/http/app.ts';
+import { createQueryRuntime, type QueryRuntime } from '../../query/http/wiring.ts';
+import { esProbe, redisProbe, type Probe } from '../../query/http/readiness.ts';
 import { config, silentLog, uniqueName } from './stack.ts';
 
 export interface TestApp {
@@ -37,7 +37,7 @@ export async function buildTestApp(
   redis.on('error', () => {});
   await redis.connect();
   const metrics = createMetricsRegistry();
-  const runtime = createQueryDeps(c, es, redis, log, metrics);
+  const runtime = createQueryRuntime(c, es, redis, log, metrics);
   await runtime.vocabulary.refresh();
   const app = await buildApp({
     log,
@@ -45,9 +45,7 @@ export async function buildTestApp(
     probes: probes ?? { elasticsearch: esProbe(es), redis: redisProbe(redis) },
     readyRequires: ['elasticsearch', 'redis'],
     readinessTimeoutMs: 1500,
-    query: runtime.deps,
-    rules: runtime.ruleStore,
-    recommendations: runtime.recommendations,
+    services: runtime.services,
     rateLimit: { redis, max: c.rateLimitMax, timeWindow: c.rateLimitWindow, prefix: c.redisPrefix },
     corsOrigins: corsOriginsOf(c),
     maxEventLoopDelayMs: c.maxEventLoopDelayMs,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FastifyRequest } from 'fastify';
-import { adminAuth } from '../../query/admin-auth.ts';
+import { adminAuth } from '../../query/http/admin-auth.ts';
 import { composeRules } from '../../ranking/rules/compose.ts';
 import { applicableRules, normalizeQuery, ruleApplies, type RuleContext } from '../../ranking/rules/match.ts';
 import { pinWindow, placePins } from '../../ranking/rules/pins.ts';

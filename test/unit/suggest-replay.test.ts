@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { casesOf, casesWithHistory, oracle, prefixBaseline, replay } from '../../eval/runners/suggest.ts';
-import { recentFirst } from '../../query/suggest/recent-searches.ts';
-import { countQueries, type LoggedSearch } from '../../query/suggest/sources.ts';
+import { recentFirst } from '../../query/suggest/recent-first.ts';
+import { countQueries, type LoggedSearch } from '../../query/suggest/build/sources.ts';
 
 async function* from(searches: LoggedSearch[]): AsyncGenerator<LoggedSearch> {
   yield* searches;

@@ -1,0 +1,173 @@
+// GET /recommendations/*: the four rails, served from the published model in Redis.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BadRequestError } from '../../../common/errors.ts';
+import { memoryCache, stringBytes } from '../../../common/memory-cache.ts';
+import type { RailAnswer, RailFilters, Rails } from '../../../recommender/serve/rails.ts';
+import { errorResponse } from '../schemas/common.ts';
+
+export interface RecommendationDeps {
+  rails: Rails;
+  defaultSize: number;
+  maxSize: number;
+  /** Hide out-of-stock items unless the request says in_stock=false. */
+  inStockByDefault: boolean;
+  /** Bytes of serialized answers kept for the published version; 0 turns it off. */
+  answerCacheBytes: number;
+}
+
+const ID = '^[A-Za-z0-9_.:@-]{1,128}$';
+const ID_RE = new RegExp(ID);
+const MAX_LIST = 50;
+
+/** A comma-separated list of ids; each must look like an id, so the error names the field. */
+function idList(raw: string | undefined, field: string, required: boolean): string[] {
+  const ids = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (required && ids.length === 0) throw new BadRequestError(`${field} must list at least one product id`, field);
+  if (ids.length > MAX_LIST) throw new BadRequestError(`${field} lists more than ${MAX_LIST} ids`, field);
+  const bad = ids.find((id) => !ID_RE.test(id));
+  if (bad !== undefined) throw new BadRequestError(`${field} holds an invalid product id "${bad.slice(0, 40)}"`, field);
+  return [...new Set(ids)];
+}
+
+interface RailQuery {
+  size?: number;
+  in_stock?: boolean;
+  category?: string;
+  price_min?: number;
+  price_max?: number;
+  exclude?: string;
+}
+
+export async function recommendationRoutes(app: FastifyInstance, deps: RecommendationDeps) {
+  const railQuery = {
+    size: { type: 'integer', minimum: 1, maximum: deps.maxSize },
+    in_stock: { type: 'boolean', description: `Only items in stock (default ${deps.inStockByDefault})` },
+    category: { type: 'string', minLength: 1, maxLength: 600, description: 'Only items under this category path' },
+    price_min: { type: 'number', minimum: 0 },
+    price_max: { type: 'number', minimum: 0 },
+    exclude: { type: 'string', maxLength: 8000, description: 'Comma-separated product ids never to show' },
+  } as const;
+  // Every field listed: the serializer compiles a known shape into straight-line code.
+  const item = {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      title: { type: 'string' },
+      price: { type: 'number' },
+      currency: { type: 'string' },
+      brand: { type: 'string' },
+      category: { type: 'string' },
+      in_stock: { type: 'boolean' },
+      rating: { type: 'number' },
+      score: { type: 'number' },
+      source: { type: 'string' },
+    },
+  } as const;
+  const response = {
+    200: {
+      type: 'object',
+      properties: {
+        source: { type: ['string', 'null'], description: 'Where the first item came from' },
+        version: { type: ['string', 'null'], description: 'Published model version' },
+        degraded: { type: 'boolean', description: 'Redis was unavailable; this is a fallback answer' },
+        items: { type: 'array', items: item },
+      },
+    },
+    '4xx': errorResponse,
+    '5xx': errorResponse,
+  };
+  const filtersOf = (q: RailQuery): { filters: RailFilters; size: number } => {
+    if (q.price_min !== undefined && q.price_max !== undefined && q.price_min > q.price_max)
+      throw new BadRequestError('price_min is above price_max', 'price_min');
+    const filters: RailFilters = {
+      inStock: q.in_stock ?? deps.inStockByDefault,
+      exclude: idList(q.exclude, 'exclude', false),
+    };
+    if (q.category !== undefined) filters.category = q.category.trim();
+    if (q.price_min !== undefined) filters.minPrice = q.price_min;
+    if (q.price_max !== undefined) filters.maxPrice = q.price_max;
+    return { filters, size: q.size ?? deps.defaultSize };
+  };
+  // An answer depends only on the published version and the request, so it is kept serialized per
+  // version: a repeated request is one lookup. Degraded answers are never kept.
+  const answers = memoryCache<string>({ maxBytes: deps.answerCacheBytes, sizeOf: stringBytes });
+  async function answer(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    compute: () => Promise<RailAnswer>,
+  ): Promise<FastifyReply> {
+    const version = deps.answerCacheBytes > 0 ? await deps.rails.version() : undefined;
+    const key = version === undefined ? undefined : `${version} ${req.url}`;
+    const kept = key === undefined ? undefined : answers.get(key);
+    reply.type('application/json').header('x-cache', kept === undefined ? 'origin' : 'memory');
+    if (kept !== undefined) return reply.send(kept);
+    const computed = await compute();
+    const body = reply.serialize(computed) as string;
+    if (key !== undefined && !computed.degraded && computed.version === version) answers.set(key, body);
+    return reply.send(body);
+  }
+  const schema = (summary: string, extra: Record<string, unknown> = {}, params?: Record<string, unknown>) => ({
+    tags: ['recommendations'],
+    summary,
+    ...(params ? { params: { type: 'object', properties: params, required: Object.keys(params) } } : {}),
+    querystring: { type: 'object', additionalProperties: false, properties: { ...railQuery, ...extra } },
+    response,
+  });
+
+  app.get<{ Params: { id: string }; Querystring: RailQuery }>(
+    '/recommendations/similar/:id',
+    { schema: schema('Items similar to a product', {}, { id: { type: 'string', pattern: ID } }) },
+    async (req, reply) => {
+      const { filters, size } = filtersOf(req.query);
+      return answer(req, reply, () => deps.rails.similar(req.params.id, filters, size));
+    },
+  );
+
+  app.get<{ Querystring: RailQuery & { items?: string } }>(
+    '/recommendations/bought-together',
+    {
+      schema: schema('Items frequently bought with a cart', {
+        items: { type: 'string', maxLength: 8000, description: 'Comma-separated product ids in the cart' },
+      }),
+    },
+    async (req, reply) => {
+      const { filters, size } = filtersOf(req.query);
+      const items = idList(req.query.items, 'items', true);
+      return answer(req, reply, () => deps.rails.boughtTogether(items, filters, size));
+    },
+  );
+
+  app.get<{ Params: { userId: string }; Querystring: RailQuery & { recent?: string } }>(
+    '/recommendations/for-user/:userId',
+    {
+      schema: schema(
+        'Recommendations for a customer',
+        {
+          recent: {
+            type: 'string',
+            maxLength: 8000,
+            description: 'Comma-separated ids the customer just viewed, most recent first',
+          },
+        },
+        { userId: { type: 'string', pattern: ID } },
+      ),
+    },
+    async (req, reply) => {
+      const { filters, size } = filtersOf(req.query);
+      const recent = idList(req.query.recent, 'recent', false);
+      return answer(req, reply, () => deps.rails.forUser(req.params.userId, recent, filters, size));
+    },
+  );
+
+  app.get<{ Querystring: RailQuery }>(
+    '/recommendations/trending',
+    { schema: schema('Trending items, overall or in a category') },
+    async (req, reply) => {
+      const { filters, size } = filtersOf(req.query);
+      return answer(req, reply, () => deps.rails.trending(filters.category, filters, size));
+    },
+  );
+}

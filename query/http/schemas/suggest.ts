@@ -1,0 +1,57 @@
+// /suggest: autocomplete for the search box.
+import { customerId } from '../../search/params.ts';
+
+export const suggestQuerystring = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['q'],
+  properties: {
+    q: { type: 'string', minLength: 1, maxLength: 100 },
+    size: { type: 'integer', minimum: 1, maximum: 20, description: 'Query suggestions to return (default 8)' },
+    customer: {
+      ...customerId,
+      description:
+        "A customer id: up to two of their recent searches (see /search) that start as typed come first, marked source 'recent'",
+    },
+  },
+} as const;
+
+export const suggestResponse = {
+  type: 'object',
+  properties: {
+    query: { type: 'string' },
+    took: { type: 'integer' },
+    suggestions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          text: { type: 'string' },
+          highlighted: { type: 'string' },
+          source: { type: 'string', enum: ['query', 'catalog', 'recent'] },
+        },
+      },
+    },
+    categories: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { path: { type: 'string' }, name: { type: 'string' }, count: { type: 'integer' } },
+      },
+    },
+    products: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          title: { type: 'string' },
+          brand: { type: 'string' },
+          price: { type: 'number' },
+          currency: { type: 'string' },
+        },
+      },
+    },
+    stale: { type: 'boolean' },
+  },
+} as const;

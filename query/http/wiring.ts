@@ -1,0 +1,144 @@
+// Builds the engines and stores the routes need from configuration and open connections: the one
+// place that knows which implementation backs each interface.
+import type { Registry } from 'prom-client';
+import type { EsClient } from '../../common/clients/elasticsearch.ts';
+import type { Redis } from '../../common/clients/redis.ts';
+import type { Config } from '../../common/config.ts';
+import type { Logger } from '../../common/logger.ts';
+import { holdByRevision } from '../../common/revision-holder.ts';
+import { type LearnedLookup, learnedLookup } from '../../ranking/learn/learned-lookup.ts';
+import { profiles } from '../../ranking/profile.ts';
+import { historySimilarity } from '../../recommender/serve/history-similarity.ts';
+import { moreLikeThis } from '../../recommender/serve/more-like-this.ts';
+import { createRails } from '../../recommender/serve/rails.ts';
+import { createAnswerCache, noCache } from '../../stores/answer-cache.ts';
+import { keySpace } from '../../stores/keys.ts';
+import { redisLearnedStore } from '../../stores/learned-signals.ts';
+import { type RecentSearches, redisRecentSearches } from '../../stores/recent-searches.ts';
+import { redisRecsStore } from '../../stores/recommendations.ts';
+import { type RuleStore, redisRuleStore } from '../../stores/rules.ts';
+import type { AnswerDeps } from '../search/answers.ts';
+import { createSearchEngine, type SearchEngine } from '../search/engine.ts';
+import { watchLiveVersion } from '../search/live-version.ts';
+import { holdVocabulary, type VocabularyHolder } from '../search/vocabulary-loader.ts';
+import { createSuggestEngine, type SuggestEngine } from '../suggest/engine.ts';
+import { type AdminAuth, adminAuth } from './admin-auth.ts';
+import type { RecommendationDeps } from './routes/recommendations.ts';
+
+/** What the routes are built from. */
+export interface Services {
+  search: SearchEngine;
+  suggest: SuggestEngine;
+  admin: AdminAuth;
+  ruleStore: RuleStore;
+  recentSearches?: RecentSearches;
+  /** Records searches for autocomplete; never awaited by a request. */
+  recordSearch: (query: string, total: number, customer?: string) => void;
+  recommendations: RecommendationDeps;
+}
+
+export interface QueryRuntime {
+  services: Services;
+  vocabulary: VocabularyHolder;
+  /** The clock merchandiser rules' time windows are checked against (tests set it). */
+  clock: { now: () => number };
+  /** Where searches are recorded, once a search log is open (none: not recorded). */
+  searchSink: { record?: Services['recordSearch'] };
+}
+
+export function createQueryRuntime(
+  c: Config,
+  es: EsClient,
+  redis: Redis,
+  log: Logger,
+  registry: Registry,
+): QueryRuntime {
+  const keys = keySpace(c.redisPrefix);
+  const live = watchLiveVersion(es, c.indexAlias);
+  const vocabulary = holdVocabulary(es, c.indexAlias, live, log);
+  const clock = { now: Date.now };
+  const searchSink: QueryRuntime['searchSink'] = {};
+  const cache = c.cacheEnabled
+    ? createAnswerCache({
+        redis,
+        key: keys.answer,
+        ttlSeconds: c.cacheTtlSeconds,
+        staleSeconds: c.cacheStaleSeconds,
+        maxBytes: c.cacheMaxMb * 2 ** 20,
+        registry,
+        log,
+      })
+    : noCache;
+  const ruleStore = redisRuleStore(redis, keys.rules);
+  const recsStore = redisRecsStore(redis, keys.recs, {
+    pointerTtlMs: c.recsPointerTtlMs,
+    cacheBytes: c.recsCacheMb * 2 ** 20,
+  });
+  const signals = redisLearnedStore(redis, keys.learned);
+  const learned = holdByRevision<LearnedLookup>({
+    revision: signals.revision,
+    load: async () => learnedLookup(await signals.load()),
+    initial: () => undefined,
+    refreshMs: c.rulesRefreshMs,
+    log,
+    what: 'learned signals',
+  });
+  const answers: AnswerDeps = {
+    live,
+    cache,
+    learned,
+    rules: holdByRevision({
+      revision: ruleStore.revision,
+      load: ruleStore.all,
+      initial: [],
+      refreshMs: c.rulesRefreshMs,
+      log,
+      what: 'merchandiser rules',
+    }),
+    now: () => clock.now(),
+  };
+  const recentSearches =
+    c.recentSearches > 0
+      ? redisRecentSearches(
+          redis,
+          { key: keys.recentSearches, keep: c.recentSearches, ttlSeconds: c.recentSearchesTtlDays * 86400 },
+          log,
+        )
+      : undefined;
+  const services: Services = {
+    search: createSearchEngine({
+      ...answers,
+      search: {
+        es,
+        alias: c.indexAlias,
+        profiles,
+        vocabulary: vocabulary.get,
+        budgetMs: c.searchBudgetMs,
+        learned: async (q) => (await learned.get()).value(q),
+      },
+      personal: historySimilarity(recsStore),
+    }),
+    suggest: createSuggestEngine({
+      ...answers,
+      suggest: { es, alias: c.indexAlias, budgetMs: c.suggestBudgetMs },
+      ...(recentSearches ? { recentSearches } : {}),
+    }),
+    admin: adminAuth(c.adminKeys),
+    ruleStore,
+    ...(recentSearches ? { recentSearches } : {}),
+    recordSearch: (q, total, customer) => searchSink.record?.(q, total, customer),
+    recommendations: {
+      rails: createRails({
+        store: recsStore,
+        log,
+        degradedSimilar: moreLikeThis(es, c.indexAlias, c.searchBudgetMs),
+        maxSize: c.recsMaxSize,
+      }),
+      defaultSize: c.recsDefaultSize,
+      maxSize: c.recsMaxSize,
+      inStockByDefault: c.recsInStockOnly,
+      answerCacheBytes: c.recsAnswerCacheMb * 2 ** 20,
+    },
+  };
+  return { services, vocabulary, clock, searchSink };
+}

@@ -1,0 +1,80 @@
+// The search engine the HTTP tier calls: searches and category pages through the answer cache,
+// with the merchandiser rules in force and personalization after the cache; explain, the category
+// tree, product pages and rule previews. Knows nothing of HTTP.
+import { NotFoundError } from '../../common/errors.ts';
+import type { Rule } from '../../ranking/rules/rule.ts';
+import type { HistorySimilarity } from '../../recommender/serve/history-similarity.ts';
+import { type Answer, type AnswerDeps, cachedAnswer, rulesFor } from './answers.ts';
+import { breadcrumbs, type CategoryTree, categoryExists, categoryTree } from './categories.ts';
+import type { SearchParams } from './params.ts';
+import { personalizedAnswer, type Shopper } from './personalized-answer.ts';
+import { type ProductPage, productPage } from './product-page.ts';
+import { previewRule, type RulePreview } from './rule-preview.ts';
+import { explained, runSearch, type SearchContext, type SearchResult } from './search-service.ts';
+
+export interface SearchEngineDeps extends AnswerDeps {
+  search: SearchContext;
+  /** Similarity of products to a customer's recent items (the recommender's embeddings); off when absent. */
+  personal?: HistorySimilarity;
+}
+
+export type ListingResult = SearchResult & {
+  breadcrumbs?: { name: string; path: string }[];
+  personalized?: number;
+};
+
+export interface SearchEngine {
+  /** A search, or with `categoryPage` the page of that category (404 when it has no products). */
+  list(params: SearchParams, shopper: Shopper, categoryPage?: string): Promise<Answer<ListingResult>>;
+  /** The same list with every score explained and the position each hit had without rules; never cached. */
+  explain(params: SearchParams, categoryPage?: string): Promise<ListingResult>;
+  categoryTree(under: string | undefined, depth: number): Promise<Answer<CategoryTree>>;
+  product(id: string): Promise<Answer<ProductPage>>;
+  previewRule(o: { rule: Rule; params: SearchParams; browse: boolean; channel?: string }): Promise<RulePreview>;
+}
+
+export function createSearchEngine(d: SearchEngineDeps): SearchEngine {
+  const ctx = d.search;
+  const ruleContext = (p: SearchParams, categoryPage?: string) => ({
+    q: p.q,
+    category: categoryPage ?? p.category,
+    channel: p.channel,
+  });
+  return {
+    async list(params, shopper, categoryPage) {
+      const rules = await rulesFor(d, ruleContext(params, categoryPage));
+      const route = categoryPage ? 'browse' : 'search';
+      const answer = await cachedAnswer<ListingResult>(d, route, { ...params, rules: rules.key }, async () => {
+        const result = await runSearch(ctx, params, categoryPage !== undefined, rules.effects);
+        if (!categoryPage) return result;
+        if (result.total === 0 && !(await categoryExists(ctx, categoryPage)))
+          throw new NotFoundError(`no category "${categoryPage}"`);
+        return { ...result, breadcrumbs: breadcrumbs(categoryPage) };
+      });
+      const value = await personalizedAnswer(d.personal, ctx.profiles[params.profile], answer.value, params, shopper);
+      return { ...answer, value };
+    },
+    async explain(params, categoryPage) {
+      const rules = await rulesFor(d, ruleContext(params, categoryPage));
+      const result = await explained(ctx, params, categoryPage !== undefined, rules.effects);
+      return categoryPage ? { ...result, breadcrumbs: breadcrumbs(categoryPage) } : result;
+    },
+    async categoryTree(under, depth) {
+      const answer = await cachedAnswer(d, 'categories', { under, depth }, async () => {
+        const tree = await categoryTree(ctx, under, depth);
+        if (!tree) throw new NotFoundError(`no category "${under}"`);
+        return tree;
+      });
+      return answer;
+    },
+    async product(id) {
+      const answer = await cachedAnswer(d, 'product', id, () => productPage(ctx, id));
+      if (!answer.value.id) throw new NotFoundError(`no product "${id}"`);
+      return answer;
+    },
+    async previewRule(o) {
+      const { value: rules } = await d.rules.get();
+      return previewRule(ctx, { ...o, rules, now: d.now() });
+    },
+  };
+}

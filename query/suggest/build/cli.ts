@@ -1,0 +1,81 @@
+// suggest rebuild [--log FILE ...] [--from-topic] [--before ISO] [--min-users N] [--no-catalog]
+import { parseArgs } from 'node:util';
+import { createEsClient } from '../../../common/clients/elasticsearch.ts';
+import { createKafka } from '../../../common/clients/kafka.ts';
+import { consumeToEnd } from '../../../common/clients/kafka-range.ts';
+import { esUrlOf, kafkaBrokersOf, loadConfig } from '../../../common/config.ts';
+import { createLogger } from '../../../common/logger.ts';
+import type { SearchLogEntry } from '../../search-log.ts';
+import { readSearchLog, suggestionEntries, type LoggedSearch } from './sources.ts';
+import { rebuildSuggestions } from './suggest-index.ts';
+import { runCli } from '../../../common/cli.ts';
+
+const usage = 'usage: suggest rebuild [--log FILE ...] [--from-topic] [--before ISO] [--min-users N] [--no-catalog]';
+
+async function* fromTopic(config: ReturnType<typeof loadConfig>): AsyncGenerator<LoggedSearch> {
+  const kafka = createKafka(kafkaBrokersOf(config), 'shopsearch-suggest', createLogger('error', 'suggest', 2));
+  const found: LoggedSearch[] = [];
+  await consumeToEnd(kafka, {
+    topics: [config.searchLogTopic],
+    since: 'earliest',
+    groupPrefix: 'shopsearch-suggest',
+    onMessages: async (messages) => {
+      for (const m of messages) {
+        try {
+          const e = JSON.parse(m.value?.toString() ?? '') as Partial<SearchLogEntry>;
+          // Searches that found nothing are not worth suggesting.
+          if (typeof e.query === 'string' && (e.total ?? 0) > 0)
+            found.push({
+              query: e.query,
+              ...(typeof e.user === 'string' ? { user: e.user } : {}),
+              ...(e.ts ? { time: Date.parse(e.ts) } : {}),
+            });
+        } catch {
+          // not a search log entry: skip
+        }
+      }
+    },
+  });
+  yield* found;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      log: { type: 'string', multiple: true },
+      'from-topic': { type: 'boolean' },
+      before: { type: 'string' },
+      'min-users': { type: 'string' },
+      'no-catalog': { type: 'boolean' },
+    },
+  });
+  if (positionals[0] !== 'rebuild') {
+    console.error(usage);
+    return 2;
+  }
+  const config = loadConfig();
+  const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 60000 });
+  const before = values.before ? Date.parse(values.before) : undefined;
+  if (values.before && !Number.isFinite(before)) throw new Error(`--before is not a date: ${values.before}`);
+  const minUsers = values['min-users'] ? Number(values['min-users']) : config.suggestMinUsers;
+  const entries = await suggestionEntries({
+    logs: [...(values.log ?? []).map(readSearchLog), ...(values['from-topic'] ? [fromTopic(config)] : [])],
+    minUsers,
+    ...(before !== undefined ? { before } : {}),
+    ...(values['no-catalog'] ? {} : { catalog: { es, alias: config.indexAlias } }),
+  });
+  const index = await rebuildSuggestions(es, config.indexAlias, entries);
+  console.log(
+    JSON.stringify({
+      index,
+      suggestions: entries.length,
+      from_queries: entries.filter((e) => e.source === 'query').length,
+    }),
+  );
+  await es.close();
+  return 0;
+}
+
+runCli('suggest', main);

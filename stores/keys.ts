@@ -1,0 +1,31 @@
+// Every Redis key the project writes, in one place: what each family holds and whether it may be
+// evicted. Caches and short-lived entries carry a TTL; what the shop cannot lose (rules, learned
+// signals, published recommendations) never does, so a Redis with `maxmemory-policy volatile-lru`
+// evicts only what can be recomputed.
+import { recsKeys, type RecsKeys } from '../recommender/publish/keys.ts';
+
+export interface KeySpace {
+  /** Merchandiser rules: a hash by id, a revision counter readers poll, the audit list. Kept. */
+  rules: { rules: string; revision: string; audit: string };
+  /** Learned click signals: a hash by normalized query, what they were learned from, a revision. Kept. */
+  learned: { queries: string; meta: string; revision: string };
+  /** Published recommendation versions and the pointer to the current one. Kept (old versions are collected). */
+  recs: RecsKeys;
+  /** A customer's recent searches (a list). Expires after the configured days without a search. */
+  recentSearches: (customer: string) => string;
+  /** Cached answers, by route, index version and parameters. Expire. */
+  answer: (key: string) => string;
+  /** Rate-limit counters (the plugin appends the client and route). Expire. */
+  rateLimit: string;
+}
+
+export function keySpace(prefix: string): KeySpace {
+  return {
+    rules: { rules: `${prefix}rules`, revision: `${prefix}rules:revision`, audit: `${prefix}rules:audit` },
+    learned: { queries: `${prefix}learned`, meta: `${prefix}learned:meta`, revision: `${prefix}learned:revision` },
+    recs: recsKeys(prefix),
+    recentSearches: (customer) => `${prefix}recent-searches:${customer}`,
+    answer: (key) => `${prefix}cache:${key}`,
+    rateLimit: `${prefix}ratelimit:`,
+  };
+}
