@@ -81,7 +81,7 @@ export async function searchBench(args: { docs: number }) {
   const uncached = await startService({
     SHOP_INDEX_ALIAS: alias,
     SHOP_CACHE_ENABLED: 'false',
-    SHOP_SEARCH_LOG_TOPIC: '',
+    SHOP_IMPRESSIONS_TOPIC: '',
   });
   const serviceLatency = await fixedRate(
     queries.map((q) => () => call(uncached.url + searchPath(q))),
@@ -99,7 +99,7 @@ export async function searchBench(args: { docs: number }) {
   const cachedService = await startService({
     SHOP_INDEX_ALIAS: alias,
     SHOP_CACHE_ENABLED: 'true',
-    SHOP_SEARCH_LOG_TOPIC: '',
+    SHOP_IMPRESSIONS_TOPIC: '',
     SHOP_REDIS_PREFIX: `bench-${Date.now()}:`,
   });
   const cached = await load(

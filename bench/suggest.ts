@@ -48,7 +48,7 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
   const service = await startService({
     SHOP_INDEX_ALIAS: alias,
     SHOP_CACHE_ENABLED: 'false',
-    SHOP_SEARCH_LOG_TOPIC: '',
+    SHOP_IMPRESSIONS_TOPIC: '',
   });
   const ours = await fixedRate(
     prefixes.map((p) => () => call(`${service.url}/suggest?q=${encodeURIComponent(p)}`)),
@@ -61,7 +61,7 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
   const cachedService = await startService({
     SHOP_INDEX_ALIAS: alias,
     SHOP_CACHE_ENABLED: 'true',
-    SHOP_SEARCH_LOG_TOPIC: '',
+    SHOP_IMPRESSIONS_TOPIC: '',
     SHOP_REDIS_PREFIX: `bench-${Date.now()}:`,
   });
   const cached = await fixedRate(

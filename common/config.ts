@@ -172,11 +172,67 @@ export const settings = {
     'Solr-format synonyms file used by the search analyzer.',
   ),
 
-  searchLogTopic: setting(
-    'SHOP_SEARCH_LOG_TOPIC',
-    'searches',
+  // the closed loop: what the service showed, what shoppers did, and the learner that folds them in
+  impressionsTopic: setting(
+    'SHOP_IMPRESSIONS_TOPIC',
+    'impressions',
     str,
-    'Kafka topic every search is recorded to (for autocomplete); empty = not recorded.',
+    'Kafka topic every answer is recorded to under its query_id (what was shown, to whom); empty = not recorded.',
+  ),
+  shopperEventsTopic: setting(
+    'SHOP_SHOPPER_EVENTS_TOPIC',
+    'events',
+    str,
+    'Kafka topic of shopper events (POST /events, or written by the shop directly, keyed by session); malformed ones go to <topic>.dlq.',
+  ),
+  shopperEventsPartitions: setting(
+    'SHOP_SHOPPER_EVENTS_PARTITIONS',
+    6,
+    int,
+    'Partitions of the impressions and shopper-events topics when the service or learner creates them.',
+  ),
+  eventsPublishTimeoutMs: setting(
+    'SHOP_EVENTS_PUBLISH_TIMEOUT_MS',
+    2000,
+    int,
+    'How long POST /events waits for Kafka to take a batch before answering 503 with Retry-After.',
+  ),
+  learnerGroup: setting('SHOP_LEARNER_GROUP', 'shopsearch-learner', str, 'Consumer group of the learner.'),
+  learnerInstance: setting(
+    'SHOP_LEARNER_INSTANCE',
+    '',
+    str,
+    'Names this learner for the lock that lets one learner run while others stand by; empty: host name and process id.',
+  ),
+  learnerPublishMs: setting(
+    'SHOP_LEARNER_PUBLISH_MS',
+    1000,
+    int,
+    'How often the learner publishes what changed (learned click signals) as one new revision.',
+  ),
+  learnerCheckpointMs: setting(
+    'SHOP_LEARNER_CHECKPOINT_MS',
+    5000,
+    int,
+    'How often the learner saves its state with the offsets it covers (a restart replays at most this much).',
+  ),
+  learnerMaxQueries: setting(
+    'SHOP_LEARNER_MAX_QUERIES',
+    100000,
+    int,
+    'Queries whose clicks the learner keeps (the most clicked, decayed); the rest are forgotten.',
+  ),
+  learnerImpressionWindowS: setting(
+    'SHOP_LEARNER_IMPRESSION_WINDOW_S',
+    3600,
+    int,
+    'How long (event time) an answer waits for its clicks; later clicks are counted as unattributed.',
+  ),
+  learnerMetricsPort: setting(
+    'SHOP_LEARNER_METRICS_PORT',
+    19465,
+    portOrOff,
+    "Port of the learner process's /metrics (0 = off).",
   ),
   suggestMinUsers: setting(
     'SHOP_SUGGEST_MIN_USERS',

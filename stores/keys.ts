@@ -17,6 +17,8 @@ export interface KeySpace {
   answer: (key: string) => string;
   /** Rate-limit counters (the plugin appends the client and route). Expire. */
   rateLimit: string;
+  /** The learner: its checkpoint (state with the offsets it covers), its status, and who runs it. Kept; the lock expires. */
+  learner: { checkpoint: string; status: string; lock: string };
 }
 
 export function keySpace(prefix: string): KeySpace {
@@ -27,5 +29,10 @@ export function keySpace(prefix: string): KeySpace {
     recentSearches: (customer) => `${prefix}recent-searches:${customer}`,
     answer: (key) => `${prefix}cache:${key}`,
     rateLimit: `${prefix}ratelimit:`,
+    learner: {
+      checkpoint: `${prefix}learner:checkpoint`,
+      status: `${prefix}learner:status`,
+      lock: `${prefix}learner:lock`,
+    },
   };
 }

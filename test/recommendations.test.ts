@@ -11,7 +11,7 @@ import { recsKeys, type RecsKeys } from '../recommender/publish/keys.ts';
 import { summarize } from '../recommender/publish/product-summary.ts';
 import { collectGarbage, listVersions, publish, rollback } from '../recommender/publish/publish.ts';
 import { train, type TrainedModel } from '../recommender/train.ts';
-import { buildTestApp, type TestApp } from './support/app.ts';
+import { answerOf, buildTestApp, type TestApp } from './support/app.ts';
 import { GARDEN, KITCHEN, shopInteractions, shopProducts, smallTraining } from './support/baskets.ts';
 import { indexCatalog } from './support/catalogs.ts';
 import { config, dropIndices, testEs } from './support/stack.ts';
@@ -34,7 +34,7 @@ describe('recommendations', () => {
   const get = async (url: string): Promise<Rail> => {
     const res = await t.app.inject(url);
     assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
-    return res.json() as Rail;
+    return answerOf(res) as unknown as Rail;
   };
   const ids = (r: Rail) => r.items.map((i) => i.id);
 
@@ -106,7 +106,8 @@ describe('recommendations', () => {
     const again = await t.app.inject('/recommendations/similar/g2?size=4');
     assert.equal(first.headers['x-cache'], 'origin');
     assert.equal(again.headers['x-cache'], 'memory');
-    assert.equal(again.body, first.body);
+    assert.deepEqual(answerOf(again), answerOf(first));
+    assert.notEqual(again.json().query_id, first.json().query_id, 'each answer has its own query id');
     const m = await publish(t.redis, keys, model, products);
     const fresh = await t.app.inject('/recommendations/similar/g2?size=4');
     assert.equal(fresh.headers['x-cache'], 'origin');
@@ -237,7 +238,7 @@ describe('recommendations', () => {
         redisUrl,
         redisPrefix: t.config.redisPrefix,
       });
-      warmed = (await cached.app.inject('/recommendations/similar/g2?size=3')).json() as Rail;
+      warmed = answerOf(await cached.app.inject('/recommendations/similar/g2?size=3')) as unknown as Rail;
     });
     after(async () => {
       await proxy.restore();
@@ -270,7 +271,7 @@ describe('recommendations', () => {
       assert.equal(warmed.items.length, 3);
       const again = await cached.app.inject('/recommendations/similar/g2?size=3');
       assert.equal(again.statusCode, 200);
-      assert.deepEqual(again.json(), warmed);
+      assert.deepEqual(answerOf(again), warmed);
       const other = (await cached.app.inject('/recommendations/similar/k1?size=3')).json() as Rail;
       assert.equal(other.degraded, true, 'an item never read needs Redis');
     });

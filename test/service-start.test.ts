@@ -12,7 +12,7 @@ describe('a freshly started service process', () => {
     const alias = await indexCatalog(es, dataFile('catalogs/bestbuy-xbox.ndjson'));
     const service = await startService({
       SHOP_INDEX_ALIAS: alias,
-      SHOP_SEARCH_LOG_TOPIC: '',
+      SHOP_IMPRESSIONS_TOPIC: '',
       SHOP_CACHE_ENABLED: 'false',
       SHOP_MAX_EVENT_LOOP_DELAY_MS: '300',
     });

@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { createTopicsIfMissing } from '../common/clients/kafka.ts';
 import { createMetricsRegistry } from '../common/metrics.ts';
-import { createSearchLog } from '../query/search-log.ts';
+import type { Impression } from '../events/impression.ts';
+import { createRecorder } from '../events/recorder.ts';
 import { readSearchLog, suggestionEntries } from '../query/suggest/build/sources.ts';
 import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/build/suggest-index.ts';
 import type { SuggestResult } from '../query/suggest/suggest-service.ts';
@@ -156,8 +157,12 @@ describe('autocomplete on Best Buy', () => {
     const topic = uniqueName('searches');
     const kafka = testKafka();
     await createTopicsIfMissing(kafka, [topic], 1);
-    const searchLog = createSearchLog(kafka, topic, silentLog, createMetricsRegistry(), 100);
-    t.runtime.searchSink.record = (q, total, customer) => searchLog.record(q, total, customer);
+    const searchLog = createRecorder<Impression>(kafka, silentLog, createMetricsRegistry(), {
+      topic,
+      what: 'impressions',
+      flushMs: 100,
+    });
+    t.runtime.impressionSink.record = (i) => searchLog.record(i);
     for (let i = 0; i < 3; i++)
       assert.equal((await t.app.inject('/search?q=skylanders%20giants%20portal&facets=brand')).statusCode, 200);
     // One customer three times is one shopper: not enough for --min-users 3.
@@ -165,14 +170,14 @@ describe('autocomplete on Best Buy', () => {
       assert.equal((await t.app.inject('/search?q=skylanders%20spyro&facets=brand&customer=c-1')).statusCode, 200);
     await t.app.inject('/search?q=zzqxv%20qqzzw&facets=brand'); // found nothing: never suggested
     await searchLog.close();
-    delete t.runtime.searchSink.record;
+    delete t.runtime.impressionSink.record;
 
     const run = await runCli(
       'query/suggest/build/cli.ts',
       ['rebuild', '--from-topic', '--min-users', '3', '--no-catalog'],
       {
         SHOP_INDEX_ALIAS: alias,
-        SHOP_SEARCH_LOG_TOPIC: topic,
+        SHOP_IMPRESSIONS_TOPIC: topic,
       },
     );
     assert.equal(run.code, 0, run.err);

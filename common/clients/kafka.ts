@@ -1,5 +1,5 @@
 // kafkajs behind the project's own logger; callers depend on this module, not on kafkajs options.
-import { Kafka, logLevel, Partitioners, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type LogEntry, type Producer, type ProducerConfig } from 'kafkajs';
 import type { Logger } from '../logger.ts';
 
 export type { Kafka, Producer };
@@ -29,8 +29,8 @@ export function createKafka(brokers: string[], clientId: string, log: Logger): K
 }
 
 /** Producers never create topics by accident; keys are hashed with the Java client's partitioner. */
-export const createProducer = (kafka: Kafka): Producer =>
-  kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+export const createProducer = (kafka: Kafka, options: ProducerConfig = {}): Producer =>
+  kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner, ...options });
 
 /** Creates the topics that do not exist yet; existing ones are left as they are. */
 export async function createTopicsIfMissing(kafka: Kafka, topics: string[], partitions: number): Promise<void> {

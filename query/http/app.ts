@@ -16,6 +16,7 @@ import { webPages } from './plugins/web.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { adminCustomerRoutes } from './routes/admin-customers.ts';
 import { adminRuleRoutes } from './routes/admin-rules.ts';
+import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { productRoutes } from './routes/products.ts';
 import { recommendationRoutes } from './routes/recommendations.ts';
@@ -105,13 +106,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(searchRoutes, {
       engine: sv.search,
       admin: sv.admin,
-      recordSearch: sv.recordSearch,
+      impressions: sv.impressions,
       ...(sv.recentSearches ? { recentSearches: sv.recentSearches } : {}),
     });
-    await api.register(categoryRoutes, { engine: sv.search, admin: sv.admin });
+    await api.register(categoryRoutes, { engine: sv.search, admin: sv.admin, impressions: sv.impressions });
     await api.register(productRoutes, { engine: sv.search });
-    await api.register(suggestRoutes, { engine: sv.suggest });
+    await api.register(suggestRoutes, { engine: sv.suggest, impressions: sv.impressions });
     await api.register(recommendationRoutes, sv.recommendations);
+    if (sv.events) await api.register(eventRoutes, sv.events);
     await api.register(adminRuleRoutes, { admin: sv.admin, store: sv.ruleStore, engine: sv.search });
     await api.register(adminCustomerRoutes, {
       admin: sv.admin,

@@ -1,6 +1,5 @@
 // The service process: connections from config, the live index ensured, HTTP on the configured port.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTopicsIfMissing } from '../../common/clients/kafka.ts';
 import { openConnections } from '../../common/connections.ts';
 import { corsOriginsOf, loadConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
@@ -8,7 +7,7 @@ import { createMetricsRegistry } from '../../common/metrics.ts';
 import { ensureLiveIndex, indexOptionsOf } from '../../mappings/lifecycle.ts';
 import { buildApp, LOAD_SAMPLE_MS } from './app.ts';
 import { createQueryRuntime } from './wiring.ts';
-import { createSearchLog } from '../search-log.ts';
+import { openClosedLoop } from './closed-loop.ts';
 import { esProbe, kafkaProbe, redisProbe } from './readiness.ts';
 
 const config = loadConfig();
@@ -19,12 +18,7 @@ log.info({ alias: config.indexAlias, index }, 'serving index');
 
 const metrics = createMetricsRegistry();
 const runtime = createQueryRuntime(config, conn.es, conn.redis, log, metrics);
-if (config.searchLogTopic)
-  await createTopicsIfMissing(conn.kafka, [config.searchLogTopic], 3).catch((err: Error) =>
-    log.warn({ err: err.message }, 'search log topic not created'),
-  );
-const searchLog = config.searchLogTopic ? createSearchLog(conn.kafka, config.searchLogTopic, log, metrics) : undefined;
-if (searchLog) runtime.searchSink.record = (q, total, customer) => searchLog.record(q, total, customer);
+const closedLoop = await openClosedLoop(config, conn.kafka, log, metrics, runtime);
 // Spelling suggestions need the vocabulary; build it before serving, but do not fail without it.
 await runtime.vocabulary
   .refresh()
@@ -51,7 +45,7 @@ const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
   runtime.vocabulary.stop();
   await app.close();
-  await searchLog?.close();
+  await closedLoop.close();
   await conn.close();
   process.exit(0);
 };

@@ -23,7 +23,14 @@ import { watchLiveVersion } from '../search/live-version.ts';
 import { holdVocabulary, type VocabularyHolder } from '../search/vocabulary-loader.ts';
 import { createSuggestEngine, type SuggestEngine } from '../suggest/engine.ts';
 import { type AdminAuth, adminAuth } from './admin-auth.ts';
+import { type Impressions, impressionsTo } from './impressions.ts';
+import type { Impression } from '../../events/impression.ts';
+import type { EventRouteDeps } from './routes/events.ts';
 import type { RecommendationDeps } from './routes/recommendations.ts';
+import { BadRequestError } from '../../common/errors.ts';
+import { customerId } from '../search/params.ts';
+
+const CUSTOMER_ID = new RegExp(customerId.pattern);
 
 /** What the routes are built from. */
 export interface Services {
@@ -32,9 +39,13 @@ export interface Services {
   admin: AdminAuth;
   ruleStore: RuleStore;
   recentSearches?: RecentSearches;
-  /** Records searches for autocomplete; never awaited by a request. */
-  recordSearch: (query: string, total: number, customer?: string) => void;
+  /** Gives every answer its query id and records what it showed; never awaited by a request. */
+  impressions: Impressions;
   recommendations: RecommendationDeps;
+  /** The customer id a request or event names, verified; throws BadRequestError naming the field. */
+  customerOf: (given: string, field: string) => string;
+  /** POST /events, once an event publisher is open. */
+  events?: EventRouteDeps;
 }
 
 export interface QueryRuntime {
@@ -42,8 +53,8 @@ export interface QueryRuntime {
   vocabulary: VocabularyHolder;
   /** The clock merchandiser rules' time windows are checked against (tests set it). */
   clock: { now: () => number };
-  /** Where searches are recorded, once a search log is open (none: not recorded). */
-  searchSink: { record?: Services['recordSearch'] };
+  /** Where impressions are recorded, once a recorder is open (none: not recorded). */
+  impressionSink: { record?: (i: Impression) => void };
 }
 
 export function createQueryRuntime(
@@ -57,7 +68,7 @@ export function createQueryRuntime(
   const live = watchLiveVersion(es, c.indexAlias);
   const vocabulary = holdVocabulary(es, c.indexAlias, live, log);
   const clock = { now: Date.now };
-  const searchSink: QueryRuntime['searchSink'] = {};
+  const impressionSink: QueryRuntime['impressionSink'] = {};
   const cache = c.cacheEnabled
     ? createAnswerCache({
         redis,
@@ -105,6 +116,7 @@ export function createQueryRuntime(
           log,
         )
       : undefined;
+  const impressions = impressionsTo(impressionSink);
   const services: Services = {
     search: createSearchEngine({
       ...answers,
@@ -126,7 +138,11 @@ export function createQueryRuntime(
     admin: adminAuth(c.adminKeys),
     ruleStore,
     ...(recentSearches ? { recentSearches } : {}),
-    recordSearch: (q, total, customer) => searchSink.record?.(q, total, customer),
+    impressions,
+    customerOf: (given, field) => {
+      if (!CUSTOMER_ID.test(given)) throw new BadRequestError(`${field} is not a customer id`, field);
+      return given;
+    },
     recommendations: {
       rails: createRails({
         store: recsStore,
@@ -138,7 +154,8 @@ export function createQueryRuntime(
       maxSize: c.recsMaxSize,
       inStockByDefault: c.recsInStockOnly,
       answerCacheBytes: c.recsAnswerCacheMb * 2 ** 20,
+      impressions,
     },
   };
-  return { services, vocabulary, clock, searchSink };
+  return { services, vocabulary, clock, impressionSink };
 }

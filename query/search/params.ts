@@ -47,6 +47,9 @@ const text = <N extends number, D extends string>(maxLength: N, description: D) 
 /** An opaque customer id from the shop's backend. */
 export const customerId = { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$' } as const;
 
+/** The shop's id of a browsing session. */
+export const sessionId = { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$' } as const;
+
 /** Filters, sort and paging: the same on /search and on category pages. */
 export const listingQuerystring = {
   brand: {
@@ -98,6 +101,10 @@ export const listingQuerystring = {
     pattern: '^[A-Za-z0-9_.:@,-]*$',
     description:
       'Comma-separated product ids the shopper just viewed, most recent first (instead of, or without, a customer)',
+  },
+  session: {
+    ...sessionId,
+    description: 'The browsing session, recorded with what the answer showed (clicks are attributed through query_id)',
   },
   channel: {
     type: 'string',

@@ -4,7 +4,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import type { RankingProfile } from '../../ranking/profile.ts';
 import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
 import { ruleFilters, weighted } from './rule-clauses.ts';
-import type { LearnedQuery } from '../../ranking/learn/click-model.ts';
+import type { LearnedQuery } from '../../ranking/learn/learned.ts';
 import { signalBoosts, textQuery, withLearned, type TextQueryOptions } from './text-query.ts';
 import { facetAggregations } from './facets.ts';
 import { buildFilters, facetFiltersExcept } from './filters.ts';

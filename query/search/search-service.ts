@@ -5,7 +5,7 @@ import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { BadRequestError } from '../../common/errors.ts';
 import type { ProductDocument } from '../../mappings/product-document.ts';
 import { explainScore, type ScoreExplanation } from './explain.ts';
-import type { LearnedQuery } from '../../ranking/learn/click-model.ts';
+import type { LearnedQuery } from '../../ranking/learn/learned.ts';
 import type { RankingProfile } from '../../ranking/profile.ts';
 import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
 import { ruleFilters } from './rule-clauses.ts';

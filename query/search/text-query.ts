@@ -3,7 +3,7 @@
 // added with saturating rank_feature functions so they reorder close calls but cannot lift an
 // irrelevant product above relevant ones. User text only ever goes into match-type queries, never
 // into query_string, so it is never parsed as query syntax.
-import type { LearnedQuery } from '../../ranking/learn/click-model.ts';
+import type { LearnedQuery } from '../../ranking/learn/learned.ts';
 import type { RankingProfile } from '../../ranking/profile.ts';
 import { categoryClause, FIELDS, idsClause, inStockClause, type Query } from '../../mappings/clauses.ts';
 

@@ -2,7 +2,7 @@
 // first, then the same letters without spaces ("fifa12" is "fifa 12"), then queries sharing most
 // of its words ("gears of war 3 epic" learns from "gears of war 3"), each neighbour's shares scaled
 // by how alike the two queries are and by `neighbourWeight`, so borrowed signals count less.
-import { learnedKey, type LearnedQuery, type LearnedSignals } from './click-model.ts';
+import { learnedKey, type LearnedQuery, type LearnedSignals } from './learned.ts';
 
 export interface LookupOptions {
   /** Word overlap (Jaccard) a neighbouring query needs. */

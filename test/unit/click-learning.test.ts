@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clickJudgments } from '../../eval/click-judgments.ts';
 import type { Click } from '../../ranking/learn/click-log.ts';
-import { learnFromClicks, learnedKey, type LearnedSignals } from '../../ranking/learn/click-model.ts';
+import { learnFromClicks } from '../../ranking/learn/click-model.ts';
+import { learnedKey, type LearnedSignals } from '../../ranking/learn/learned.ts';
 import { learnedLookup } from '../../ranking/learn/learned-lookup.ts';
 
 const DAY = 86_400_000;

@@ -7,6 +7,7 @@ import type { SearchEngine } from '../../search/engine.ts';
 import { browseQuerystring, normalizeQuery, toSearchParams } from '../../search/params.ts';
 import type { AdminAuth } from '../admin-auth.ts';
 import { sendAnswer } from '../answer.ts';
+import { type Impressions, listingImpression } from '../impressions.ts';
 import { categoriesQuerystring, categoriesResponse, categoryNode, categoryPathParams } from '../schemas/catalog.ts';
 import { errorResponses } from '../schemas/common.ts';
 import { searchResponse } from '../schemas/search.ts';
@@ -15,6 +16,7 @@ import { shopperOf } from '../shopper.ts';
 export interface CategoryRouteDeps {
   engine: SearchEngine;
   admin: AdminAuth;
+  impressions: Impressions;
 }
 
 export async function categoryRoutes(fastify: FastifyInstance, deps: CategoryRouteDeps) {
@@ -56,7 +58,12 @@ export async function categoryRoutes(fastify: FastifyInstance, deps: CategoryRou
         deps.admin.require(req);
         return deps.engine.explain(params, path);
       }
-      return sendAnswer(reply, await deps.engine.list(params, shopperOf(req.query), path));
+      const result = sendAnswer(reply, await deps.engine.list(params, shopperOf(req.query), path));
+      const { customer, session } = req.query;
+      return {
+        query_id: deps.impressions.track(listingImpression('browse', params, result, { session, customer })),
+        ...result,
+      };
     },
   );
 }

@@ -1,8 +1,10 @@
 // GET /recommendations/*: the four rails, served from the published model in Redis.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { BadRequestError } from '../../../common/errors.ts';
 import { memoryCache, stringBytes } from '../../../common/memory-cache.ts';
 import type { RailAnswer, RailFilters, Rails } from '../../../recommender/serve/rails.ts';
+import { sessionId } from '../../search/params.ts';
+import type { Impressions } from '../impressions.ts';
 import { errorResponse } from '../schemas/common.ts';
 
 export interface RecommendationDeps {
@@ -13,6 +15,13 @@ export interface RecommendationDeps {
   inStockByDefault: boolean;
   /** Bytes of serialized answers kept for the published version; 0 turns it off. */
   answerCacheBytes: number;
+  impressions: Impressions;
+}
+
+/** A serialized answer and the ids it shows. */
+interface Kept {
+  body: string;
+  ids: string[];
 }
 
 const ID = '^[A-Za-z0-9_.:@-]{1,128}$';
@@ -49,6 +58,7 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     price_min: { type: 'number', minimum: 0 },
     price_max: { type: 'number', minimum: 0 },
     exclude: { type: 'string', maxLength: 8000, description: 'Comma-separated product ids never to show' },
+    session: { ...sessionId, description: 'The browsing session, recorded with what the answer showed' },
   } as const;
   // Every field listed: the serializer compiles a known shape into straight-line code.
   const item = {
@@ -70,6 +80,7 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     200: {
       type: 'object',
       properties: {
+        query_id: { type: 'string', description: 'Names this answer in events (click, add_to_cart, ...)' },
         source: { type: ['string', 'null'], description: 'Where the first item came from' },
         version: { type: ['string', 'null'], description: 'Published model version' },
         degraded: { type: 'boolean', description: 'Redis was unavailable; this is a fallback answer' },
@@ -92,22 +103,31 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     return { filters, size: q.size ?? deps.defaultSize };
   };
   // An answer depends only on the published version and the request, so it is kept serialized per
-  // version: a repeated request is one lookup. Degraded answers are never kept.
-  const answers = memoryCache<string>({ maxBytes: deps.answerCacheBytes, sizeOf: stringBytes });
+  // version: a repeated request is one lookup. Degraded answers are never kept. The session is left
+  // out of the key: it only names who is shown the answer.
+  const answers = memoryCache<Kept>({
+    maxBytes: deps.answerCacheBytes,
+    sizeOf: (k) => stringBytes(k.body) + 40 * k.ids.length,
+  });
   async function answer(
-    req: FastifyRequest,
     reply: FastifyReply,
+    rail: string,
+    request: { query: RailQuery & { session?: string }; subject: unknown },
     compute: () => Promise<RailAnswer>,
   ): Promise<FastifyReply> {
     const version = deps.answerCacheBytes > 0 ? await deps.rails.version() : undefined;
-    const key = version === undefined ? undefined : `${version} ${req.url}`;
-    const kept = key === undefined ? undefined : answers.get(key);
+    const { session, ...asked } = request.query;
+    const key = version === undefined ? undefined : `${version} ${rail} ${JSON.stringify([request.subject, asked])}`;
+    let kept = key === undefined ? undefined : answers.get(key);
     reply.type('application/json').header('x-cache', kept === undefined ? 'origin' : 'memory');
-    if (kept !== undefined) return reply.send(kept);
-    const computed = await compute();
-    const body = reply.serialize(computed) as string;
-    if (key !== undefined && !computed.degraded && computed.version === version) answers.set(key, body);
-    return reply.send(body);
+    if (kept === undefined) {
+      const computed = await compute();
+      kept = { body: reply.serialize(computed) as string, ids: computed.items.map((x) => x.id) };
+      if (key !== undefined && !computed.degraded && computed.version === version) answers.set(key, kept);
+    }
+    const queryId = deps.impressions.track({ kind: 'rail', rail, ids: kept.ids, ...(session ? { session } : {}) });
+    // The serialized answer is an object: the query id goes in front of its first field.
+    return reply.send(`{"query_id":"${queryId}",${kept.body.slice(1)}`);
   }
   const schema = (summary: string, extra: Record<string, unknown> = {}, params?: Record<string, unknown>) => ({
     tags: ['recommendations'],
@@ -122,7 +142,9 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     { schema: schema('Items similar to a product', {}, { id: { type: 'string', pattern: ID } }) },
     async (req, reply) => {
       const { filters, size } = filtersOf(req.query);
-      return answer(req, reply, () => deps.rails.similar(req.params.id, filters, size));
+      return answer(reply, 'similar', { query: req.query, subject: req.params.id }, () =>
+        deps.rails.similar(req.params.id, filters, size),
+      );
     },
   );
 
@@ -136,7 +158,9 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     async (req, reply) => {
       const { filters, size } = filtersOf(req.query);
       const items = idList(req.query.items, 'items', true);
-      return answer(req, reply, () => deps.rails.boughtTogether(items, filters, size));
+      return answer(reply, 'bought-together', { query: req.query, subject: items }, () =>
+        deps.rails.boughtTogether(items, filters, size),
+      );
     },
   );
 
@@ -158,7 +182,9 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     async (req, reply) => {
       const { filters, size } = filtersOf(req.query);
       const recent = idList(req.query.recent, 'recent', false);
-      return answer(req, reply, () => deps.rails.forUser(req.params.userId, recent, filters, size));
+      return answer(reply, 'for-user', { query: req.query, subject: req.params.userId }, () =>
+        deps.rails.forUser(req.params.userId, recent, filters, size),
+      );
     },
   );
 
@@ -167,7 +193,9 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     { schema: schema('Trending items, overall or in a category') },
     async (req, reply) => {
       const { filters, size } = filtersOf(req.query);
-      return answer(req, reply, () => deps.rails.trending(filters.category, filters, size));
+      return answer(reply, 'trending', { query: req.query, subject: null }, () =>
+        deps.rails.trending(filters.category, filters, size),
+      );
     },
   );
 }

@@ -7,6 +7,7 @@ import { searchQuerystring, toSearchParams } from '../../search/params.ts';
 import { recentSearchText } from '../../suggest/recent-first.ts';
 import type { AdminAuth } from '../admin-auth.ts';
 import { sendAnswer } from '../answer.ts';
+import { type Impressions, listingImpression } from '../impressions.ts';
 import { errorResponses } from '../schemas/common.ts';
 import { searchResponse } from '../schemas/search.ts';
 import { shopperOf } from '../shopper.ts';
@@ -14,8 +15,7 @@ import { shopperOf } from '../shopper.ts';
 export interface SearchRouteDeps {
   engine: SearchEngine;
   admin: AdminAuth;
-  /** Records searches for autocomplete; never awaited by a request. */
-  recordSearch?: (query: string, total: number, customer?: string) => void;
+  impressions: Impressions;
   /** Each customer's own recent searches, offered first in their autocomplete; off when absent. */
   recentSearches?: RecentSearches;
 }
@@ -41,14 +41,14 @@ export async function searchRoutes(fastify: FastifyInstance, deps: SearchRouteDe
         return deps.engine.explain(params);
       }
       const result = sendAnswer(reply, await deps.engine.list(params, shopperOf(req.query)));
-      if (params.q && params.page === 1 && !params.cursor) {
-        const customer = req.query.customer;
-        deps.recordSearch?.(params.q, result.total, customer);
+      const { customer, session } = req.query;
+      const query_id = deps.impressions.track(listingImpression('search', params, result, { session, customer }));
+      if (customer && params.q && params.page === 1 && !params.cursor) {
         // Only queries that found something as typed are worth offering back.
         const text = recentSearchText(params.q);
-        if (customer && text && result.total > 0 && !result.relaxed) deps.recentSearches?.record(customer, text);
+        if (text && result.total > 0 && !result.relaxed) deps.recentSearches?.record(customer, text);
       }
-      return result;
+      return { query_id, ...result };
     },
   );
 }

@@ -45,6 +45,7 @@ const searchHit = {
 export const searchResponse = {
   type: 'object',
   properties: {
+    query_id: { type: 'string', description: 'Names this answer in events (click, add_to_cart, ...)' },
     query: { type: 'string' },
     total: { type: 'integer' },
     took: { type: 'integer' },

@@ -1,5 +1,5 @@
 // /suggest: autocomplete for the search box.
-import { customerId } from '../../search/params.ts';
+import { customerId, sessionId } from '../../search/params.ts';
 
 export const suggestQuerystring = {
   type: 'object',
@@ -8,6 +8,7 @@ export const suggestQuerystring = {
   properties: {
     q: { type: 'string', minLength: 1, maxLength: 100 },
     size: { type: 'integer', minimum: 1, maximum: 20, description: 'Query suggestions to return (default 8)' },
+    session: { ...sessionId, description: 'The browsing session, recorded with what the answer showed' },
     customer: {
       ...customerId,
       description:
@@ -19,6 +20,7 @@ export const suggestQuerystring = {
 export const suggestResponse = {
   type: 'object',
   properties: {
+    query_id: { type: 'string', description: 'Names this answer in events (suggestion_click)' },
     query: { type: 'string' },
     took: { type: 'integer' },
     suggestions: {

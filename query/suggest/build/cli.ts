@@ -5,7 +5,7 @@ import { createKafka } from '../../../common/clients/kafka.ts';
 import { consumeToEnd } from '../../../common/clients/kafka-range.ts';
 import { esUrlOf, kafkaBrokersOf, loadConfig } from '../../../common/config.ts';
 import { createLogger } from '../../../common/logger.ts';
-import type { SearchLogEntry } from '../../search-log.ts';
+import type { Impression } from '../../../events/impression.ts';
 import { readSearchLog, suggestionEntries, type LoggedSearch } from './sources.ts';
 import { rebuildSuggestions } from './suggest-index.ts';
 import { runCli } from '../../../common/cli.ts';
@@ -16,22 +16,22 @@ async function* fromTopic(config: ReturnType<typeof loadConfig>): AsyncGenerator
   const kafka = createKafka(kafkaBrokersOf(config), 'shopsearch-suggest', createLogger('error', 'suggest', 2));
   const found: LoggedSearch[] = [];
   await consumeToEnd(kafka, {
-    topics: [config.searchLogTopic],
+    topics: [config.impressionsTopic],
     since: 'earliest',
     groupPrefix: 'shopsearch-suggest',
     onMessages: async (messages) => {
       for (const m of messages) {
         try {
-          const e = JSON.parse(m.value?.toString() ?? '') as Partial<SearchLogEntry>;
-          // Searches that found nothing are not worth suggesting.
-          if (typeof e.query === 'string' && (e.total ?? 0) > 0)
+          const e = JSON.parse(m.value?.toString() ?? '') as Partial<Impression>;
+          // First pages of searches that found something: searches that found nothing are not worth suggesting.
+          if (e.kind === 'search' && typeof e.query === 'string' && (e.offset ?? 0) === 0 && (e.total ?? 0) > 0)
             found.push({
               query: e.query,
               ...(typeof e.user === 'string' ? { user: e.user } : {}),
               ...(e.ts ? { time: Date.parse(e.ts) } : {}),
             });
         } catch {
-          // not a search log entry: skip
+          // not an impression: skip
         }
       }
     },

@@ -1,0 +1,35 @@
+// What the service showed, one record per answer, keyed by the answer's `query_id`: the learner
+// joins clicks to it (which query, at which position), suggestions count searches from it, and
+// analytics read it. Written by the service to the impressions topic, never by clients.
+
+export type ImpressionKind = 'search' | 'browse' | 'suggest' | 'rail';
+
+export interface Impression {
+  query_id: string;
+  /** When it was answered (ISO 8601). */
+  ts: string;
+  kind: ImpressionKind;
+  /** What was typed: the search query, or the prefix typed into the search box. */
+  query?: string;
+  /** The category page, or a search's category filter. */
+  category?: string;
+  /** Which rail: similar, bought-together, for-user, trending. */
+  rail?: string;
+  /** The filters and sort a list was asked with, as the request gave them. */
+  filters?: Record<string, unknown>;
+  page?: number;
+  size?: number;
+  profile?: string;
+  total?: number;
+  /** The query was relaxed to find anything (dropped words or more typos). */
+  relaxed?: boolean;
+  /** The products shown, in order: position = offset + index + 1. */
+  ids: string[];
+  /** Positions before the first shown product (page − 1) × size. */
+  offset?: number;
+  /** Query suggestions shown (autocomplete). */
+  suggestions?: string[];
+  session?: string;
+  /** The verified customer. */
+  user?: string;
+}

@@ -1,0 +1,150 @@
+// The learner process: waits for the lock (one learner runs, others stand by), restores the last
+// checkpoint, folds impressions and shopper events as they arrive, publishes what changed at a
+// cadence and checkpoints its state with the offsets it covers. Stopped, it publishes and
+// checkpoints once more; killed, the next run replays from the last checkpoint.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EsClient } from '../common/clients/elasticsearch.ts';
+import { createTopicsIfMissing, type Kafka } from '../common/clients/kafka.ts';
+import type { Redis } from '../common/clients/redis.ts';
+import type { Config } from '../common/config.ts';
+import type { Logger } from '../common/logger.ts';
+import { keySpace } from '../stores/keys.ts';
+import { redisLearnedStore } from '../stores/learned-signals.ts';
+import { redisLearnerCheckpoints } from '../stores/learner-checkpoint.ts';
+import { createReadLoop, type LoopTopics } from './loop.ts';
+import type { LearnerMetrics } from './metrics.ts';
+import { productCategories } from './product-categories.ts';
+import { createPublisher } from './publish.ts';
+import { type LearnerLimits, type LearnerSnapshot, LearnerState } from './state.ts';
+
+export const learnerTopicsOf = (c: Config): LoopTopics => ({
+  impressions: c.impressionsTopic,
+  events: c.shopperEventsTopic,
+  deadLetter: `${c.shopperEventsTopic}.dlq`,
+});
+
+export const learnerLimitsOf = (c: Config): LearnerLimits => ({
+  maxQueries: c.learnerMaxQueries,
+  maxExposures: 20 * c.learnerMaxQueries,
+  impressionWindowMs: c.learnerImpressionWindowS * 1000,
+  maxImpressions: 500_000,
+  dedupeWindowMs: 86_400_000,
+  maxEventIds: 1_000_000,
+  halfLifeDays: 30,
+});
+
+export interface LearnerDeps {
+  config: Config;
+  kafka: Kafka;
+  redis: Redis;
+  es: EsClient;
+  log: Logger;
+  metrics: LearnerMetrics;
+  instance: string;
+}
+
+export interface Learner {
+  /** Resolves once this instance holds the lock and reads. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const LOCK_TTL_MS = 15_000;
+
+export function createLearner(d: LearnerDeps): Learner {
+  const c = d.config;
+  const keys = keySpace(c.redisPrefix);
+  const checkpoints = redisLearnerCheckpoints<LearnerSnapshot>(d.redis, keys.learner);
+  const learned = redisLearnedStore(d.redis, keys.learned);
+  const topics = learnerTopicsOf(c);
+  let stopping = false;
+  let state: LearnerState | undefined;
+  let loop: ReturnType<typeof createReadLoop> | undefined;
+  const publisher = createPublisher({
+    learned,
+    categories: productCategories(d.es, c.indexAlias),
+    log: d.log,
+    reestimateAfter: 50_000,
+    fullEveryMs: 10 * 60_000,
+  });
+  const timers: Promise<void>[] = [];
+
+  async function publish(s: LearnerState): Promise<void> {
+    const end = d.metrics.publishSeconds.startTimer();
+    const p = await publisher.publish(s);
+    end();
+    d.metrics.queries.set(s.clicks.queries);
+    await checkpoints.setStatus({
+      offsets: { ...s.offsets },
+      publishedAt: new Date().toISOString(),
+      eventTime: new Date(s.maxTime).toISOString(),
+      instance: d.instance,
+    });
+    if (p) d.log.debug(p, 'published');
+  }
+
+  async function checkpoint(s: LearnerState): Promise<void> {
+    const snapshot = s.snapshot();
+    d.metrics.checkpointBytes.set(await checkpoints.save(snapshot));
+    await loop?.commit(snapshot.offsets);
+  }
+
+  /** Runs `work` every `ms` until stopped; a failure is logged and tried again next time. */
+  function every(ms: number, what: string, work: () => Promise<void>): Promise<void> {
+    return (async () => {
+      while (!stopping) {
+        await sleep(ms);
+        if (stopping) break;
+        await work().catch((err: Error) => d.log.warn({ err: err.message }, `${what} failed; retrying`));
+      }
+    })();
+  }
+
+  return {
+    async start() {
+      while (!(await checkpoints.lock(d.instance, LOCK_TTL_MS))) {
+        if (stopping) return;
+        d.log.info('another learner holds the lock; standing by');
+        await sleep(LOCK_TTL_MS / 3);
+      }
+      await createTopicsIfMissing(d.kafka, Object.values(topics), c.shopperEventsPartitions);
+      const saved = await checkpoints.load();
+      state = new LearnerState(learnerLimitsOf(c), saved);
+      d.log.info({ restored: saved !== undefined, offsets: state.offsets }, 'learner starting');
+      await publisher.adopt(await learned.load());
+      loop = createReadLoop({
+        kafka: d.kafka,
+        groupId: c.learnerGroup,
+        sessionTimeoutMs: 10_000,
+        topics,
+        state,
+        metrics: d.metrics,
+        log: d.log,
+      });
+      await loop.start();
+      const s = state;
+      timers.push(
+        every(LOCK_TTL_MS / 3, 'lock renewal', async () => {
+          if (!(await checkpoints.lock(d.instance, LOCK_TTL_MS))) {
+            // Another instance took over (this one was too slow to renew): stop reading at once.
+            d.log.error('lost the learner lock; stopping');
+            stopping = true;
+            await loop?.stop();
+          }
+        }),
+        every(c.learnerPublishMs, 'publish', () => publish(s)),
+        every(c.learnerCheckpointMs, 'checkpoint', () => checkpoint(s)),
+      );
+    },
+    async stop() {
+      stopping = true;
+      await Promise.all(timers);
+      await loop?.stop();
+      if (state) {
+        await publish(state);
+        await checkpoint(state);
+      }
+      await checkpoints.unlock(d.instance);
+    },
+  };
+}

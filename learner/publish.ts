@@ -1,0 +1,78 @@
+// Turns the learner's state into what the service reads, at a cadence: learned click signals
+// (with the position-bias model applied), written as one transaction with a new revision, so a
+// reader sees one publication or the next, never a mix. Only what changed is written, except when
+// the position-bias model moves or a full refresh is due (shares age as their clicks do).
+import type { Logger } from '../common/logger.ts';
+import { defaultLearnOptions } from '../ranking/learn/learned.ts';
+import type { LearnedStore } from '../stores/learned-signals.ts';
+import type { ProductCategories } from './product-categories.ts';
+import type { LearnerState } from './state.ts';
+
+export interface PublishOptions {
+  learned: LearnedStore;
+  categories: ProductCategories;
+  log: Logger;
+  /** Re-estimate the position-bias model after this many new shows and clicks. */
+  reestimateAfter: number;
+  /** Rewrite every learned query at least this often (wall clock). */
+  fullEveryMs: number;
+  now?: () => number;
+}
+
+export interface Publication {
+  queries: number;
+  removed: number;
+  full: boolean;
+  examination: number[];
+}
+
+export function createPublisher(o: PublishOptions) {
+  const now = o.now ?? Date.now;
+  let examination: number[] = [];
+  let sinceEstimate = Number.POSITIVE_INFINITY;
+  let lastFull = Number.NEGATIVE_INFINITY;
+  /** Queries the store holds, so those no longer learned are removed. */
+  let published = new Set<string>();
+  return {
+    get examination(): readonly number[] {
+      return examination;
+    },
+    /** Starts from what the store holds (queries learned before a restart). */
+    adopt(held: Map<string, unknown>): void {
+      published = new Set(held.keys());
+    },
+    async publish(state: LearnerState): Promise<Publication | undefined> {
+      sinceEstimate += state.exposures.takeAdded();
+      const full = sinceEstimate >= o.reestimateAfter || now() - lastFull >= o.fullEveryMs;
+      if (sinceEstimate >= o.reestimateAfter) {
+        examination = state.exposures.examination();
+        sinceEstimate = 0;
+      }
+      const dropped = state.prune();
+      const changed = [...state.clicks.takeChanged(), ...dropped];
+      const keys = full ? [...new Set([...published, ...state.clicks.keys()])] : changed;
+      if (keys.length === 0) return undefined;
+      await o.categories.load(state.clicks.productsOf(keys));
+      const signals = state.clicks.signals(
+        state.maxTime,
+        (id) => o.categories.of(id),
+        examination,
+        defaultLearnOptions,
+        keys,
+      );
+      const removed = keys.filter((k) => !signals.has(k) && published.has(k));
+      const next = new Set(published);
+      for (const k of removed) next.delete(k);
+      for (const k of signals.keys()) next.add(k);
+      await o.learned.update(signals, removed, {
+        learned_at: new Date(now()).toISOString(),
+        as_of: new Date(state.maxTime).toISOString(),
+        clicks: state.counters.events.click ?? 0,
+        queries: next.size,
+      });
+      published = next;
+      if (full) lastFull = now();
+      return { queries: signals.size, removed: removed.length, full, examination };
+    },
+  };
+}

@@ -1,0 +1,176 @@
+// Everything the learner knows, folded from impressions and shopper events, and nothing else: the
+// published outputs are derived from it, and it is checkpointed whole with the offsets it covers,
+// so a restart resumes exactly where the checkpoint was taken (no event counted twice, none lost).
+import type { Impression } from '../events/impression.ts';
+import { eventTime, type RecordedEvent } from '../events/shopper-event.ts';
+import { ClickStats, type ClickStatsData } from '../ranking/learn/click-stats.ts';
+import { halfLifeDays } from '../ranking/learn/decay.ts';
+import { learnedKey } from '../ranking/learn/learned.ts';
+import { positionBucket } from '../ranking/learn/position-bias.ts';
+import { Exposures } from './exposures.ts';
+import { Windowed } from './windowed.ts';
+
+export interface LearnerLimits {
+  /** Queries whose clicks are kept (the most clicked). */
+  maxQueries: number;
+  /** (query, product, position) exposures kept for the position-bias model. */
+  maxExposures: number;
+  /** How long an impression waits for clicks, and a click for its impression. */
+  impressionWindowMs: number;
+  maxImpressions: number;
+  /** How long an event id is remembered to drop duplicates. */
+  dedupeWindowMs: number;
+  maxEventIds: number;
+  halfLifeDays: number;
+}
+
+/** What a click needs of the answer it came from. */
+interface Shown {
+  kind: Impression['kind'];
+  /** The query as typed, and its learned key, for searches. */
+  query?: string;
+  key?: string;
+  ids: string[];
+  offset: number;
+}
+
+interface PendingClick {
+  queryId: string;
+  product: string;
+  position: number;
+  time: number;
+}
+
+export interface Counters {
+  impressions: number;
+  events: Record<string, number>;
+  duplicates: number;
+  /** Clicks whose answer was never seen (outside the window, or not an answer of this service). */
+  unattributed: number;
+}
+
+export interface LearnerSnapshot {
+  format: 1;
+  offsets: Record<string, string>;
+  maxTime: number;
+  clicks: ClickStatsData;
+  exposures: ReturnType<Exposures['toJSON']>;
+  shown: ReturnType<Windowed<Shown>['toJSON']>;
+  pending: ReturnType<Windowed<PendingClick[]>['toJSON']>;
+  eventIds: ReturnType<Windowed<true>['toJSON']>;
+  counters: Counters;
+}
+
+/** Products kept per impression: clicks below this are attributed without a position. */
+const SHOWN_KEPT = 100;
+
+export class LearnerState {
+  /** Next offset to read, per "topic/partition". */
+  readonly offsets: Record<string, string>;
+  /** The latest event time seen: the learner's clock (replays run in their own time). */
+  maxTime: number;
+  readonly clicks: ClickStats;
+  readonly exposures: Exposures;
+  private readonly shown: Windowed<Shown>;
+  private readonly pending: Windowed<PendingClick[]>;
+  private readonly eventIds: Windowed<true>;
+  readonly counters: Counters;
+
+  constructor(
+    readonly limits: LearnerLimits,
+    s?: LearnerSnapshot,
+  ) {
+    this.offsets = { ...(s?.offsets ?? {}) };
+    this.maxTime = s?.maxTime ?? 0;
+    this.clicks = new ClickStats(halfLifeDays(limits.halfLifeDays), s?.clicks);
+    this.exposures = new Exposures(limits.maxExposures, s?.exposures);
+    this.shown = new Windowed(limits.impressionWindowMs, limits.maxImpressions, s?.shown);
+    this.pending = new Windowed(limits.impressionWindowMs, limits.maxImpressions, s?.pending);
+    this.eventIds = new Windowed(limits.dedupeWindowMs, limits.maxEventIds, s?.eventIds);
+    this.counters = s?.counters ?? { impressions: 0, events: {}, duplicates: 0, unattributed: 0 };
+  }
+
+  /** True when this message was already folded in (a replay after a restart): it is skipped. */
+  seen(topic: string, partition: number, offset: string): boolean {
+    const next = this.offsets[`${topic}/${partition}`];
+    return next !== undefined && BigInt(offset) < BigInt(next);
+  }
+
+  /** Marks a message as folded in. */
+  advance(topic: string, partition: number, offset: string): void {
+    this.offsets[`${topic}/${partition}`] = (BigInt(offset) + 1n).toString();
+  }
+
+  private tick(at: number): void {
+    if (at <= this.maxTime) return;
+    this.maxTime = at;
+    this.shown.expire(at);
+    this.eventIds.expire(at);
+    this.counters.unattributed += this.pending.expire(at).reduce((n, clicks) => n + clicks.length, 0);
+  }
+
+  impression(i: Impression): void {
+    const at = Date.parse(i.ts);
+    if (!Number.isFinite(at)) return;
+    this.counters.impressions++;
+    const key = i.kind === 'search' && i.query ? learnedKey(i.query) : undefined;
+    const offset = i.offset ?? 0;
+    const shown: Shown = {
+      kind: i.kind,
+      ids: i.ids.slice(0, SHOWN_KEPT),
+      offset,
+      ...(key ? { query: i.query, key } : {}),
+    };
+    this.shown.set(i.query_id, shown, at);
+    if (key) shown.ids.forEach((id, k) => this.exposures.shown(key, id, positionBucket(offset + k + 1)));
+    const waiting = this.pending.get(i.query_id);
+    if (waiting) {
+      this.pending.delete(i.query_id);
+      for (const c of waiting) this.attribute(shown, c);
+    }
+    this.tick(at);
+  }
+
+  event(e: RecordedEvent): void {
+    const at = eventTime(e);
+    if (this.eventIds.has(e.event_id)) {
+      this.counters.duplicates++;
+      return;
+    }
+    this.eventIds.set(e.event_id, true, at);
+    this.counters.events[e.type] = (this.counters.events[e.type] ?? 0) + 1;
+    if (e.type === 'click') {
+      const click: PendingClick = { queryId: e.query_id, product: e.product, position: e.position, time: at };
+      const shown = this.shown.get(e.query_id);
+      if (shown) this.attribute(shown, click);
+      else this.pending.set(e.query_id, [...(this.pending.get(e.query_id) ?? []), click], at);
+    }
+    this.tick(at);
+  }
+
+  private attribute(shown: Shown, c: PendingClick): void {
+    if (!shown.query || !shown.key) return;
+    const bucket = positionBucket(c.position);
+    this.clicks.add(shown.query, c.product, c.time, bucket);
+    this.exposures.clicked(shown.key, c.product, bucket);
+  }
+
+  /** Keeps the state within its limits (the most clicked queries); returns the queries dropped. */
+  prune(): string[] {
+    return this.clicks.prune(this.limits.maxQueries, this.maxTime);
+  }
+
+  snapshot(): LearnerSnapshot {
+    return {
+      format: 1,
+      offsets: { ...this.offsets },
+      maxTime: this.maxTime,
+      clicks: this.clicks.toJSON(),
+      exposures: this.exposures.toJSON(),
+      shown: this.shown.toJSON(),
+      pending: this.pending.toJSON(),
+      eventIds: this.eventIds.toJSON(),
+      counters: structuredClone(this.counters),
+    };
+  }
+}
