@@ -72,9 +72,25 @@ export function createReadLoop(o: LoopOptions): ReadLoop {
       }
   });
 
+  /** Which partitions have messages left to read, before reading starts (they hold the watermark back). */
+  async function markUnread(): Promise<void> {
+    const admin = o.kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of [topics.impressions, topics.events])
+        for (const end of await admin.fetchTopicOffsets(topic)) {
+          const next = state.offsets[`${topic}/${end.partition}`] ?? end.low;
+          state.setUnread(`${topic}/${end.partition}`, BigInt(end.high) > BigInt(next));
+        }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   return {
     async start() {
       await producer.connect();
+      await markUnread();
       await consumer.connect();
       await consumer.subscribe({ topics: [topics.impressions, topics.events], fromBeginning: true });
       await consumer.run({
@@ -86,16 +102,22 @@ export function createReadLoop(o: LoopOptions): ReadLoop {
             if (state.seen(batch.topic, batch.partition, m.offset)) continue;
             if (batch.topic === topics.impressions) {
               const i = parseImpression(m);
-              if (i) state.impression(i);
+              if (i) state.impression(i, `${batch.topic}/${batch.partition}`);
               metrics.folded.inc({ kind: i ? 'impression' : 'impression_unreadable' });
             } else {
               const r = parseRecordedEvent(m.value);
-              if (r.ok) state.event(r.event);
+              if (r.ok) state.event(r.event, `${batch.topic}/${batch.partition}`);
               else dead.push({ message: m, topic: batch.topic, partition: batch.partition, reason: r.reason });
               metrics.folded.inc({ kind: r.ok ? r.event.type : 'malformed' });
             }
             state.advance(batch.topic, batch.partition, m.offset);
           }
+          const last = batch.messages.at(-1);
+          if (last)
+            state.setUnread(
+              `${batch.topic}/${batch.partition}`,
+              BigInt(last.offset) + 1n < BigInt(batch.highWatermark),
+            );
           await deadLetter(dead);
           metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
           metrics.eventTime.set(state.maxTime / 1000);

@@ -20,6 +20,9 @@ export function productCategories(es: EsClient, alias: string, maxBytes = 16 * 2
         const chunk = missing.slice(i, i + 1000);
         const res = await es.search<Record<string, unknown>>({
           index: alias,
+          // No index yet (a new shop): no categories, rather than no learning.
+          ignore_unavailable: true,
+          allow_no_indices: true,
           size: chunk.length,
           _source: [FIELDS.categoryLeaf],
           query: idsClause(chunk),

@@ -24,14 +24,12 @@ export interface LearnerLimits {
   halfLifeDays: number;
 }
 
-/** What a click needs of the answer it came from. */
+/** What a click needs of the answer it came from (its position comes with the click). */
 interface Shown {
   kind: Impression['kind'];
   /** The query as typed, and its learned key, for searches. */
   query?: string;
   key?: string;
-  ids: string[];
-  offset: number;
 }
 
 interface PendingClick {
@@ -52,6 +50,7 @@ export interface Counters {
 export interface LearnerSnapshot {
   format: 1;
   offsets: Record<string, string>;
+  clocks: Record<string, number>;
   maxTime: number;
   clicks: ClickStatsData;
   exposures: ReturnType<Exposures['toJSON']>;
@@ -61,13 +60,17 @@ export interface LearnerSnapshot {
   counters: Counters;
 }
 
-/** Products kept per impression: clicks below this are attributed without a position. */
-const SHOWN_KEPT = 100;
+/** Products per impression counted as shown (the position-bias model looks at the top). */
+const SHOWN_COUNTED = 100;
 
 export class LearnerState {
   /** Next offset to read, per "topic/partition". */
   readonly offsets: Record<string, string>;
-  /** The latest event time seen: the learner's clock (replays run in their own time). */
+  /** The latest event time read from each "topic/partition". */
+  private readonly clocks: Record<string, number>;
+  /** Partitions with messages still to read: they hold the watermark back (see tick). */
+  private readonly unread = new Set<string>();
+  /** The latest event time seen: the time decay is read at (replays run in their own time). */
   maxTime: number;
   readonly clicks: ClickStats;
   readonly exposures: Exposures;
@@ -81,6 +84,7 @@ export class LearnerState {
     s?: LearnerSnapshot,
   ) {
     this.offsets = { ...(s?.offsets ?? {}) };
+    this.clocks = { ...(s?.clocks ?? {}) };
     this.maxTime = s?.maxTime ?? 0;
     this.clicks = new ClickStats(halfLifeDays(limits.halfLifeDays), s?.clicks);
     this.exposures = new Exposures(limits.maxExposures, s?.exposures);
@@ -101,40 +105,57 @@ export class LearnerState {
     this.offsets[`${topic}/${partition}`] = (BigInt(offset) + 1n).toString();
   }
 
-  private tick(at: number): void {
-    if (at <= this.maxTime) return;
-    this.maxTime = at;
-    this.shown.expire(at);
-    this.eventIds.expire(at);
-    this.counters.unattributed += this.pending.expire(at).reduce((n, clicks) => n + clicks.length, 0);
+  /** Says whether a partition has messages left to read (known from its end offset). */
+  setUnread(source: string, unread: boolean): void {
+    if (unread) this.unread.add(source);
+    else this.unread.delete(source);
   }
 
-  impression(i: Impression): void {
+  /**
+   * Windows expire by the watermark: the earliest clock of the partitions that still have messages
+   * to read (the latest time seen once all are read). So when one topic is read ahead of the other
+   * an impression and its clicks still meet, and what is attributed does not depend on the order
+   * partitions happened to be read in: a replay after a restart gets the same result.
+   */
+  private watermark(): number {
+    if (this.unread.size === 0) return this.maxTime;
+    let w = Number.POSITIVE_INFINITY;
+    for (const source of this.unread) w = Math.min(w, this.clocks[source] ?? Number.NEGATIVE_INFINITY);
+    return w;
+  }
+
+  private tick(source: string, at: number): void {
+    if ((this.clocks[source] ?? Number.NEGATIVE_INFINITY) < at) this.clocks[source] = at;
+    if (at > this.maxTime) this.maxTime = at;
+    const watermark = this.watermark();
+    this.shown.expire(watermark);
+    this.eventIds.expire(watermark);
+    this.counters.unattributed += this.pending.expire(watermark).reduce((n, clicks) => n + clicks.length, 0);
+  }
+
+  impression(i: Impression, source: string): void {
     const at = Date.parse(i.ts);
     if (!Number.isFinite(at)) return;
     this.counters.impressions++;
     const key = i.kind === 'search' && i.query ? learnedKey(i.query) : undefined;
     const offset = i.offset ?? 0;
-    const shown: Shown = {
-      kind: i.kind,
-      ids: i.ids.slice(0, SHOWN_KEPT),
-      offset,
-      ...(key ? { query: i.query, key } : {}),
-    };
+    const shown: Shown = { kind: i.kind, ...(key ? { query: i.query, key } : {}) };
     this.shown.set(i.query_id, shown, at);
-    if (key) shown.ids.forEach((id, k) => this.exposures.shown(key, id, positionBucket(offset + k + 1)));
+    if (key)
+      i.ids.slice(0, SHOWN_COUNTED).forEach((id, k) => this.exposures.shown(key, id, positionBucket(offset + k + 1)));
     const waiting = this.pending.get(i.query_id);
     if (waiting) {
       this.pending.delete(i.query_id);
       for (const c of waiting) this.attribute(shown, c);
     }
-    this.tick(at);
+    this.tick(source, at);
   }
 
-  event(e: RecordedEvent): void {
+  event(e: RecordedEvent, source: string): void {
     const at = eventTime(e);
     if (this.eventIds.has(e.event_id)) {
       this.counters.duplicates++;
+      this.tick(source, at);
       return;
     }
     this.eventIds.set(e.event_id, true, at);
@@ -145,7 +166,7 @@ export class LearnerState {
       if (shown) this.attribute(shown, click);
       else this.pending.set(e.query_id, [...(this.pending.get(e.query_id) ?? []), click], at);
     }
-    this.tick(at);
+    this.tick(source, at);
   }
 
   private attribute(shown: Shown, c: PendingClick): void {
@@ -164,6 +185,7 @@ export class LearnerState {
     return {
       format: 1,
       offsets: { ...this.offsets },
+      clocks: { ...this.clocks },
       maxTime: this.maxTime,
       clicks: this.clicks.toJSON(),
       exposures: this.exposures.toJSON(),

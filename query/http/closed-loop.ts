@@ -22,7 +22,11 @@ export async function openClosedLoop(
   runtime: QueryRuntime,
   flushMs?: number,
 ): Promise<ClosedLoop> {
-  const topics = [c.shopperEventsTopic, `${c.shopperEventsTopic}.dlq`, ...(c.impressionsTopic ? [c.impressionsTopic] : [])];
+  const topics = [
+    c.shopperEventsTopic,
+    `${c.shopperEventsTopic}.dlq`,
+    ...(c.impressionsTopic ? [c.impressionsTopic] : []),
+  ];
   await createTopicsIfMissing(kafka, topics, c.shopperEventsPartitions).catch((err: Error) =>
     log.warn({ err: err.message }, 'impressions and events topics not created'),
   );
