@@ -11,6 +11,7 @@ import { readQrels, readQueries, trecRunLines } from './judgments.ts';
 import { reportHtml, reportMarkdown, type EvalReport } from './report-html.ts';
 import { evalSearch } from './runners/search.ts';
 import { evalSuggest } from './runners/suggest.ts';
+import { liveSearchEval } from './live/search-command.ts';
 import { judgmentsCommand } from './judgments-command.ts';
 import { recsCommand } from './recs-command.ts';
 import { categoryPathString } from '../catalog/product.ts';
@@ -23,7 +24,7 @@ import { validateRule } from '../ranking/rules/validate.ts';
 import { runCli } from '../common/cli.ts';
 
 const usage = `usage:
-  eval search --queries Q.tsv --qrels R.qrels [--catalog FILE] [--profile P] [--k 10] [--baseline] [--clicks CLICKS.csv --cutoff DATE] [--rules RULES.json] [--run FILE] [--out FILE] [--html FILE]
+  eval search --queries Q.tsv --qrels R.qrels [--catalog FILE] [--profile P] [--k 10] [--baseline] [--clicks CLICKS.csv --cutoff DATE [--live [--until DATE] [--settle-every MINUTES]]] [--rules RULES.json] [--run FILE] [--out FILE] [--html FILE]
   eval judgments --clicks CLICKS.csv --out PREFIX [--from DATE] [--to DATE] [--min-clicks 3]
   eval compare A.json [B.json] [--metric ndcg@10]   (one report: ours vs its baseline; two: B vs A)
   eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--out FILE] [--html FILE]
@@ -118,6 +119,9 @@ async function main(argv: string[]): Promise<number> {
       html: { type: 'string' },
       clicks: { type: 'string' },
       rules: { type: 'string' },
+      live: { type: 'boolean' },
+      until: { type: 'string' },
+      'settle-every': { type: 'string', default: '60' },
     },
   });
   if (runner !== 'search' && runner !== 'suggest') {
@@ -140,6 +144,29 @@ async function main(argv: string[]): Promise<number> {
     const queries = readQueries(values.queries);
     const qrels = readQrels(values.qrels, queries);
     const learned = values.clicks ? await learnedBefore(values.clicks, values.cutoff, values.catalog) : undefined;
+    if (values.live) {
+      if (!values.clicks || !learned) throw new Error('--live replays a click log: give --clicks and --cutoff');
+      const r = await liveSearchEval({
+        config,
+        es,
+        alias,
+        queries,
+        qrels,
+        k: Number(values.k ?? 10),
+        clicksFile: values.clicks,
+        cutoff: parseDate(values.cutoff!, '--cutoff'),
+        ...(values.until ? { until: parseDate(values.until, '--until') } : {}),
+        settleEveryMs: Number(values['settle-every']) * 60_000,
+        offline: learned,
+        say,
+        interrupted: () => stop,
+      });
+      if (values.out) fs.writeFileSync(values.out, JSON.stringify(r, null, 2));
+      const { per_query: _, ...summaryOfLive } = r;
+      await es.close();
+      console.log(JSON.stringify(summaryOfLive));
+      return stop ? 130 : 0;
+    }
     const rules = values.rules ? (JSON.parse(fs.readFileSync(values.rules, 'utf8')) as unknown[]) : undefined;
     const r = await evalSearch({
       es,

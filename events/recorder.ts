@@ -7,6 +7,8 @@ import type { Logger } from '../common/logger.ts';
 
 export interface Recorder<T> {
   record(value: T, key?: string): void;
+  /** Sends what is buffered now (and waits for a send in progress). */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,7 +46,8 @@ export function createRecorder<T>(kafka: Kafka, log: Logger, registry: Registry,
     }
   };
   const flush = async () => {
-    if (flushing || buffer.length === 0) return;
+    await flushing;
+    if (buffer.length === 0) return;
     flushing = send().finally(() => {
       flushing = undefined;
     });
@@ -60,6 +63,7 @@ export function createRecorder<T>(kafka: Kafka, log: Logger, registry: Registry,
       }
       buffer.push({ value: JSON.stringify(value), ...(key ? { key } : {}) });
     },
+    flush,
     async close() {
       clearInterval(timer);
       await flushing;

@@ -49,11 +49,10 @@ export const shopperEventSchema = {
   required: ['type'],
   discriminator: { propertyName: 'type' },
   oneOf: [
-    /** A result chosen from a search, category page or rail answer (`query_id`), at its position. */
+    /** A result chosen from a search, category page or rail answer (`query_id`), at its position (1-based) when known. */
     kind('click', { query_id: queryId, product, position: { type: 'integer', minimum: 1, maximum: 10000 } }, [
       'query_id',
       'product',
-      'position',
     ] as const),
     /** A query suggestion chosen from a /suggest answer. */
     kind('suggestion_click', { query_id: queryId, text: { type: 'string', minLength: 1, maxLength: 200 } }, [

@@ -10,6 +10,7 @@ import type { Config } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
 import { keySpace } from '../stores/keys.ts';
 import { redisLearnedStore } from '../stores/learned-signals.ts';
+import { redisLiveRails } from '../stores/live-rails.ts';
 import { redisLearnerCheckpoints } from '../stores/learner-checkpoint.ts';
 import { createReadLoop, type LoopTopics } from './loop.ts';
 import type { LearnerMetrics } from './metrics.ts';
@@ -62,6 +63,7 @@ export function createLearner(d: LearnerDeps): Learner {
   let loop: ReturnType<typeof createReadLoop> | undefined;
   const publisher = createPublisher({
     learned,
+    rails: redisLiveRails(d.redis, keys.liveRails),
     categories: productCategories(d.es, c.indexAlias),
     log: d.log,
     reestimateAfter: 50_000,
@@ -70,12 +72,14 @@ export function createLearner(d: LearnerDeps): Learner {
   const timers: Promise<void>[] = [];
 
   async function publish(s: LearnerState): Promise<void> {
+    // What this publication covers: the offsets before it takes the state's changes (synchronously).
+    const offsets = { ...s.offsets };
     const end = d.metrics.publishSeconds.startTimer();
     const p = await publisher.publish(s);
     end();
     d.metrics.queries.set(s.clicks.queries);
     await checkpoints.setStatus({
-      offsets: { ...s.offsets },
+      offsets,
       publishedAt: new Date().toISOString(),
       eventTime: new Date(s.maxTime).toISOString(),
       instance: d.instance,

@@ -8,6 +8,7 @@ import { halfLifeDays } from '../ranking/learn/decay.ts';
 import { learnedKey } from '../ranking/learn/learned.ts';
 import { positionBucket } from '../ranking/learn/position-bias.ts';
 import { Exposures } from './exposures.ts';
+import { defaultRailLimits, RailSignals, type RailSignalsData } from './rail-signals.ts';
 import { Windowed } from './windowed.ts';
 
 export interface LearnerLimits {
@@ -35,7 +36,8 @@ interface Shown {
 interface PendingClick {
   queryId: string;
   product: string;
-  position: number;
+  /** Undefined when the shop could not tell. */
+  position?: number;
   time: number;
 }
 
@@ -57,6 +59,7 @@ export interface LearnerSnapshot {
   shown: ReturnType<Windowed<Shown>['toJSON']>;
   pending: ReturnType<Windowed<PendingClick[]>['toJSON']>;
   eventIds: ReturnType<Windowed<true>['toJSON']>;
+  rails: RailSignalsData;
   counters: Counters;
 }
 
@@ -77,6 +80,8 @@ export class LearnerState {
   private readonly shown: Windowed<Shown>;
   private readonly pending: Windowed<PendingClick[]>;
   private readonly eventIds: Windowed<true>;
+  /** Trending, bought together, customers' recent items. */
+  readonly rails: RailSignals;
   readonly counters: Counters;
 
   constructor(
@@ -91,6 +96,7 @@ export class LearnerState {
     this.shown = new Windowed(limits.impressionWindowMs, limits.maxImpressions, s?.shown);
     this.pending = new Windowed(limits.impressionWindowMs, limits.maxImpressions, s?.pending);
     this.eventIds = new Windowed(limits.dedupeWindowMs, limits.maxEventIds, s?.eventIds);
+    this.rails = new RailSignals(defaultRailLimits, s?.rails);
     this.counters = s?.counters ?? { impressions: 0, events: {}, duplicates: 0, unattributed: 0 };
   }
 
@@ -160,8 +166,14 @@ export class LearnerState {
     }
     this.eventIds.set(e.event_id, true, at);
     this.counters.events[e.type] = (this.counters.events[e.type] ?? 0) + 1;
+    this.rails.event(e, at);
     if (e.type === 'click') {
-      const click: PendingClick = { queryId: e.query_id, product: e.product, position: e.position, time: at };
+      const click: PendingClick = {
+        queryId: e.query_id,
+        product: e.product,
+        time: at,
+        ...(e.position !== undefined ? { position: e.position } : {}),
+      };
       const shown = this.shown.get(e.query_id);
       if (shown) this.attribute(shown, click);
       else this.pending.set(e.query_id, [...(this.pending.get(e.query_id) ?? []), click], at);
@@ -192,6 +204,7 @@ export class LearnerState {
       shown: this.shown.toJSON(),
       pending: this.pending.toJSON(),
       eventIds: this.eventIds.toJSON(),
+      rails: this.rails.toJSON(),
       counters: structuredClone(this.counters),
     };
   }

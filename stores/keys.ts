@@ -17,6 +17,8 @@ export interface KeySpace {
   answer: (key: string) => string;
   /** Rate-limit counters (the plugin appends the client and route). Expire. */
   rateLimit: string;
+  /** What the learner learns for the rails between trainings: trending and bought together (kept), each customer's recent items (expire). */
+  liveRails: { trending: string; together: string; recent: (customer: string) => string; revision: string };
   /** The learner: its checkpoint (state with the offsets it covers), its status, and who runs it. Kept; the lock expires. */
   learner: { checkpoint: string; status: string; lock: string };
 }
@@ -29,6 +31,12 @@ export function keySpace(prefix: string): KeySpace {
     recentSearches: (customer) => `${prefix}recent-searches:${customer}`,
     answer: (key) => `${prefix}cache:${key}`,
     rateLimit: `${prefix}ratelimit:`,
+    liveRails: {
+      trending: `${prefix}live:trending`,
+      together: `${prefix}live:together`,
+      recent: (customer) => `${prefix}live:recent:${customer}`,
+      revision: `${prefix}live:revision`,
+    },
     learner: {
       checkpoint: `${prefix}learner:checkpoint`,
       status: `${prefix}learner:status`,

@@ -10,6 +10,8 @@ import type { Registry } from 'prom-client';
 import type { QueryRuntime } from './wiring.ts';
 
 export interface ClosedLoop {
+  /** Sends the impressions buffered so far. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function openClosedLoop(
   const publisher = createEventPublisher(kafka, c.shopperEventsTopic, c.eventsPublishTimeoutMs);
   runtime.services.events = { publisher, customerOf: runtime.services.customerOf };
   return {
+    flush: async () => impressions?.flush(),
     async close() {
       delete runtime.impressionSink.record;
       await impressions?.close();

@@ -1,14 +1,12 @@
 // The service process: connections from config, the live index ensured, HTTP on the configured port.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openConnections } from '../../common/connections.ts';
-import { corsOriginsOf, loadConfig } from '../../common/config.ts';
+import { loadConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { createMetricsRegistry } from '../../common/metrics.ts';
 import { ensureLiveIndex, indexOptionsOf } from '../../mappings/lifecycle.ts';
-import { buildApp, LOAD_SAMPLE_MS } from './app.ts';
-import { createQueryRuntime } from './wiring.ts';
-import { openClosedLoop } from './closed-loop.ts';
-import { esProbe, kafkaProbe, redisProbe } from './readiness.ts';
+import { LOAD_SAMPLE_MS } from './app.ts';
+import { buildService } from './service.ts';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
@@ -17,35 +15,12 @@ const index = await ensureLiveIndex(conn.es, indexOptionsOf(config));
 log.info({ alias: config.indexAlias, index }, 'serving index');
 
 const metrics = createMetricsRegistry();
-const runtime = createQueryRuntime(config, conn.es, conn.redis, log, metrics);
-const closedLoop = await openClosedLoop(config, conn.kafka, log, metrics, runtime);
-// Spelling suggestions need the vocabulary; build it before serving, but do not fail without it.
-await runtime.vocabulary
-  .refresh()
-  .catch((err: Error) => log.warn({ err: err.message }, 'spelling vocabulary not built yet'));
-
-const app = await buildApp({
-  log,
-  metrics,
-  probes: { elasticsearch: esProbe(conn.es), redis: redisProbe(conn.redis), kafka: kafkaProbe(conn.kafka) },
-  readyRequires: config.readyRequires,
-  readinessTimeoutMs: config.readinessTimeoutMs,
-  services: runtime.services,
-  rateLimit: {
-    redis: conn.redis,
-    max: config.rateLimitMax,
-    timeWindow: config.rateLimitWindow,
-    prefix: config.redisPrefix,
-  },
-  corsOrigins: corsOriginsOf(config),
-  maxEventLoopDelayMs: config.maxEventLoopDelayMs,
-});
+const service = await buildService({ config, es: conn.es, redis: conn.redis, kafka: conn.kafka, log, metrics });
+const { app } = service;
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
-  runtime.vocabulary.stop();
-  await app.close();
-  await closedLoop.close();
+  await service.close();
   await conn.close();
   process.exit(0);
 };

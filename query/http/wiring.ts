@@ -116,7 +116,7 @@ export function createQueryRuntime(
           log,
         )
       : undefined;
-  const impressions = impressionsTo(impressionSink);
+  const impressions = impressionsTo(impressionSink, () => clock.now());
   const services: Services = {
     search: createSearchEngine({
       ...answers,

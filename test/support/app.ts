@@ -3,14 +3,13 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createRedis, type Redis } from '../../common/clients/redis.ts';
-import { corsOriginsOf, redisUrlOf, type Config } from '../../common/config.ts';
+import { redisUrlOf, type Config } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import { createMetricsRegistry } from '../../common/metrics.ts';
+import type { Probe } from '../../query/http/readiness.ts';
+import { buildService } from '../../query/http/service.ts';
+import type { QueryRuntime } from '../../query/http/wiring.ts';
 import type { Kafka } from '../../common/clients/kafka.ts';
-import { buildApp } from '../../query/http/app.ts';
-import { openClosedLoop } from '../../query/http/closed-loop.ts';
-import { createQueryRuntime, type QueryRuntime } from '../../query/http/wiring.ts';
-import { esProbe, redisProbe, type Probe } from '../../query/http/readiness.ts';
 import { config, silentLog, uniqueName } from './stack.ts';
 
 export interface TestApp {
@@ -41,30 +40,23 @@ export async function buildTestApp(
   const redis = createRedis(redisUrlOf(c));
   redis.on('error', () => {});
   await redis.connect();
-  const metrics = createMetricsRegistry();
-  const runtime = createQueryRuntime(c, es, redis, log, metrics);
-  await runtime.vocabulary.refresh();
-  const loop = kafka ? await openClosedLoop(c, kafka, log, metrics, runtime, 50) : undefined;
-  const app = await buildApp({
+  const service = await buildService({
+    config: c,
+    es,
+    redis,
     log,
-    metrics,
-    probes: probes ?? { elasticsearch: esProbe(es), redis: redisProbe(redis) },
-    readyRequires: ['elasticsearch', 'redis'],
-    readinessTimeoutMs: 1500,
-    services: runtime.services,
-    rateLimit: { redis, max: c.rateLimitMax, timeWindow: c.rateLimitWindow, prefix: c.redisPrefix },
-    corsOrigins: corsOriginsOf(c),
-    maxEventLoopDelayMs: c.maxEventLoopDelayMs,
+    metrics: createMetricsRegistry(),
+    ...(probes ? { probes } : {}),
+    ...(kafka ? { kafka, impressionsFlushMs: 50 } : {}),
   });
+  const { app, runtime } = service;
   return {
     app,
     runtime,
     redis,
     config: c,
     async close() {
-      runtime.vocabulary.stop();
-      await app.close();
-      await loop?.close();
+      await service.close();
       const keys = await redis.keys(`${c.redisPrefix}*`);
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
