@@ -10,6 +10,7 @@ import { searchBench } from './search.ts';
 import { suggestBench } from './suggest.ts';
 import { trainBench } from './train.ts';
 import { printSummary } from './support.ts';
+import { learningBench } from './learning.ts';
 
 const benches: Record<
   string,
@@ -30,6 +31,7 @@ const benches: Record<
   train: trainBench,
   reliability: reliabilityBench,
   load: loadBench,
+  learning: learningBench,
 };
 
 const { positionals, values } = parseArgs({
