@@ -32,6 +32,7 @@ export const learnerLimitsOf = (c: Config): LearnerLimits => ({
   dedupeWindowMs: 86_400_000,
   maxEventIds: 1_000_000,
   halfLifeDays: 30,
+  suggestMinUsers: c.suggestMinUsers,
 });
 
 export interface LearnerDeps {

@@ -9,6 +9,12 @@ import { learnedKey } from '../ranking/learn/learned.ts';
 import { positionBucket } from '../ranking/learn/position-bias.ts';
 import { Exposures } from './exposures.ts';
 import { defaultRailLimits, RailSignals, type RailSignalsData } from './rail-signals.ts';
+import {
+  defaultSuggestionWeights,
+  SuggestionSignals,
+  type SuggestionSignalsData,
+  type SuggestionWeights,
+} from './suggestion-signals.ts';
 import { Windowed } from './windowed.ts';
 
 export interface LearnerLimits {
@@ -23,6 +29,9 @@ export interface LearnerLimits {
   dedupeWindowMs: number;
   maxEventIds: number;
   halfLifeDays: number;
+  /** Shoppers a query needs before it is suggested (or each of its words, or the catalog's vocabulary). */
+  suggestMinUsers: number;
+  suggestionWeights?: SuggestionWeights;
 }
 
 /** What a click needs of the answer it came from (its position comes with the click). */
@@ -31,6 +40,8 @@ interface Shown {
   /** The query as typed, and its learned key, for searches. */
   query?: string;
   key?: string;
+  /** A click on it was already counted for its query's suggestion. */
+  clicked?: boolean;
 }
 
 interface PendingClick {
@@ -60,6 +71,7 @@ export interface LearnerSnapshot {
   pending: ReturnType<Windowed<PendingClick[]>['toJSON']>;
   eventIds: ReturnType<Windowed<true>['toJSON']>;
   rails: RailSignalsData;
+  suggestions: SuggestionSignalsData;
   counters: Counters;
 }
 
@@ -82,6 +94,8 @@ export class LearnerState {
   private readonly eventIds: Windowed<true>;
   /** Trending, bought together, customers' recent items. */
   readonly rails: RailSignals;
+  /** How popular each query is as a suggestion. */
+  readonly suggestions: SuggestionSignals;
   readonly counters: Counters;
 
   constructor(
@@ -97,6 +111,10 @@ export class LearnerState {
     this.pending = new Windowed(limits.impressionWindowMs, limits.maxImpressions, s?.pending);
     this.eventIds = new Windowed(limits.dedupeWindowMs, limits.maxEventIds, s?.eventIds);
     this.rails = new RailSignals(defaultRailLimits, s?.rails);
+    this.suggestions = new SuggestionSignals(
+      { minUsers: limits.suggestMinUsers, maxQueries: limits.maxQueries, maxSeen: limits.maxEventIds },
+      s?.suggestions,
+    );
     this.counters = s?.counters ?? { impressions: 0, events: {}, duplicates: 0, unattributed: 0 };
   }
 
@@ -146,6 +164,14 @@ export class LearnerState {
     const key = i.kind === 'search' && i.query ? learnedKey(i.query) : undefined;
     const offset = i.offset ?? 0;
     const shown: Shown = { kind: i.kind, ...(key ? { query: i.query, key } : {}) };
+    if (key && i.query && offset === 0)
+      this.suggestions.searched(
+        i.query,
+        i.user ?? i.session ?? i.query_id,
+        i.total ?? 0,
+        at,
+        this.limits.suggestionWeights ?? defaultSuggestionWeights,
+      );
     this.shown.set(i.query_id, shown, at);
     if (key)
       i.ids.slice(0, SHOWN_COUNTED).forEach((id, k) => this.exposures.shown(key, id, positionBucket(offset + k + 1)));
@@ -177,12 +203,14 @@ export class LearnerState {
       const shown = this.shown.get(e.query_id);
       if (shown) this.attribute(shown, click);
       else this.pending.set(e.query_id, [...(this.pending.get(e.query_id) ?? []), click], at);
-    }
+    } else if (e.type === 'suggestion_click') this.suggestions.chosen(e.text);
     this.tick(source, at);
   }
 
   private attribute(shown: Shown, c: PendingClick): void {
     if (!shown.query || !shown.key) return;
+    if (!shown.clicked) this.suggestions.clicked(shown.query);
+    shown.clicked = true;
     const bucket = positionBucket(c.position);
     this.clicks.add(shown.query, c.product, c.time, bucket);
     this.exposures.clicked(shown.key, c.product, bucket);
@@ -205,6 +233,7 @@ export class LearnerState {
       pending: this.pending.toJSON(),
       eventIds: this.eventIds.toJSON(),
       rails: this.rails.toJSON(),
+      suggestions: this.suggestions.toJSON(),
       counters: structuredClone(this.counters),
     };
   }
