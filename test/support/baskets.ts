@@ -54,5 +54,5 @@ export const smallTraining: TrainingOptions = {
   ...defaultTrainingOptions,
   minCount: 2,
   listSize: 10,
-  item2vec: { ...defaultTrainingOptions.item2vec, dimensions: 16, epochs: 15, batchSize: 256, subsample: 1 },
+  item2vec: { ...defaultTrainingOptions.item2vec, dimensions: 16, epochs: 15, subsample: 1, workers: 1 },
 };
