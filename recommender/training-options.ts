@@ -34,7 +34,7 @@ export const defaultTrainingOptions: TrainingOptions = {
     epochs: 5,
     contextPerItem: 3,
     negatives: 5,
-    learningRate: 0.025,
+    learningRate: 0.1,
     subsample: 1e-2,
     seed: 42,
     workers: 2,
