@@ -14,7 +14,7 @@ import {
 } from './models/customer-profile.ts';
 import { trainItem2Vec, type EpochProgress } from './models/item2vec.ts';
 import { idsOnly, ListTable, mapView } from './models/list-table.ts';
-import { searchRecall, vectorSearch } from './models/neighbours.ts';
+import { mergeCandidates, neighbourRecall, neighboursOfNeighbours, vectorSearch } from './models/neighbours.ts';
 import { popularityLists } from './models/popularity.ts';
 import type { Scored } from './models/ranked-list.ts';
 import { loadTf } from './models/tf.ts';
@@ -120,13 +120,26 @@ export async function train(
   );
   try {
     const self = Int32Array.from({ length: vocab.items.length }, (_, i) => i);
-    const nearest = await stages.run('neighbours', vocab.items.length, (tick) =>
-      search.search(trained.vectors, o.listSize, self, tick),
-    );
+    const nearest = await stages.run('neighbours', vocab.items.length, async (tick) => {
+      const found = await search.search(trained.vectors, o.listSize, self, tick);
+      if (search.kind === 'ivf') {
+        // Exact scores for likely neighbours the cells missed: co-purchases, then neighbours' neighbours.
+        mergeCandidates(found, trained.vectors, trained.vectors, d, (i) => together.rowIds(i), self);
+        mergeCandidates(found, trained.vectors, trained.vectors, d, neighboursOfNeighbours(found, 10), self);
+      }
+      return found;
+    });
     const recall =
       search.kind === 'ivf' && o.neighbours.recallSample > 0
         ? await stages.run('neighbour recall', o.neighbours.recallSample, async (tick) => {
-            const r = await searchRecall(search, trained.vectors, d, 20, o.neighbours.recallSample, o.item2vec.seed);
+            const r = await neighbourRecall(
+              nearest,
+              trained.vectors,
+              d,
+              20,
+              o.neighbours.recallSample,
+              o.item2vec.seed,
+            );
             tick(o.neighbours.recallSample);
             return r;
           })

@@ -81,6 +81,11 @@ export class ListTable extends ReadonlyMapBase<Scored[]> {
     this.lengths[row] = n;
   }
 
+  /** Row r's entry numbers. */
+  rowIds(r: number): Int32Array {
+    return this.ids.subarray(r * this.width, r * this.width + this.lengths[r]!);
+  }
+
   /** Row r's list as [id, score] pairs. */
   row(r: number): Scored[] {
     const out: Scored[] = [];

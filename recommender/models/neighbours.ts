@@ -67,6 +67,7 @@ export async function vectorSearch(
       // Inverted: cell c is probed by the queries listed for it.
       const probedBy = groupBy(await nearestCentroids(tf, queries, dimensions, centroids, probe), cells, probe);
       const out = emptyResult(q, k);
+      let probed = 0;
       for (let c = 0; c < cells; c++) {
         const members = cellMembers(probedBy, c);
         const candidates = cellMembers(byCell, c);
@@ -81,7 +82,10 @@ export async function vectorSearch(
             candidateTensor.dispose();
           }
         }
-        onQueries(members.length / probe);
+        // Progress in whole queries: each is probed in `probe` cells.
+        const before = Math.floor(probed / probe);
+        probed += members.length;
+        if (Math.floor(probed / probe) > before) onQueries(Math.floor(probed / probe) - before);
       }
       return out;
     },
@@ -168,6 +172,56 @@ async function scoreBlocks(
       }
     }
   }
+}
+
+/**
+ * Scores more candidates for each query (e.g. the items bought with it: an embedding neighbour is
+ * often a co-purchase that its cells missed) and merges those that make its list.
+ */
+export function mergeCandidates(
+  out: SearchResult,
+  queries: Float32Array,
+  vectors: Float32Array,
+  d: number,
+  candidatesOf: (query: number) => ArrayLike<number>,
+  self?: Int32Array,
+): void {
+  const listed = new Uint8Array(vectors.length / d);
+  const q = queries.length / d;
+  for (let query = 0; query < q; query++) {
+    const at = query * out.k;
+    for (let c = 0; c < out.k && out.ids[at + c]! >= 0; c++) listed[out.ids[at + c]!] = 1;
+    const candidates = candidatesOf(query);
+    for (let c = 0; c < candidates.length; c++) {
+      const j = candidates[c]!;
+      if (j < 0 || listed[j] || j === self?.[query]) continue;
+      let score = 0;
+      for (let t = 0; t < d; t++) score += queries[query * d + t]! * vectors[j * d + t]!;
+      if (insert(out, query, j, score)) listed[j] = 1;
+    }
+    for (let c = 0; c < out.k; c++) if (out.ids[at + c]! >= 0) listed[out.ids[at + c]!] = 0;
+    for (let c = 0; c < candidates.length; c++) if (candidates[c]! >= 0) listed[candidates[c]!] = 0;
+  }
+}
+
+/**
+ * The neighbours of each item's first `fanout` neighbours (one round of NN-descent, Dong et al.
+ * 2011: a neighbour's neighbour is likely a neighbour), from a snapshot of the lists.
+ */
+export function neighboursOfNeighbours(found: SearchResult, fanout: number): (query: number) => Int32Array {
+  const snapshot = found.ids.slice();
+  const k = found.k;
+  const width = Math.min(fanout, k);
+  const out = new Int32Array(width * width);
+  return (query) => {
+    out.fill(-1);
+    for (let a = 0; a < width; a++) {
+      const j = snapshot[query * k + a]!;
+      if (j < 0) break;
+      out.set(snapshot.subarray(j * k, j * k + width), a * width);
+    }
+    return out;
+  };
 }
 
 /** Puts an item into a query's running top-k (sorted, best first); false when it does not make it. */
@@ -278,9 +332,13 @@ function groupBy(groupOf: Int32Array, groups: number, width = 1): { offsets: Int
 const cellMembers = (g: { offsets: Int32Array; members: Int32Array }, c: number) =>
   g.members.subarray(g.offsets[c]!, g.offsets[c + 1]!);
 
-/** Mean share of the exact top-k that the search found, over `sample` items drawn with `seed`. */
-export async function searchRecall(
-  search: VectorSearch,
+/**
+ * Mean share of each sampled item's exact top-k (without itself) that its list in `found` (item
+ * neighbour lists, without themselves) holds: the recall of the approximate lists, on `sample` items
+ * drawn with `seed`.
+ */
+export async function neighbourRecall(
+  found: SearchResult,
   vectors: Float32Array,
   dimensions: number,
   k: number,
@@ -298,20 +356,15 @@ export async function searchRecall(
   const allT = tf.tensor2d(transposedRows(vectors, dimensions, undefined), [dimensions, n]);
   let truth: SearchResult;
   try {
-    truth = await exactSearch(tf, allT, dimensions)(queries, k + 1);
+    truth = await exactSearch(tf, allT, dimensions)(queries, k, picked);
   } finally {
     allT.dispose();
   }
-  const approx = await search.search(queries, k + 1);
   let sum = 0;
-  for (let q = 0; q < picked.length; q++) {
-    // Both lists without the item itself.
-    const listOf = (r: SearchResult) =>
-      Array.from(r.ids.subarray(q * (k + 1), (q + 1) * (k + 1)))
-        .filter((j) => j >= 0 && j !== picked[q])
-        .slice(0, k);
-    const want = new Set(listOf(truth));
-    sum += want.size === 0 ? 1 : listOf(approx).filter((j) => want.has(j)).length / want.size;
-  }
+  picked.forEach((item, q) => {
+    const want = new Set(Array.from(truth.ids.subarray(q * k, (q + 1) * k)).filter((j) => j >= 0));
+    const got = Array.from(found.ids.subarray(item * found.k, item * found.k + Math.min(k, found.k)));
+    sum += want.size === 0 ? 1 : got.filter((j) => want.has(j)).length / want.size;
+  });
   return sum / Math.max(1, picked.length);
 }
