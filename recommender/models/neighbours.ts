@@ -187,20 +187,25 @@ export function mergeCandidates(
   self?: Int32Array,
 ): void {
   const listed = new Uint8Array(vectors.length / d);
+  const marked: number[] = [];
+  const mark = (j: number) => {
+    listed[j] = 1;
+    marked.push(j);
+  };
   const q = queries.length / d;
   for (let query = 0; query < q; query++) {
     const at = query * out.k;
-    for (let c = 0; c < out.k && out.ids[at + c]! >= 0; c++) listed[out.ids[at + c]!] = 1;
+    for (let c = 0; c < out.k && out.ids[at + c]! >= 0; c++) mark(out.ids[at + c]!);
     const candidates = candidatesOf(query);
     for (let c = 0; c < candidates.length; c++) {
       const j = candidates[c]!;
       if (j < 0 || listed[j] || j === self?.[query]) continue;
       let score = 0;
       for (let t = 0; t < d; t++) score += queries[query * d + t]! * vectors[j * d + t]!;
-      if (insert(out, query, j, score)) listed[j] = 1;
+      if (insert(out, query, j, score)) mark(j);
     }
-    for (let c = 0; c < out.k; c++) if (out.ids[at + c]! >= 0) listed[out.ids[at + c]!] = 0;
-    for (let c = 0; c < candidates.length; c++) if (candidates[c]! >= 0) listed[candidates[c]!] = 0;
+    for (const j of marked) listed[j] = 0;
+    marked.length = 0;
   }
 }
 
