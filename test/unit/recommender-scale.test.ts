@@ -22,7 +22,7 @@ import { stageTimer, timingTable } from '../../recommender/stage-timer.ts';
 import { defaultSyntheticOptions, syntheticBaskets } from '../../recommender/synthetic/generate.ts';
 import { plantedRecall } from '../../recommender/synthetic/planted-recall.ts';
 import { train } from '../../recommender/train.ts';
-import { GARDEN, KITCHEN, shopInteractions, shopProducts, smallTraining } from '../support/baskets.ts';
+import { assertNeighboursWithinKind, shopInteractions, shopProducts, smallTraining } from '../support/baskets.ts';
 
 const x = (session: string, item: string, time: number, user?: string): Interaction => ({
   user,
@@ -100,17 +100,7 @@ describe('item2vec on two worker threads, saved and loaded', () => {
       { ...smallTraining, item2vec: { ...smallTraining.item2vec, workers: 2 } },
     );
     assert.equal(m.metadata.workers, 2);
-    for (const item of [...GARDEN, ...KITCHEN]) {
-      const kind = GARDEN.includes(item) ? GARDEN : KITCHEN;
-      const top = m.similar
-        .get(item)!
-        .slice(0, 3)
-        .map(([i]) => i);
-      assert.ok(
-        top.every((i) => kind.includes(i)),
-        `${item}: ${top.join(',')}`,
-      );
-    }
+    assertNeighboursWithinKind(m);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-'));
     saveModel(dir, m);
     const back = loadModel(dir);
