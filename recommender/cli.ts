@@ -8,7 +8,7 @@ import { parseDate } from '../common/dates.ts';
 import { createProgress } from '../common/progress.ts';
 import { loadConfig, type Config } from '../common/config.ts';
 import { latestModelDir, loadModel, saveModel } from './artifact.ts';
-import { readInteractionTopic } from './interactions/event-topic.ts';
+import { interactionEvents } from './interactions/event-topic.ts';
 import type { Interaction } from './interactions/interaction.ts';
 import { interactionsOfFile, type FileReadReport } from './interactions/read-file.ts';
 import { recsKeys } from './publish/keys.ts';
@@ -50,27 +50,29 @@ async function trainCommand(c: Config, args: string[]): Promise<Record<string, u
     throw new Error('give exactly one of --interactions FILE or --topic NAME');
   const options = applySettings(defaultTrainingOptions, values.set ?? []);
   if (values.cutoff) options.cutoff = parseDate(values.cutoff, '--cutoff');
-  let interactions: AsyncIterable<Interaction> | Interaction[];
-  const report: FileReadReport = { rows: 0, kept: 0 };
-  if (values.interactions) interactions = interactionsOfFile(values.interactions, report);
-  else {
-    const r = await withServers(c, (conn) => readInteractionTopic(conn.kafka, values.topic || c.interactionsTopic));
-    say(`read ${r.interactions.length} interaction events (${r.rejected} malformed, skipped)`);
-    interactions = r.interactions;
-  }
   const products = values.catalog ? await readProducts(values.catalog) : undefined;
-  const model = await train(
-    { interactions, products },
-    options,
-    (p) => {
-      if ('epoch' in p)
-        say(
-          `item2vec epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, ${p.pairs} pairs, ${p.seconds.toFixed(0)}s, ETA ${p.etaSeconds.toFixed(0)}s`,
-        );
-    },
-    (line) => process.stderr.write(`[recommender] ${line}`),
+  const run = (interactions: AsyncIterable<Interaction>) =>
+    train(
+      { interactions, products },
+      options,
+      (p) => {
+        if ('epoch' in p)
+          say(
+            `item2vec epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, ${p.pairs} pairs, ${p.seconds.toFixed(0)}s, ETA ${p.etaSeconds.toFixed(0)}s`,
+          );
+      },
+      (line) => process.stderr.write(`[recommender] ${line}`),
+    );
+  const report: FileReadReport = { rows: 0, kept: 0 };
+  const counts = { rejected: 0 };
+  const model = values.interactions
+    ? await run(interactionsOfFile(values.interactions, report))
+    : await withServers(c, (conn) => run(interactionEvents(conn.kafka, values.topic || c.interactionsTopic, counts)));
+  say(
+    values.interactions
+      ? `read ${values.interactions}: ${JSON.stringify(report)}`
+      : `read ${model.metadata.counts.interactions} interaction events (${counts.rejected} malformed, skipped)`,
   );
-  if (values.interactions) say(`read ${values.interactions}: ${JSON.stringify(report)}`);
   const dir = values.out ?? path.join(c.recsModelDir, model.metadata.trainedAt.replace(/[-:.]/g, ''));
   await stageTimer((line) => process.stderr.write(`[recommender] ${line}`)).run('save', undefined, () =>
     saveModel(dir, model),
