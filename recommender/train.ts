@@ -125,7 +125,15 @@ export async function train(
       if (search.kind === 'ivf') {
         // Exact scores for likely neighbours the cells missed: co-purchases, then neighbours' neighbours.
         mergeCandidates(found, trained.vectors, trained.vectors, d, (i) => together.rowIds(i), self);
-        mergeCandidates(found, trained.vectors, trained.vectors, d, neighboursOfNeighbours(found, 10), self);
+        for (let round = 0; round < o.neighbours.refineRounds; round++)
+          mergeCandidates(
+            found,
+            trained.vectors,
+            trained.vectors,
+            d,
+            neighboursOfNeighbours(found, o.neighbours.refineFanout),
+            self,
+          );
       }
       return found;
     });

@@ -39,7 +39,15 @@ export const defaultTrainingOptions: TrainingOptions = {
     seed: 42,
     workers: 2,
   },
-  neighbours: { exactUpTo: 20000, cells: 0, probe: 24, kmeansIterations: 8, recallSample: 1000 },
+  neighbours: {
+    exactUpTo: 20000,
+    cells: 0,
+    probe: 32,
+    kmeansIterations: 8,
+    refineRounds: 2,
+    refineFanout: 20,
+    recallSample: 1000,
+  },
   cooccurrence: { scoring: 'cosine', minSupport: 2, maxBasketItems: 200 },
   profile: {
     halfLifeDays: 60,

@@ -17,6 +17,9 @@ export interface NeighbourOptions {
   /** Nearest cells searched per query. */
   probe: number;
   kmeansIterations: number;
+  /** Rounds of neighbours' neighbours scored after the search, and how many of each list feed a round. */
+  refineRounds: number;
+  refineFanout: number;
   /** Items sampled to measure the approximate search's recall against exact (0 = skip). */
   recallSample: number;
 }

@@ -15,6 +15,7 @@ import { ListTable, toListTable } from '../../recommender/models/list-table.ts';
 import {
   mergeCandidates,
   neighbourRecall,
+  neighboursOfNeighbours,
   vectorSearch,
   type NeighbourOptions,
 } from '../../recommender/models/neighbours.ts';
@@ -130,7 +131,15 @@ describe('approximate neighbours', () => {
   const d = 16;
   const vectors = clustered(6000, 60, d, 9);
   const self = Int32Array.from({ length: 6000 }, (_, i) => i);
-  const o: NeighbourOptions = { exactUpTo: 0, cells: 0, probe: 12, kmeansIterations: 6, recallSample: 300 };
+  const o: NeighbourOptions = {
+    exactUpTo: 0,
+    cells: 0,
+    probe: 12,
+    kmeansIterations: 6,
+    refineRounds: 0,
+    refineFanout: 0,
+    recallSample: 300,
+  };
   it('finds nearly all of the exact top 20 through the inverted file, never the item itself', async () => {
     const s = await vectorSearch(vectors, d, o, 1);
     assert.equal(s.kind, 'ivf');
@@ -147,6 +156,12 @@ describe('approximate neighbours', () => {
     const narrow = await (await vectorSearch(vectors, d, { ...o, cells: 200, probe: 1 }, 1)).search(vectors, 20, self);
     const before = await neighbourRecall(narrow, vectors, d, 20, 300, 3);
     assert.ok(before < 0.9, `one probe of 200 cells should miss some: ${before}`);
+    // Lists cut to their first 5: the neighbours' own first 5 bring most of the rest back.
+    const cut = { ...truth, ids: truth.ids.map((j, i) => (i % 20 < 5 ? j : -1)), scores: truth.scores.slice() };
+    const partial = await neighbourRecall(cut, vectors, d, 20, 300, 3);
+    mergeCandidates(cut, vectors, vectors, d, neighboursOfNeighbours(cut, 5), self);
+    const refined = await neighbourRecall(cut, vectors, d, 20, 300, 3);
+    assert.ok(refined > partial + 0.3, `neighbours' neighbours find more: ${partial} → ${refined}`);
     mergeCandidates(narrow, vectors, vectors, d, (i) => truth.ids.subarray(i * 20, i * 20 + 20), self);
     assert.equal(await neighbourRecall(narrow, vectors, d, 20, 300, 3), 1);
   });
