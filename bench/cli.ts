@@ -20,6 +20,8 @@ const benches: Record<
     rate: number;
     repeat: number;
     faults: Fault[];
+    items?: number;
+    interactions?: number;
   }) => Promise<Record<string, unknown>>
 > = {
   indexing: indexingBench,
@@ -42,13 +44,15 @@ const { positionals, values } = parseArgs({
     rate: { type: 'string' },
     repeat: { type: 'string', default: '3' },
     faults: { type: 'string', default: possibleFaults().join(',') },
+    items: { type: 'string' },
+    interactions: { type: 'string' },
   },
 });
 const name = positionals[0];
 const bench = name ? benches[name] : undefined;
 if (!bench) {
   console.error(
-    `usage: npm run bench -- <${Object.keys(benches).join('|')}> [--docs N] [--seconds S] [--rate R] [--repeat N] [--faults ${FAULTS.join(',')}]`,
+    `usage: npm run bench -- <${Object.keys(benches).join('|')}> [--docs N] [--seconds S] [--rate R] [--repeat N] [--faults ${FAULTS.join(',')}] [--items N --interactions N (train)]`,
   );
   process.exit(2);
 }
@@ -64,6 +68,8 @@ bench({
   rate: Number(values.rate ?? (name === 'suggest' ? 200 : name === 'load' ? 100 : 20)),
   repeat: Number(values.repeat),
   faults,
+  items: values.items === undefined ? undefined : Number(values.items),
+  interactions: values.interactions === undefined ? undefined : Number(values.interactions),
 }).then(
   (summary) => {
     printSummary(summary);

@@ -11,7 +11,7 @@ const SCRIPT = path.join(projectRoot, 'bench', 'recs_baselines.py');
 const REQUIREMENTS = path.join(projectRoot, 'bench', 'requirements-baselines.txt');
 
 /** The venv's python, created and filled from the pinned requirements on first use. */
-function ensurePython(say: (s: string) => void): string {
+export function ensurePython(say: (s: string) => void): string {
   const venv = path.join(loadConfig().stackDir, 'python');
   const python = path.join(venv, 'bin', 'python');
   const stamp = path.join(venv, 'requirements.txt');

@@ -1,33 +1,67 @@
 // A trained model on disk: metadata.json (data window, options, counts, loss, timings),
-// embeddings.f32 + items.json (the item vectors, row i for item i), lists.json.gz (every list).
+// embeddings.f32 + items.json (the item vectors, row i for item i), popular.json (the small
+// lists), and per list kind a header (<kind>.json: row keys, entry ids, width) with the table's
+// typed arrays (<kind>.bin), so a million items' lists are written and read without a JSON text
+// of gigabytes.
 import fs from 'node:fs';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { idsOnly, ListTable, toListTable } from './models/list-table.ts';
 import type { Scored } from './models/ranked-list.ts';
 import type { ModelMetadata, TrainedModel } from './train.ts';
 
-interface ListsFile {
-  similar: [string, Scored[]][];
-  together: [string, Scored[]][];
-  forUser: [string, Scored[]][];
-  recent: [string, string[]][];
+const TABLES = ['similar', 'together', 'forUser', 'recent'] as const;
+
+interface SmallLists {
   popular: Scored[];
   trending: Scored[];
   trendingByCategory: [string, Scored[]][];
 }
 
+function saveTable(dir: string, kind: string, t: ListTable): void {
+  fs.writeFileSync(
+    path.join(dir, `${kind}.json`),
+    JSON.stringify({ width: t.width, rowKeys: t.rowKeys, names: t.names }),
+  );
+  const fd = fs.openSync(path.join(dir, `${kind}.bin`), 'w');
+  try {
+    for (const a of [t.ids, t.scores, t.lengths]) fs.writeSync(fd, a);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function loadTable(dir: string, kind: string): ListTable {
+  const { width, rowKeys, names } = JSON.parse(fs.readFileSync(path.join(dir, `${kind}.json`), 'utf8')) as {
+    width: number;
+    rowKeys: string[];
+    names: string[];
+  };
+  const raw = fs.readFileSync(path.join(dir, `${kind}.bin`));
+  const cells = rowKeys.length * width;
+  const buffer = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
+  return new ListTable(rowKeys, names, width, {
+    ids: new Int32Array(buffer, 0, cells),
+    scores: new Float32Array(buffer, cells * 4, cells),
+    lengths: new Uint16Array(buffer, cells * 8, rowKeys.length),
+  });
+}
+
 export function saveModel(dir: string, m: TrainedModel): void {
   fs.mkdirSync(dir, { recursive: true });
-  const lists: ListsFile = {
-    similar: [...m.similar],
-    together: [...m.together],
-    forUser: [...m.forUser],
-    recent: [...m.recent],
+  const recent = new Map<string, Scored[]>();
+  for (const [user, items] of m.recent)
+    recent.set(
+      user,
+      items.map((item, i) => [item, items.length - i]),
+    );
+  const tables = { similar: m.similar, together: m.together, forUser: m.forUser, recent };
+  for (const kind of TABLES) saveTable(dir, kind, toListTable(tables[kind]));
+  const small: SmallLists = {
     popular: m.popular,
     trending: m.trending,
     trendingByCategory: [...m.trendingByCategory],
   };
-  fs.writeFileSync(path.join(dir, 'lists.json.gz'), gzipSync(JSON.stringify(lists)));
+  fs.writeFileSync(path.join(dir, 'popular.json'), JSON.stringify(small));
   fs.writeFileSync(
     path.join(dir, 'items.json'),
     JSON.stringify({ dimensions: m.embeddings.dimensions, items: m.embeddings.items }),
@@ -44,7 +78,7 @@ export function loadModel(dir: string): TrainedModel {
   if (!fs.existsSync(path.join(dir, 'metadata.json')))
     throw new Error(`${dir} holds no complete model (metadata.json is missing)`);
   const metadata = JSON.parse(fs.readFileSync(path.join(dir, 'metadata.json'), 'utf8')) as ModelMetadata;
-  const lists = JSON.parse(gunzipSync(fs.readFileSync(path.join(dir, 'lists.json.gz'))).toString('utf8')) as ListsFile;
+  const small = JSON.parse(fs.readFileSync(path.join(dir, 'popular.json'), 'utf8')) as SmallLists;
   const { dimensions, items } = JSON.parse(fs.readFileSync(path.join(dir, 'items.json'), 'utf8')) as {
     dimensions: number;
     items: string[];
@@ -54,13 +88,13 @@ export function loadModel(dir: string): TrainedModel {
   return {
     metadata,
     embeddings: { items, index: new Map(items.map((item, i) => [item, i])), dimensions, vectors },
-    similar: new Map(lists.similar),
-    together: new Map(lists.together),
-    forUser: new Map(lists.forUser),
-    recent: new Map(lists.recent),
-    popular: lists.popular,
-    trending: lists.trending,
-    trendingByCategory: new Map(lists.trendingByCategory),
+    similar: loadTable(dir, 'similar'),
+    together: loadTable(dir, 'together'),
+    forUser: loadTable(dir, 'forUser'),
+    recent: idsOnly(loadTable(dir, 'recent')),
+    popular: small.popular,
+    trending: small.trending,
+    trendingByCategory: new Map(small.trendingByCategory),
   };
 }
 

@@ -5,14 +5,18 @@ import { parseArgs } from 'node:util';
 import { readProducts } from '../catalog/read.ts';
 import { withConnections, type Connections } from '../common/connections.ts';
 import { parseDate } from '../common/dates.ts';
+import { createProgress } from '../common/progress.ts';
 import { loadConfig, type Config } from '../common/config.ts';
 import { latestModelDir, loadModel, saveModel } from './artifact.ts';
-import { readInteractionTopic } from './interactions/event-topic.ts';
+import { interactionEvents } from './interactions/event-topic.ts';
 import type { Interaction } from './interactions/interaction.ts';
-import { readInteractionsFile } from './interactions/read-file.ts';
+import { interactionsOfFile, type FileReadReport } from './interactions/read-file.ts';
 import { recsKeys } from './publish/keys.ts';
 import { indexedProducts, summarize, type ProductSummary } from './publish/product-summary.ts';
 import { collectGarbage, listVersions, publish, rollback } from './publish/publish.ts';
+import { stageTimer, timingTable } from './stage-timer.ts';
+import { defaultSyntheticOptions } from './synthetic/generate.ts';
+import { writeSynthetic } from './synthetic/write.ts';
 import { train } from './train.ts';
 import { applySettings } from './training-settings.ts';
 import { defaultTrainingOptions } from './training-options.ts';
@@ -24,6 +28,8 @@ const usage = `usage: recommender <command> [options]
   publish [--model DIR] [--catalog FILE]
                       write a model to Redis as a new version and switch to it (products from the
                       live index unless --catalog is given); deletes versions retired > grace
+  generate --out DIR [--items N] [--interactions N] [--seed N] [--group-size N] [--customers N] [--held-out N]
+                      a synthetic log with planted structure (DIR/interactions.ndjson.gz, held-out.ndjson.gz, catalog.ndjson.gz)
   rollback [--to VERSION]   make the previous (or the given) version current again
   versions                  list published versions`;
 
@@ -45,35 +51,84 @@ async function trainCommand(c: Config, args: string[]): Promise<Record<string, u
     throw new Error('give exactly one of --interactions FILE or --topic NAME');
   const options = applySettings(defaultTrainingOptions, values.set ?? []);
   if (values.cutoff) options.cutoff = parseDate(values.cutoff, '--cutoff');
-  let interactions: Interaction[];
-  if (values.interactions) {
-    const r = await readInteractionsFile(values.interactions);
-    say(`read ${r.interactions.length} interactions: ${JSON.stringify(r.report)}`);
-    interactions = r.interactions;
-  } else {
-    const r = await withServers(c, (conn) => readInteractionTopic(conn.kafka, values.topic || c.interactionsTopic));
-    say(`read ${r.interactions.length} interaction events (${r.rejected} malformed, skipped)`);
-    interactions = r.interactions;
-  }
   const products = values.catalog ? await readProducts(values.catalog) : undefined;
-  const model = await train({ interactions, products }, options, (p) =>
-    say(
-      'epoch' in p
-        ? `item2vec epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, ${p.pairs} pairs, ${p.seconds.toFixed(0)}s, ETA ${p.etaSeconds.toFixed(0)}s`
-        : p.stage,
-    ),
+  const run = (interactions: AsyncIterable<Interaction>) =>
+    train(
+      { interactions, products },
+      options,
+      (p) => {
+        if ('epoch' in p)
+          say(
+            `item2vec epoch ${p.epoch}/${p.epochs}: loss ${p.loss.toFixed(4)}, ${p.pairs} pairs, ${p.seconds.toFixed(0)}s, ETA ${p.etaSeconds.toFixed(0)}s`,
+          );
+      },
+      (line) => process.stderr.write(`[recommender] ${line}`),
+    );
+  const report: FileReadReport = { rows: 0, kept: 0 };
+  const counts = { rejected: 0 };
+  const model = values.interactions
+    ? await run(interactionsOfFile(values.interactions, report))
+    : await withServers(c, (conn) => run(interactionEvents(conn.kafka, values.topic || c.interactionsTopic, counts)));
+  say(
+    values.interactions
+      ? `read ${values.interactions}: ${JSON.stringify(report)}`
+      : `read ${model.metadata.counts.interactions} interaction events (${counts.rejected} malformed, skipped)`,
   );
   const dir = values.out ?? path.join(c.recsModelDir, model.metadata.trainedAt.replace(/[-:.]/g, ''));
-  saveModel(dir, model);
+  await stageTimer((line) => process.stderr.write(`[recommender] ${line}`)).run('save', undefined, () =>
+    saveModel(dir, model),
+  );
   say(`saved ${dir}`);
+  say(`stage timings:\n${timingTable(model.metadata.stages)}`);
   return {
     model: dir,
     ...model.metadata.counts,
     window: model.metadata.window,
     loss: model.metadata.loss.at(-1),
     seconds: model.metadata.seconds.total,
+    stages: Object.fromEntries(model.metadata.stages.map((t) => [t.stage, t.seconds])),
     backend: model.metadata.backend,
+    workers: model.metadata.workers,
+    neighbours: model.metadata.neighbours,
   };
+}
+
+async function generateCommand(args: string[]): Promise<Record<string, unknown>> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      out: { type: 'string' },
+      items: { type: 'string' },
+      interactions: { type: 'string' },
+      seed: { type: 'string' },
+      'group-size': { type: 'string' },
+      customers: { type: 'string' },
+      'held-out': { type: 'string' },
+    },
+  });
+  if (!values.out) throw new Error('generate needs --out DIR');
+  const number = (name: string, raw: string | undefined, fallback: number) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got "${raw}"`);
+    return n;
+  };
+  const d = defaultSyntheticOptions;
+  const o = {
+    ...d,
+    items: number('items', values.items, d.items),
+    interactions: number('interactions', values.interactions, d.interactions),
+    seed: number('seed', values.seed, d.seed),
+    groupSize: number('group-size', values['group-size'], d.groupSize),
+    customers: number('customers', values.customers, d.customers),
+    heldOut: number('held-out', values['held-out'], d.heldOut),
+  };
+  if (o.items < o.groupSize || o.groupSize < 2)
+    throw new Error('--items must be at least --group-size, which must be 2 or more');
+  const progress = createProgress('[recommender] generate (lines)', o.interactions);
+  const files = await writeSynthetic(values.out, o, (n) => progress.tick(n));
+  progress.done();
+  return { ...files, options: o };
 }
 
 const withServers = <T>(c: Config, work: (conn: Connections) => Promise<T>): Promise<T> =>
@@ -103,6 +158,7 @@ async function main(argv: string[]): Promise<number> {
   let summary: unknown;
   if (command === 'train') summary = await trainCommand(c, rest);
   else if (command === 'publish') summary = await publishCommand(c, rest);
+  else if (command === 'generate') summary = await generateCommand(rest);
   else if (command === 'rollback') {
     const { values } = parseArgs({ args: rest, options: { to: { type: 'string' } } });
     summary = await withServers(c, ({ redis }) => rollback(redis, recsKeys(c.redisPrefix), values.to));

@@ -1,15 +1,25 @@
-// Offline training: baskets in, every list the service serves out. Reproducible for a seed.
+// Offline training: interactions in (a stream, read once), every list the service serves out.
+// Reproducible for a seed with one item2vec worker. Each stage reports progress and its time.
 import { categoryPathString, type Product } from '../catalog/product.ts';
-import { basketsOf, type Basket, type Interaction } from './interactions/interaction.ts';
-import { blend } from './models/blend.ts';
+import { collectBaskets, type Baskets } from './interactions/basket-log.ts';
+import type { Interaction } from './interactions/interaction.ts';
+import { numberedBlender } from './models/blend.ts';
 import { contentNeighbours } from './models/content-similarity.ts';
 import { boughtTogether, countCooccurrence } from './models/cooccurrence.ts';
-import { customerHistories, customerRecommendations, type EmbeddingTable } from './models/customer-profile.ts';
+import {
+  compactHistories,
+  customerRecommendations,
+  recentItems,
+  type EmbeddingTable,
+} from './models/customer-profile.ts';
 import { trainItem2Vec, type EpochProgress } from './models/item2vec.ts';
-import { nearestNeighbours } from './models/neighbours.ts';
+import { idsOnly, ListTable, mapView } from './models/list-table.ts';
+import { mergeCandidates, neighbourRecall, neighboursOfNeighbours, vectorSearch } from './models/neighbours.ts';
 import { popularityLists } from './models/popularity.ts';
 import type { Scored } from './models/ranked-list.ts';
+import { loadTf } from './models/tf.ts';
 import { buildVocabulary } from './models/vocabulary.ts';
+import { stageTimer, type StageTiming } from './stage-timer.ts';
 import type { TrainingOptions } from './training-options.ts';
 
 export interface ModelMetadata {
@@ -24,31 +34,40 @@ export interface ModelMetadata {
     items: number;
     embedded: number;
     coldItems: number;
+    /** Skip-gram pairs trained on, all epochs. */
+    pairs: number;
   };
   /** Mean skip-gram loss per epoch. */
   loss: number[];
   seconds: { total: number; item2vec: number };
+  /** Wall time of every stage, in order. */
+  stages: StageTiming[];
+  /** TensorFlow.js backend of the dense work (neighbour search); item2vec runs on `workers` threads. */
   backend: string;
+  workers: number;
+  /** How neighbours were found, and the approximate search's recall@listSize against exact on a sample. */
+  neighbours: { kind: 'exact' | 'ivf'; cells: number; recall: number | null };
 }
 
 export interface TrainedModel {
   metadata: ModelMetadata;
   embeddings: EmbeddingTable;
   /** Item → similar items (embeddings, mixed with bought-together; content for cold items). */
-  similar: Map<string, Scored[]>;
+  similar: ReadonlyMap<string, Scored[]>;
   /** Item → items bought with it. */
-  together: Map<string, Scored[]>;
+  together: ReadonlyMap<string, Scored[]>;
   /** Customer → recommended items. */
-  forUser: Map<string, Scored[]>;
+  forUser: ReadonlyMap<string, Scored[]>;
   /** Customer → their most recent distinct items. */
-  recent: Map<string, string[]>;
+  recent: ReadonlyMap<string, string[]>;
   popular: Scored[];
   trending: Scored[];
   trendingByCategory: Map<string, Scored[]>;
 }
 
 export interface TrainingInput {
-  interactions: readonly Interaction[];
+  /** A list or a stream (read once, never held whole). */
+  interactions: Iterable<Interaction> | AsyncIterable<Interaction>;
   /** Catalog products, for categories and content similarity; optional. */
   products?: readonly Product[];
 }
@@ -59,96 +78,199 @@ export async function train(
   input: TrainingInput,
   o: TrainingOptions,
   progress: (p: TrainingProgress) => void = () => {},
+  /** Progress lines (rate, ETA) of every stage. */
+  log?: (line: string) => void,
 ): Promise<TrainedModel> {
   const started = Date.now();
-  const interactions =
-    o.cutoff === undefined ? input.interactions : input.interactions.filter((x) => x.time < o.cutoff!);
-  const baskets: Basket[] = basketsOf(interactions);
-  if (baskets.length === 0) throw new Error('no interactions to train on (check the input and the cutoff)');
-  const end = baskets.at(-1)!.time;
+  const stages = stageTimer(log);
+  progress({ stage: 'read' });
+  const baskets = await stages.run('read', undefined, (tick) => collectBaskets(input.interactions, o.cutoff, tick));
+  if (baskets.count === 0) throw new Error('no interactions to train on (check the input and the cutoff)');
+  let end = -Infinity;
+  let from = Infinity;
+  for (const t of baskets.time) {
+    end = Math.max(end, t);
+    from = Math.min(from, t);
+  }
   const categoriesOf = categoryLookup(input.products ?? []);
 
   progress({ stage: 'vocabulary' });
-  const vocab = buildVocabulary(baskets, o.minCount);
+  const vocab = await stages.run('vocabulary', undefined, () => buildVocabulary(baskets, o.minCount));
   progress({ stage: 'co-occurrence' });
-  const together = boughtTogether(
-    vocab,
-    countCooccurrence(vocab, o.cooccurrence.maxBasketItems),
-    o.cooccurrence,
-    o.listSize,
+  const together = await stages.run('co-occurrence', vocab.items.length, (tick) =>
+    boughtTogether(vocab, countCooccurrence(vocab, o.cooccurrence.maxBasketItems), o.cooccurrence, o.listSize, tick),
   );
 
   const i2vStarted = Date.now();
-  const trained = await trainItem2Vec(vocab, o.item2vec, (p) => progress({ stage: 'item2vec', ...p }));
+  const trained = await stages.run('item2vec', vocab.basketCount * o.item2vec.epochs, (tick) =>
+    trainItem2Vec(vocab, o.item2vec, (p) => progress({ stage: 'item2vec', ...p }), tick),
+  );
   const i2vSeconds = (Date.now() - i2vStarted) / 1000;
+  const d = trained.dimensions;
   const embeddings: EmbeddingTable = {
     items: vocab.items,
     index: vocab.index,
-    dimensions: trained.dimensions,
+    dimensions: d,
     vectors: trained.vectors,
   };
 
   progress({ stage: 'neighbours' });
-  const nearest = await nearestNeighbours(vocab.items, trained.vectors, trained.dimensions, o.listSize);
-  const similar = new Map<string, Scored[]>();
-  for (const [item, list] of nearest) {
-    similar.set(
-      item,
-      blend(
-        [
-          { list, weight: 1 },
-          { list: together.get(item) ?? [], weight: o.similarTogetherWeight },
-        ],
+  const search = await stages.run('neighbour index', undefined, (tick) =>
+    vectorSearch(trained.vectors, d, o.neighbours, o.item2vec.seed, () => tick()),
+  );
+  try {
+    const self = Int32Array.from({ length: vocab.items.length }, (_, i) => i);
+    const nearest = await stages.run('neighbours', vocab.items.length, async (tick) => {
+      const found = await search.search(trained.vectors, o.listSize, self, tick);
+      if (search.kind === 'ivf') {
+        // Exact scores for likely neighbours the cells missed: co-purchases, then neighbours' neighbours.
+        mergeCandidates(found, trained.vectors, trained.vectors, d, (i) => together.rowIds(i), self);
+        for (let round = 0; round < o.neighbours.refineRounds; round++)
+          mergeCandidates(
+            found,
+            trained.vectors,
+            trained.vectors,
+            d,
+            neighboursOfNeighbours(found, o.neighbours.refineFanout),
+            self,
+          );
+      }
+      return found;
+    });
+    const recall =
+      search.kind === 'ivf' && o.neighbours.recallSample > 0
+        ? await stages.run('neighbour recall', o.neighbours.recallSample, async (tick) => {
+            const r = await neighbourRecall(
+              nearest,
+              trained.vectors,
+              d,
+              20,
+              o.neighbours.recallSample,
+              o.item2vec.seed,
+            );
+            tick(o.neighbours.recallSample);
+            return r;
+          })
+        : null;
+
+    const similar = await stages.run('similar', vocab.items.length, (tick) =>
+      similarLists(vocab.items, nearest, together, o, tick),
+    );
+    const cold = (input.products ?? []).filter((p) => !vocab.index.has(p.id));
+    const coldLists = new Map<string, Scored[]>();
+    if (cold.length > 0) {
+      progress({ stage: 'content similarity' });
+      const coldIds = new Set(cold.map((p) => p.id));
+      await stages.run('content similarity', cold.length, () => {
+        for (const [item, list] of contentNeighbours(input.products!, (id) => coldIds.has(id), o.listSize))
+          coldLists.set(item, list);
+      });
+    }
+
+    progress({ stage: 'customers' });
+    const histories = await stages.run('customer histories', undefined, () =>
+      compactHistories(baskets, end, o.profile),
+    );
+    const forUser = await stages.run('customers', histories.users.length, (tick) =>
+      customerRecommendations(
+        histories,
+        baskets.items,
+        vocab,
+        { vectors: trained.vectors, dimensions: d, search },
+        together,
+        o.profile,
         o.listSize,
-        new Set([item]),
+        tick,
       ),
     );
-  }
-  const cold = (input.products ?? []).filter((p) => !similar.has(p.id));
-  if (cold.length > 0) {
-    progress({ stage: 'content similarity' });
-    const coldIds = new Set(cold.map((p) => p.id));
-    for (const [item, list] of contentNeighbours(input.products!, (id) => coldIds.has(id), o.listSize))
-      similar.set(item, list);
-  }
-
-  progress({ stage: 'customers' });
-  const histories = customerHistories(baskets, end, o.profile);
-  const forUser = await customerRecommendations(
-    histories,
-    embeddings,
-    (item) => together.get(item),
-    o.profile,
-    o.listSize,
-  );
-  const pop = popularityLists(baskets, end, o.trendingHalfLifeDays, categoriesOf, o.listSize);
-
-  const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
-  return {
-    metadata: {
-      trainedAt: new Date().toISOString(),
-      window: { from: iso(baskets[0]!.time), to: iso(end), cutoff: iso(o.cutoff) },
-      options: o,
-      counts: {
-        interactions: interactions.length,
-        baskets: baskets.length,
-        customers: histories.size,
-        items: new Set(interactions.map((x) => x.item)).size,
-        embedded: vocab.items.length,
-        coldItems: cold.length,
+    const recent = recentItems(histories, baskets.items, o.profile.recentItems);
+    const pop = await stages.run('popularity', undefined, () =>
+      popularityLists(baskets, end, o.trendingHalfLifeDays, categoriesOf, o.listSize),
+    );
+    const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
+    return {
+      metadata: {
+        trainedAt: new Date().toISOString(),
+        window: { from: iso(from), to: iso(end), cutoff: iso(o.cutoff) },
+        options: o,
+        counts: {
+          interactions: baskets.interactions,
+          baskets: baskets.count,
+          customers: histories.users.length,
+          items: baskets.items.length,
+          embedded: vocab.items.length,
+          coldItems: cold.length,
+          pairs: trained.pairs,
+        },
+        loss: trained.loss,
+        seconds: { total: (Date.now() - started) / 1000, item2vec: i2vSeconds },
+        stages: stages.timings,
+        backend: (await loadTf()).backend,
+        workers: trained.workers,
+        neighbours: { kind: search.kind, cells: search.cells, recall },
       },
-      loss: trained.loss,
-      seconds: { total: (Date.now() - started) / 1000, item2vec: i2vSeconds },
-      backend: trained.backend,
-    },
-    embeddings,
-    similar,
-    together,
-    forUser,
-    recent: new Map([...histories].map(([user, h]) => [user, h.recent])),
-    ...pop,
-  };
+      embeddings,
+      similar: withExtra(similar, coldLists),
+      together,
+      forUser,
+      recent: idsOnly(recent),
+      ...pop,
+    };
+  } finally {
+    search.dispose();
+  }
 }
+
+/** Embedding neighbours blended with bought-together scores (`similarTogetherWeight`). */
+function similarLists(
+  items: string[],
+  nearest: { ids: Int32Array; scores: Float32Array; k: number },
+  together: ListTable,
+  o: TrainingOptions,
+  tick: () => void,
+): ListTable {
+  const out = new ListTable(items, items, o.listSize);
+  const blend = numberedBlender(items.length);
+  for (let i = 0; i < items.length; i++) {
+    let length = 0;
+    while (length < nearest.k && nearest.ids[i * nearest.k + length]! >= 0) length++;
+    const top = blend(
+      [
+        {
+          ids: nearest.ids.subarray(i * nearest.k),
+          scores: nearest.scores.subarray(i * nearest.k),
+          length,
+          weight: 1,
+        },
+        {
+          ids: together.ids.subarray(i * together.width),
+          scores: together.scores.subarray(i * together.width),
+          length: together.lengths[i]!,
+          weight: o.similarTogetherWeight,
+        },
+      ],
+      o.listSize,
+      i,
+    );
+    out.setRow(i, top.ids, top.scores);
+    tick();
+  }
+  return out;
+}
+
+/** A table's lists plus a few more (content neighbours of never-bought items), read as one map. */
+const withExtra = (table: ListTable, extra: Map<string, Scored[]>): ReadonlyMap<string, Scored[]> =>
+  extra.size === 0
+    ? table
+    : mapView({
+        get: (key) => table.get(key) ?? extra.get(key),
+        has: (key) => table.has(key) || extra.has(key),
+        size: () => table.size + extra.size,
+        entries: function* () {
+          yield* table.entries();
+          yield* extra.entries();
+        },
+      });
 
 /** Every category path a product sits under ("Toys", "Toys > Trains"), when the catalog has categories. */
 function categoryLookup(products: readonly Product[]): (item: string) => readonly string[] {
@@ -157,3 +279,5 @@ function categoryLookup(products: readonly Product[]): (item: string) => readonl
   );
   return (item) => byId.get(item) ?? [];
 }
+
+export type { Baskets };

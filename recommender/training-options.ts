@@ -3,6 +3,7 @@ import type { CartWeights } from './models/cart.ts';
 import type { CooccurrenceOptions } from './models/cooccurrence.ts';
 import type { ProfileOptions } from './models/customer-profile.ts';
 import type { Item2VecOptions } from './models/item2vec.ts';
+import type { NeighbourOptions } from './models/neighbours.ts';
 
 export interface TrainingOptions {
   /** Only interactions before this time (ms since epoch) are used. */
@@ -14,6 +15,7 @@ export interface TrainingOptions {
   /** Trending halves an interaction's weight every this many days. */
   trendingHalfLifeDays: number;
   item2vec: Item2VecOptions;
+  neighbours: NeighbourOptions;
   cooccurrence: CooccurrenceOptions;
   profile: ProfileOptions;
   /** Weight of bought-together scores mixed into "similar items" (0 = embeddings only). */
@@ -32,10 +34,19 @@ export const defaultTrainingOptions: TrainingOptions = {
     epochs: 5,
     contextPerItem: 3,
     negatives: 5,
-    batchSize: 2048,
-    learningRate: 0.2,
+    learningRate: 0.1,
     subsample: 1e-2,
     seed: 42,
+    workers: 2,
+  },
+  neighbours: {
+    exactUpTo: 20000,
+    cells: 0,
+    probe: 32,
+    kmeansIterations: 8,
+    refineRounds: 2,
+    refineFanout: 20,
+    recallSample: 1000,
   },
   cooccurrence: { scoring: 'cosine', minSupport: 2, maxBasketItems: 200 },
   profile: {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Kafka } from '../common/clients/kafka.ts';
 import { createTopicsIfMissing } from '../common/clients/kafka.ts';
-import { readInteractionTopic } from '../recommender/interactions/event-topic.ts';
+import { interactionEvents, readInteractionTopic } from '../recommender/interactions/event-topic.ts';
 import { basketsOf } from '../recommender/interactions/interaction.ts';
 import { train } from '../recommender/train.ts';
 import { GARDEN, shopInteractions, smallTraining } from './support/baskets.ts';
@@ -55,5 +55,11 @@ describe('training from a Kafka topic', () => {
         .slice(0, 2)
         .every(([i]) => GARDEN.includes(i)),
     );
+    // Straight from the topic, a batch at a time, as `recommender train --topic` does.
+    const counts = { rejected: 0 };
+    const streamed = await train({ interactions: interactionEvents(kafka, topic, counts) }, smallTraining);
+    assert.equal(counts.rejected, 2);
+    assert.equal(streamed.metadata.counts.baskets, m.metadata.counts.baskets);
+    assert.equal(streamed.metadata.counts.interactions, interactions.length);
   });
 });

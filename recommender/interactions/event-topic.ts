@@ -1,5 +1,5 @@
 // Reads interaction events (view, add-to-cart, purchase) from a Kafka topic, up to its current
-// end, for training. Events that do not parse are counted and skipped: training reads, it does not
+// end, for training, as a stream. Events that do not parse are counted and skipped: training reads, it does not
 // consume, so nothing is lost and the topic stays the record.
 import type { Kafka } from '../../common/clients/kafka.ts';
 import { consumeToEnd } from '../../common/clients/kafka-range.ts';
@@ -32,23 +32,66 @@ export function parseInteractionEvent(value: Buffer | string | null): Interactio
   };
 }
 
-export async function readInteractionTopic(
+/**
+ * The topic's events up to its current end, one at a time: each fetched batch is handed over and the
+ * consumer waits until it is taken, so a topic larger than memory streams through. `counts.rejected`
+ * counts the malformed events skipped.
+ */
+export async function* interactionEvents(
   kafka: Kafka,
   topic: string,
-): Promise<{ interactions: Interaction[]; rejected: number }> {
-  const interactions: Interaction[] = [];
-  let rejected = 0;
-  await consumeToEnd(kafka, {
+  counts: { rejected: number } = { rejected: 0 },
+): AsyncGenerator<Interaction> {
+  let handoff: { batch: Interaction[]; taken: () => void } | undefined;
+  let wake: (() => void) | undefined;
+  let finished = false;
+  let failure: unknown;
+  const consuming = consumeToEnd(kafka, {
     topics: [topic],
     since: 'earliest',
     groupPrefix: 'shopsearch-recommender',
     onMessages: async (messages) => {
+      const batch: Interaction[] = [];
       for (const m of messages) {
         const x = parseInteractionEvent(m.value);
-        if ('error' in x) rejected++;
-        else interactions.push(x);
+        if ('error' in x) counts.rejected++;
+        else batch.push(x);
       }
+      await new Promise<void>((taken) => {
+        handoff = { batch, taken };
+        wake?.();
+      });
     },
-  });
-  return { interactions, rejected };
+  }).then(
+    () => void (finished = true),
+    (e: unknown) => void ((failure = e), (finished = true)),
+  );
+  void consuming.then(() => wake?.());
+  for (;;) {
+    if (handoff) {
+      const { batch, taken } = handoff;
+      handoff = undefined;
+      try {
+        yield* batch;
+      } finally {
+        taken();
+      }
+      continue;
+    }
+    if (finished) break;
+    await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+  }
+  await consuming;
+  if (failure) throw failure;
+}
+
+export async function readInteractionTopic(
+  kafka: Kafka,
+  topic: string,
+): Promise<{ interactions: Interaction[]; rejected: number }> {
+  const counts = { rejected: 0 };
+  const interactions: Interaction[] = [];
+  for await (const x of interactionEvents(kafka, topic, counts)) interactions.push(x);
+  return { interactions, rejected: counts.rejected };
 }

@@ -45,32 +45,36 @@ export function cleanRow(row: RetailRow): Verdict {
   return { keep: { user: customer || undefined, session: invoice, item: code.toUpperCase(), kind: 'purchase', time } };
 }
 
-export async function readOnlineRetail(file: string): Promise<{ interactions: Interaction[]; report: CleaningReport }> {
-  const report: CleaningReport = {
-    rows: 0,
-    kept: 0,
-    cancellations: 0,
-    nonPositiveQuantity: 0,
-    nonPositivePrice: 0,
-    nonProduct: 0,
-    malformed: 0,
-    guestRows: 0,
-  };
-  const interactions: Interaction[] = [];
+export const emptyCleaningReport = (): CleaningReport => ({
+  rows: 0,
+  kept: 0,
+  cancellations: 0,
+  nonPositiveQuantity: 0,
+  nonPositivePrice: 0,
+  nonProduct: 0,
+  malformed: 0,
+  guestRows: 0,
+});
+
+/** The table's purchases one at a time; `report` counts what each cleaning rule set aside. */
+export async function* onlineRetailInteractions(
+  file: string,
+  report: Record<string, number> = { ...emptyCleaningReport() },
+): AsyncGenerator<Interaction> {
+  for (const [k, v] of Object.entries(emptyCleaningReport())) report[k] ??= v;
   const raw = fs.createReadStream(file);
   const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
   for await (const row of input.pipe(
     parseCsv({ columns: true, skip_empty_lines: true, relax_column_count: true }),
   ) as AsyncIterable<RetailRow>) {
-    report.rows++;
+    report.rows!++;
     const verdict = cleanRow(row);
     if ('drop' in verdict) {
-      report[verdict.drop]++;
+      report[verdict.drop]!++;
       continue;
     }
-    report.kept++;
-    if (verdict.keep.user === undefined) report.guestRows++;
-    interactions.push(verdict.keep);
+    report.kept!++;
+    if (verdict.keep.user === undefined) report.guestRows!++;
+    yield verdict.keep;
   }
-  return { interactions, report };
 }

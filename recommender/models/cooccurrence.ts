@@ -1,7 +1,10 @@
 // Frequently bought together: how often two items share a basket, corrected for popularity so that
-// items in every basket (bags, postage-like staples) do not top every list.
+// items in every basket (bags, postage-like staples) do not top every list. Counted one item at a
+// time through an inverted index (item → its baskets) into one dense counter, so memory is the
+// index plus a row, not a table of every pair (tens of millions at a million items).
+import { ListTable } from './list-table.ts';
+import { topCandidates } from './ranked-list.ts';
 import type { Vocabulary } from './vocabulary.ts';
-import { topK, type Scored } from './ranked-list.ts';
 
 export type CooccurrenceScoring = 'cosine' | 'lift' | 'count';
 
@@ -13,22 +16,29 @@ export interface CooccurrenceOptions {
   maxBasketItems: number;
 }
 
+/** Each item's baskets (compressed rows), counting only a basket's first `maxBasketItems` items. */
 export interface Cooccurrence {
-  /** Pair counts per item number. */
-  rows: Map<number, number>[];
+  offsets: Int32Array;
+  baskets: Int32Array;
+  maxBasketItems: number;
   basketCount: number;
 }
 
 export function countCooccurrence(v: Vocabulary, maxBasketItems: number): Cooccurrence {
-  const rows = v.items.map(() => new Map<number, number>());
-  for (const basket of v.baskets) {
-    const items = basket.length > maxBasketItems ? basket.subarray(0, maxBasketItems) : basket;
-    for (let a = 0; a < items.length; a++) {
-      const row = rows[items[a]!]!;
-      for (let b = 0; b < items.length; b++) if (a !== b) row.set(items[b]!, (row.get(items[b]!) ?? 0) + 1);
+  const size = v.items.length;
+  const perItem = new Int32Array(size + 1);
+  const eachKept = (f: (item: number, basket: number) => void) => {
+    for (let b = 0; b < v.basketCount; b++) {
+      const end = Math.min(v.offsets[b + 1]!, v.offsets[b]! + maxBasketItems);
+      for (let i = v.offsets[b]!; i < end; i++) f(v.members[i]!, b);
     }
-  }
-  return { rows, basketCount: v.baskets.length };
+  };
+  eachKept((item) => perItem[item + 1]!++);
+  for (let i = 0; i < size; i++) perItem[i + 1]! += perItem[i]!;
+  const baskets = new Int32Array(perItem[size]!);
+  const fill = perItem.slice(0, size);
+  eachKept((item, b) => (baskets[fill[item]!++] = b));
+  return { offsets: perItem, baskets, maxBasketItems, basketCount: v.basketCount };
 }
 
 /** Score of `j` given `i`: cosine = c/√(n_i·n_j), lift = c·N/(n_i·n_j), count = c. */
@@ -43,15 +53,30 @@ export function boughtTogether(
   co: Cooccurrence,
   o: CooccurrenceOptions,
   k: number,
-): Map<string, Scored[]> {
-  const out = new Map<string, Scored[]>();
-  co.rows.forEach((row, i) => {
-    const scored: [string, number][] = [];
-    for (const [j, c] of row)
-      if (c >= o.minSupport)
-        scored.push([v.items[j]!, pairScore(o.scoring, c, v.counts[i]!, v.counts[j]!, co.basketCount)]);
-    const list = topK(scored, k);
-    if (list.length > 0) out.set(v.items[i]!, list);
-  });
+  onItem: () => void = () => {},
+): ListTable {
+  const size = v.items.length;
+  const out = new ListTable(v.items, v.items, k);
+  const count = new Int32Array(size);
+  const touched = new Int32Array(size);
+  for (let i = 0; i < size; i++) {
+    let n = 0;
+    for (let p = co.offsets[i]!; p < co.offsets[i + 1]!; p++) {
+      const b = co.baskets[p]!;
+      const end = Math.min(v.offsets[b + 1]!, v.offsets[b]! + co.maxBasketItems);
+      for (let m = v.offsets[b]!; m < end; m++) {
+        const j = v.members[m]!;
+        if (j === i) continue;
+        if (count[j] === 0) touched[n++] = j;
+        count[j]!++;
+      }
+    }
+    const top = topCandidates(touched, n, k, (j) =>
+      count[j]! >= o.minSupport ? pairScore(o.scoring, count[j]!, v.counts[i]!, v.counts[j]!, co.basketCount) : 0,
+    );
+    out.setRow(i, top.ids, top.scores);
+    for (let t = 0; t < n; t++) count[touched[t]!] = 0;
+    onItem();
+  }
   return out;
 }

@@ -1,8 +1,14 @@
 // Item embeddings from baskets: skip-gram with negative sampling (word2vec, with a basket as the
-// sentence and every other item in it as context), trained with TensorFlow.js. Frequent items are
-// subsampled and negatives drawn from counts^0.75, as in Mikolov et al. (2013).
+// sentence and every other item in it as context). Frequent items are subsampled and negatives
+// drawn from counts^0.75, as in Mikolov et al. (2013). The tables live in shared memory and each
+// step updates only the rows of its pair (sgns.ts), so an epoch costs the pairs it trains on, not
+// the catalog; `workers` threads share the tables. Why not batched TensorFlow.js steps: at 48
+// dimensions and 5 negatives a pair is ~900 multiply-adds, less than the cost of gathering its
+// rows into a tensor and scattering the update back, so the batch version measured 130k pairs/s
+// on the wasm backend (5k on cpu) against 300k for this loop on one core (docs/recommendations-scale.md).
+import { Worker } from 'node:worker_threads';
 import { seededRandom } from '../../common/random.ts';
-import { loadTf, type Tensor, type Tf, type Variable } from './tf.ts';
+import { trainShare, type SgnsShare, type ShareResult } from './sgns.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 export interface Item2VecOptions {
@@ -11,11 +17,13 @@ export interface Item2VecOptions {
   /** Context items drawn per item of a basket. */
   contextPerItem: number;
   negatives: number;
-  batchSize: number;
+  /** Starting learning rate, decayed linearly to nearly 0 over the run (word2vec's schedule). */
   learningRate: number;
   /** Subsampling threshold t: an item of frequency f is kept with probability √(t/f) + t/f. */
   subsample: number;
   seed: number;
+  /** Threads training at once on the shared tables; 1 is bit-for-bit reproducible for a seed. */
+  workers: number;
 }
 
 export interface EpochProgress {
@@ -32,41 +40,9 @@ export interface Embeddings {
   /** Row i is item i's vector, L2-normalized. */
   vectors: Float32Array;
   loss: number[];
-  backend: string;
-}
-
-/** Centre/context pairs of one epoch; differs per epoch but is fixed by the seed. */
-export function skipGramPairs(
-  v: Vocabulary,
-  o: Pick<Item2VecOptions, 'contextPerItem' | 'subsample'>,
-  random: () => number,
-): { centres: Int32Array; contexts: Int32Array } {
-  const total = v.baskets.length;
-  const keep = Float64Array.from(v.counts, (n) => {
-    const f = n / total;
-    return Math.min(1, Math.sqrt(o.subsample / f) + o.subsample / f);
-  });
-  const centres: number[] = [];
-  const contexts: number[] = [];
-  for (const basket of v.baskets) {
-    const kept = basket.filter((i) => random() < keep[i]!);
-    if (kept.length < 2) continue;
-    for (let a = 0; a < kept.length; a++) {
-      for (let s = 0; s < Math.min(o.contextPerItem, kept.length - 1); s++) {
-        let b = Math.floor(random() * (kept.length - 1));
-        if (b >= a) b++;
-        centres.push(kept[a]!);
-        contexts.push(kept[b]!);
-      }
-    }
-  }
-  // Shuffle so batches mix baskets.
-  for (let i = centres.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [centres[i], centres[j]] = [centres[j]!, centres[i]!];
-    [contexts[i], contexts[j]] = [contexts[j]!, contexts[i]!];
-  }
-  return { centres: Int32Array.from(centres), contexts: Int32Array.from(contexts) };
+  /** Pairs trained on, over all epochs. */
+  pairs: number;
+  workers: number;
 }
 
 /** A table to draw negatives from in proportion to count^0.75. */
@@ -83,104 +59,148 @@ export function negativeTable(counts: Int32Array, size = 1 << 20): Int32Array {
   return table;
 }
 
+const shared = <T extends Float32Array | Int32Array>(a: T): T => {
+  const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+};
+
+/** Runs shares of an epoch on worker threads (or inline for one), reporting baskets done. */
+interface ShareRunner {
+  run(shares: SgnsShare[], onBaskets: (n: number) => void): Promise<ShareResult[]>;
+  close(): Promise<void>;
+}
+
+function inlineRunner(): ShareRunner {
+  return {
+    run: async (shares, onBaskets) => shares.map((s) => trainShare(s, onBaskets)),
+    close: async () => {},
+  };
+}
+
+function threadRunner(count: number): ShareRunner {
+  // Under tsx (development, tests) the worker registers the same TypeScript loader first: Node
+  // 20 does not apply the parent's --import hooks to a worker's entry module.
+  const source = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./item2vec-worker${source ? '.ts' : '.js'}`, import.meta.url);
+  const workers = Array.from({ length: count }, () =>
+    source
+      ? new Worker(
+          `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); })`,
+          {
+            eval: true,
+          },
+        )
+      : new Worker(entry),
+  );
+  return {
+    run: (shares, onBaskets) =>
+      Promise.all(
+        shares.map(
+          (share, w) =>
+            new Promise<ShareResult>((resolve, reject) => {
+              const worker = workers[w]!;
+              const onMessage = (m: { baskets?: number; result?: ShareResult }) => {
+                if (m.baskets !== undefined) onBaskets(m.baskets);
+                if (m.result) {
+                  worker.off('message', onMessage).off('error', reject);
+                  resolve(m.result);
+                }
+              };
+              worker.on('message', onMessage).once('error', reject);
+              worker.postMessage(share);
+            }),
+        ),
+      ),
+    close: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
 export async function trainItem2Vec(
   v: Vocabulary,
   o: Item2VecOptions,
   onEpoch: (p: EpochProgress) => void = () => {},
+  onBaskets: (n: number) => void = () => {},
 ): Promise<Embeddings> {
-  const { tf, backend } = await loadTf();
-  const random = seededRandom(o.seed);
   const size = v.items.length;
-  const { dimensions: d, negatives: k } = o;
-  const table = negativeTable(v.counts);
+  const d = o.dimensions;
+  const random = seededRandom(o.seed);
+  const threads = Math.max(1, Math.floor(o.workers));
+  const input = new Float32Array(threads > 1 ? new SharedArrayBuffer(size * d * 4) : new ArrayBuffer(size * d * 4));
+  for (let i = 0; i < input.length; i++) input[i] = (random() - 0.5) / d;
+  const output = new Float32Array(threads > 1 ? new SharedArrayBuffer(size * d * 4) : new ArrayBuffer(size * d * 4));
+  const total = v.basketCount;
+  const keep = Float32Array.from(v.counts, (n) => {
+    const f = n / total;
+    return Math.min(1, Math.sqrt(o.subsample / f) + o.subsample / f);
+  });
+  // A bigger table for a bigger catalog, so rare items are drawn at all (word2vec uses 1e8 entries).
+  const table = negativeTable(v.counts, Math.min(1 << 24, Math.max(1 << 20, 8 * size)));
+  const common =
+    threads > 1
+      ? { offsets: shared(v.offsets), members: shared(v.members), keep: shared(keep), negativeTable: shared(table) }
+      : { offsets: v.offsets, members: v.members, keep, negativeTable: table };
+  const runner = threads > 1 ? threadRunner(threads) : inlineRunner();
+  const order = Int32Array.from({ length: total }, (_, i) => i);
   const started = Date.now();
   const losses: number[] = [];
-  const centre = tf.variable(tf.randomUniform([size, d], -0.5 / d, 0.5 / d, 'float32', o.seed));
-  const context = tf.variable(tf.zeros([size, d]));
-  const pairsPerEpoch = skipGramPairs(v, o, seededRandom(o.seed)).centres.length;
-  let done = 0;
+  let pairs = 0;
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
-      const { centres, contexts } = skipGramPairs(v, o, random);
-      let lossSum = 0;
-      let batches = 0;
-      for (let start = 0; start < centres.length; start += o.batchSize) {
-        const n = Math.min(o.batchSize, centres.length - start);
-        // Column 0 of each row is the true context, columns 1..k are negatives.
-        const columns = new Int32Array(n * (k + 1));
-        for (let r = 0; r < n; r++) {
-          columns[r * (k + 1)] = contexts[start + r]!;
-          for (let j = 1; j <= k; j++) columns[r * (k + 1) + j] = table[Math.floor(random() * table.length)]!;
-        }
-        // word2vec's linear learning-rate decay over the whole run.
-        const lr = o.learningRate * Math.max(1e-4, 1 - done / (pairsPerEpoch * o.epochs));
-        const loss = tf.tidy(() => sgnsStep(tf, centre, context, centres.subarray(start, start + n), columns, k, lr));
-        lossSum += (await loss.data())[0]!;
-        loss.dispose();
-        batches++;
-        done += n;
+      // A new basket order each epoch (Fisher–Yates, seeded), cut into one contiguous share per thread.
+      for (let i = total - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        const t = order[i]!;
+        order[i] = order[j]!;
+        order[j] = t;
       }
+      const rateAt = (f: number) => o.learningRate * Math.max(1e-4, 1 - f / o.epochs);
+      const shares: SgnsShare[] = Array.from({ length: threads }, (_, w) => {
+        const part = order.slice(Math.floor((w * total) / threads), Math.floor(((w + 1) * total) / threads));
+        return {
+          input,
+          output,
+          dimensions: d,
+          ...common,
+          negatives: o.negatives,
+          contextPerItem: o.contextPerItem,
+          order: threads > 1 ? shared(part) : part,
+          rateFrom: rateAt(epoch - 1),
+          rateTo: rateAt(epoch),
+          seed: Math.floor(random() * 2 ** 32),
+        };
+      });
+      const results = await runner.run(shares, onBaskets);
+      const epochPairs = results.reduce((a, r) => a + r.pairs, 0);
+      pairs += epochPairs;
+      // Mean loss per pair: −log σ(s) of the true context plus −log σ(−s) of each negative.
+      losses.push(results.reduce((a, r) => a + r.lossSum, 0) / Math.max(1, epochPairs));
       const seconds = (Date.now() - started) / 1000;
-      losses.push(lossSum / Math.max(1, batches));
       onEpoch({
         epoch,
         epochs: o.epochs,
         loss: losses.at(-1)!,
-        pairs: centres.length,
+        pairs: epochPairs,
         seconds,
         etaSeconds: (seconds / epoch) * (o.epochs - epoch),
       });
     }
-    const vectors = tf.tidy(() =>
-      tf.add(centre, context).div(tf.maximum(tf.norm(tf.add(centre, context), 'euclidean', 1, true), 1e-9)),
-    );
-    const out = (await vectors.data()) as Float32Array;
-    vectors.dispose();
-    return { dimensions: d, vectors: out, loss: losses, backend };
   } finally {
-    centre.dispose();
-    context.dispose();
+    await runner.close();
   }
-}
-
-/**
- * One SGD step of skip-gram with negative sampling; returns the batch's mean loss. Gradients are
- * written out (σ(s) − label) and scattered with scatterND, because the automatic gradient of
- * gather goes through unsortedSegmentSum, which the CPU backend runs in time items × batch.
- * Batched matMuls replace broadcasting multiplies, which that backend runs slowly.
- */
-function sgnsStep(
-  tf: Tf,
-  centre: Variable,
-  context: Variable,
-  centres: Int32Array,
-  columns: Int32Array,
-  k: number,
-  lr: number,
-): Tensor {
-  const [size, d] = centre.shape as [number, number];
-  const n = centres.length;
-  const labels = tf.tensor2d(
-    Float32Array.from({ length: n * (k + 1) }, (_, i) => (i % (k + 1) === 0 ? 1 : 0)),
-    [n, k + 1],
-  );
-  const c = tf.tensor2d(centres, [n, 1], 'int32');
-  const x = tf.tensor2d(columns, [n * (k + 1), 1], 'int32');
-  const u = tf.gather(centre, c.reshape([n])).reshape([n, 1, d]);
-  const ctx = tf.gather(context, x.reshape([n * (k + 1)])).reshape([n, k + 1, d]);
-  const scores = tf.matMul(ctx, u, false, true).reshape([n, k + 1]);
-  const g = tf.sub(tf.sigmoid(scores), labels);
-  const gu = tf.matMul(g.reshape([n, 1, k + 1]), ctx).reshape([n, d]);
-  const gctx = tf.matMul(g.reshape([n, k + 1, 1]), u).reshape([n * (k + 1), d]);
-  // A row drawn many times in one batch takes the mean of its gradients, not their sum, so a
-  // small catalog (every item in every batch) cannot blow up.
-  const perRow = (idx: Tensor, grads: Tensor) => {
-    const times = tf.maximum(tf.scatterND(idx, tf.ones([idx.shape[0]!]), [size]).reshape([size, 1]), 1);
-    // Spread to [size, d] with a matMul: the CPU backend's broadcasting divide is slow.
-    return tf.div(tf.scatterND(idx, grads, [size, d]), tf.matMul(times, tf.ones([1, d])));
-  };
-  centre.assign(tf.sub(centre, tf.mul(lr, perRow(c, gu))));
-  context.assign(tf.sub(context, tf.mul(lr, perRow(x, gctx))));
-  // −log σ(s) for the true context and −log σ(−s) for negatives, i.e. softplus(∓s).
-  return tf.mean(tf.sum(tf.softplus(tf.mul(scores, tf.sub(1, tf.mul(2, labels)))), 1));
+  // Centre plus context vector, unit length: both tables carry what the item co-occurs with.
+  const vectors = new Float32Array(size * d);
+  for (let i = 0; i < size; i++) {
+    let norm = 0;
+    for (let t = 0; t < d; t++) {
+      const x = input[i * d + t]! + output[i * d + t]!;
+      vectors[i * d + t] = x;
+      norm += x * x;
+    }
+    const inv = 1 / Math.max(Math.sqrt(norm), 1e-9);
+    for (let t = 0; t < d; t++) vectors[i * d + t]! *= inv;
+  }
+  return { dimensions: d, vectors, loss: losses, pairs, workers: threads };
 }

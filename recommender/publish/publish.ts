@@ -24,51 +24,96 @@ export class PublishError extends Error {
 const newVersion = (now: Date): string =>
   `${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
 
-/** The hashes of a version, as field → JSON value. */
+/** A hash of a version: its field count, and its fields → JSON values, produced as they are written. */
+export interface HashContents {
+  size: number;
+  entries(): Iterable<[string, string]>;
+}
+
+const jsonEntries = <T>(m: ReadonlyMap<string, T>): HashContents => ({
+  size: m.size,
+  entries: function* () {
+    for (const [k, v] of m) yield [k, JSON.stringify(v)];
+  },
+});
+
+/** The hashes of a version. Lazy: a million items' lists are never held as JSON text at once. */
 export function versionContents(
   model: TrainedModel,
-  products: Iterable<ProductSummary>,
-): Record<ListKind, Map<string, string>> {
-  const json = <T>(m: Map<string, T>) => new Map([...m].map(([k, v]) => [k, JSON.stringify(v)]));
+  products: readonly ProductSummary[],
+): Record<ListKind, HashContents> {
   const trending = new Map(model.trendingByCategory);
   trending.set(ALL_CATEGORIES, model.trending);
+  const vectors = embeddingEntries(model.embeddings);
+  const unique = [...new Map(products.map((p) => [p.id, p])).values()];
   return {
-    similar: json(model.similar),
-    together: json(model.together),
-    user: json(model.forUser),
-    recent: json(model.recent),
-    trending: json(trending),
-    product: new Map([...products].map((p) => [p.id, JSON.stringify(p)])),
-    embedding: embeddingEntries(model.embeddings),
+    similar: jsonEntries(model.similar),
+    together: jsonEntries(model.together),
+    user: jsonEntries(model.forUser),
+    recent: jsonEntries(model.recent),
+    trending: jsonEntries(trending),
+    product: { size: unique.length, entries: () => unique.map((p) => [p.id, JSON.stringify(p)]) },
+    embedding: { size: vectors.length, entries: () => vectors.map((i) => vectors.entry(i)) },
   };
 }
 
 /** Each item's unit-length vector, for personalizing search (cosine is then a dot product). */
-function embeddingEntries(e: TrainedModel['embeddings']): Map<string, string> {
-  const out = new Map<string, string>();
-  e.items.forEach((item, i) => {
-    const v = e.vectors.subarray(i * e.dimensions, (i + 1) * e.dimensions);
-    const norm = Math.hypot(...v);
-    if (norm > 0) out.set(item, JSON.stringify(Array.from(v, (x) => Math.round((x / norm) * 1e4) / 1e4)));
+function embeddingEntries(e: TrainedModel['embeddings']): number[] & { entry(i: number): [string, string] } {
+  const vector = (i: number) => e.vectors.subarray(i * e.dimensions, (i + 1) * e.dimensions);
+  const rows = e.items.map((_, i) => i).filter((i) => Math.hypot(...vector(i)) > 0);
+  return Object.assign(rows, {
+    entry(i: number): [string, string] {
+      const v = vector(i);
+      const norm = Math.hypot(...v);
+      return [e.items[i]!, JSON.stringify(Array.from(v, (x) => Math.round((x / norm) * 1e4) / 1e4))];
+    },
   });
-  return out;
+}
+
+/** Writes a hash in chunks of fields, a few chunks in flight at once. */
+async function writeHash(redis: Redis, key: string, contents: HashContents): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  let chunk: Record<string, string> = {};
+  let n = 0;
+  const send = async () => {
+    const p: Promise<void> = redis
+      .hset(key, chunk)
+      .then(
+        () => {},
+        (e: unknown) => void (failure ??= e),
+      )
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    chunk = {};
+    n = 0;
+    if (inFlight.size >= 4) await Promise.race(inFlight);
+    if (failure) throw failure;
+  };
+  for (const [field, value] of contents.entries()) {
+    chunk[field] = value;
+    if (++n === 1000) await send();
+  }
+  if (n > 0) await send();
+  await Promise.all(inFlight);
+  if (failure) throw failure;
 }
 
 export async function publish(
   redis: Redis,
   keys: RecsKeys,
   model: TrainedModel,
-  products: Iterable<ProductSummary>,
+  products: readonly ProductSummary[],
   now = new Date(),
+  onKind: (kind: ListKind, fields: number) => void = () => {},
 ): Promise<Manifest> {
   const version = newVersion(now);
   const contents = versionContents(model, products);
   const counts = Object.fromEntries(LIST_KINDS.map((k) => [k, contents[k].size])) as Record<ListKind, number>;
   try {
     for (const kind of LIST_KINDS) {
-      const entries = [...contents[kind]];
-      for (let i = 0; i < entries.length; i += 1000)
-        await redis.hset(keys.list(version, kind), Object.fromEntries(entries.slice(i, i + 1000)));
+      await writeHash(redis, keys.list(version, kind), contents[kind]);
+      onKind(kind, counts[kind]);
     }
     const manifest: Manifest = {
       version,

@@ -1,8 +1,10 @@
 // A small shop with two kinds of goods that shoppers never mix (garden and kitchen) and one bag
 // nearly every basket holds: models trained on it have answers known in advance.
+import assert from 'node:assert/strict';
 import type { Product } from '../../catalog/product.ts';
 import { seededRandom } from '../../common/random.ts';
 import type { Interaction } from '../../recommender/interactions/interaction.ts';
+import type { TrainedModel } from '../../recommender/train.ts';
 import { defaultTrainingOptions, type TrainingOptions } from '../../recommender/training-options.ts';
 
 export const GARDEN = ['g1', 'g2', 'g3', 'g4', 'g5', 'g6'];
@@ -54,5 +56,20 @@ export const smallTraining: TrainingOptions = {
   ...defaultTrainingOptions,
   minCount: 2,
   listSize: 10,
-  item2vec: { ...defaultTrainingOptions.item2vec, dimensions: 16, epochs: 15, batchSize: 256, subsample: 1 },
+  item2vec: { ...defaultTrainingOptions.item2vec, dimensions: 16, epochs: 15, subsample: 1, workers: 1 },
 };
+
+/** Every garden and kitchen item's three most similar items are of its own kind. */
+export function assertNeighboursWithinKind(m: TrainedModel): void {
+  for (const item of [...GARDEN, ...KITCHEN]) {
+    const kind = GARDEN.includes(item) ? GARDEN : KITCHEN;
+    const top = m.similar
+      .get(item)!
+      .slice(0, 3)
+      .map(([i]) => i);
+    assert.ok(
+      top.every((i) => kind.includes(i)),
+      `${item}: ${top.join(',')}`,
+    );
+  }
+}

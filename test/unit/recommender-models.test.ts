@@ -10,7 +10,15 @@ import { negativeTable } from '../../recommender/models/item2vec.ts';
 import { popularityLists } from '../../recommender/models/popularity.ts';
 import { buildVocabulary } from '../../recommender/models/vocabulary.ts';
 import { train, type TrainedModel } from '../../recommender/train.ts';
-import { BAG, GARDEN, KITCHEN, shopInteractions, shopProducts, smallTraining } from '../support/baskets.ts';
+import {
+  assertNeighboursWithinKind,
+  BAG,
+  GARDEN,
+  KITCHEN,
+  shopInteractions,
+  shopProducts,
+  smallTraining,
+} from '../support/baskets.ts';
 
 const basket = (id: string, items: string[], time = 0, user?: string): Basket => ({ id, user, time, items });
 const DAY = 86_400_000;
@@ -157,17 +165,7 @@ describe('trained model on a shop with two separate kinds of goods', () => {
     m = await train({ interactions: shopInteractions(), products: shopProducts }, smallTraining);
   });
   it('learns embeddings whose nearest neighbours stay within their kind', () => {
-    for (const item of [...GARDEN, ...KITCHEN]) {
-      const kind = GARDEN.includes(item) ? GARDEN : KITCHEN;
-      const top = m.similar
-        .get(item)!
-        .slice(0, 3)
-        .map(([i]) => i);
-      assert.ok(
-        top.every((i) => kind.includes(i)),
-        `${item}: ${top.join(',')}`,
-      );
-    }
+    assertNeighboursWithinKind(m);
   });
   it('recommends customers the kind of goods they buy', () => {
     const garden = m.forUser
