@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createRedis, type Redis } from '../../common/clients/redis.ts';
-import { corsOriginsOf, redisUrlOf, type Config } from '../../common/config.ts';
+import { corsOriginsOf, type Config } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import { createMetricsRegistry } from '../../common/metrics.ts';
 import { buildApp } from '../../query/app.ts';
@@ -33,7 +33,7 @@ export async function buildTestApp(
     maxEventLoopDelayMs: 0,
     ...settings,
   };
-  const redis = createRedis(redisUrlOf(c));
+  const redis = createRedis(c);
   redis.on('error', () => {});
   await redis.connect();
   const metrics = createMetricsRegistry();
