@@ -22,13 +22,12 @@ export async function openConnections(config: Config, log: Logger, clientId: str
     // Redis down at start only degrades the service: the client reconnects by itself.
     if (down) log.warn({ err: down.message }, 'redis not reachable at start; will retry');
     redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
-    const kafka = createKafka(config, clientId, log);
-    const kafkaDown = await checkKafka(kafka, config);
+    const kafkaDown = await checkKafka(config, clientId, log);
     if (kafkaDown) log.warn({ err: kafkaDown.message }, 'kafka not reachable at start; will retry');
     return {
       es,
       redis,
-      kafka,
+      kafka: createKafka(config, clientId, log),
       async close() {
         redis.disconnect();
         await es.close();

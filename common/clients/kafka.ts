@@ -30,13 +30,17 @@ function security(c: Config): Pick<KafkaConfig, 'ssl' | 'sasl'> {
   return { ...(ssl ? { ssl } : {}), ...(sasl ? { sasl } : {}) };
 }
 
-/** A client for the configured brokers; `clientId` names the process unless SHOP_KAFKA_CLIENT_ID is set. */
-export function createKafka(c: Config, clientId: string, log: Logger): Kafka {
+/**
+ * A client for the configured brokers; `clientId` names the process unless SHOP_KAFKA_CLIENT_ID is
+ * set. `retries` bounds reconnecting to the brokers (kafkajs' default: 5, about 10 s).
+ */
+export function createKafka(c: Config, clientId: string, log: Logger, retries?: number): Kafka {
   const kafkaLog = log.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: c.kafkaClientId || clientId,
     brokers: kafkaBrokersOf(c),
     ...security(c),
+    ...(retries !== undefined ? { retry: { retries } } : {}),
     connectionTimeout: 3000,
     requestTimeout: 10000,
     logLevel: logLevel.WARN,
@@ -66,12 +70,12 @@ function permanentProblem(c: Config, err: Error): ConnectionError | undefined {
 }
 
 /**
- * Connects once to check the brokers accept this client. Wrong credentials or an untrusted
- * certificate throw a ConnectionError; brokers that are merely down only return their error,
- * since the consumers and producers reconnect by themselves.
+ * Connects once, with the same settings as every client, to check the brokers accept them. Wrong
+ * credentials or an untrusted certificate throw a ConnectionError; brokers that are merely down
+ * only return their error, since the consumers and producers reconnect by themselves.
  */
-export async function checkKafka(kafka: Kafka, c: Config): Promise<Error | undefined> {
-  const admin = kafka.admin({ retry: { retries: 0 } });
+export async function checkKafka(c: Config, clientId: string, log: Logger): Promise<Error | undefined> {
+  const admin = createKafka(c, clientId, log, 0).admin({ retry: { retries: 0 } });
   try {
     await admin.connect();
     return undefined;

@@ -30,11 +30,17 @@ export function createRedis(c: Config, opts: RedisOptions = {}): Redis {
  * down resolves with its error while the client keeps reconnecting in the background.
  */
 export async function connectRedis(redis: Redis, c: Config): Promise<Error | undefined> {
+  // connect() rejects with "Connection is closed"; the reason comes as an error event before it.
+  let reason: Error | undefined;
+  const remember = (err: Error) => {
+    reason = err;
+  };
+  redis.on('error', remember);
   try {
     await redis.connect();
     return undefined;
   } catch (e) {
-    const message = (e as Error).message;
+    const message = (reason ?? (e as Error)).message;
     const where = `Redis at ${scrub(redisUrlOf(c), c)}`;
     const refused = /WRONGPASS|NOAUTH|NOPERM|invalid password|invalid username/i.test(message);
     const untrusted = /certificate|self.signed|SSL|TLS/i.test(message);
@@ -46,5 +52,7 @@ export async function connectRedis(redis: Redis, c: Config): Promise<Error | und
         ? `${where} refused the credentials of user "${c.redisUsername ?? 'default'}": check SHOP_REDIS_USERNAME and SHOP_REDIS_PASSWORD`
         : scrub(`${where} is not trusted: ${message} (set SHOP_REDIS_CA_FILE)`, c),
     );
+  } finally {
+    redis.off('error', remember);
   }
 }
