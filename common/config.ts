@@ -399,6 +399,12 @@ export const settings = {
     portOrOff,
     'Transport port of embedded OpenSearch node 1; 0 = SHOP_STACK_ES_TRANSPORT_PORT + 50.',
   ),
+  stackOpenSearchSecuredPort: setting(
+    'SHOP_STACK_OPENSEARCH_SECURED_PORT',
+    0,
+    portOrOff,
+    'HTTPS port of the secured OpenSearch node (security plugin, for the secured-connection tests; runs with SHOP_STACK_ENGINE=opensearch); its transport port is the OpenSearch transport port + 10. 0 = the OpenSearch port + 10.',
+  ),
   stackEsNodes: setting(
     'SHOP_STACK_ES_NODES',
     1,
@@ -497,6 +503,10 @@ export const esTransportPortOf = (c: Config): number =>
   c.stackEngine === 'opensearch'
     ? c.stackOpenSearchTransportPort || c.stackEsTransportPort + 50
     : c.stackEsTransportPort;
+export const openSearchSecuredPortsOf = (c: Config): { http: number; transport: number } => {
+  const os: Config = { ...c, stackEngine: 'opensearch' };
+  return { http: c.stackOpenSearchSecuredPort || esPortOf(os) + 10, transport: esTransportPortOf(os) + 10 };
+};
 export const kafkaSaslPortOf = (c: Config): number => c.stackKafkaSaslPort || c.stackKafkaPort + 2;
 export const redisTlsPortOf = (c: Config): number => c.stackRedisTlsPort || c.stackRedisPort + 1;
 

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { type Config, esEmbedded, esPortOf, esTransportPortOf, projectRoot } from '../common/config.ts';
 import { ensureJars } from './jars.ts';
+import type { ProcessSpec } from './processes.ts';
 import { processFiles, stackPaths, type StackService } from './service.ts';
 
 export type Engine = Config['stackEngine'];
@@ -23,14 +24,62 @@ const engines = {
 
 export const engineLabel = (engine: Engine): string => engines[engine].label;
 
+export interface NodeOptions {
+  /** Process name prefix and data folder. */
+  name: string;
+  engine: Engine;
+  node: number;
+  nodes: number;
+  httpPort: number;
+  transportPort: number;
+  heapMb: number;
+  classpath: string[];
+  jvmOptions?: string[];
+  settings?: string[];
+}
+
+/** The process of one engine node: its launcher in source-file mode, one JVM per node. */
+export function engineNodeProcess(c: Config, o: NodeOptions): ProcessSpec {
+  const nodeDir = path.join(stackPaths(c).data, o.name, `node-${o.node}`);
+  return {
+    name: `${o.name}-${o.node}`,
+    command: 'java',
+    args: [
+      `-Xms${o.heapMb}m`,
+      `-Xmx${o.heapMb}m`,
+      '-XX:+UseG1GC',
+      '-Djava.awt.headless=true',
+      '-Dlog4j2.formatMsgNoLookups=true',
+      ...(o.jvmOptions ?? []),
+      '-cp',
+      o.classpath.join(':'),
+      path.join(projectRoot, 'stack', 'java', engines[o.engine].launcher),
+      nodeDir,
+      String(o.node),
+      String(o.nodes),
+      String(o.httpPort),
+      String(o.transportPort),
+      `shopsearch-${o.name}`,
+      // A laptop's nearly full disk must not turn the dev index read-only.
+      'cluster.routing.allocation.disk.threshold_enabled=false',
+      ...(o.settings ?? []),
+    ],
+    cwd: c.stackDir,
+    marker: nodeDir,
+    ...processFiles(c, `${o.name}-${o.node}`),
+  };
+}
+
+/** The config folder the runner gives node `node` of a process's base path (for files a plugin reads). */
+export const engineNodeConfigDir = (c: Config, name: string, node: number): string =>
+  path.join(stackPaths(c).data, name, `node-${node}`, `node_1`, 'config');
+
 export function searchEngineService(c: Config): StackService {
   const engine = engines[c.stackEngine];
   const name = c.stackEngine;
-  const libDir = path.join(c.stackDir, 'lib', name);
   const nodes = Array.from({ length: c.stackEsNodes }, (_, i) => i + 1);
   const httpPort = esPortOf(c);
   const transportPort = esTransportPortOf(c);
-  const nodeDir = (n: number) => path.join(stackPaths(c).data, name, `node-${n}`);
   const [httpSetting, transportSetting] = engine.portSettings;
   return {
     name,
@@ -40,31 +89,18 @@ export function searchEngineService(c: Config): StackService {
       { port: httpPort + n - 1, setting: httpSetting },
       { port: transportPort + n - 1, setting: transportSetting },
     ]),
-    processes: nodes.map((n) => ({
-      name: `${name}-${n}`,
-      command: 'java',
-      args: [
-        `-Xms${c.stackEsHeapMb}m`,
-        `-Xmx${c.stackEsHeapMb}m`,
-        '-XX:+UseG1GC',
-        '-Djava.awt.headless=true',
-        '-Dlog4j2.formatMsgNoLookups=true',
-        '-cp',
-        `${libDir}/*`,
-        path.join(projectRoot, 'stack', 'java', engine.launcher),
-        nodeDir(n),
-        String(n),
-        String(nodes.length),
-        String(httpPort),
-        String(transportPort),
-        'shopsearch-embedded',
-        // A laptop's nearly full disk must not turn the dev index read-only.
-        'cluster.routing.allocation.disk.threshold_enabled=false',
-      ],
-      cwd: c.stackDir,
-      marker: nodeDir(n),
-      ...processFiles(c, `${name}-${n}`),
-    })),
+    processes: nodes.map((node) =>
+      engineNodeProcess(c, {
+        name,
+        engine: c.stackEngine,
+        node,
+        nodes: nodes.length,
+        httpPort,
+        transportPort,
+        heapMb: c.stackEsHeapMb,
+        classpath: [`${path.join(c.stackDir, 'lib', name)}/*`],
+      }),
+    ),
     prepare(say) {
       ensureJars(name, c.stackDir, say);
     },

@@ -1,12 +1,12 @@
 // The secured side of the embedded stack, for the secured-connection tests: a self-signed CA and a
 // server certificate for 127.0.0.1 made with openssl on first start, and generated credentials
-// (Kafka SCRAM and PLAIN users, a Redis ACL user), kept under <stackDir>/conf/secured, readable
+// (Kafka SCRAM and PLAIN users, a Redis ACL user, an OpenSearch user), kept under <stackDir>/conf/secured, readable
 // only by their owner. The servers' secured listeners and the tests both read them from here.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Config, kafkaSaslPortOf, redisTlsPortOf } from '../common/config.ts';
+import { type Config, kafkaSaslPortOf, openSearchSecuredPortsOf, redisTlsPortOf } from '../common/config.ts';
 import { stackPaths } from './service.ts';
 
 export class TlsSetupError extends Error {
@@ -24,11 +24,14 @@ export interface SecuredPaths {
   keystoreFile: string;
   kafkaPort: number;
   redisPort: number;
+  openSearchPort: number;
 }
 
 export interface SecuredStack extends SecuredPaths {
   kafka: { port: number; users: Record<'plain' | 'scram-sha-256' | 'scram-sha-512', Credential> };
   redis: { port: number; user: Credential };
+  /** The internal user of the secured OpenSearch node. */
+  openSearch: { user: Credential };
 }
 
 export interface Credential {
@@ -97,16 +100,21 @@ function ensureCertificates(dir: string): void {
 
 const newCredential = (username: string): Credential => ({ username, password: randomBytes(18).toString('hex') });
 
-function ensureCredentials(file: string): SecuredStack['kafka']['users'] & { redis: Credential } {
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  const made = {
-    plain: newCredential('shop-plain'),
-    'scram-sha-256': newCredential('shop-scram256'),
-    'scram-sha-512': newCredential('shop-scram512'),
-    redis: newCredential('shop'),
+type Credentials = SecuredStack['kafka']['users'] & { redis: Credential; openSearch: Credential };
+
+/** Generated once; a credential added by a later version of the stack is generated and kept too. */
+function ensureCredentials(file: string): Credentials {
+  const kept = (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}) as Partial<Credentials>;
+  const all: Credentials = {
+    plain: kept.plain ?? newCredential('shop-plain'),
+    'scram-sha-256': kept['scram-sha-256'] ?? newCredential('shop-scram256'),
+    'scram-sha-512': kept['scram-sha-512'] ?? newCredential('shop-scram512'),
+    redis: kept.redis ?? newCredential('shop'),
+    openSearch: kept.openSearch ?? newCredential('shop-os'),
   };
-  fs.writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
-  return made;
+  if (Object.keys(kept).length !== Object.keys(all).length)
+    fs.writeFileSync(file, JSON.stringify(all, null, 2), { mode: 0o600 });
+  return all;
 }
 
 /** Where the secured listeners' files are and which ports they use; creates nothing. */
@@ -120,6 +128,7 @@ export function securedPaths(c: Config): SecuredPaths {
     keystoreFile: path.join(dir, 'keystore.pem'),
     kafkaPort: kafkaSaslPortOf(c),
     redisPort: redisTlsPortOf(c),
+    openSearchPort: openSearchSecuredPortsOf(c).http,
   };
 }
 
@@ -127,10 +136,11 @@ export function securedPaths(c: Config): SecuredPaths {
 export function securedStack(c: Config): SecuredStack {
   const paths = securedPaths(c);
   ensureCertificates(paths.dir);
-  const { redis, ...kafkaUsers } = ensureCredentials(path.join(paths.dir, 'credentials.json'));
+  const { redis, openSearch, ...kafkaUsers } = ensureCredentials(path.join(paths.dir, 'credentials.json'));
   return {
     ...paths,
     kafka: { port: paths.kafkaPort, users: kafkaUsers },
     redis: { port: paths.redisPort, user: redis },
+    openSearch: { user: openSearch },
   };
 }

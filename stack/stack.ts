@@ -8,6 +8,7 @@ import { ensureDiskSpace, ensurePortFree, ensureTools } from './prerequisites.ts
 import { runningPid, startDetached, stopByPidFile, tailFile } from './processes.ts';
 import { redisService, securedRedisService } from './redis.ts';
 import { searchEngineService } from './search-engine.ts';
+import { securedOpenSearchService } from './secured-opensearch.ts';
 import type { StackService } from './service.ts';
 
 export class StackError extends Error {
@@ -16,6 +17,7 @@ export class StackError extends Error {
 
 export const stackServices = (c: Config): StackService[] => [
   searchEngineService(c),
+  ...(c.stackEngine === 'opensearch' ? [securedOpenSearchService(c)] : []),
   kafkaService(c),
   redisService(c),
   securedRedisService(c),
@@ -96,7 +98,10 @@ async function waitHealthy(service: StackService, timeoutMs: number): Promise<st
  */
 export async function stackDown(c: Config, say: Say, names?: string[]): Promise<void> {
   const other: Config = { ...c, stackEngine: c.stackEngine === 'opensearch' ? 'elasticsearch' : 'opensearch' };
-  const services = [searchEngineService(other), ...stackServices(c)].filter((s) => !names || names.includes(s.name));
+  const all = [...stackServices(other), ...stackServices(c)];
+  const services = all
+    .filter((s, i) => all.findIndex((x) => x.name === s.name) === i)
+    .filter((s) => !names || names.includes(s.name));
   for (const service of services.reverse()) {
     for (const p of service.processes) {
       if (await stopByPidFile(p.pidFile)) say(`${p.name}: stopped`);

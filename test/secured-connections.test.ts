@@ -1,5 +1,6 @@
 // Secured servers: Kafka's SASL_SSL listener (PLAIN, SCRAM-SHA-256/512), the TLS-only Redis with
-// an ACL user, and the search engine behind HTTPS with API keys and users. The clients, the
+// an ACL user, and the search engine over HTTPS with users and API keys: on OpenSearch its own
+// security plugin, and an authenticating proxy in front of either engine. The clients, the
 // indexer and service processes and the command-line tools connect with the right credentials
 // (secrets read from *_FILE files, as containers mount them) and stop with a clear error that
 // holds no secret with wrong ones.
@@ -21,6 +22,7 @@ import { spawnScript } from '../common/spawn-script.ts';
 import { waitFor } from './support/indexer.ts';
 import { runCli } from './support/run-cli.ts';
 import {
+  defaultEsAuth,
   type KafkaMechanism,
   type SecuredEs,
   secretsIn,
@@ -29,7 +31,7 @@ import {
   startSecuredEs,
   wrongSecret,
 } from './support/secured.ts';
-import { dropIndices, silentLog, uniqueName } from './support/stack.ts';
+import { config, dropIndices, silentLog, uniqueName } from './support/stack.ts';
 
 /** Asserts a text names none of the secrets (right or wrong) a test used. */
 function assertNoSecret(text: string, secrets: string[], what: string): void {
@@ -57,7 +59,7 @@ describe('secured connections', () => {
   let secretDir: string;
   before(async () => {
     es = await startSecuredEs();
-    good = securedConfig({ es });
+    good = securedConfig({ es, esAuth: defaultEsAuth() });
     secretDir = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-'));
   });
   after(async () => {
@@ -149,13 +151,14 @@ describe('secured connections', () => {
     });
   });
 
-  describe('the search engine over HTTPS with credentials', () => {
+  describe('the search engine over HTTPS with credentials (authenticating proxy)', () => {
+    const viaProxy = () => securedConfig({ es });
     const variants: [string, () => Config][] = [
-      ['an API key and a CA file', () => good],
+      ['an API key and a CA file', viaProxy],
       ['a user and password', () => securedConfig({ es, esAuth: 'basic' })],
       [
         'a CA fingerprint instead of a file',
-        () => ({ ...good, esCaFile: undefined, esCaFingerprint: es.caFingerprint }),
+        () => ({ ...viaProxy(), esCaFile: undefined, esCaFingerprint: es.caFingerprint }),
       ],
     ];
     for (const [name, c] of variants)
@@ -173,6 +176,7 @@ describe('secured connections', () => {
       });
 
     it('refuses wrong or missing credentials and an untrusted certificate with clear, secret-free errors', async () => {
+      const good = viaProxy();
       const wrong = Buffer.from(`x:${wrongSecret()}`).toString('base64');
       const secrets = [wrong, ...secretsIn(good), es.password];
       await rejectsClearly(
@@ -203,6 +207,47 @@ describe('secured connections', () => {
     });
   });
 
+  // Registered on the OpenSearch run only: Elasticsearch 7.10 has no security to run here.
+  if (config.stackEngine === 'opensearch')
+    describe('OpenSearch with its own security plugin', () => {
+      const secured = () => securedConfig({ es, esAuth: 'opensearch-security' });
+      it('detects the server and searches as its user, with a CA file or a CA fingerprint', async () => {
+        for (const c of [secured(), { ...secured(), esCaFile: undefined, esCaFingerprint: es.caFingerprint }]) {
+          const client = await createEsClient(c);
+          try {
+            assert.equal((await client.info()).version.number, '2.19.1');
+            const who = await client.transport.request<{ user_name: string }>({
+              method: 'GET',
+              path: '/_plugins/_security/authinfo',
+            });
+            assert.equal(who.user_name, c.esUsername);
+          } finally {
+            await client.close();
+          }
+        }
+      });
+
+      it('refuses a wrong password, no credentials and an untrusted certificate with clear, secret-free errors', async () => {
+        const wrong = wrongSecret();
+        const secrets = [wrong, ...secretsIn(secured())];
+        await rejectsClearly(
+          () => createEsClient({ ...secured(), esPassword: wrong }),
+          /refused the credentials \(HTTP 401\): check SHOP_ES_USERNAME and SHOP_ES_PASSWORD/,
+          secrets,
+        );
+        await rejectsClearly(
+          () => createEsClient({ ...secured(), esUsername: undefined, esPassword: undefined }),
+          /requires credentials \(HTTP 401\)/,
+          secrets,
+        );
+        await rejectsClearly(
+          () => createEsClient({ ...secured(), esCaFile: undefined }),
+          /is not trusted: .*certificate/,
+          secrets,
+        );
+      });
+    });
+
   describe('processes', () => {
     const alias = uniqueName('products');
     const topic = uniqueName('events');
@@ -223,6 +268,7 @@ describe('secured connections', () => {
       fs.writeFileSync(file, wrong);
       return { ...base(), [variable]: file };
     };
+    const esSecretFile = () => (good.esApiKey ? 'SHOP_ES_API_KEY_FILE' : 'SHOP_ES_PASSWORD_FILE');
     const children: ChildProcess[] = [];
     const start = (script: string, args: string[], env: Record<string, string>) => {
       const child = spawnScript(script, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -345,9 +391,9 @@ describe('secured connections', () => {
       const cases: [string, string[], string, RegExp][] = [
         ['indexer/cli.ts', ['run'], 'SHOP_KAFKA_PASSWORD_FILE', /indexer: Kafka at .* refused the SASL/],
         ['query/main.ts', [], 'SHOP_REDIS_PASSWORD_FILE', /Redis at rediss:.* refused the credentials of user/],
-        ['mappings/cli.ts', ['list'], 'SHOP_ES_API_KEY_FILE', /index: the search engine at .* refused the credentials/],
+        ['mappings/cli.ts', ['list'], esSecretFile(), /index: the search engine at .* refused the credentials/],
         ['ranking/cli.ts', ['learned'], 'SHOP_REDIS_PASSWORD_FILE', /ranking: Redis at .* refused the credentials/],
-        ['query/suggest/cli.ts', ['rebuild', '--from-topic'], 'SHOP_ES_API_KEY_FILE', /suggest: the search engine/],
+        ['query/suggest/cli.ts', ['rebuild', '--from-topic'], esSecretFile(), /suggest: the search engine/],
         ['recommender/cli.ts', ['versions'], 'SHOP_KAFKA_PASSWORD_FILE', /Kafka at .* refused the SASL/],
       ];
       for (const [script, args, variable, message] of cases) {

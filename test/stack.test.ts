@@ -16,7 +16,13 @@ describe('embedded stack', () => {
     const rows = await stackStatus(config);
     assert.deepEqual(
       rows.map((r) => r.name),
-      [config.stackEngine, 'kafka', 'redis', 'redis-secured'],
+      [
+        config.stackEngine,
+        ...(config.stackEngine === 'opensearch' ? ['opensearch-secured'] : []),
+        'kafka',
+        'redis',
+        'redis-secured',
+      ],
     );
     for (const r of rows) {
       assert.ok(r.state === 'running' || r.state === 'external', `${r.name} is ${r.state}`);

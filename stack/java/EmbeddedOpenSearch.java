@@ -3,6 +3,9 @@
 // source-file mode: no build step. Node 1 is the only cluster-manager-eligible node (see the
 // Elasticsearch launcher for why).
 //
+// Plugins on the classpath are loaded by class name from -Dshop.plugins (comma-separated): the
+// secured node loads the security plugin this way.
+//
 // Usage: EmbeddedOpenSearch <basePath> <nodeNumber> <nodeCount> <httpPort1> <transportPort1> <clusterName> [key=value ...]
 import org.codelibs.opensearch.runner.OpenSearchRunner;
 
@@ -47,7 +50,13 @@ public class EmbeddedOpenSearch {
                 System.err.println("close failed: " + e);
             }
         }));
-        runner.build("-basePath", basePath, "-numOfNode", "1", "-clusterName", cluster);
+        List<String> options = new ArrayList<>(List.of("-basePath", basePath, "-numOfNode", "1", "-clusterName", cluster));
+        String plugins = System.getProperty("shop.plugins", "");
+        if (!plugins.isEmpty()) {
+            options.add("-pluginTypes");
+            options.add(plugins);
+        }
+        runner.build(options.toArray(new String[0]));
         while (!runner.isClosed()) {
             Thread.sleep(1000);
         }

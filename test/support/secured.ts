@@ -1,9 +1,9 @@
 // The secured side of the stack for tests: configurations (and the matching environments for
 // child processes) that reach Kafka's SASL_SSL listener, the TLS-only Redis with its ACL user, and
-// the search engine through an authenticating HTTPS proxy. The engines embedded here have no
-// security of their own (the OpenSearch security plugin is not published to Maven Central as a
-// library), so the proxy plays the part of a secured cluster: TLS with the stack's CA, API keys and
-// users checked like Elasticsearch does, 401 with a security_exception otherwise.
+// the search engine over HTTPS with credentials. On OpenSearch that is a node with OpenSearch's own
+// security plugin; Elasticsearch 7.10's security (x-pack) is not published to Maven Central, so an
+// authenticating proxy plays the part of a secured Elasticsearch: TLS with the stack's CA, API keys
+// and users checked as Elasticsearch does, 401 with a security_exception otherwise.
 import { createHash, randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -11,6 +11,7 @@ import https from 'node:https';
 import type net from 'node:net';
 import { type Config, esPortOf } from '../../common/config.ts';
 import { securedStack } from '../../stack/secured.ts';
+import { securedOpenSearchConfig } from '../../stack/secured-opensearch.ts';
 import { config } from './stack.ts';
 
 export type KafkaMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
@@ -40,6 +41,9 @@ export async function startSecuredEs(c: Config = config): Promise<SecuredEs> {
   const password = randomBytes(16).toString('hex');
   const accepted = [`ApiKey ${apiKey}`, `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`];
   const forwarded: string[] = [];
+  // A new upstream connection per request: reusing idle ones races with their close
+  // ("socket hang up"), which a proxy without retries would pass on as a failure.
+  const upstreamAgent = new http.Agent({ keepAlive: false });
   const sockets = new Set<{ destroy(): void }>();
   const server = https.createServer(
     { cert: fs.readFileSync(secured.certChainFile), key: fs.readFileSync(secured.keyFile) },
@@ -59,7 +63,7 @@ export async function startSecuredEs(c: Config = config): Promise<SecuredEs> {
       forwarded.push(`${req.method} ${req.url}`);
       const { authorization: _, host: __, ...headers } = req.headers;
       const upstream = http.request(
-        { host: '127.0.0.1', port: esPortOf(c), method: req.method, path: req.url, headers },
+        { host: '127.0.0.1', port: esPortOf(c), method: req.method, path: req.url, headers, agent: upstreamAgent },
         (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
@@ -95,9 +99,30 @@ export async function startSecuredEs(c: Config = config): Promise<SecuredEs> {
 
 export interface SecuredOptions {
   es: SecuredEs;
-  /** How the search engine is authenticated: API key (default) or user and password. */
-  esAuth?: 'apiKey' | 'basic';
+  /**
+   * How the search engine is reached: through the proxy with an API key (default) or a user and
+   * password, or (OpenSearch only) the secured node with its own security plugin.
+   */
+  esAuth?: 'apiKey' | 'basic' | 'opensearch-security';
   kafka?: KafkaMechanism;
+}
+
+/** The strongest secured engine this stack has: OpenSearch's own security, else the proxy. */
+export const defaultEsAuth = (): SecuredOptions['esAuth'] =>
+  config.stackEngine === 'opensearch' ? 'opensearch-security' : 'apiKey';
+
+function esSettings(o: SecuredOptions, caFile: string): Partial<Config> {
+  if (o.esAuth === 'opensearch-security') {
+    const { esUrl, esUsername, esPassword, esCaFile } = securedOpenSearchConfig(config);
+    return { esUrl, esUsername, esPassword, esCaFile, esApiKey: undefined };
+  }
+  return {
+    esUrl: o.es.url,
+    esCaFile: caFile,
+    ...(o.esAuth === 'basic'
+      ? { esUsername: o.es.username, esPassword: o.es.password, esApiKey: undefined }
+      : { esApiKey: o.es.apiKey, esUsername: undefined, esPassword: undefined }),
+  };
 }
 
 /** Settings that reach every server only through its secured listener, with the right credentials. */
@@ -106,11 +131,7 @@ export function securedConfig(o: SecuredOptions): Config {
   const kafkaUser = secured.kafka.users[o.kafka ?? 'scram-sha-512'];
   return {
     ...config,
-    esUrl: o.es.url,
-    esCaFile: secured.caFile,
-    ...(o.esAuth === 'basic'
-      ? { esUsername: o.es.username, esPassword: o.es.password }
-      : { esApiKey: o.es.apiKey, esUsername: undefined, esPassword: undefined }),
+    ...esSettings(o, secured.caFile),
     kafkaBrokers: [`127.0.0.1:${secured.kafka.port}`],
     kafkaSaslMechanism: o.kafka ?? 'scram-sha-512',
     kafkaUsername: kafkaUser.username,
