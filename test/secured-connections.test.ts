@@ -157,6 +157,10 @@ describe('secured connections', () => {
       ['an API key and a CA file', viaProxy],
       ['a user and password', () => securedConfig({ es, esAuth: 'basic' })],
       [
+        'an API key given as id:api_key',
+        () => ({ ...viaProxy(), esApiKey: Buffer.from(es.apiKey, 'base64').toString('utf8') }),
+      ],
+      [
         'a CA fingerprint instead of a file',
         () => ({ ...viaProxy(), esCaFile: undefined, esCaFingerprint: es.caFingerprint }),
       ],

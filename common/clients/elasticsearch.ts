@@ -27,8 +27,9 @@ class CompatTransport extends Transport {
 const needsCompatTransport = (info: ServerInfo): boolean => info.distribution === 'opensearch' || info.major < 8;
 
 function clientOptions(c: Config, requestTimeoutMs: number): ClientOptions {
+  // The `id:api_key` form is encoded here; base64 never holds a colon, so the two cannot be confused.
   const auth = c.esApiKey
-    ? { apiKey: c.esApiKey }
+    ? { apiKey: c.esApiKey.includes(':') ? Buffer.from(c.esApiKey).toString('base64') : c.esApiKey }
     : c.esUsername !== undefined
       ? { username: c.esUsername, password: c.esPassword ?? '' }
       : undefined;
