@@ -1,6 +1,6 @@
-// Brings the embedded servers up in order (the search engine, Kafka, Redis, the secured Redis),
-// each waited on with a real health check, and down again by pid file. Servers configured as
-// external are skipped.
+// Brings the embedded servers up in order (the search engine, on OpenSearch its secured node,
+// Kafka, Redis, the secured Redis), each waited on with a real health check, and down again by pid
+// file. Servers configured as external are skipped.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../common/config.ts';
 import { kafkaService } from './kafka.ts';
