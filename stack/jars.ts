@@ -21,7 +21,9 @@ export function ensureJars(name: string, stackDir: string, say: (line: string) =
   say(`fetching ${name} jars from Maven Central (once)`);
   fs.rmSync(libDir, { recursive: true, force: true });
   const goal = unpack ? 'dependency:unpack-dependencies' : 'dependency:copy-dependencies';
-  const r = spawnSync('mvn', ['-q', '-B', '-f', pom, goal, `-DoutputDirectory=${libDir}`], {
+  // Unpacking leaves markers of what it did; kept with the jars, so a removed lib folder is unpacked again.
+  const markers = unpack ? [`-DmarkersDirectory=${path.join(libDir, '.markers')}`] : [];
+  const r = spawnSync('mvn', ['-q', '-B', '-f', pom, goal, `-DoutputDirectory=${libDir}`, ...markers], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
