@@ -1,5 +1,7 @@
 // npm run bench -- <name> [--docs N]: runs one benchmark; the last line of standard output is its JSON summary.
+// `engines` runs the search and indexing benchmarks on Elasticsearch and on OpenSearch.
 import { parseArgs } from 'node:util';
+import { enginesBench } from './engines.ts';
 import { freshnessBench } from './freshness.ts';
 import { indexingBench } from './indexing.ts';
 import { loadBench } from './load.ts';
@@ -34,6 +36,7 @@ const benches: Record<
   reliability: reliabilityBench,
   load: loadBench,
   learning: learningBench,
+  engines: enginesBench,
 };
 
 const { positionals, values } = parseArgs({

@@ -14,7 +14,6 @@ import { generateDemoCatalog } from '../catalog/demo.ts';
 import { createProducer, createTopicsIfMissing } from '../common/clients/kafka.ts';
 import { createRedis } from '../common/clients/redis.ts';
 import { freePort } from '../common/free-port.ts';
-import { kafkaBrokersOf, redisUrlOf } from '../common/config.ts';
 import { rebuildFromCatalog } from '../indexer/rebuild.ts';
 import { indexOptionsOf } from '../mappings/lifecycle.ts';
 import { keySpace } from '../stores/keys.ts';
@@ -84,11 +83,7 @@ export async function learningBench(args: { seconds: number; docs: number }) {
   ];
   const service = await startService(env);
   const rawPort = await freePort();
-  const raw = spawnBuilt(
-    'bench/raw-events-route.ts',
-    [String(rawPort), kafkaBrokersOf(config).join(','), `${run}-raw`],
-    {},
-  );
+  const raw = spawnBuilt('bench/raw-events-route.ts', [String(rawPort), `${run}-raw`], {});
   await waitReady(`http://127.0.0.1:${rawPort}/`, raw);
   say('POST /events: service, then the bare route');
   const ours = await load(service.url, post, { connections: 8, seconds: args.seconds, rate: 100000 });
@@ -119,7 +114,7 @@ export async function learningBench(args: { seconds: number; docs: number }) {
     await producer.send({ topic: topics.events, messages: events });
   }
   await producer.disconnect();
-  const redis = createRedis(redisUrlOf(config));
+  const redis = createRedis(config);
   await redis.connect();
   const status = redisLearnerCheckpoints(redis, keySpace(prefix).learner);
   const admin = kafka.admin();

@@ -7,7 +7,6 @@ import autocannon from 'autocannon';
 import { categoryPathString } from '../catalog/product.ts';
 import { readProducts } from '../catalog/read.ts';
 import { createRedis } from '../common/clients/redis.ts';
-import { redisUrlOf } from '../common/config.ts';
 import { readClickLog } from '../ranking/learn/click-log.ts';
 import { recsKeys } from '../recommender/publish/keys.ts';
 import { summarize } from '../recommender/publish/product-summary.ts';
@@ -84,7 +83,7 @@ export async function loadBench(args: { seconds: number; rate: number }) {
   for await (const s of readSearchLog(path.join(dataDir, 'logs', 'bestbuy-xbox-dev.queries.csv')))
     queries.push(s.query);
   const prefix = `${benchName('load')}:`;
-  const redis = createRedis(redisUrlOf(config));
+  const redis = createRedis(config);
   await redis.connect();
   // Clicks as views, a session per shopper and day: enough for similar-item rails.
   const interactions = clicks.map((c, i) => ({

@@ -3,10 +3,12 @@
 // Run as its own process, like the service, so both sides pay the same per-process costs.
 import Fastify from 'fastify';
 import { createKafka, createProducer } from '../common/clients/kafka.ts';
+import { loadConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 
-const [port, brokers, topic] = process.argv.slice(2) as [string, string, string];
-const producer = createProducer(createKafka(brokers.split(','), 'bench-raw-events', createLogger('error')));
+const [port, topic] = process.argv.slice(2) as [string, string];
+// The same connection settings as the service (brokers, SASL, TLS), from the environment.
+const producer = createProducer(createKafka(loadConfig(), 'bench-raw-events', createLogger('error')));
 await producer.connect();
 const app = Fastify({ bodyLimit: 256 * 1024 });
 app.post<{ Body: { events: { session: string }[] } }>('/events', async (req, reply) => {

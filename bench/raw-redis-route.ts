@@ -2,9 +2,10 @@
 // Run as its own process, like the service, so both sides pay the same per-process costs.
 import Fastify from 'fastify';
 import { createRedis } from '../common/clients/redis.ts';
+import { loadConfig } from '../common/config.ts';
 
 const [port, redisUrl, prefix] = process.argv.slice(2) as [string, string, string];
-const redis = createRedis(redisUrl);
+const redis = createRedis({ ...loadConfig(), redisUrl });
 await redis.connect();
 const app = Fastify();
 app.get<{ Params: { id: string } }>('/similar/:id', async (req, reply) => {

@@ -17,7 +17,7 @@ import { benchName, benchServers, config, dataDir, round, say, spawnBuilt } from
 
 export async function recsBench(args: { docs: number }) {
   await benchServers();
-  const redis = createRedis(redisUrlOf(config));
+  const redis = createRedis(config);
   await redis.connect();
   const prefix = `${benchName('recs')}:`;
   const { interactions } = await readInteractionsFile(path.join(dataDir, 'interactions', 'online-retail-train.csv.gz'));

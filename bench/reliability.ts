@@ -9,7 +9,6 @@ import path from 'node:path';
 import { generateDemoCatalog } from '../catalog/demo.ts';
 import { demoInteractions } from '../catalog/demo-interactions.ts';
 import { createRedis } from '../common/clients/redis.ts';
-import { redisUrlOf } from '../common/config.ts';
 import { publishEvents } from '../indexer/publisher.ts';
 import { rebuildFromCatalog } from '../indexer/rebuild.ts';
 import type { StoredDocument } from '../indexer/stored-document.ts';
@@ -56,7 +55,7 @@ export async function reliabilityBench(args: { seconds: number; faults?: readonl
     { ...indexOptionsOf(config), alias },
     { catalogFile: file, versionBase: 1000, batchSize: 1000 },
   );
-  const redis = createRedis(redisUrlOf(config));
+  const redis = createRedis(config);
   redis.on('error', () => {});
   await redis.connect();
   const model = await train(
@@ -175,14 +174,14 @@ export async function reliabilityBench(args: { seconds: number; faults?: readonl
       }
       if (fault === 'es-node') {
         // The last node goes away: with one replica every shard still has a copy on the others.
-        const node = stackService('elasticsearch').processes.at(-1)!;
+        const node = stackService(config.stackEngine).processes.at(-1)!;
         await stopByPidFile(node.pidFile);
         await sleep(hold);
-        await startStackService(stackService('elasticsearch'), config, () => {});
+        await startStackService(stackService(config.stackEngine), config, () => {});
         return `node ${node.name} stopped ${hold / 1000} s, started again`;
       }
       if (fault === 'es-pause') {
-        const pidFile = stackService('elasticsearch').processes[0]!.pidFile;
+        const pidFile = stackService(config.stackEngine).processes[0]!.pidFile;
         signalByPidFile(pidFile, 'SIGSTOP');
         await sleep(hold);
         signalByPidFile(pidFile, 'SIGCONT');

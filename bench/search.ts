@@ -27,7 +27,7 @@ const LATENCY_RATE = 40;
 
 export async function searchBench(args: { docs: number }) {
   await benchServers();
-  const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 60000 });
+  const es = await createEsClient(config, { requestTimeoutMs: 60000 });
   const catalog = path.join(dataDir, 'catalogs', 'bestbuy-xbox.ndjson');
   if (!fs.existsSync(catalog)) throw new Error(`benchmark data missing: ${catalog}`);
   const alias = await evalIndexFor(es, config, catalog, say);

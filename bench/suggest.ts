@@ -14,7 +14,7 @@ import { benchServers, config, dataDir, say } from './support.ts';
 
 export async function suggestBench(args: { rate: number; seconds: number }) {
   await benchServers();
-  const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 60000 });
+  const es = await createEsClient(config, { requestTimeoutMs: 60000 });
   const catalog = path.join(dataDir, 'catalogs', 'bestbuy-xbox.ndjson');
   if (!fs.existsSync(catalog)) throw new Error(`benchmark data missing: ${catalog}`);
   const alias = await evalIndexFor(es, config, catalog, say);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createEsClient, type EsClient } from '../common/clients/elasticsearch.ts';
 import type { Producer } from 'kafkajs';
 import { createKafka, createProducer, type Kafka } from '../common/clients/kafka.ts';
-import { esUrlOf, kafkaBrokersOf, loadConfig, projectRoot, type Config } from '../common/config.ts';
+import { loadConfig, projectRoot, type Config } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { ensureTopics, eventTopicsOf, type EventTopics } from '../indexer/topics.ts';
 import { ensureLiveIndex, indexOptionsOf, listIndexVersions } from '../mappings/lifecycle.ts';
@@ -24,8 +24,8 @@ export const benchName = (prefix: string) => `bench-${prefix}-${randomBytes(4).t
 export async function benchServers(): Promise<{ es: EsClient; kafka: Kafka }> {
   await stackUp(config, say);
   return {
-    es: await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 60000 }),
-    kafka: createKafka(kafkaBrokersOf(config), benchName('client'), quietLog),
+    es: await createEsClient(config, { requestTimeoutMs: 60000 }),
+    kafka: createKafka(config, benchName('client'), quietLog),
   };
 }
 

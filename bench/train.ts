@@ -14,7 +14,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { createRedis } from '../common/clients/redis.ts';
-import { projectRoot, redisUrlOf } from '../common/config.ts';
+import { projectRoot } from '../common/config.ts';
 import { ensurePython } from '../eval/python-baselines.ts';
 import { loadModel } from '../recommender/artifact.ts';
 import { basketsOf } from '../recommender/interactions/interaction.ts';
@@ -114,7 +114,7 @@ async function* heldOutBaskets(file: string): AsyncGenerator<HeldOutBasket> {
 
 /** Bytes Redis holds for the keys of the versions published under a prefix; then deletes them. */
 async function publishedBytes(prefix: string): Promise<number> {
-  const redis = createRedis(redisUrlOf(config));
+  const redis = createRedis(config);
   await redis.connect();
   try {
     const keys = await redis.keys(`${prefix}recs:*`);

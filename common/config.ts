@@ -22,6 +22,8 @@ interface Setting<T> {
   default: T;
   parse: Parser<T>;
   doc: string;
+  /** Also read from the file named by <env>_FILE (as container platforms mount secrets); never printed. */
+  secret?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +67,9 @@ const setting = <T>(env: string, def: T, parse: Parser<T>, doc: string): Setting
   parse,
   doc,
 });
+const optional = (env: string, doc: string): Setting<string | undefined> =>
+  setting(env, undefined as string | undefined, optionalStr, doc);
+const secret = (env: string, doc: string): Setting<string | undefined> => ({ ...optional(env, doc), secret: true });
 
 export const settings = {
   // service
@@ -130,11 +135,24 @@ export const settings = {
   rateLimitWindow: setting('SHOP_RATE_LIMIT_WINDOW', '1 minute', str, 'The rate-limit window.'),
 
   // external servers: when set, the embedded stack does not start that server
-  esUrl: setting(
+  esUrl: optional(
     'SHOP_ES_URL',
-    undefined as string | undefined,
-    optionalStr,
-    'Elasticsearch URL of an external cluster (ES 7.10+, 8, 9 or OpenSearch); unset = embedded stack.',
+    'Elasticsearch URL of an external cluster (ES 7.10+, 8, 9 or OpenSearch 2.x/3.x); unset = embedded stack.',
+  ),
+  esCloudId: optional('SHOP_ES_CLOUD_ID', 'Elastic Cloud deployment id, instead of SHOP_ES_URL.'),
+  esApiKey: secret('SHOP_ES_API_KEY', 'Elasticsearch API key (the base64 `encoded` value, or `id:api_key`).'),
+  esUsername: optional('SHOP_ES_USERNAME', 'Elasticsearch or OpenSearch user (basic authentication).'),
+  esPassword: secret('SHOP_ES_PASSWORD', 'Password of SHOP_ES_USERNAME.'),
+  esCaFile: optional('SHOP_ES_CA_FILE', "PEM file of the CA that signed the cluster's HTTPS certificate."),
+  esCaFingerprint: optional(
+    'SHOP_ES_CA_FINGERPRINT',
+    "SHA-256 fingerprint of the cluster's CA certificate (as ES 8 prints at first start), instead of a CA file.",
+  ),
+  esTlsVerify: setting(
+    'SHOP_ES_TLS_VERIFY',
+    true,
+    bool,
+    "Verify the cluster's HTTPS certificate; false only for a throwaway test cluster.",
   ),
   kafkaBrokers: setting(
     'SHOP_KAFKA_BROKERS',
@@ -142,11 +160,35 @@ export const settings = {
     list,
     'Comma-separated Kafka brokers of an external cluster; empty = embedded stack.',
   ),
-  redisUrl: setting(
+  kafkaClientId: setting(
+    'SHOP_KAFKA_CLIENT_ID',
+    '',
+    str,
+    "Kafka client id (quotas and broker logs); empty = the process's own name (shopsearch-indexer, shopsearch-query, ...).",
+  ),
+  kafkaSaslMechanism: setting(
+    'SHOP_KAFKA_SASL_MECHANISM',
+    'none',
+    oneOf('none', 'plain', 'scram-sha-256', 'scram-sha-512'),
+    'SASL mechanism for Kafka (Confluent Cloud: plain; MSK and Strimzi: scram-sha-512).',
+  ),
+  kafkaUsername: optional('SHOP_KAFKA_USERNAME', 'Kafka SASL user (Confluent Cloud: the API key).'),
+  kafkaPassword: secret('SHOP_KAFKA_PASSWORD', 'Kafka SASL password (Confluent Cloud: the API secret).'),
+  kafkaTls: setting('SHOP_KAFKA_TLS', false, bool, 'Connect to Kafka over TLS (SASL_SSL or SSL listeners).'),
+  kafkaCaFile: optional(
+    'SHOP_KAFKA_CA_FILE',
+    "PEM file of the CA that signed the brokers' certificates; unset = the system CAs.",
+  ),
+  redisUrl: optional(
     'SHOP_REDIS_URL',
-    undefined as string | undefined,
-    optionalStr,
-    'Redis URL of an external server; unset = embedded stack.',
+    'Redis URL of an external server (`rediss://` for TLS); unset = embedded stack.',
+  ),
+  redisUsername: optional('SHOP_REDIS_USERNAME', 'Redis ACL user; unset = the default user.'),
+  redisPassword: secret('SHOP_REDIS_PASSWORD', 'Password of the Redis user (or of `requirepass`).'),
+  redisTls: setting('SHOP_REDIS_TLS', false, bool, 'Connect to Redis over TLS (implied by a `rediss://` URL).'),
+  redisCaFile: optional(
+    'SHOP_REDIS_CA_FILE',
+    "PEM file of the CA that signed the Redis server's certificate; unset = the system CAs.",
   ),
   esRequestTimeoutMs: setting('SHOP_ES_REQUEST_TIMEOUT_MS', 10000, int, 'Default Elasticsearch request timeout.'),
 
@@ -388,6 +430,12 @@ export const settings = {
     str,
     'Where the embedded stack keeps jars, data, logs and pid files.',
   ),
+  stackEngine: setting(
+    'SHOP_STACK_ENGINE',
+    'elasticsearch',
+    oneOf('elasticsearch', 'opensearch'),
+    'Search engine of the embedded stack: Elasticsearch 7.10.2 or OpenSearch 2.19.1.',
+  ),
   stackEsPort: setting(
     'SHOP_STACK_ES_PORT',
     19200,
@@ -400,8 +448,31 @@ export const settings = {
     port,
     'Transport port of embedded Elasticsearch node 1 (node i uses port+i-1).',
   ),
-  stackEsNodes: setting('SHOP_STACK_ES_NODES', 1, int, 'Number of embedded Elasticsearch nodes, one JVM each.'),
-  stackEsHeapMb: setting('SHOP_STACK_ES_HEAP_MB', 1024, int, 'Heap of each embedded Elasticsearch node.'),
+  stackOpenSearchPort: setting(
+    'SHOP_STACK_OPENSEARCH_PORT',
+    0,
+    portOrOff,
+    'HTTP port of embedded OpenSearch node 1 (node i uses port+i-1); 0 = SHOP_STACK_ES_PORT + 50, so both engines can run at once.',
+  ),
+  stackOpenSearchTransportPort: setting(
+    'SHOP_STACK_OPENSEARCH_TRANSPORT_PORT',
+    0,
+    portOrOff,
+    'Transport port of embedded OpenSearch node 1; 0 = SHOP_STACK_ES_TRANSPORT_PORT + 50.',
+  ),
+  stackOpenSearchSecuredPort: setting(
+    'SHOP_STACK_OPENSEARCH_SECURED_PORT',
+    0,
+    portOrOff,
+    'HTTPS port of the secured OpenSearch node (security plugin, for the secured-connection tests; runs with SHOP_STACK_ENGINE=opensearch); its transport port is the OpenSearch transport port + 10. 0 = the OpenSearch port + 10.',
+  ),
+  stackEsNodes: setting(
+    'SHOP_STACK_ES_NODES',
+    1,
+    int,
+    'Number of embedded search engine nodes (Elasticsearch or OpenSearch), one JVM each.',
+  ),
+  stackEsHeapMb: setting('SHOP_STACK_ES_HEAP_MB', 1024, int, 'Heap of each embedded search engine node.'),
   stackKafkaPort: setting('SHOP_STACK_KAFKA_PORT', 19092, port, 'Broker port of the embedded Kafka.'),
   stackKafkaControllerPort: setting(
     'SHOP_STACK_KAFKA_CONTROLLER_PORT',
@@ -410,7 +481,19 @@ export const settings = {
     'KRaft controller port of the embedded Kafka.',
   ),
   stackKafkaHeapMb: setting('SHOP_STACK_KAFKA_HEAP_MB', 512, int, 'Heap of the embedded Kafka broker.'),
+  stackKafkaSaslPort: setting(
+    'SHOP_STACK_KAFKA_SASL_PORT',
+    0,
+    portOrOff,
+    'SASL_SSL listener of the embedded Kafka (SCRAM and PLAIN users, for the secured-connection tests); 0 = broker port + 2.',
+  ),
   stackRedisPort: setting('SHOP_STACK_REDIS_PORT', 16379, port, 'Port of the embedded Redis.'),
+  stackRedisTlsPort: setting(
+    'SHOP_STACK_REDIS_TLS_PORT',
+    0,
+    portOrOff,
+    'TLS port of the second, secured embedded Redis (an ACL user, no default user); 0 = SHOP_STACK_REDIS_PORT + 1.',
+  ),
   stackStartTimeoutMs: setting(
     'SHOP_STACK_START_TIMEOUT_MS',
     120000,
@@ -432,13 +515,65 @@ export type Config = { readonly [K in keyof Settings]: Settings[K]['default'] };
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const out: Record<string, unknown> = {};
   for (const [key, s] of Object.entries(settings) as [string, Setting<unknown>][]) {
-    const raw = env[s.env];
+    const raw = s.secret ? secretValue(env, s.env) : env[s.env];
     out[key] = raw === undefined ? s.default : s.parse(raw, s.env);
   }
   return out as Config;
 }
 
-export const esUrlOf = (c: Config): string => c.esUrl ?? `http://127.0.0.1:${c.stackEsPort}`;
+/** A secret from its variable or from the file its <env>_FILE variable names (not both). */
+function secretValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (file === undefined || file === '') return env[name];
+  if (env[name] !== undefined) throw new ConfigError(`set ${name} or ${name}_FILE, not both`);
+  try {
+    // Mounted secret files usually end with a newline that is not part of the secret.
+    return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (e) {
+    throw new ConfigError(`${name}_FILE: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+const settingEntries = Object.entries(settings) as [keyof Config, Setting<unknown>][];
+
+/** The configured secrets' values, so messages can be scrubbed of them whatever produced the text. */
+export const secretsOf = (c: Config): string[] =>
+  settingEntries.flatMap(([key, s]) => (s.secret && typeof c[key] === 'string' && c[key] !== '' ? [c[key]] : []));
+
+/** Replaces every configured secret, and any URL password, in a text meant for people or logs. */
+export function scrub(text: string, c: Config): string {
+  let out = text.replace(/(\w+:\/\/[^:/@\s]*:)[^@\s]+@/g, '$1[redacted]@');
+  for (const secret of secretsOf(c)) out = out.replaceAll(secret, '[redacted]');
+  return out;
+}
+
+/** The configuration as `npm run config` prints it: secrets redacted, URLs without passwords. */
+export function redactedConfig(c: Config): Record<string, unknown> {
+  return Object.fromEntries(
+    settingEntries.map(([key, s]) => {
+      const v = c[key];
+      if (s.secret) return [key, v === undefined ? undefined : '[redacted]'];
+      return [key, typeof v === 'string' ? scrub(v, c) : v];
+    }),
+  );
+}
+
+export const esPortOf = (c: Config): number =>
+  c.stackEngine === 'opensearch' ? c.stackOpenSearchPort || c.stackEsPort + 50 : c.stackEsPort;
+export const esTransportPortOf = (c: Config): number =>
+  c.stackEngine === 'opensearch'
+    ? c.stackOpenSearchTransportPort || c.stackEsTransportPort + 50
+    : c.stackEsTransportPort;
+export const openSearchSecuredPortsOf = (c: Config): { http: number; transport: number } => {
+  const os: Config = { ...c, stackEngine: 'opensearch' };
+  return { http: c.stackOpenSearchSecuredPort || esPortOf(os) + 10, transport: esTransportPortOf(os) + 10 };
+};
+export const kafkaSaslPortOf = (c: Config): number => c.stackKafkaSaslPort || c.stackKafkaPort + 2;
+export const redisTlsPortOf = (c: Config): number => c.stackRedisTlsPort || c.stackRedisPort + 1;
+
+export const esUrlOf = (c: Config): string => c.esUrl ?? `http://127.0.0.1:${esPortOf(c)}`;
+/** Whether the search engine is the embedded one (not an external URL or an Elastic Cloud id). */
+export const esEmbedded = (c: Config): boolean => c.esUrl === undefined && c.esCloudId === undefined;
 export const kafkaBrokersOf = (c: Config): string[] =>
   c.kafkaBrokers.length > 0 ? c.kafkaBrokers : [`127.0.0.1:${c.stackKafkaPort}`];
 export const redisUrlOf = (c: Config): string => c.redisUrl ?? `redis://127.0.0.1:${c.stackRedisPort}`;
@@ -453,7 +588,8 @@ export function settingsMarkdown(): string {
   const rows = Object.values(settings).map((s: Setting<unknown>) => {
     const def = Array.isArray(s.default) ? s.default.join(',') : s.default;
     const shown = def === undefined || def === '' ? '(unset)' : String(def).replace(projectRoot, '.');
-    return `| \`${s.env}\` | \`${shown}\` | ${s.doc.replaceAll('<', '&lt;')} |`;
+    const doc = s.secret ? `${s.doc} Secret: or read from the file named by \`${s.env}_FILE\`; never printed.` : s.doc;
+    return `| \`${s.env}\` | \`${shown}\` | ${doc.replaceAll('<', '&lt;')} |`;
   });
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -1,10 +1,11 @@
-// Opens the connections a process needs from the configuration, and closes them again.
+// Opens the connections a process needs from the configuration, and closes them again. The one
+// way processes open connections: every server gets the configured credentials and TLS, and a
+// server that refuses them stops the process at start with a clear ConnectionError.
 import { createEsClient, type EsClient } from './clients/elasticsearch.ts';
-import { createKafka, type Kafka } from './clients/kafka.ts';
-import { createRedis, type Redis } from './clients/redis.ts';
-import { esUrlOf, kafkaBrokersOf, redisUrlOf, type Config } from './config.ts';
-import { stackUp } from '../stack/stack.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { checkKafka, createKafka, type Kafka } from './clients/kafka.ts';
+import { connectRedis, createRedis, type Redis } from './clients/redis.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
 
 export interface Connections {
   es: EsClient;
@@ -14,36 +15,27 @@ export interface Connections {
 }
 
 export async function openConnections(config: Config, log: Logger, clientId: string): Promise<Connections> {
-  const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: config.esRequestTimeoutMs });
-  const redis = createRedis(redisUrlOf(config));
-  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
-  await redis
-    .connect()
-    .catch((err: Error) => log.warn({ err: err.message }, 'redis not reachable at start; will retry'));
-  const kafka = createKafka(kafkaBrokersOf(config), clientId, log);
-  return {
-    es,
-    redis,
-    kafka,
-    async close() {
-      redis.disconnect();
-      await es.close();
-    },
-  };
-}
-
-/** For command-line tools: the stack up (when embedded), connections open for `work`, then closed. */
-export async function withConnections<T>(
-  config: Config,
-  clientId: string,
-  say: (line: string) => void,
-  work: (conn: Connections) => Promise<T>,
-): Promise<T> {
-  await stackUp(config, say);
-  const conn = await openConnections(config, createLogger('warn', clientId, 2), clientId);
+  const es = await createEsClient(config);
+  const redis = createRedis(config);
   try {
-    return await work(conn);
-  } finally {
-    await conn.close();
+    const down = await connectRedis(redis, config);
+    // Redis down at start only degrades the service: the client reconnects by itself.
+    if (down) log.warn({ err: down.message }, 'redis not reachable at start; will retry');
+    redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+    const kafkaDown = await checkKafka(config, clientId, log);
+    if (kafkaDown) log.warn({ err: kafkaDown.message }, 'kafka not reachable at start; will retry');
+    return {
+      es,
+      redis,
+      kafka: createKafka(config, clientId, log),
+      async close() {
+        redis.disconnect();
+        await es.close();
+      },
+    };
+  } catch (err) {
+    redis.disconnect();
+    await es.close();
+    throw err;
   }
 }

@@ -44,3 +44,18 @@ export class UnavailableError extends AppError {
     super(message, 503, 'unavailable');
   }
 }
+
+/**
+ * A backing server refuses this process: wrong credentials, an untrusted certificate, no route.
+ * Raised at start-up so a misconfigured process stops with one clear line; the message names the
+ * settings to check and never holds a secret.
+ */
+export class ConnectionError extends Error {
+  override name = 'ConnectionError';
+  constructor(
+    readonly server: 'elasticsearch' | 'kafka' | 'redis',
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
-import { esUrlOf, loadConfig } from '../common/config.ts';
+import { loadConfig } from '../common/config.ts';
 import { stackUp } from '../stack/stack.ts';
 import { readSearchLog, type LoggedSearch } from '../query/suggest/build/sources.ts';
 import { evalIndexFor } from './catalog-index.ts';
@@ -135,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
     say('interrupted: finishing the current query and reporting what was measured');
   });
   await stackUp(config, say);
-  const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 60000 });
+  const es = await createEsClient(config, { requestTimeoutMs: 60000 });
   const alias = values.catalog ? await evalIndexFor(es, config, values.catalog, say) : config.indexAlias;
   let report: Record<string, unknown> & { per_query?: unknown };
   let summary: Record<string, unknown>;

@@ -1,6 +1,6 @@
 // index ensure | list | create [--switch] | switch <index> | delete <index>
 import { createEsClient } from '../common/clients/elasticsearch.ts';
-import { esUrlOf, loadConfig } from '../common/config.ts';
+import { loadConfig } from '../common/config.ts';
 import {
   createIndexVersion,
   deleteIndexVersion,
@@ -16,7 +16,7 @@ const usage = 'usage: index ensure | list | create [--switch] | switch <index> |
 
 async function main([command, arg]: string[]): Promise<number> {
   const config = loadConfig();
-  const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: config.esRequestTimeoutMs });
+  const es = await createEsClient(config);
   const opts = indexOptionsOf(config);
   try {
     switch (command) {

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { categoryPathString } from '../catalog/product.ts';
 import { readProducts } from '../catalog/read.ts';
-import { withConnections } from '../common/connections.ts';
+import { withConnections } from '../stack/with-connections.ts';
 import { loadConfig } from '../common/config.ts';
 import { parseDate } from '../common/dates.ts';
 import { indexedProducts } from '../recommender/publish/product-summary.ts';

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readProducts } from '../catalog/read.ts';
-import { withConnections, type Connections } from '../common/connections.ts';
+import type { Connections } from '../common/connections.ts';
+import { withConnections } from '../stack/with-connections.ts';
 import { parseDate } from '../common/dates.ts';
 import { createProgress } from '../common/progress.ts';
 import { loadConfig, type Config } from '../common/config.ts';

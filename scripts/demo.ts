@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
-import { esUrlOf, loadConfig, redisUrlOf } from '../common/config.ts';
+import { loadConfig } from '../common/config.ts';
 import { spawnScript } from '../common/spawn-script.ts';
 import { generateDemoCatalog } from '../catalog/demo.ts';
 import { demoInteractions } from '../catalog/demo-interactions.ts';
@@ -34,7 +34,7 @@ if (!fs.existsSync(catalog)) {
   );
   say(`generated 3000 demo products in ${catalog}`);
 }
-const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 30000 });
+const es = await createEsClient(config, { requestTimeoutMs: 30000 });
 const live = await liveIndex(es, config.indexAlias);
 if (!live || (await es.count({ index: config.indexAlias })).count === 0) {
   const r = await rebuildFromCatalog(es, indexOptionsOf(config), {
@@ -55,7 +55,7 @@ if (!(await es.indices.existsAlias({ name: suggestAliasOf(config.indexAlias) }))
 await es.close();
 
 // Recommendations need a model: the demo trains one on generated purchases, once.
-const redis = createRedis(redisUrlOf(config));
+const redis = createRedis(config);
 await redis.connect();
 const keys = recsKeys(config.redisPrefix);
 if ((await redis.get(keys.current)) === null) {

@@ -36,7 +36,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      console.error('usage: stack up | down [elasticsearch|kafka|redis ...] | status | logs <process> [lines]');
+      console.error(
+        'usage: stack up | down [elasticsearch|opensearch|opensearch-secured|kafka|redis|redis-secured ...] | status | logs <process> [lines]',
+      );
       return 2;
   }
 }

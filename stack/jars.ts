@@ -1,5 +1,6 @@
 // Fetches a server's jars from Maven Central once, with the pom in stack/maven/<name>, into
 // <stackDir>/lib/<name>. A hash of the pom marks a complete copy, so a changed pom refetches.
+// A pom whose dependency is a plugin zip is unpacked instead (`unpack`): jars and config files.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ export class JarFetchError extends Error {
   override name = 'JarFetchError';
 }
 
-export function ensureJars(name: string, stackDir: string, say: (line: string) => void): string {
+export function ensureJars(name: string, stackDir: string, say: (line: string) => void, unpack = false): string {
   const pom = path.join(projectRoot, 'stack', 'maven', name, 'pom.xml');
   const libDir = path.join(stackDir, 'lib', name);
   const marker = path.join(libDir, '.complete');
@@ -19,12 +20,14 @@ export function ensureJars(name: string, stackDir: string, say: (line: string) =
 
   say(`fetching ${name} jars from Maven Central (once)`);
   fs.rmSync(libDir, { recursive: true, force: true });
-  const r = spawnSync('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libDir}`], {
+  const goal = unpack ? 'dependency:unpack-dependencies' : 'dependency:copy-dependencies';
+  // Unpacking leaves markers of what it did; kept with the jars, so a removed lib folder is unpacked again.
+  const markers = unpack ? [`-DmarkersDirectory=${path.join(libDir, '.markers')}`] : [];
+  const r = spawnSync('mvn', ['-q', '-B', '-f', pom, goal, `-DoutputDirectory=${libDir}`, ...markers], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (r.status !== 0)
-    throw new JarFetchError(`mvn dependency:copy-dependencies for ${name} failed:\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0) throw new JarFetchError(`mvn ${goal} for ${name} failed:\n${r.stdout}${r.stderr}`);
   fs.writeFileSync(marker, hash);
   return libDir;
 }

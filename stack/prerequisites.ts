@@ -1,5 +1,5 @@
-// What the embedded stack needs beyond Node: a JDK (the ES launcher runs in source-file mode,
-// which needs the compiler module), Maven for the jars, and redis-server. Missing tools are
+// What the embedded stack needs beyond Node: a JDK (the engine launchers run in source-file mode,
+// which needs the compiler module), Maven for the jars, redis-server and openssl. Missing tools are
 // installed from Debian when running as root; otherwise the error says what to install.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +32,8 @@ export const tools = {
   javac: { command: 'javac', versionArgs: ['-version'], debianPackage: 'openjdk-17-jdk-headless' },
   mvn: { command: 'mvn', versionArgs: ['-v'], debianPackage: 'maven' },
   redis: { command: 'redis-server', versionArgs: ['--version'], debianPackage: 'redis-server' },
+  // The secured listeners' self-signed CA and certificate.
+  openssl: { command: 'openssl', versionArgs: ['version'], debianPackage: 'openssl' },
   // Only for the browser tests of the web pages.
   chromium: { command: 'chromium', versionArgs: ['--version'], debianPackage: 'chromium' },
 } satisfies Record<string, Tool>;

@@ -1,45 +1,48 @@
-// Embedded Redis from Debian's redis-server, with append-only persistence in the stack's data dir.
+// Embedded Redis from Debian's redis-server: the plain one the service uses, with append-only
+// persistence in the stack's data dir, and a secured one for the secured-connection tests (TLS
+// only, with the stack's certificate; one ACL user with a password, the default user off).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../common/config.ts';
 import { createRedis } from '../common/clients/redis.ts';
+import { securedPaths, securedStack } from './secured.ts';
+import type { ToolName } from './prerequisites.ts';
 import { processFiles, stackPaths, type StackService } from './service.ts';
 
-export function redisService(c: Config, name = 'redis', port = c.stackRedisPort): StackService {
-  const dataDir = path.join(stackPaths(c).data, name);
+interface RedisServer {
+  name: string;
+  tools?: ToolName[];
+  port: number;
+  portSetting: string;
+  args: string[];
+  /** The configuration its health check connects with. */
+  client: () => Partial<Config>;
+  prepare?(): void;
+}
+
+function redisServer(c: Config, r: RedisServer): StackService {
+  const dataDir = path.join(stackPaths(c).data, r.name);
   return {
-    name,
+    name: r.name,
     external: c.redisUrl !== undefined,
-    tools: ['redis'],
-    ports: [{ port, setting: 'SHOP_STACK_REDIS_PORT' }],
+    tools: ['redis', ...(r.tools ?? [])],
+    ports: [{ port: r.port, setting: r.portSetting }],
     processes: [
       {
-        name,
+        name: r.name,
         command: 'redis-server',
-        args: [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--dir',
-          dataDir,
-          '--appendonly',
-          'yes',
-          '--save',
-          '',
-          '--set-proc-title',
-          'no',
-        ],
+        args: ['--bind', '127.0.0.1', '--dir', dataDir, '--set-proc-title', 'no', ...r.args],
         cwd: c.stackDir,
         marker: dataDir,
-        ...processFiles(c, name),
+        ...processFiles(c, r.name),
       },
     ],
     prepare() {
       fs.mkdirSync(dataDir, { recursive: true });
+      r.prepare?.();
     },
     async checkHealth() {
-      const redis = createRedis(`redis://127.0.0.1:${port}`, { retryStrategy: () => null });
+      const redis = createRedis({ ...c, ...r.client() }, { retryStrategy: () => null });
       redis.on('error', () => {}); // the failed command below carries the reason
       try {
         await redis.connect();
@@ -51,4 +54,54 @@ export function redisService(c: Config, name = 'redis', port = c.stackRedisPort)
       }
     },
   };
+}
+
+export function redisService(c: Config, name = 'redis', port = c.stackRedisPort): StackService {
+  return redisServer(c, {
+    name,
+    port,
+    portSetting: 'SHOP_STACK_REDIS_PORT',
+    args: ['--port', String(port), '--appendonly', 'yes', '--save', ''],
+    client: () => ({ redisUrl: `redis://127.0.0.1:${port}`, redisUsername: undefined, redisPassword: undefined }),
+  });
+}
+
+export function securedRedisService(c: Config): StackService {
+  const secured = securedPaths(c);
+  const aclFile = path.join(stackPaths(c).conf, 'redis-secured', 'users.acl');
+  return redisServer(c, {
+    name: 'redis-secured',
+    tools: ['openssl'],
+    port: secured.redisPort,
+    portSetting: 'SHOP_STACK_REDIS_TLS_PORT',
+    args: [
+      '--port',
+      '0',
+      '--tls-port',
+      String(secured.redisPort),
+      '--tls-cert-file',
+      secured.certChainFile,
+      '--tls-key-file',
+      secured.keyFile,
+      '--tls-ca-cert-file',
+      secured.caFile,
+      '--tls-auth-clients',
+      'no',
+      '--aclfile',
+      aclFile,
+      '--save',
+      '',
+    ],
+    client: () => ({
+      redisUrl: `rediss://127.0.0.1:${secured.redisPort}`,
+      redisUsername: securedStack(c).redis.user.username,
+      redisPassword: securedStack(c).redis.user.password,
+      redisCaFile: secured.caFile,
+    }),
+    prepare() {
+      const { username, password } = securedStack(c).redis.user;
+      fs.mkdirSync(path.dirname(aclFile), { recursive: true });
+      fs.writeFileSync(aclFile, `user default off\nuser ${username} on >${password} ~* &* +@all\n`, { mode: 0o600 });
+    },
+  });
 }

@@ -19,6 +19,8 @@ export interface StackService {
   ports: PortClaim[];
   /** Jars, config files, first-time formatting; idempotent. */
   prepare(say: (line: string) => void): void;
+  /** Work that needs the server running (users, for one), after its first healthy check; idempotent. */
+  afterStart?(say: (line: string) => void): void;
   /** Resolves once the server answers a real health check; rejects with the reason otherwise. */
   checkHealth(): Promise<string>;
 }

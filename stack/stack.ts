@@ -1,19 +1,27 @@
-// Brings the embedded servers up in order (Elasticsearch, Kafka, Redis), each waited on with a
-// real health check, and down again by pid file. Servers configured as external are skipped.
+// Brings the embedded servers up in order (the search engine, on OpenSearch its secured node,
+// Kafka, Redis, the secured Redis), each waited on with a real health check, and down again by pid
+// file. Servers configured as external are skipped.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../common/config.ts';
-import { elasticsearchService } from './elasticsearch.ts';
 import { kafkaService } from './kafka.ts';
 import { ensureDiskSpace, ensurePortFree, ensureTools } from './prerequisites.ts';
 import { runningPid, startDetached, stopByPidFile, tailFile } from './processes.ts';
-import { redisService } from './redis.ts';
+import { redisService, securedRedisService } from './redis.ts';
+import { searchEngineService } from './search-engine.ts';
+import { securedOpenSearchService } from './secured-opensearch.ts';
 import type { StackService } from './service.ts';
 
 export class StackError extends Error {
   override name = 'StackError';
 }
 
-export const stackServices = (c: Config): StackService[] => [elasticsearchService(c), kafkaService(c), redisService(c)];
+export const stackServices = (c: Config): StackService[] => [
+  searchEngineService(c),
+  ...(c.stackEngine === 'opensearch' ? [securedOpenSearchService(c)] : []),
+  kafkaService(c),
+  redisService(c),
+  securedRedisService(c),
+];
 
 export type Say = (line: string) => void;
 
@@ -43,6 +51,7 @@ export async function stackUp(c: Config, say: Say, services = stackServices(c)):
 export async function startService(service: StackService, c: Config, say: Say): Promise<boolean> {
   const missing = service.processes.filter((p) => runningPid(p.pidFile) === undefined);
   if (missing.length === 0) {
+    service.afterStart?.(say); // a no-op once done; finishes a start-up that failed half-way
     say(
       `${service.name}: already running (${await service.checkHealth().catch((e: Error) => `unhealthy: ${e.message}`)})`,
     );
@@ -56,6 +65,7 @@ export async function startService(service: StackService, c: Config, say: Say): 
   for (const p of missing) startDetached(p);
   say(`${service.name}: starting ${missing.map((p) => p.name).join(', ')}`);
   const detail = await waitHealthy(service, c.stackStartTimeoutMs);
+  service.afterStart?.(say);
   say(`${service.name}: healthy in ${((performance.now() - t0) / 1000).toFixed(1)}s (${detail})`);
   return true;
 }
@@ -82,9 +92,16 @@ async function waitHealthy(service: StackService, timeoutMs: number): Promise<st
   );
 }
 
-/** Stops the named services (all by default), newest first; only processes the stack started. */
+/**
+ * Stops the named services (all by default, both engines included), newest first; only processes
+ * the stack started.
+ */
 export async function stackDown(c: Config, say: Say, names?: string[]): Promise<void> {
-  const services = stackServices(c).filter((s) => !names || names.includes(s.name));
+  const other: Config = { ...c, stackEngine: c.stackEngine === 'opensearch' ? 'elasticsearch' : 'opensearch' };
+  const all = [...stackServices(other), ...stackServices(c)];
+  const services = all
+    .filter((s, i) => all.findIndex((x) => x.name === s.name) === i)
+    .filter((s) => !names || names.includes(s.name));
   for (const service of services.reverse()) {
     for (const p of service.processes) {
       if (await stopByPidFile(p.pidFile)) say(`${p.name}: stopped`);

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
+import { esPortOf } from '../common/config.ts';
 import { spawnScript } from '../common/spawn-script.ts';
 import type { Indexer } from '../indexer/consumer.ts';
 import { randomHistories, shuffled } from './support/histories.ts';
@@ -27,7 +28,7 @@ describe('indexer: Elasticsearch unavailable', () => {
   let indexer: Indexer | undefined;
   before(async () => {
     f = await indexerFixture();
-    proxy = await startTcpProxy('127.0.0.1', config.stackEsPort);
+    proxy = await startTcpProxy('127.0.0.1', esPortOf(config));
   });
   after(async () => {
     await indexer?.stop();
@@ -36,7 +37,10 @@ describe('indexer: Elasticsearch unavailable', () => {
   });
 
   it('waits without committing while Elasticsearch is unreachable, then catches up', async () => {
-    const esThroughProxy = await createEsClient({ url: `http://127.0.0.1:${proxy.port}`, requestTimeoutMs: 2000 });
+    const esThroughProxy = await createEsClient(
+      { ...config, esUrl: `http://127.0.0.1:${proxy.port}` },
+      { requestTimeoutMs: 2000 },
+    );
     indexer = await startIndexer(f, { es: esThroughProxy });
     const first = randomHistories(21, 100, 4);
     await sendEvents(f.producer, f.topics.normal, first);

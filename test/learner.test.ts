@@ -14,7 +14,7 @@ import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { createProducer, createTopicsIfMissing, type Kafka, type Producer } from '../common/clients/kafka.ts';
 import { createKafka } from '../common/clients/kafka.ts';
 import { createRedis, type Redis } from '../common/clients/redis.ts';
-import { type Config, redisUrlOf } from '../common/config.ts';
+import type { Config } from '../common/config.ts';
 import { createMetricsRegistry } from '../common/metrics.ts';
 import { spawnScript } from '../common/spawn-script.ts';
 import type { Impression } from '../events/impression.ts';
@@ -155,7 +155,7 @@ describe('closed loop: events and the learner', () => {
   });
 
   it('answers 503 with Retry-After, fast, when Kafka cannot take the batch', async () => {
-    const deadKafka = createKafka(['127.0.0.1:1'], uniqueName('dead'), silentLog);
+    const deadKafka = createKafka({ ...config, kafkaBrokers: ['127.0.0.1:1'] }, uniqueName('dead'), silentLog);
     const down = await buildTestApp(
       es,
       { indexAlias: alias, shopperEventsTopic: topics.events, impressionsTopic: '', eventsPublishTimeoutMs: 1000 },
@@ -254,7 +254,7 @@ describe('learner restarts', () => {
   before(async () => {
     kafka = testKafka();
     es = await testEs();
-    redis = createRedis(redisUrlOf(config));
+    redis = createRedis(config);
     await redis.connect();
     await createTopicsIfMissing(kafka, [topics.impressions, topics.events, `${topics.events}.dlq`], 3);
     producer = createProducer(kafka);

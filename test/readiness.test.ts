@@ -25,7 +25,7 @@ describe('readiness', () => {
     service = redisService({ ...config, redisUrl: undefined }, `redis-ready-${port}`, port);
     await startService(service, config, () => {});
     es = await testEs();
-    redis = createRedis(`redis://127.0.0.1:${port}`);
+    redis = createRedis({ ...config, redisUrl: `redis://127.0.0.1:${port}` });
     redis.on('error', () => {});
     await redis.connect();
     testApp = await buildTestApp(

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createEsClient, type EsClient } from '../common/clients/elasticsearch.ts';
+import { esPortOf } from '../common/config.ts';
 import { rebuildFromCatalog } from '../indexer/rebuild.ts';
 import { indexOptionsOf } from '../mappings/lifecycle.ts';
 import { answerOf, buildTestApp, type TestApp } from './support/app.ts';
@@ -106,8 +107,11 @@ describe('serving', () => {
     let proxy: TcpProxy;
     let t: TestApp;
     before(async () => {
-      proxy = await startTcpProxy('127.0.0.1', config.stackEsPort);
-      const viaProxy = await createEsClient({ url: `http://127.0.0.1:${proxy.port}`, requestTimeoutMs: 2000 });
+      proxy = await startTcpProxy('127.0.0.1', esPortOf(config));
+      const viaProxy = await createEsClient(
+        { ...config, esUrl: `http://127.0.0.1:${proxy.port}` },
+        { requestTimeoutMs: 2000 },
+      );
       t = await app({ indexAlias: alias, cacheEnabled: true, cacheTtlSeconds: 1, searchBudgetMs: 500 }, viaProxy);
     });
     after(() => proxy.close());

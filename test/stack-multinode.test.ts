@@ -8,21 +8,21 @@ import { after, before, describe, it } from 'node:test';
 import { createEsClient, type EsClient } from '../common/clients/elasticsearch.ts';
 import type { Config } from '../common/config.ts';
 import { freePortBlock } from '../common/free-port.ts';
-import { elasticsearchService } from '../stack/elasticsearch.ts';
+import { searchEngineService } from '../stack/search-engine.ts';
 import { runningPid, stopByPidFile } from '../stack/processes.ts';
 import { startService } from '../stack/stack.ts';
 import { config } from './support/stack.ts';
 
-describe('embedded Elasticsearch with two nodes', () => {
+describe(`embedded ${config.stackEngine} with two nodes`, () => {
   let c: Config;
   let es: EsClient;
-  const service = () => elasticsearchService(c);
+  const service = () => searchEngineService(c);
 
   before(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-2n-'));
     // Reuse the jars the shared stack already fetched.
     fs.mkdirSync(path.join(dir, 'lib'));
-    fs.symlinkSync(path.join(config.stackDir, 'lib', 'elasticsearch'), path.join(dir, 'lib', 'elasticsearch'));
+    fs.symlinkSync(path.join(config.stackDir, 'lib', config.stackEngine), path.join(dir, 'lib', config.stackEngine));
     // Node n takes http + n - 1 and transport + n - 1, so both pairs come from one free block.
     const http = await freePortBlock(4);
     const transport = http + 2;
@@ -33,10 +33,12 @@ describe('embedded Elasticsearch with two nodes', () => {
       stackEsNodes: 2,
       stackEsPort: http,
       stackEsTransportPort: transport,
+      stackOpenSearchPort: http,
+      stackOpenSearchTransportPort: transport,
       stackEsHeapMb: 384,
     };
     await startService(service(), c, () => {});
-    es = await createEsClient({ url: `http://127.0.0.1:${http}`, requestTimeoutMs: 30000 });
+    es = await createEsClient({ ...config, esUrl: `http://127.0.0.1:${http}` }, { requestTimeoutMs: 30000 });
   });
   after(async () => {
     await es?.close();

@@ -1,4 +1,4 @@
-// The embedded stack is up and each server does real work.
+// The embedded stack is up (with the configured engine) and each server does real work.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stackStatus } from '../stack/stack.ts';
@@ -16,7 +16,13 @@ describe('embedded stack', () => {
     const rows = await stackStatus(config);
     assert.deepEqual(
       rows.map((r) => r.name),
-      ['elasticsearch', 'kafka', 'redis'],
+      [
+        config.stackEngine,
+        ...(config.stackEngine === 'opensearch' ? ['opensearch-secured'] : []),
+        'kafka',
+        'redis',
+        'redis-secured',
+      ],
     );
     for (const r of rows) {
       assert.ok(r.state === 'running' || r.state === 'external', `${r.name} is ${r.state}`);

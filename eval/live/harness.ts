@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createKafka, type Kafka } from '../../common/clients/kafka.ts';
 import { createRedis, type Redis } from '../../common/clients/redis.ts';
-import { type Config, kafkaBrokersOf, redisUrlOf } from '../../common/config.ts';
+import type { Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { createMetricsRegistry } from '../../common/metrics.ts';
 import type { RecordedEvent } from '../../events/shopper-event.ts';
@@ -51,8 +51,8 @@ export async function openLiveHarness(base: Config, es: EsClient, alias: string)
     maxEventLoopDelayMs: 0,
   };
   const log = createLogger('warn', 'eval-live', 2);
-  const kafka: Kafka = createKafka(kafkaBrokersOf(config), `eval-live-${run}`, log);
-  const redis = createRedis(redisUrlOf(config));
+  const kafka: Kafka = createKafka(config, `eval-live-${run}`, log);
+  const redis = createRedis(config);
   await redis.connect();
   const service = await buildService({
     config,

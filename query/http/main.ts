@@ -10,7 +10,11 @@ import { buildService } from './service.ts';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
-const conn = await openConnections(config, log, 'shopsearch-query');
+const conn = await openConnections(config, log, 'shopsearch-query').catch((err: Error) => {
+  // Wrong credentials or an untrusted certificate: one clear line (no secret in it), then stop.
+  log.fatal({ err: err.message }, 'cannot connect');
+  process.exit(1);
+});
 const index = await ensureLiveIndex(conn.es, indexOptionsOf(config));
 log.info({ alias: config.indexAlias, index }, 'serving index');
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createRedis, type Redis } from '../../common/clients/redis.ts';
-import { redisUrlOf, type Config } from '../../common/config.ts';
+import type { Config } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import { createMetricsRegistry } from '../../common/metrics.ts';
 import type { Probe } from '../../query/http/readiness.ts';
@@ -37,7 +37,7 @@ export async function buildTestApp(
     maxEventLoopDelayMs: 0,
     ...settings,
   };
-  const redis = createRedis(redisUrlOf(c));
+  const redis = createRedis(c);
   redis.on('error', () => {});
   await redis.connect();
   const service = await buildService({

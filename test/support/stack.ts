@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createEsClient, type EsClient } from '../../common/clients/elasticsearch.ts';
 import { createKafka, type Kafka } from '../../common/clients/kafka.ts';
 import { createRedis, type Redis } from '../../common/clients/redis.ts';
-import { esUrlOf, kafkaBrokersOf, loadConfig, redisUrlOf, type Config } from '../../common/config.ts';
+import { loadConfig, type Config } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { indexOptionsOf, type IndexOptions } from '../../mappings/lifecycle.ts';
 
@@ -14,9 +14,9 @@ export const silentLog = createLogger('silent');
 /** A lowercase name no other test (or earlier run) uses. */
 export const uniqueName = (prefix: string): string => `t-${prefix}-${randomBytes(5).toString('hex')}`;
 
-export const testEs = (): Promise<EsClient> => createEsClient({ url: esUrlOf(config), requestTimeoutMs: 30000 });
-export const testRedis = (): Redis => createRedis(redisUrlOf(config));
-export const testKafka = (): Kafka => createKafka(kafkaBrokersOf(config), uniqueName('client'), silentLog);
+export const testEs = (): Promise<EsClient> => createEsClient(config, { requestTimeoutMs: 30000 });
+export const testRedis = (): Redis => createRedis(config);
+export const testKafka = (): Kafka => createKafka(config, uniqueName('client'), silentLog);
 
 export const testIndexOptions = (alias = uniqueName('products')): IndexOptions => ({
   ...indexOptionsOf(config),

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { createEsClient } from '../../../common/clients/elasticsearch.ts';
 import { createKafka } from '../../../common/clients/kafka.ts';
 import { consumeToEnd } from '../../../common/clients/kafka-range.ts';
-import { esUrlOf, kafkaBrokersOf, loadConfig } from '../../../common/config.ts';
+import { loadConfig } from '../../../common/config.ts';
 import { createLogger } from '../../../common/logger.ts';
 import type { Impression } from '../../../events/impression.ts';
 import { readSearchLog, suggestionEntries, type LoggedSearch } from './sources.ts';
@@ -13,7 +13,7 @@ import { runCli } from '../../../common/cli.ts';
 const usage = 'usage: suggest rebuild [--log FILE ...] [--from-topic] [--before ISO] [--min-users N] [--no-catalog]';
 
 async function* fromTopic(config: ReturnType<typeof loadConfig>): AsyncGenerator<LoggedSearch> {
-  const kafka = createKafka(kafkaBrokersOf(config), 'shopsearch-suggest', createLogger('error', 'suggest', 2));
+  const kafka = createKafka(config, 'shopsearch-suggest', createLogger('error', 'suggest', 2));
   const found: LoggedSearch[] = [];
   await consumeToEnd(kafka, {
     topics: [config.impressionsTopic],
@@ -56,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const es = await createEsClient({ url: esUrlOf(config), requestTimeoutMs: 60000 });
+  const es = await createEsClient(config, { requestTimeoutMs: 60000 });
   const before = values.before ? Date.parse(values.before) : undefined;
   if (values.before && !Number.isFinite(before)) throw new Error(`--before is not a date: ${values.before}`);
   const minUsers = values['min-users'] ? Number(values['min-users']) : config.suggestMinUsers;
