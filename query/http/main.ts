@@ -25,6 +25,9 @@ if (config.searchLogTopic)
   );
 const searchLog = config.searchLogTopic ? createSearchLog(conn.kafka, config.searchLogTopic, log, metrics) : undefined;
 if (searchLog) runtime.searchSink.record = (q, total, customer) => searchLog.record(q, total, customer);
+// Autocomplete serves the published suggestions from memory: load them before serving (without
+// them, until Redis answers, keystrokes get products only, marked degraded).
+await runtime.suggestions.refresh();
 // Spelling suggestions need the vocabulary; build it before serving, but do not fail without it.
 await runtime.vocabulary
   .refresh()
@@ -50,6 +53,7 @@ const app = await buildApp({
 const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
   runtime.vocabulary.stop();
+  runtime.suggestions.stop();
   await app.close();
   await searchLog?.close();
   await conn.close();

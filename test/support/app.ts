@@ -39,6 +39,7 @@ export async function buildTestApp(
   const metrics = createMetricsRegistry();
   const runtime = createQueryRuntime(c, es, redis, log, metrics);
   await runtime.vocabulary.refresh();
+  await runtime.suggestions.refresh();
   const app = await buildApp({
     log,
     metrics,
@@ -57,6 +58,7 @@ export async function buildTestApp(
     config: c,
     async close() {
       runtime.vocabulary.stop();
+      runtime.suggestions.stop();
       await app.close();
       const keys = await redis.keys(`${c.redisPrefix}*`);
       if (keys.length > 0) await redis.del(...keys);
