@@ -8,6 +8,7 @@ import { recsBench } from './recs.ts';
 import { FAULTS, possibleFaults, reliabilityBench, type Fault } from './reliability.ts';
 import { searchBench } from './search.ts';
 import { suggestBench } from './suggest.ts';
+import { suggestIndexBench } from './suggest-index.ts';
 import { trainBench } from './train.ts';
 import { printSummary } from './support.ts';
 
@@ -26,6 +27,7 @@ const benches: Record<
   priority: priorityBench,
   search: searchBench,
   suggest: suggestBench,
+  'suggest-index': suggestIndexBench,
   recs: recsBench,
   train: trainBench,
   reliability: reliabilityBench,

@@ -88,7 +88,7 @@ export function createSuggestEngine(d: SuggestEngineDeps): SuggestEngine {
         took: Math.round(performance.now() - started),
         ...(found && shared ? {} : { degraded: true }),
       };
-      return { value, source: found && !found.cached ? 'origin' : 'memory', version: found?.version ?? 'unknown' };
+      return { value, source: found?.cached ? 'memory' : 'origin', version: found?.version ?? 'unknown' };
     },
   };
 }
