@@ -111,7 +111,7 @@ export const settings = {
     'SHOP_SUGGEST_MAX_ENTRIES',
     2000000,
     int,
-    'Most suggestions a published version may hold: every instance holds them all in memory (about 150 MB per million, reported as shop_suggestions_memory_bytes); a larger version is refused by the writer and not loaded by readers.',
+    'Most suggestions a published version may hold: every instance holds them all in memory (about 120 MB per million, reported as shop_suggestions_memory_bytes); a larger version is refused by the writer and not loaded by readers.',
   ),
   suggestMaxDeltaChanges: setting(
     'SHOP_SUGGEST_MAX_DELTA_CHANGES',

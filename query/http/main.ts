@@ -53,7 +53,7 @@ const app = await buildApp({
 const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
   runtime.vocabulary.stop();
-  runtime.suggestions.stop();
+  await runtime.suggestions.stop();
   await app.close();
   await searchLog?.close();
   await conn.close();

@@ -6,11 +6,14 @@
 //
 // A view is the compiled snapshot plus an overlay: the entries deltas changed, compiled on their own
 // and merged at match time (the snapshot's entries with those phrases are passed over). Deltas are
-// bounded per version by the store, so rebuilding the overlay stays small; a new snapshot folds them.
+// bounded per version by the store, so recompiling the overlay stays small; a new snapshot folds
+// them. Compiling happens on a worker thread: the serving thread only gathers and swaps.
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../../common/logger.ts';
 import type { SuggestionDelta, SuggestionEntry, SuggestionStore } from '../../stores/suggestions.ts';
-import { buildSuggestionIndex, type MatchedSuggestion, type SuggestionIndex } from './index/suggestion-index.ts';
+import { ColumnsBuilder, columnsOf } from './index/compile.ts';
+import { type SuggestionCompiler, workerCompiler } from './index/compiler.ts';
+import { indexOf, type MatchedSuggestion, type SuggestionIndex } from './index/suggestion-index.ts';
 import { normalizeSuggestion } from './normalize.ts';
 
 export interface SuggestionView {
@@ -29,7 +32,7 @@ export interface LiveSuggestions {
   current(): SuggestionView | undefined;
   /** Checks the store now and loads what is new; resolves when done (errors are logged, the old view stays). */
   refresh(): Promise<void>;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export interface LiveSuggestionOptions {
@@ -38,6 +41,8 @@ export interface LiveSuggestionOptions {
   maxEntries: number;
   log: Logger;
   registry: Registry;
+  /** Where sets are compiled; a worker thread unless given. */
+  compiler?: SuggestionCompiler;
 }
 
 /** Loads of one version that fail are retried this many times, then left until the pointer moves. */
@@ -47,14 +52,14 @@ const TIER_ORDER = { starts: 0, inside: 1, typo: 2 } as const;
 const before = (a: MatchedSuggestion, b: MatchedSuggestion) =>
   TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || b.weight - a.weight || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
-/** The snapshot with the overlay of changed phrases (null: removed) on top. */
+/** The snapshot with the overlay of changed phrases (null: removed) on top; `changed` holds the overlay's entries. */
 export function viewOf(
   version: string,
   deltas: number,
   base: SuggestionIndex,
   overlay: ReadonlyMap<string, SuggestionEntry | null>,
+  changed: SuggestionIndex,
 ): SuggestionView {
-  const changed = buildSuggestionIndex([...overlay.values()].filter((e): e is SuggestionEntry => e !== null));
   const hidden = new Set(overlay.keys());
   return {
     version,
@@ -67,6 +72,10 @@ export function viewOf(
         : (typed, k) => [...base.match(typed, k, hidden), ...changed.match(typed, k)].sort(before).slice(0, k),
   };
 }
+
+/** The entries an overlay holds (its removals are not entries). */
+export const overlayEntries = (overlay: ReadonlyMap<string, SuggestionEntry | null>): SuggestionEntry[] =>
+  [...overlay.values()].filter((e): e is SuggestionEntry => e !== null);
 
 /** The overlay after `deltas`, in order (a copy: the view in force keeps its own). */
 export function applyDeltas(
@@ -84,6 +93,8 @@ export function applyDeltas(
 const NOTHING: SuggestionView = { version: 'none', deltas: 0, size: 0, bytes: 0, match: () => [] };
 
 export function liveSuggestions(store: SuggestionStore, o: LiveSuggestionOptions): LiveSuggestions {
+  const compiler = o.compiler ?? workerCompiler();
+  const compile = async (columns: ReturnType<typeof columnsOf>) => indexOf(await compiler.compile(columns));
   let view: SuggestionView | undefined;
   let base: SuggestionIndex | undefined;
   let overlay = new Map<string, SuggestionEntry | null>();
@@ -103,18 +114,18 @@ export function liveSuggestions(store: SuggestionStore, o: LiveSuggestionOptions
   gauge('shop_suggestions_memory_bytes', 'Estimated bytes of the suggestions held in memory', () => view?.bytes ?? 0);
   gauge('shop_suggestions_deltas', 'Deltas applied on top of the held version', () => view?.deltas ?? 0);
 
-  async function load(version: string, deltaCount: number): Promise<void> {
+  async function load(version: string): Promise<void> {
     const t0 = performance.now();
-    const entries: SuggestionEntry[] = [];
+    const columns = new ColumnsBuilder();
     for await (const chunk of store.snapshot(version)) {
-      if (entries.length + chunk.length > o.maxEntries)
+      if (columns.count + chunk.length > o.maxEntries)
         throw new Error(`version ${version} holds more than ${o.maxEntries} suggestions (SHOP_SUGGEST_MAX_ENTRIES)`);
-      for (const e of chunk) entries.push(e);
+      columns.add(chunk);
     }
     const deltas = await store.deltas(version, 0);
-    const index = buildSuggestionIndex(entries);
+    const index = await compile(columns.build());
     const next = applyDeltas(new Map(), deltas);
-    view = viewOf(version, deltas.length, index, next);
+    view = viewOf(version, deltas.length, index, next, await compile(columnsOf(overlayEntries(next))));
     base = index;
     overlay = next;
     o.log.info(
@@ -124,7 +135,6 @@ export function liveSuggestions(store: SuggestionStore, o: LiveSuggestionOptions
         deltas: deltas.length,
         mb: Math.round(view.bytes / 2 ** 20),
         ms: Math.round(performance.now() - t0),
-        announced: deltaCount,
       },
       'suggestions loaded',
     );
@@ -140,7 +150,7 @@ export function liveSuggestions(store: SuggestionStore, o: LiveSuggestionOptions
       if (head.version !== view?.version || !base) {
         if ((attempts.get(head.version) ?? 0) >= MAX_ATTEMPTS) return;
         try {
-          await load(head.version, head.deltas);
+          await load(head.version);
           attempts.clear();
         } catch (err) {
           attempts.set(head.version, (attempts.get(head.version) ?? 0) + 1);
@@ -148,8 +158,10 @@ export function liveSuggestions(store: SuggestionStore, o: LiveSuggestionOptions
         }
       } else if (head.deltas > view.deltas) {
         const deltas = await store.deltas(head.version, view.deltas);
-        overlay = applyDeltas(overlay, deltas);
-        view = viewOf(head.version, view.deltas + deltas.length, base, overlay);
+        const next = applyDeltas(overlay, deltas);
+        const changed = await compile(columnsOf(overlayEntries(next)));
+        view = viewOf(head.version, view.deltas + deltas.length, base, next, changed);
+        overlay = next;
       }
     } catch (err) {
       o.log.warn({ err: (err as Error).message }, 'suggestions not refreshed; the held version stays in force');
@@ -162,5 +174,12 @@ export function liveSuggestions(store: SuggestionStore, o: LiveSuggestionOptions
   };
   const timer = setInterval(() => void refresh(), o.refreshMs);
   timer.unref();
-  return { current: () => view, refresh, stop: () => clearInterval(timer) };
+  return {
+    current: () => view,
+    refresh,
+    async stop() {
+      clearInterval(timer);
+      await compiler.stop();
+    },
+  };
 }

@@ -58,7 +58,7 @@ export async function buildTestApp(
     config: c,
     async close() {
       runtime.vocabulary.stop();
-      runtime.suggestions.stop();
+      await runtime.suggestions.stop();
       await app.close();
       const keys = await redis.keys(`${c.redisPrefix}*`);
       if (keys.length > 0) await redis.del(...keys);

@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import { words } from '../../common/words.ts';
 import { buildSuggestionIndex } from '../../query/suggest/index/suggestion-index.ts';
 import { fuzzyPrefixRanges } from '../../query/suggest/index/fuzzy-words.ts';
-import { MinTree } from '../../query/suggest/index/min-tree.ts';
-import { applyDeltas, viewOf } from '../../query/suggest/live-suggestions.ts';
+import { MinTree, minTreeOf } from '../../query/suggest/index/min-tree.ts';
+import { applyDeltas, overlayEntries, viewOf } from '../../query/suggest/live-suggestions.ts';
 import { normalizeSuggestion, typedPrefix } from '../../query/suggest/normalize.ts';
 import type { SuggestionDelta, SuggestionEntry } from '../../stores/suggestions.ts';
 
@@ -114,7 +114,14 @@ describe('suggestion index', () => {
         upserts: [...phrases(rnd, 10), ...entries.slice(0, 5).map((e) => ({ ...e, weight: rnd() * 10 }))],
         removals: entries.slice(5 + Math.floor(rnd() * 50), 60).map((e) => e.text.toUpperCase()),
       }));
-      const view = viewOf('v', deltas.length, buildSuggestionIndex(entries), applyDeltas(new Map(), deltas));
+      const overlay = applyDeltas(new Map(), deltas);
+      const view = viewOf(
+        'v',
+        deltas.length,
+        buildSuggestionIndex(entries),
+        overlay,
+        buildSuggestionIndex(overlayEntries(overlay)),
+      );
       const merged = new Map(entries.map((e) => [normalizeSuggestion(e.text), e as SuggestionEntry | null]));
       for (const d of deltas) {
         for (const e of d.upserts ?? []) merged.set(normalizeSuggestion(e.text), e);
@@ -156,7 +163,7 @@ describe('index building blocks', () => {
     const rnd = random(3);
     for (let round = 0; round < 200; round++) {
       const values = Int32Array.from({ length: 1 + Math.floor(rnd() * 60) }, () => Math.floor(rnd() * 40));
-      const tree = new MinTree(values);
+      const tree = new MinTree(minTreeOf(values));
       const ranges = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => {
         const a = Math.floor(rnd() * values.length);
         return [a, a + Math.floor(rnd() * (values.length - a + 1))] as const;

@@ -4,15 +4,20 @@
 // rank found costs O(log n), whatever the size of the range. Layout: the bottom-up tree of 2n slots
 // (leaves at n..2n-1), which works for any n, not only powers of two.
 
+/** The tree over `values` (built where the index is compiled; the tree itself is plain data). */
+export function minTreeOf(values: Int32Array): Int32Array {
+  const n = values.length;
+  const tree = new Int32Array(2 * n);
+  tree.set(values, n);
+  for (let i = n - 1; i > 0; i--) tree[i] = Math.min(tree[2 * i]!, tree[2 * i + 1]!);
+  return tree;
+}
+
 export class MinTree {
   private readonly n: number;
-  private readonly tree: Int32Array;
 
-  constructor(values: Int32Array) {
-    this.n = values.length;
-    this.tree = new Int32Array(2 * this.n);
-    this.tree.set(values, this.n);
-    for (let i = this.n - 1; i > 0; i--) this.tree[i] = Math.min(this.tree[2 * i]!, this.tree[2 * i + 1]!);
+  constructor(private readonly tree: Int32Array) {
+    this.n = tree.length / 2;
   }
 
   get bytes(): number {

@@ -10,9 +10,11 @@
 // immutable: a new version or a delta makes a new one, so a reader never sees a half-applied change.
 import { words } from '../../../common/words.ts';
 import type { SuggestionEntry, SuggestionSource } from '../../../stores/suggestions.ts';
-import { normalizeSuggestion, typedPrefix } from '../normalize.ts';
+import { typedPrefix } from '../normalize.ts';
+import { type CompiledSuggestions, columnsOf, compileSuggestions, SOURCES } from './compile.ts';
 import { endOfPrefix, fuzzyPrefixRanges, lowerBound } from './fuzzy-words.ts';
 import { MinTree } from './min-tree.ts';
+import { PackedStrings } from './packed-strings.ts';
 
 export type MatchTier = 'starts' | 'inside' | 'typo';
 
@@ -27,7 +29,7 @@ export interface MatchedSuggestion {
 
 export interface SuggestionIndex {
   readonly size: number;
-  /** Estimated bytes held: typed arrays exactly, strings at two bytes a character plus a header. */
+  /** Bytes held: typed arrays exactly, strings at two bytes a character. */
   readonly bytes: number;
   has(key: string): boolean;
   /** The best `k` for what was typed, tier by tier; keys in `hidden` are passed over. */
@@ -38,83 +40,56 @@ export interface SuggestionIndex {
  * Most candidates one tier examines for one request: a multi-word query whose words are each common
  * but rarely together could otherwise walk a long list. Past it the tier returns what it found.
  */
-const MAX_EXAMINED = 20000;
-const STRING_HEADER_BYTES = 16;
-const SOURCES: readonly SuggestionSource[] = ['query', 'catalog'];
+const MAX_EXAMINED = 2000;
 
-const byRank = (a: { key: string; weight: number }, b: { key: string; weight: number }) =>
-  b.weight - a.weight || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+/** Compiles entries on this thread (tests, eval, small sets); a later entry with the same phrase wins. */
+export const buildSuggestionIndex = (entries: Iterable<SuggestionEntry>): SuggestionIndex =>
+  indexOf(compileSuggestions(columnsOf(entries)));
 
-/** Compiles entries (a later entry with the same normalized phrase replaces an earlier one). */
-export function buildSuggestionIndex(entries: Iterable<SuggestionEntry>): SuggestionIndex {
-  const unique = new Map<string, SuggestionEntry & { key: string }>();
-  for (const e of entries) {
-    const key = normalizeSuggestion(e.text);
-    if (key) unique.set(key, { ...e, key });
+/** In `ranges` (ascending, disjoint), whether one holds `id`. */
+function inRanges(id: number, ranges: readonly (readonly [number, number])[]): boolean {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid]![1] <= id) lo = mid + 1;
+    else hi = mid;
   }
-  const ranked = [...unique.values()].sort(byRank);
-  unique.clear();
-  const n = ranked.length;
-  const keys = ranked.map((e) => e.key);
-  // The shown text is the key itself unless the phrase was logged in another form.
-  const texts = ranked.map((e) => (e.text === e.key ? e.key : e.text));
-  const weights = Float64Array.from(ranked, (e) => e.weight);
-  const sources = Uint8Array.from(ranked, (e) => SOURCES.indexOf(e.source));
-  ranked.length = 0;
+  return lo < ranges.length && ranges[lo]![0] <= id;
+}
 
-  const byKey = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) =>
-    keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0,
-  );
-
-  // Words: a sorted dictionary, each phrase's word ids, and each word's phrases by rank.
-  const ids = new Map<string, number>();
-  for (const k of keys) for (const w of k.split(' ')) ids.set(w, 0);
-  const dictionary = [...ids.keys()].sort();
-  dictionary.forEach((w, i) => ids.set(w, i));
-  const wordStart = new Int32Array(n + 1);
-  const phraseWords: number[] = [];
-  const occurrences = new Int32Array(dictionary.length + 1);
-  for (let r = 0; r < n; r++) {
-    const own = new Set(keys[r]!.split(' ').map((w) => ids.get(w)!));
-    for (const id of own) {
-      phraseWords.push(id);
-      occurrences[id + 1]!++;
-    }
-    wordStart[r + 1] = phraseWords.length;
-  }
-  ids.clear();
-  const wordIds = Int32Array.from(phraseWords);
-  phraseWords.length = 0;
-  for (let i = 0; i < dictionary.length; i++) occurrences[i + 1]! += occurrences[i]!;
-  // Filled in rank order, so each word's phrases are already ascending.
-  const byWord = new Int32Array(wordIds.length);
-  const fill = occurrences.slice(0, dictionary.length);
-  for (let r = 0; r < n; r++) for (let j = wordStart[r]!; j < wordStart[r + 1]!; j++) byWord[fill[wordIds[j]!]!++] = r;
-
-  const keyTree = new MinTree(byKey);
-  const wordTree = new MinTree(byWord);
-  const strings = (xs: readonly string[]) => xs.reduce((s, x) => s + STRING_HEADER_BYTES + 2 * x.length, 0);
+/** The index over compiled arrays (cheap: nothing is rebuilt). */
+export function indexOf(c: CompiledSuggestions): SuggestionIndex {
+  const keys = new PackedStrings(c.keys);
+  const texts = new PackedStrings(c.texts);
+  const dictionary = new PackedStrings(c.words);
+  const { weights, sources, byKey, wordStart, wordIds, occurrences } = c;
+  const n = keys.length;
+  const keyTree = new MinTree(c.keyTree);
+  const wordTree = new MinTree(c.wordTree);
   const bytes =
-    8 * n * 2 + // the two arrays of references
-    strings(keys) +
-    texts.reduce((s, t, i) => s + (t === keys[i] ? 0 : STRING_HEADER_BYTES + 2 * t.length), 0) +
-    strings(dictionary) +
-    8 * dictionary.length +
-    weights.byteLength +
-    sources.byteLength +
-    byKey.byteLength +
-    keyTree.bytes +
-    wordStart.byteLength +
-    wordIds.byteLength +
-    occurrences.byteLength +
-    byWord.byteLength +
-    wordTree.bytes;
+    keys.bytes +
+    texts.bytes +
+    dictionary.bytes +
+    [weights, sources, byKey, c.keyTree, wordStart, wordIds, occurrences, c.byWord, c.wordTree].reduce(
+      (sum, a) => sum + a.byteLength,
+      0,
+    );
 
-  const hasWordIn = (r: number, ranges: readonly (readonly [number, number])[]) => {
-    for (let j = wordStart[r]!; j < wordStart[r + 1]!; j++) {
-      const id = wordIds[j]!;
-      for (const [a, b] of ranges) if (id >= a && id < b) return true;
+  const keyAt = (pos: number) => keys.at(byKey[pos]!)!;
+  /** The first position in key order whose key is >= `s`. */
+  const keyBound = (s: string) => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keyAt(mid) < s) lo = mid + 1;
+      else hi = mid;
     }
+    return lo;
+  };
+  const hasWordIn = (r: number, ranges: readonly (readonly [number, number])[]) => {
+    for (let j = wordStart[r]!; j < wordStart[r + 1]!; j++) if (inRanges(wordIds[j]!, ranges)) return true;
     return false;
   };
   const wordRange = (prefix: string): [number, number] => {
@@ -125,25 +100,13 @@ export function buildSuggestionIndex(entries: Iterable<SuggestionEntry>): Sugges
   const sizeOf = (ranges: readonly (readonly [number, number])[]) =>
     ranges.reduce((s, [a, b]) => s + occurrences[b]! - occurrences[a]!, 0);
 
-  /** The first position in key order whose key is >= `s`. */
-  const keyBound = (s: string) => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keys[byKey[mid]!]! < s) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-
   /** Phrases starting with `prefix`, best first. */
   function* starting(prefix: string): Generator<number> {
     const lo = keyBound(prefix);
     let end = n;
     for (let a = lo; a < end; ) {
       const mid = (a + end) >> 1;
-      if (keys[byKey[mid]!]!.startsWith(prefix)) a = mid + 1;
+      if (keyAt(mid).startsWith(prefix)) a = mid + 1;
       else end = mid;
     }
     yield* keyTree.ascending([[lo, end]]);
@@ -154,7 +117,7 @@ export function buildSuggestionIndex(entries: Iterable<SuggestionEntry>): Sugges
     const last = wordRange(typed.at(-1)!);
     const exact = typed.slice(0, -1).map((w) => {
       const i = lowerBound(dictionary, w, 0, dictionary.length);
-      return dictionary[i] === w ? ([i, i + 1] as const) : undefined;
+      return dictionary.at(i) === w ? ([i, i + 1] as const) : undefined;
     });
     if (last[0] === last[1] || exact.some((r) => r === undefined)) return;
     const all = [...(exact as (readonly [number, number])[]), last];
@@ -173,7 +136,7 @@ export function buildSuggestionIndex(entries: Iterable<SuggestionEntry>): Sugges
   return {
     size: n,
     bytes,
-    has: (key) => keys[byKey[keyBound(key)]!] === key,
+    has: (key) => keyBound(key) < n && keyAt(keyBound(key)) === key,
     match(typed, k, hidden) {
       const out: MatchedSuggestion[] = [];
       const taken = new Set<number>();
@@ -181,9 +144,12 @@ export function buildSuggestionIndex(entries: Iterable<SuggestionEntry>): Sugges
         let examined = 0;
         for (const r of ranks) {
           if (out.length >= k || ++examined > MAX_EXAMINED) return;
-          if (taken.has(r) || hidden?.has(keys[r]!)) continue;
+          if (taken.has(r)) continue;
+          const key = keys.at(r)!;
+          if (hidden?.has(key)) continue;
           taken.add(r);
-          out.push({ text: texts[r]!, key: keys[r]!, weight: weights[r]!, source: SOURCES[sources[r]!]!, tier });
+          const text = texts.at(r)!;
+          out.push({ text: text || key, key, weight: weights[r]!, source: SOURCES[sources[r]!]!, tier });
         }
       };
       const prefix = typedPrefix(typed);
