@@ -2,19 +2,10 @@
 // million) over a Zipf-like vocabulary, built in this process; what it costs to build, what it
 // holds (the index's own estimate beside the heap actually used), and how long a keystroke's match
 // takes, for prefixes of 1 to 15 characters with typos in some. No servers needed.
+import { seededRandom } from '../common/random.ts';
 import { buildSuggestionIndex } from '../query/suggest/index/suggestion-index.ts';
 import type { SuggestionEntry } from '../stores/suggestions.ts';
 import { percentile, round, say } from './support.ts';
-
-/** A seeded generator (mulberry32): the same phrases in every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function syntheticEntries(count: number, rnd: () => number): SuggestionEntry[] {
   const letters = 'etaoinshrdlcumwfgypbvkjxqz0123456789';
@@ -37,7 +28,7 @@ function syntheticEntries(count: number, rnd: () => number): SuggestionEntry[] {
 }
 
 export async function suggestIndexBench(args: { docs: number }) {
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const entries = syntheticEntries(args.docs, rnd);
   say(`${entries.length} synthetic suggestions`);
   // Typed arrays live outside the JavaScript heap: both count.

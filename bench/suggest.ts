@@ -14,7 +14,7 @@ import { readSearchLog, suggestionEntries } from '../query/suggest/build/sources
 import { suggestionStoreFor } from '../stores/suggestions.ts';
 import { benchQueries } from './search.ts';
 import { call, fixedRate, startService } from './service.ts';
-import { benchServers, config, dataDir, round, say } from './support.ts';
+import { benchServers, config, cpuMs, dataDir, round, say } from './support.ts';
 
 interface Counts {
   degraded: number;
@@ -22,9 +22,14 @@ interface Counts {
   failed: number;
 }
 
-/** Sends every prefix's request at `rate` and reads each answer; 503s and other failures are errors. */
-async function keystrokes(urls: string[], rate: number, seconds: number) {
+/**
+ * Sends every prefix's request at `rate` and reads each answer; 503s and other failures are errors.
+ * The service's own CPU time per request is measured too: on a shared machine it does not depend on
+ * what the other processes are doing, unlike latency.
+ */
+async function keystrokes(urls: string[], rate: number, seconds: number, pid: number) {
   const counts: Counts = { degraded: 0, shed: 0, failed: 0 };
+  const cpu0 = cpuMs(pid);
   const task = (url: string) => async () => {
     const res = await fetch(url);
     const body = await res.text();
@@ -44,6 +49,7 @@ async function keystrokes(urls: string[], rate: number, seconds: number) {
     shed_503: counts.shed,
     other_5xx: counts.failed,
     degraded_share: round(counts.degraded / Math.max(1, r.requests), 3),
+    cpu_ms_per_request: round((cpuMs(pid) - cpu0) / Math.max(1, r.requests), 2),
   };
 }
 
@@ -96,7 +102,7 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
   const phases = [];
   for (const rate of [args.rate, 2 * args.rate, 4 * args.rate]) {
     const baseline = await raw(rate);
-    const ours = await keystrokes(urls, rate, args.seconds);
+    const ours = await keystrokes(urls, rate, args.seconds, service.child.pid!);
     say(`${rate}/s: p99 ${ours.p99_ms} ms vs raw ${baseline.p99_ms} ms; degraded ${ours.degraded_share}`);
     phases.push({
       rate,
@@ -114,6 +120,7 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
     prefixes.map((p, i) => `${service.url}/suggest?q=${encodeURIComponent(p)}&customer=bench-${i % 200}`),
     args.rate,
     args.seconds,
+    service.child.pid!,
   );
   const metrics = await fetch(`${service.url}/metrics`).then((r) => r.text());
   const rss = service.peakRssMb();
@@ -124,6 +131,7 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
     prefixes.map((p) => `${uncached.url}/suggest?q=${encodeURIComponent(p)}`),
     args.rate,
     args.seconds,
+    uncached.child.pid!,
   );
   await uncached.stop();
   const keys = await redis.keys(`${redisPrefix}*`);
@@ -143,6 +151,7 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
     rps: first!.rps,
     errors: first!.errors + first!.shed_503 + first!.other_5xx,
     degraded_share: first!.degraded_share,
+    cpu_ms_per_request: first!.cpu_ms_per_request,
     raw_p50_ms: first!.raw_p50_ms,
     raw_p99_ms: first!.raw_p99_ms,
     p99_over_raw: round(first!.p99_ms / Math.max(1, first!.raw_p99_ms), 2),

@@ -2,6 +2,7 @@
 // one), over random phrases from a small alphabet so that shared prefixes, typos, ties and accents
 // are common; and a snapshot with deltas against the same rules over the merged phrases.
 import assert from 'node:assert/strict';
+import { seededRandom } from '../../common/random.ts';
 import { describe, it } from 'node:test';
 import { words } from '../../common/words.ts';
 import { buildSuggestionIndex } from '../../query/suggest/index/suggestion-index.ts';
@@ -56,16 +57,6 @@ function reference(entries: readonly SuggestionEntry[], typed: string, k: number
     .map((x) => x.key);
 }
 
-/** A seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const LETTERS = 'abcdeé';
 function phrases(rnd: () => number, count: number): SuggestionEntry[] {
   const word = () => Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => LETTERS[Math.floor(rnd() * 6)]).join('');
@@ -90,7 +81,7 @@ function typedFor(rnd: () => number, text: string): string {
 
 describe('suggestion index', () => {
   it('matches the plain reading of the tiers on random phrases', () => {
-    const rnd = random(20);
+    const rnd = seededRandom(20);
     for (let round = 0; round < 10; round++) {
       const entries = phrases(rnd, 300);
       const index = buildSuggestionIndex(entries);
@@ -107,7 +98,7 @@ describe('suggestion index', () => {
   });
 
   it('with deltas on top matches the same reading over the changed phrases', () => {
-    const rnd = random(7);
+    const rnd = seededRandom(7);
     for (let round = 0; round < 10; round++) {
       const entries = phrases(rnd, 200);
       const deltas: SuggestionDelta[] = Array.from({ length: 3 }, () => ({
@@ -160,7 +151,7 @@ describe('suggestion index', () => {
 
 describe('index building blocks', () => {
   it('the min tree lists the values of several ranges in ascending order, once each', () => {
-    const rnd = random(3);
+    const rnd = seededRandom(3);
     for (let round = 0; round < 200; round++) {
       const values = Int32Array.from({ length: 1 + Math.floor(rnd() * 60) }, () => Math.floor(rnd() * 40));
       const tree = new MinTree(minTreeOf(values));
