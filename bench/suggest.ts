@@ -16,6 +16,9 @@ import { benchQueries } from './search.ts';
 import { call, fixedRate, startService } from './service.ts';
 import { benchServers, config, cpuMs, dataDir, round, say } from './support.ts';
 
+/** A request unanswered after this counts as an error: it bounds a phase on an overloaded machine. */
+const GIVE_UP_MS = 5000;
+
 interface Counts {
   degraded: number;
   shed: number;
@@ -31,7 +34,7 @@ async function keystrokes(urls: string[], rate: number, seconds: number, pid: nu
   const counts: Counts = { degraded: 0, shed: 0, failed: 0 };
   const cpu0 = cpuMs(pid);
   const task = (url: string) => async () => {
-    const res = await fetch(url);
+    const res = await fetch(url, { signal: AbortSignal.timeout(GIVE_UP_MS) });
     const body = await res.text();
     if (res.status === 503) counts.shed++;
     else if (!res.ok) counts.failed++;
@@ -78,16 +81,19 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
   const rawUrl = `${esUrlOf(config)}/${alias}/_search`;
   const raw = (rate: number) =>
     fixedRate(
-      prefixes.map(
-        (p) => () =>
-          call(
-            rawUrl,
-            JSON.stringify({
-              _source: ['title'],
-              suggest: { s: { prefix: p, completion: { field: 'suggest', size: 8 } } },
-            }),
-          ),
-      ),
+      prefixes.map((p) => async () => {
+        const res = await fetch(rawUrl, {
+          method: 'POST',
+          body: JSON.stringify({
+            _source: ['title'],
+            suggest: { s: { prefix: p, completion: { field: 'suggest', size: 8 } } },
+          }),
+          headers: { 'content-type': 'application/json' },
+          signal: AbortSignal.timeout(GIVE_UP_MS),
+        });
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`${res.status} from Elasticsearch`);
+      }),
       rate,
       args.seconds,
     );
@@ -114,8 +120,11 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
   }
   // Signed-in shoppers: 200 customers with a few searches each; one Redis read joins their recent searches.
   const queries = await benchQueries(600);
+  // A search the loaded service refuses only leaves that customer with fewer recent searches.
   for (let i = 0; i < queries.length; i++)
-    await call(`${service.url}/search?q=${encodeURIComponent(queries[i]!)}&customer=bench-${i % 200}&size=1`);
+    await call(`${service.url}/search?q=${encodeURIComponent(queries[i]!)}&customer=bench-${i % 200}&size=1`).catch(
+      () => {},
+    );
   const personal = await keystrokes(
     prefixes.map((p, i) => `${service.url}/suggest?q=${encodeURIComponent(p)}&customer=bench-${i % 200}`),
     args.rate,

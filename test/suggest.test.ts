@@ -166,6 +166,7 @@ describe('autocomplete on Best Buy', () => {
     await searchLog.close();
     delete t.runtime.searchSink.record;
 
+    const before = t.runtime.suggestions.current()?.version;
     const run = await runCli(
       'query/suggest/build/cli.ts',
       ['rebuild', '--from-topic', '--min-users', '3', '--no-catalog'],
@@ -177,7 +178,6 @@ describe('autocomplete on Best Buy', () => {
     );
     assert.equal(run.code, 0, run.err);
     assert.equal((run.summary() as { from_queries: number }).from_queries, 1, run.out);
-    const before = t.runtime.suggestions.current()?.version;
     await waitFor('the published version, picked up by polling', async () =>
       t.runtime.suggestions.current()?.version !== before ? true : undefined,
     );

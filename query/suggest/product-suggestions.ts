@@ -1,10 +1,12 @@
 // The products part of autocomplete: a few top products for what was typed and the categories they
 // live in, from Elasticsearch, with the merchandiser rules for the typed text (filters, hidden
-// products, boosts and buries, pins first). It is the part that needs the index, so it is the part
-// dropped first: answers are cached per typed text (keyed by index version and the rules in force),
-// at most `maxInFlight` lookups run at once (beyond that a keystroke goes without products), and a
-// keystroke waits at most `waitMs` for them. A lookup that comes late still fills the cache, for
-// the next shopper typing the same letters.
+// products, boosts and buries, pins first). It is the part that needs the index and most of the
+// work, so it is the part dropped first: answers are cached per typed text (keyed by index version
+// and the rules in force); at most `maxInFlight` lookups run at once and none starts while this
+// process's event loop lags more than the wait (its answer could not arrive in time, and the work
+// would slow every other keystroke): such keystrokes go without products. A keystroke waits at
+// most `waitMs`; a lookup that comes late still fills the cache for the next shopper typing the
+// same letters.
 import type { estypes } from '@elastic/elasticsearch';
 import { Counter, type Registry } from 'prom-client';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
@@ -13,6 +15,8 @@ import { FIELDS, idsClause } from '../../mappings/clauses.ts';
 import type { RuleEffects } from '../../ranking/rules/compose.ts';
 import { placePins } from '../../ranking/rules/pins.ts';
 import { type AnswerDeps, rulesFor } from '../search/answers.ts';
+import { typedPrefix } from './normalize.ts';
+import { eventLoopLagMs } from './event-loop-lag.ts';
 import { ruleFilters, weighted } from '../search/rule-clauses.ts';
 
 export interface ProductPart {
@@ -147,7 +151,7 @@ export function productSuggestions(d: AnswerDeps, o: ProductSuggestionOptions): 
   const inflight = new Map<string, Promise<ProductPart>>();
   const outcomes = new Counter({
     name: 'shop_suggest_products_total',
-    help: 'Product parts of autocomplete answers by outcome: cached, fetched, late (past the wait), shed (too many lookups running), failed',
+    help: 'Product parts of autocomplete answers by outcome: cached, fetched, late (past the wait), shed (too many lookups running, or the event loop lagging), failed',
     labelNames: ['outcome'],
     registers: [o.registry],
   });
@@ -155,12 +159,12 @@ export function productSuggestions(d: AnswerDeps, o: ProductSuggestionOptions): 
   const find = async (q: string): Promise<[Outcome, ProductLookup | undefined]> => {
     const rules = await rulesFor(d, { q });
     const version = await d.live.get();
-    const key = `${version}\u0000${rules.key}\u0000${q.toLowerCase()}`;
+    const key = `${version}\u0000${rules.key}\u0000${typedPrefix(q)}`;
     const hit = cache?.get(key);
     if (hit) return ['cached', { part: hit.part, version, cached: true }];
     let pending = inflight.get(key);
     if (!pending) {
-      if (inflight.size >= o.maxInFlight) return ['shed', undefined];
+      if (inflight.size >= o.maxInFlight || eventLoopLagMs() > o.waitMs) return ['shed', undefined];
       pending = fetchProducts(o, q, rules.effects);
       inflight.set(key, pending);
       pending.then(
