@@ -10,6 +10,7 @@ import { recsBench } from './recs.ts';
 import { FAULTS, possibleFaults, reliabilityBench, type Fault } from './reliability.ts';
 import { searchBench } from './search.ts';
 import { suggestBench } from './suggest.ts';
+import { suggestIndexBench } from './suggest-index.ts';
 import { trainBench } from './train.ts';
 import { printSummary } from './support.ts';
 import { learningBench } from './learning.ts';
@@ -31,6 +32,7 @@ const benches: Record<
   priority: priorityBench,
   search: searchBench,
   suggest: suggestBench,
+  'suggest-index': suggestIndexBench,
   recs: recsBench,
   train: trainBench,
   reliability: reliabilityBench,

@@ -10,6 +10,7 @@ import { demoInteractions } from '../catalog/demo-interactions.ts';
 import { readProducts } from '../catalog/read.ts';
 import { createRedis } from '../common/clients/redis.ts';
 import { recsKeys } from '../recommender/publish/keys.ts';
+import { suggestionStoreFor } from '../stores/suggestions.ts';
 import { summarize } from '../recommender/publish/product-summary.ts';
 import { publish } from '../recommender/publish/publish.ts';
 import { train } from '../recommender/train.ts';
@@ -18,7 +19,6 @@ import { defaultVersionBase } from '../indexer/catalog-events.ts';
 import { rebuildFromCatalog } from '../indexer/rebuild.ts';
 import { indexOptionsOf, liveIndex } from '../mappings/lifecycle.ts';
 import { catalogText } from '../query/suggest/build/catalog-phrases.ts';
-import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/build/suggest-index.ts';
 import { stackUp } from '../stack/stack.ts';
 
 const config = loadConfig();
@@ -45,18 +45,20 @@ if (!live || (await es.count({ index: config.indexAlias })).count === 0) {
   say(`indexed ${r.loaded} products into ${r.index} in ${r.seconds.toFixed(1)}s`);
 } else
   say(`${config.indexAlias} already holds ${(await es.count({ index: config.indexAlias })).count} products (${live})`);
-if (!(await es.indices.existsAlias({ name: suggestAliasOf(config.indexAlias) }))) {
+const redis = createRedis(config);
+await redis.connect();
+// Autocomplete serves published suggestions: the demo publishes the catalog's phrases, once.
+const suggestionStore = suggestionStoreFor(redis, config);
+if (!(await suggestionStore.head())) {
   const entries = (await catalogText(es, config.indexAlias)).phrases;
-  await rebuildSuggestions(es, config.indexAlias, entries);
+  await suggestionStore.publishSnapshot(entries);
   say(
-    `built ${entries.length} autocomplete suggestions from catalog phrases (npm run suggest -- rebuild --from-topic adds real searches)`,
+    `published ${entries.length} autocomplete suggestions from catalog phrases (npm run suggest -- rebuild --from-topic adds real searches)`,
   );
 }
 await es.close();
 
 // Recommendations need a model: the demo trains one on generated purchases, once.
-const redis = createRedis(config);
-await redis.connect();
 const keys = recsKeys(config.redisPrefix);
 if ((await redis.get(keys.current)) === null) {
   const products = await readProducts(catalog);

@@ -11,6 +11,8 @@ export interface KeySpace {
   learned: { queries: string; meta: string; revision: string };
   /** Published recommendation versions and the pointer to the current one. Kept (old versions are collected). */
   recs: RecsKeys;
+  /** Published autocomplete suggestions: versions (snapshot chunks, deltas) and the pointer. Kept (old versions are collected). */
+  suggestions: SuggestionKeys;
   /** A customer's recent searches (a list). Expires after the configured days without a search. */
   recentSearches: (customer: string) => string;
   /** Cached answers, by route, index version and parameters. Expire. */
@@ -28,6 +30,7 @@ export function keySpace(prefix: string): KeySpace {
     rules: { rules: `${prefix}rules`, revision: `${prefix}rules:revision`, audit: `${prefix}rules:audit` },
     learned: { queries: `${prefix}learned`, meta: `${prefix}learned:meta`, revision: `${prefix}learned:revision` },
     recs: recsKeys(prefix),
+    suggestions: suggestionKeys(prefix),
     recentSearches: (customer) => `${prefix}recent-searches:${customer}`,
     answer: (key) => `${prefix}cache:${key}`,
     rateLimit: `${prefix}ratelimit:`,
@@ -42,5 +45,28 @@ export function keySpace(prefix: string): KeySpace {
       status: `${prefix}learner:status`,
       lock: `${prefix}learner:lock`,
     },
+  };
+}
+
+export interface SuggestionKeys {
+  current: string;
+  /** Hash: version → time (ms) it stopped being current. */
+  retired: string;
+  /** Hash: entries, chunks, published_at, delta_changes. */
+  meta(version: string): string;
+  /** List of JSON chunks of [text, weight, source]. */
+  chunks(version: string): string;
+  /** List of JSON deltas. */
+  deltas(version: string): string;
+}
+
+function suggestionKeys(prefix: string): SuggestionKeys {
+  const base = `${prefix}suggest:`;
+  return {
+    current: `${base}current`,
+    retired: `${base}retired`,
+    meta: (v) => `${base}v:${v}:meta`,
+    chunks: (v) => `${base}v:${v}:chunks`,
+    deltas: (v) => `${base}v:${v}:deltas`,
   };
 }

@@ -8,13 +8,13 @@ import { createMetricsRegistry } from '../common/metrics.ts';
 import type { Impression } from '../events/impression.ts';
 import { createRecorder } from '../events/recorder.ts';
 import { readSearchLog, suggestionEntries } from '../query/suggest/build/sources.ts';
-import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/build/suggest-index.ts';
-import type { SuggestResult } from '../query/suggest/suggest-service.ts';
+import type { SuggestResult } from '../query/suggest/engine.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { dataFile, indexCatalog } from './support/catalogs.ts';
 import { dropIndices, silentLog, testEs, testKafka, uniqueName } from './support/stack.ts';
 import { waitFor } from './support/indexer.ts';
 import { runCli } from './support/run-cli.ts';
+import { publishSuggestions } from './support/suggestions.ts';
 
 const ADMIN_KEY = 'suggest-test-admin-key-0123456789';
 
@@ -36,13 +36,12 @@ describe('autocomplete on Best Buy', () => {
       before: Date.parse('2011-09-01T00:00:00'),
       minUsers: 2,
     };
-    await rebuildSuggestions(es, alias, await suggestionEntries({ ...august, catalog: { es, alias } }));
     t = await buildTestApp(es, { indexAlias: alias, cacheEnabled: false, adminKeys: `tester:${ADMIN_KEY}` });
+    await publishSuggestions(t, await suggestionEntries({ ...august, catalog: { es, alias } }));
   });
   after(async () => {
     await t.close();
     await dropIndices(es, alias);
-    await es.indices.delete({ index: `${suggestAliasOf(alias)}-*`, ignore_unavailable: true, allow_no_indices: true });
     await es.close();
   });
 
@@ -172,20 +171,22 @@ describe('autocomplete on Best Buy', () => {
     await searchLog.close();
     delete t.runtime.impressionSink.record;
 
+    const before = t.runtime.suggestions.current()?.version;
     const run = await runCli(
       'query/suggest/build/cli.ts',
       ['rebuild', '--from-topic', '--min-users', '3', '--no-catalog'],
       {
         SHOP_INDEX_ALIAS: alias,
         SHOP_IMPRESSIONS_TOPIC: topic,
+        SHOP_REDIS_PREFIX: t.config.redisPrefix,
       },
     );
     assert.equal(run.code, 0, run.err);
     assert.equal((run.summary() as { from_queries: number }).from_queries, 1, run.out);
-    const r = await waitFor('the rebuilt suggestions', async () => {
-      const s = await suggest('skyl');
-      return s.suggestions.length > 0 ? s : undefined;
-    });
+    await waitFor('the published version, picked up by polling', async () =>
+      t.runtime.suggestions.current()?.version !== before ? true : undefined,
+    );
+    const r = await suggest('skyl');
     assert.deepEqual(
       r.suggestions.map((s) => s.text),
       ['skylanders giants portal'],

@@ -13,7 +13,6 @@ import type { Product } from '../catalog/product.ts';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { projectRoot } from '../common/config.ts';
 import { catalogText } from '../query/suggest/build/catalog-phrases.ts';
-import { rebuildSuggestions, suggestAliasOf } from '../query/suggest/build/suggest-index.ts';
 import { recsKeys } from '../recommender/publish/keys.ts';
 import { summarize } from '../recommender/publish/product-summary.ts';
 import { publish } from '../recommender/publish/publish.ts';
@@ -22,6 +21,7 @@ import { ensureTools } from '../stack/prerequisites.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { shopInteractions, shopProducts, smallTraining } from './support/baskets.ts';
 import { indexCatalog } from './support/catalogs.ts';
+import { publishSuggestions } from './support/suggestions.ts';
 import { config, dropIndices, testEs } from './support/stack.ts';
 
 const KEY = 'web-test-admin-key';
@@ -71,13 +71,13 @@ describe('web pages in a browser', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'web-')), 'catalog.ndjson');
     fs.writeFileSync(file, products.map((p) => JSON.stringify(p)).join('\n'));
     alias = await indexCatalog(es, file);
-    await rebuildSuggestions(es, alias, (await catalogText(es, alias)).phrases);
     t = await buildTestApp(es, {
       indexAlias: alias,
       adminKeys: `tester:${KEY}`,
       rulesRefreshMs: 0,
       cacheEnabled: false,
     });
+    await publishSuggestions(t, (await catalogText(es, alias)).phrases);
     const model = await train({ interactions: shopInteractions(), products }, smallTraining);
     await publish(t.redis, recsKeys(t.config.redisPrefix), model, products.map(summarize));
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -88,7 +88,6 @@ describe('web pages in a browser', () => {
     await browser?.close();
     await t.close();
     await dropIndices(es, alias);
-    await es.indices.delete({ index: `${suggestAliasOf(alias)}-*`, ignore_unavailable: true, allow_no_indices: true });
     await es.close();
   });
 

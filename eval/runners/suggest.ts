@@ -1,6 +1,7 @@
-// eval suggest: builds the suggestion source from an earlier log (and the catalog), then replays
-// each later query as the prefixes a shopper would type and asks whether the query they finally
-// searched is among the first k suggestions. The same replay runs against the baseline (the most
+// eval suggest: builds the suggestions from an earlier log (and the catalog) into the in-memory
+// index the service holds (query/suggest/index, the same code), then replays each later query as
+// the prefixes a shopper would type and asks whether the query they finally searched is among the
+// first k suggestions. The same replay runs against the baseline (the most
 // frequent earlier queries starting with the prefix) in the same run. Identical queries are
 // replayed once and weighted by how often they were searched; answers are memoized per prefix.
 // A second replay goes search by search with each shopper's own earlier searches offered first,
@@ -10,8 +11,7 @@ import { createProgress } from '../../common/progress.ts';
 import { normalizeSuggestion } from '../../query/suggest/normalize.ts';
 import { recentFirst } from '../../query/suggest/recent-first.ts';
 import { suggestionEntries, type LoggedSearch } from '../../query/suggest/build/sources.ts';
-import { rebuildSuggestions } from '../../query/suggest/build/suggest-index.ts';
-import { runSuggest } from '../../query/suggest/suggest-service.ts';
+import { buildSuggestionIndex } from '../../query/suggest/index/suggestion-index.ts';
 
 export interface SuggestEvalOptions {
   es: EsClient;
@@ -198,7 +198,7 @@ export async function evalSuggest(o: SuggestEvalOptions): Promise<SuggestEvalRep
     minUsers: o.minUsers,
     ...(o.withCatalog ? { catalog: { es: o.es, alias: o.alias } } : {}),
   });
-  await rebuildSuggestions(o.es, o.alias, entries);
+  const index = buildSuggestionIndex(entries);
   const test = new Map<string, number>();
   for (const s of o.test) {
     const q = normalizeSuggestion(s.query);
@@ -206,11 +206,7 @@ export async function evalSuggest(o: SuggestEvalOptions): Promise<SuggestEvalRep
   }
   const seen = new Set(o.train.map((s) => normalizeSuggestion(s.query)));
   const unseenTest = new Map([...test].filter(([q]) => !seen.has(q)));
-  const ours = memoized(async (p) =>
-    (
-      await runSuggest({ es: o.es, alias: o.alias, budgetMs: 5000 }, p, { suggestions: o.k, products: 1 })
-    ).suggestions.map((s) => s.text),
-  );
+  const ours = memoized(async (p) => index.match(p, o.k).map((s) => s.text));
   const base = memoized(prefixBaseline(o.train, o.k));
   const seenTest = new Map([...test].filter(([q]) => seen.has(q)));
   const cases = casesOf(test);

@@ -38,6 +38,9 @@ export async function buildService(d: ServiceDeps): Promise<Service> {
   const c = d.config;
   const runtime = createQueryRuntime(c, d.es, d.redis, d.log, d.metrics);
   const loop = d.kafka ? await openClosedLoop(c, d.kafka, d.log, d.metrics, runtime, d.impressionsFlushMs) : undefined;
+  // Autocomplete serves the published suggestions from memory: load them before serving (without
+  // them, until Redis answers, keystrokes get products only, marked degraded).
+  await runtime.suggestions.refresh();
   // Spelling suggestions need the vocabulary; build it before serving, but do not fail without it.
   await runtime.vocabulary
     .refresh()
@@ -63,6 +66,7 @@ export async function buildService(d: ServiceDeps): Promise<Service> {
     flush: async () => loop?.flush(),
     async close() {
       runtime.vocabulary.stop();
+      await runtime.suggestions.stop();
       await app.close();
       await loop?.close();
     },

@@ -17,11 +17,14 @@ import { redisLearnedStore } from '../../stores/learned-signals.ts';
 import { type RecentSearches, redisRecentSearches } from '../../stores/recent-searches.ts';
 import { redisRecsStore } from '../../stores/recommendations.ts';
 import { type RuleStore, redisRuleStore } from '../../stores/rules.ts';
+import { suggestionStoreFor } from '../../stores/suggestions.ts';
 import type { AnswerDeps } from '../search/answers.ts';
 import { createSearchEngine, type SearchEngine } from '../search/engine.ts';
 import { watchLiveVersion } from '../search/live-version.ts';
 import { holdVocabulary, type VocabularyHolder } from '../search/vocabulary-loader.ts';
 import { createSuggestEngine, type SuggestEngine } from '../suggest/engine.ts';
+import { type LiveSuggestions, liveSuggestions } from '../suggest/live-suggestions.ts';
+import { productSuggestions } from '../suggest/product-suggestions.ts';
 import { type AdminAuth, adminAuth } from './admin-auth.ts';
 import { type Impressions, impressionsTo } from './impressions.ts';
 import type { Impression } from '../../events/impression.ts';
@@ -51,6 +54,8 @@ export interface Services {
 export interface QueryRuntime {
   services: Services;
   vocabulary: VocabularyHolder;
+  /** The published suggestions held in memory (refreshed on a timer; stop it on shutdown). */
+  suggestions: LiveSuggestions;
   /** The clock merchandiser rules' time windows are checked against (tests set it). */
   clock: { now: () => number };
   /** Where impressions are recorded, once a recorder is open (none: not recorded). */
@@ -117,6 +122,12 @@ export function createQueryRuntime(
         )
       : undefined;
   const impressions = impressionsTo(impressionSink, () => clock.now());
+  const suggestions = liveSuggestions(suggestionStoreFor(redis, c), {
+    refreshMs: c.suggestRefreshMs,
+    maxEntries: c.suggestMaxEntries,
+    log,
+    registry,
+  });
   const services: Services = {
     search: createSearchEngine({
       ...answers,
@@ -131,8 +142,19 @@ export function createQueryRuntime(
       personal: historySimilarity(recsStore),
     }),
     suggest: createSuggestEngine({
-      ...answers,
-      suggest: { es, alias: c.indexAlias, budgetMs: c.suggestBudgetMs },
+      suggestions,
+      products: productSuggestions(answers, {
+        es,
+        alias: c.indexAlias,
+        size: 4,
+        waitMs: c.suggestBudgetMs,
+        timeoutMs: c.searchBudgetMs,
+        maxInFlight: c.suggestProductConcurrency,
+        cacheBytes: c.suggestProductCacheMb * 2 ** 20,
+        ttlMs: (c.cacheTtlSeconds * 1000) / 2,
+        registry,
+      }),
+      waitMs: c.suggestBudgetMs,
       ...(recentSearches ? { recentSearches } : {}),
     }),
     admin: adminAuth(c.adminKeys),
@@ -157,5 +179,5 @@ export function createQueryRuntime(
       impressions,
     },
   };
-  return { services, vocabulary, clock, impressionSink };
+  return { services, vocabulary, suggestions, clock, impressionSink };
 }

@@ -1,22 +1,41 @@
-// The autocomplete engine the HTTP tier calls: the shared suggestions through the answer cache,
-// with merchandiser rules on the product part, then the customer's own recent searches joined
-// after the cache. Knows nothing of HTTP.
+// The autocomplete engine the HTTP tier calls. Query suggestions come from the published version
+// held in memory (no round trip); products and categories from Elasticsearch, cached per typed
+// text and waited for at most a short budget; the customer's own recent searches come first.
+// It degrades in steps: when Elasticsearch is slow or busy the suggestions go out without products,
+// marked `degraded`; only when neither part can be had is the request refused, at once, with 503.
+// Knows nothing of HTTP.
+import { UnavailableError } from '../../common/errors.ts';
 import type { RecentSearches } from '../../stores/recent-searches.ts';
-import { type Answer, type AnswerDeps, cachedAnswer, rulesFor } from '../search/answers.ts';
+import type { Answer } from '../search/answers.ts';
+import { highlightPrefixes } from './highlight.ts';
+import type { LiveSuggestions } from './live-suggestions.ts';
 import { normalizeSuggestion } from './normalize.ts';
+import type { ProductPart, ProductSuggestions } from './product-suggestions.ts';
 import { recentFirst } from './recent-first.ts';
-import {
-  highlightPrefixes,
-  type QuerySuggestion,
-  runSuggest,
-  type SuggestContext,
-  type SuggestResult,
-} from './suggest-service.ts';
 
-export interface SuggestEngineDeps extends AnswerDeps {
-  suggest: SuggestContext;
+export interface QuerySuggestion {
+  text: string;
+  /** The text, HTML-escaped, with the typed prefixes in <mark>. */
+  highlighted: string;
+  /** A logged query, a catalog phrase, or one of the shopper's own recent searches. */
+  source: 'query' | 'catalog' | 'recent';
+}
+
+export interface SuggestResult extends ProductPart {
+  query: string;
+  suggestions: QuerySuggestion[];
+  took: number;
+  /** Products and categories were left out (Elasticsearch slow or busy), or suggestions are not loaded yet. */
+  degraded?: boolean;
+}
+
+export interface SuggestEngineDeps {
+  suggestions: LiveSuggestions;
+  products: ProductSuggestions;
   /** Each customer's own recent searches, offered first in their autocomplete; off when absent. */
   recentSearches?: RecentSearches;
+  /** How long a keystroke waits for a customer's recent searches (Redis) before going without them. */
+  waitMs: number;
 }
 
 export interface SuggestEngine {
@@ -24,28 +43,52 @@ export interface SuggestEngine {
   suggest(q: string, size: number, customer?: string): Promise<Answer<SuggestResult>>;
 }
 
+async function within<T>(p: Promise<T>, ms: number, otherwise: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(otherwise), ms);
+  });
+  try {
+    return await Promise.race([p.catch(() => otherwise), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createSuggestEngine(d: SuggestEngineDeps): SuggestEngine {
   return {
     async suggest(q, size, customer) {
+      const started = performance.now();
       // Nothing to complete (only spaces or punctuation): an empty prefix would match every phrase.
       if (!normalizeSuggestion(q)) {
         const value = { query: q, took: 0, suggestions: [], categories: [], products: [] };
-        return { value, source: 'origin', version: await d.live.get() };
+        return { value, source: 'memory', version: d.suggestions.current()?.version ?? 'none' };
       }
-      const rules = await rulesFor(d, { q });
-      const [answer, recent] = await Promise.all([
-        cachedAnswer(d, 'suggest', { q: q.toLowerCase(), size, rules: rules.key }, () =>
-          runSuggest(d.suggest, q, { suggestions: size, products: 4 }, rules.effects),
-        ),
-        customer && d.recentSearches ? d.recentSearches.list(customer) : [],
+      const held = d.suggestions.current();
+      const shared = held?.match(q, size);
+      const [found, recent] = await Promise.all([
+        d.products.lookup(q),
+        customer && d.recentSearches ? within(d.recentSearches.list(customer), d.waitMs, []) : [],
       ]);
-      if (recent.length === 0) return answer;
-      const shared = new Map(answer.value.suggestions.map((s) => [s.text, s]));
-      const suggestions = recentFirst([...shared.keys()], recent, q, size).map(
-        ({ text, recent }): QuerySuggestion =>
-          recent ? { text, highlighted: highlightPrefixes(text, q), source: 'recent' } : shared.get(text)!,
+      if (!shared && !found)
+        throw new UnavailableError('autocomplete unavailable: suggestions not loaded and products too slow', 2);
+      const source = new Map((shared ?? []).map((s) => [s.text, s.source]));
+      const suggestions = recentFirst([...source.keys()], recent, q, size).map(
+        ({ text, recent }): QuerySuggestion => ({
+          text,
+          highlighted: highlightPrefixes(text, q),
+          source: recent ? 'recent' : source.get(text)!,
+        }),
       );
-      return { ...answer, value: { ...answer.value, suggestions } };
+      const value: SuggestResult = {
+        query: q,
+        suggestions,
+        categories: found?.part.categories ?? [],
+        products: found?.part.products ?? [],
+        took: Math.round(performance.now() - started),
+        ...(found && shared ? {} : { degraded: true }),
+      };
+      return { value, source: found?.cached ? 'memory' : 'origin', version: found?.version ?? 'unknown' };
     },
   };
 }

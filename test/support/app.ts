@@ -29,12 +29,14 @@ export async function buildTestApp(
   kafka?: Kafka,
 ): Promise<TestApp> {
   // Tests train models in this same process, which stalls its event loop: load shedding is off
-  // unless a test turns it on.
+  // unless a test turns it on, and autocomplete waits for its products as long as it takes
+  // (test/suggest-degraded.test.ts sets a real budget).
   const c: Config = {
     ...config,
     redisPrefix: `${uniqueName('app')}:`,
     rateLimitMax: 0,
     maxEventLoopDelayMs: 0,
+    suggestBudgetMs: 5000,
     ...settings,
   };
   const redis = createRedis(c);

@@ -54,6 +54,10 @@ export const suggestResponse = {
         },
       },
     },
-    stale: { type: 'boolean' },
+    degraded: {
+      type: 'boolean',
+      description:
+        'True when products and categories were left out (Elasticsearch slow or busy) or query suggestions are not loaded yet',
+    },
   },
 } as const;

@@ -5,7 +5,7 @@ import type { EsClient } from '../../../common/clients/elasticsearch.ts';
 import { scrollHits } from '../../../common/clients/es-scroll.ts';
 import { words } from '../../../common/words.ts';
 import { normalizeSuggestion } from '../normalize.ts';
-import type { SuggestionEntry } from './suggest-index.ts';
+import type { SuggestionEntry } from '../../../stores/suggestions.ts';
 
 export interface CatalogText {
   phrases: SuggestionEntry[];

@@ -1,13 +1,15 @@
-// suggest rebuild [--log FILE ...] [--from-topic] [--before ISO] [--min-users N] [--no-catalog]
+// suggest rebuild [--log FILE ...] [--from-topic] [--before ISO] [--min-users N] [--no-catalog]: counts the
+// sources into suggestion entries and publishes them as a new version (a snapshot) in Redis.
 import { parseArgs } from 'node:util';
 import { createEsClient } from '../../../common/clients/elasticsearch.ts';
+import { createRedis } from '../../../common/clients/redis.ts';
 import { createKafka } from '../../../common/clients/kafka.ts';
 import { consumeToEnd } from '../../../common/clients/kafka-range.ts';
 import { loadConfig } from '../../../common/config.ts';
+import { suggestionStoreFor } from '../../../stores/suggestions.ts';
 import { createLogger } from '../../../common/logger.ts';
 import type { Impression } from '../../../events/impression.ts';
 import { readSearchLog, suggestionEntries, type LoggedSearch } from './sources.ts';
-import { rebuildSuggestions } from './suggest-index.ts';
 import { runCli } from '../../../common/cli.ts';
 
 const usage = 'usage: suggest rebuild [--log FILE ...] [--from-topic] [--before ISO] [--min-users N] [--no-catalog]';
@@ -66,15 +68,18 @@ async function main(argv: string[]): Promise<number> {
     ...(before !== undefined ? { before } : {}),
     ...(values['no-catalog'] ? {} : { catalog: { es, alias: config.indexAlias } }),
   });
-  const index = await rebuildSuggestions(es, config.indexAlias, entries);
+  await es.close();
+  const redis = createRedis(config);
+  await redis.connect();
+  const published = await suggestionStoreFor(redis, config).publishSnapshot(entries);
+  redis.disconnect();
   console.log(
     JSON.stringify({
-      index,
+      version: published.version,
       suggestions: entries.length,
       from_queries: entries.filter((e) => e.source === 'query').length,
     }),
   );
-  await es.close();
   return 0;
 }
 

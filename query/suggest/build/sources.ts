@@ -7,7 +7,7 @@ import type { EsClient } from '../../../common/clients/elasticsearch.ts';
 import { logTime, readCsvRows } from '../../../common/csv-rows.ts';
 import { catalogText } from './catalog-phrases.ts';
 import { normalizeSuggestion } from '../normalize.ts';
-import type { SuggestionEntry } from './suggest-index.ts';
+import type { SuggestionEntry } from '../../../stores/suggestions.ts';
 
 export interface LoggedSearch {
   query: string;
