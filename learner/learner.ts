@@ -11,6 +11,8 @@ import type { Logger } from '../common/logger.ts';
 import { keySpace } from '../stores/keys.ts';
 import { redisLearnedStore } from '../stores/learned-signals.ts';
 import { redisLiveRails } from '../stores/live-rails.ts';
+import { suggestionStoreFor } from '../stores/suggestions.ts';
+import { createSuggestionPublisher } from './suggestion-publisher.ts';
 import { redisLearnerCheckpoints } from '../stores/learner-checkpoint.ts';
 import { createReadLoop, type LoopTopics } from './loop.ts';
 import type { LearnerMetrics } from './metrics.ts';
@@ -65,6 +67,7 @@ export function createLearner(d: LearnerDeps): Learner {
   const publisher = createPublisher({
     learned,
     rails: redisLiveRails(d.redis, keys.liveRails),
+    suggestions: createSuggestionPublisher(suggestionStoreFor(d.redis, c), d.log),
     categories: productCategories(d.es, c.indexAlias),
     log: d.log,
     reestimateAfter: 50_000,

@@ -1,17 +1,20 @@
 // Turns the learner's state into what the service reads, at a cadence: learned click signals
-// (with the position-bias model applied) and the rails' live lists, each written as one
-// transaction with a new revision, so a reader sees one publication or the next, never a mix. Only what changed is written, except when
+// (with the position-bias model applied), the rails' live lists and suggestion popularity, each
+// written as one transaction (a new revision, or a delta on the suggestion version), so a reader
+// sees one publication or the next, never a mix. Only what changed is written, except when
 // the position-bias model moves or a full refresh is due (shares age as their clicks do).
 import type { Logger } from '../common/logger.ts';
 import { defaultLearnOptions } from '../ranking/learn/learned.ts';
 import type { LearnedStore } from '../stores/learned-signals.ts';
 import type { LiveRailStore } from '../stores/live-rails.ts';
+import type { SuggestionPublisher } from './suggestion-publisher.ts';
 import type { ProductCategories } from './product-categories.ts';
 import type { LearnerState } from './state.ts';
 
 export interface PublishOptions {
   learned: LearnedStore;
   rails: LiveRailStore;
+  suggestions: SuggestionPublisher;
   categories: ProductCategories;
   log: Logger;
   /** Re-estimate the position-bias model after this many new shows and clicks. */
@@ -47,6 +50,7 @@ export function createPublisher(o: PublishOptions) {
       await o.rails.publish(state.rails.takeChanged(state.maxTime));
       sinceEstimate += state.exposures.takeAdded();
       const full = sinceEstimate >= o.reestimateAfter || now() - lastFull >= o.fullEveryMs;
+      await o.suggestions.publish(state, now() - lastFull >= o.fullEveryMs);
       if (sinceEstimate >= o.reestimateAfter) {
         examination = state.exposures.examination();
         sinceEstimate = 0;

@@ -1,9 +1,9 @@
 // What the rails learn from shoppers as it happens: trending items (views, clicks, carts and
 // purchases, decayed over days), items carted or bought together in a session or an order
-// (decayed over weeks), and each customer's recent items. Sums are anchored (ranking/learn/decay.ts)
-// so the order events arrive in does not matter; each part is bounded.
+// (decayed over weeks), and each customer's recent items. Sums are kept as logarithms of anchored
+// sums (ranking/learn/decay.ts), so the order events arrive in does not matter; each part is bounded.
 import { topK, type Scored } from '../recommender/models/ranked-list.ts';
-import { anchored, type HalfLife, halfLifeDays, valueAt } from '../ranking/learn/decay.ts';
+import { type HalfLife, halfLifeDays, logAdd, logAnchored, logValueAt } from '../ranking/learn/decay.ts';
 import type { RecordedEvent } from '../events/shopper-event.ts';
 import { Windowed } from './windowed.ts';
 
@@ -62,7 +62,8 @@ export class RailSignals {
     const items = e.type === 'purchase' ? e.items.map((i) => i.product) : 'product' in e ? [e.product] : [];
     if (items.length === 0) return;
     const weight = TREND_WEIGHT[e.type] ?? 0;
-    for (const id of items) this.trending.set(id, (this.trending.get(id) ?? 0) + anchored(weight, at, TRENDING));
+    if (weight > 0)
+      for (const id of items) this.trending.set(id, logAdd(this.trending.get(id), logAnchored(weight, at, TRENDING)));
     this.trendingChanged = true;
     if (e.customer) this.remember(e.customer, items, at);
     if (e.type === 'add_to_cart' || e.type === 'purchase') {
@@ -80,14 +81,14 @@ export class RailSignals {
   }
 
   private pair(a: string, b: string, at: number): void {
-    const w = anchored(1, at, TOGETHER);
+    const w = logAnchored(1, at, TOGETHER);
     for (const [x, y] of [
       [a, b],
       [b, a],
     ] as const) {
       let partners = this.pairs.get(x);
       if (!partners) this.pairs.set(x, (partners = new Map()));
-      partners.set(y, (partners.get(y) ?? 0) + w);
+      partners.set(y, logAdd(partners.get(y), w));
       this.itemsChanged.add(x);
     }
   }
@@ -131,7 +132,7 @@ export class RailSignals {
   }
 
   private decayed(m: Map<string, number>, at: number, h: HalfLife): [string, number][] {
-    return [...m].map(([id, s]) => [id, valueAt(s, at, h)]);
+    return [...m].map(([id, s]) => [id, logValueAt(s, at, h)]);
   }
 
   /** Keeps the most trending items and each item's strongest partners. */

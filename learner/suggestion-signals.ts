@@ -3,7 +3,7 @@
 // it found nothing or led to no click, and how often shoppers chose it from the suggestions. A
 // query becomes suggestable under the same privacy rule as the offline builder: enough distinct
 // shoppers, or every word vouched for by the catalog or by enough shoppers.
-import { anchored, halfLifeDays, valueAt } from '../ranking/learn/decay.ts';
+import { halfLifeDays, logAdd, logAnchored, logValueAt } from '../ranking/learn/decay.ts';
 import { normalizeSuggestion } from '../query/suggest/normalize.ts';
 import { Windowed } from './windowed.ts';
 
@@ -31,10 +31,11 @@ interface QueryStat {
   forms: [string, number][];
   /** The first shoppers (up to the privacy threshold). */
   shoppers: string[];
-  /** Shopper-days, all time. */
+  /** Searches, all time, and shopper-days (a shopper counted once a day). */
+  searches: number;
   days: number;
-  /** Shopper-days, anchored decayed. */
-  recent: number;
+  /** Shopper-days, decayed: log2 of the anchored sum (none yet: undefined). */
+  recent?: number;
   noResult: number;
   clicked: number;
   chosen: number;
@@ -91,13 +92,14 @@ export class SuggestionSignals {
     if (f) f[1]++;
     else s.forms.push([form, 1]);
     s.forms.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).splice(3);
+    s.searches++;
     if (total === 0) s.noResult++;
     const pair = `${key}\u0000${shopper}`;
     this.seen.expire(at);
     if (!this.seen.has(pair)) {
       this.seen.set(pair, true, at);
       s.days++;
-      s.recent += anchored(1, at, halfLifeDays(w.trendDays));
+      s.recent = logAdd(s.recent, logAnchored(1, at, halfLifeDays(w.trendDays)));
     }
     if (s.shoppers.length < this.limits.minUsers && !s.shoppers.includes(shopper)) s.shoppers.push(shopper);
     for (const word of new Set(key.split(' '))) {
@@ -137,8 +139,9 @@ export class SuggestionSignals {
   }
 
   private weight(s: QueryStat, at: number, w: SuggestionWeights): number {
-    const searches = s.days + w.trend * valueAt(s.recent, at, halfLifeDays(w.trendDays)) + w.chosen * s.chosen;
-    const found = s.days > 0 ? 1 - Math.min(1, s.noResult / (s.noResult + s.days)) : 1;
+    const recent = s.recent === undefined ? 0 : logValueAt(s.recent, at, halfLifeDays(w.trendDays));
+    const searches = s.days + w.trend * recent + w.chosen * s.chosen;
+    const found = s.searches > 0 ? 1 - s.noResult / s.searches : 1;
     const unclicked = s.days >= w.unclickedAfter && s.clicked === 0 ? w.unclicked : 1;
     return searches * found * unclicked;
   }

@@ -27,6 +27,7 @@ import { keySpace } from '../stores/keys.ts';
 import { redisLearnerCheckpoints } from '../stores/learner-checkpoint.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { indexCatalog } from './support/catalogs.ts';
+import { publishSuggestions } from './support/suggestions.ts';
 import { waitFor } from './support/indexer.ts';
 import { config, dropIndices, silentLog, testEs, testKafka, uniqueName } from './support/stack.ts';
 
@@ -206,6 +207,26 @@ describe('closed loop: events and the learner', () => {
       100,
     );
     assert.ok(Date.now() - started < 10000, `served ${Date.now() - started} ms after the clicks`);
+  });
+
+  it('makes a query two shoppers searched a suggestion within seconds, on top of the published version', async () => {
+    await publishSuggestions(t, [{ text: 'gears of war', weight: 0.5, source: 'catalog' }]);
+    const suggested = async (q: string) =>
+      (
+        (await t.app.inject(`/suggest?q=${encodeURIComponent(q)}`)).json() as { suggestions: { text: string }[] }
+      ).suggestions.map((x) => x.text);
+    assert.deepEqual(await suggested('gears of war tr'), []);
+    await search('gears of war triple', 'shopper-a');
+    assert.deepEqual(await suggested('gears of war tr'), [], 'one shopper is not enough');
+    await search('Gears of War Triple', 'shopper-b');
+    await waitFor(
+      'the learned suggestion to be served',
+      async () => (await suggested('gears of war tr'))[0] === 'gears of war triple',
+      15000,
+      200,
+    );
+    const [first] = await suggested('gears of war');
+    assert.equal(first, 'gears of war', 'the catalog phrase is still there, the longer query after it');
   });
 
   it('dead-letters malformed events written to the topic directly, with the reason, and keeps learning', async () => {

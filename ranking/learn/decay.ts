@@ -18,3 +18,21 @@ export const anchored = (w: number, t: number, h: HalfLife): number => w * 2 ** 
 
 /** What a stored sum is worth at time `at`. */
 export const valueAt = (stored: number, at: number, h: HalfLife): number => stored * 2 ** (-(at - DECAY_EPOCH) / h.ms);
+
+// Short half-lives (days) overflow float64 within years of the epoch, so sums with them are kept
+// as base-2 logarithms of the anchored sum: adding never overflows, and the order of additions
+// still does not matter.
+
+/** log2 of the anchored form of a positive weight `w` at time `t`. */
+export const logAnchored = (w: number, t: number, h: HalfLife): number => Math.log2(w) + (t - DECAY_EPOCH) / h.ms;
+
+/** log2(2^a + 2^b), for adding a logAnchored weight to a stored sum (undefined: nothing yet). */
+export function logAdd(a: number | undefined, b: number): number {
+  if (a === undefined) return b;
+  const m = Math.max(a, b);
+  return m + Math.log2(2 ** (a - m) + 2 ** (b - m));
+}
+
+/** What a log-stored sum is worth at time `at`. */
+export const logValueAt = (stored: number, at: number, h: HalfLife): number =>
+  2 ** (stored - (at - DECAY_EPOCH) / h.ms);

@@ -1,0 +1,110 @@
+// The learner's pure parts: decayed sums in any order, the suggestion privacy rule and weights,
+// the rails' trending and bought-together lists.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RecordedEvent } from '../../events/shopper-event.ts';
+import { RailSignals, defaultRailLimits } from '../../learner/rail-signals.ts';
+import { SuggestionSignals, defaultSuggestionWeights } from '../../learner/suggestion-signals.ts';
+import { halfLifeDays, logAdd, logAnchored, logValueAt } from '../../ranking/learn/decay.ts';
+
+const DAY = 86_400_000;
+const T = Date.parse('2026-11-29T00:00:00Z');
+
+describe('log-stored decayed sums', () => {
+  it('add up to the same value in any order, decades after the epoch, with a half-life of days', () => {
+    const h = halfLifeDays(3);
+    const parts = [1, 2, 3, 4].map((w, i) => logAnchored(w, T - i * DAY, h));
+    const forward = parts.reduce<number | undefined>((s, x) => logAdd(s, x), undefined)!;
+    const backward = [...parts].reverse().reduce<number | undefined>((s, x) => logAdd(s, x), undefined)!;
+    const expected = [1, 2, 3, 4].reduce((s, w, i) => s + w * 0.5 ** (i / 3), 0);
+    assert.ok(Number.isFinite(forward));
+    assert.ok(Math.abs(logValueAt(forward, T, h) - expected) < 1e-9);
+    assert.ok(Math.abs(logValueAt(backward, T, h) - expected) < 1e-9);
+    assert.ok(Math.abs(logValueAt(forward, T + 3 * DAY, h) - expected / 2) < 1e-9, 'halves every half-life');
+  });
+});
+
+describe('suggestion signals', () => {
+  const limits = { minUsers: 2, maxQueries: 1000, maxSeen: 1000 };
+  const none = new Set<string>();
+
+  it('suggest a query once two shoppers searched it, or once every word is vouched for', () => {
+    const s = new SuggestionSignals(limits);
+    s.searched('Acme Widget', 'a', 5, T, defaultSuggestionWeights);
+    assert.deepEqual(s.take(T, none, defaultSuggestionWeights), [], 'one shopper is not enough');
+    s.searched('acme widget', 'a', 5, T + 1, defaultSuggestionWeights);
+    assert.deepEqual(s.take(T, none, defaultSuggestionWeights), [], 'the same shopper twice is still one');
+    s.searched('acme  widget', 'b', 5, T + 2, defaultSuggestionWeights);
+    assert.deepEqual(
+      s.take(T, none, defaultSuggestionWeights).map((x) => x.text),
+      ['acme widget'],
+    );
+    s.searched('widget 3000', 'c', 5, T, defaultSuggestionWeights);
+    assert.deepEqual(
+      s.take(T, new Set(['3000']), defaultSuggestionWeights).map((x) => x.text),
+      ['widget 3000'],
+      'widget: two shoppers; 3000: the catalog',
+    );
+  });
+
+  it('weigh shopper-days, recent ones more, and sink queries that find nothing or are never clicked', () => {
+    const w = { ...defaultSuggestionWeights, unclickedAfter: 2 };
+    const s = new SuggestionSignals(limits);
+    for (const [q, total] of [
+      ['found', 9],
+      ['empty', 0],
+    ] as const)
+      for (const who of ['a', 'b', 'c']) s.searched(q, who, total, T, w);
+    s.clicked('found');
+    const weights = new Map(s.take(T, none, w, true).map((x) => [x.text, x.weight]));
+    assert.ok(weights.get('found')! > 5.9 && weights.get('found')! <= 6, 'three shopper-days, all of them recent');
+    assert.equal(weights.get('empty'), 0, 'nothing found');
+  });
+});
+
+describe('rail signals', () => {
+  const at = (type: string, extra: Record<string, unknown>, time = T): RecordedEvent =>
+    ({
+      type,
+      event_id: `${type}-${Math.random()}`,
+      session: 's-1',
+      received_at: new Date(time).toISOString(),
+      ...extra,
+    }) as RecordedEvent;
+
+  it('pair items carted in one session or bought in one order, both ways, and rank trending by weight', () => {
+    const r = new RailSignals(defaultRailLimits);
+    r.event(at('add_to_cart', { product: 'a' }), T);
+    r.event(at('add_to_cart', { product: 'b' }), T);
+    r.event(
+      at('purchase', {
+        order_id: 'o-1',
+        items: [
+          { product: 'c', price: 1, quantity: 1 },
+          { product: 'a', price: 1, quantity: 1 },
+        ],
+      }),
+      T,
+    );
+    r.event(at('view', { product: 'd', customer: 'c-1' }), T);
+    const changed = r.takeChanged(T);
+    assert.deepEqual(
+      changed.together
+        .get('a')
+        ?.map(([id]) => id)
+        .sort(),
+      ['b', 'c'],
+    );
+    assert.deepEqual(
+      changed.together.get('b')?.map(([id]) => id),
+      ['a'],
+    );
+    assert.deepEqual(
+      changed.trending?.map(([id]) => id),
+      ['a', 'b', 'c', 'd'],
+      'carted and bought weigh more than viewed',
+    );
+    assert.deepEqual(changed.recent.get('c-1'), ['d']);
+    assert.equal(r.takeChanged(T).trending, undefined, 'nothing changed since');
+  });
+});
