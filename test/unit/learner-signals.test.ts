@@ -101,8 +101,8 @@ describe('rail signals', () => {
     );
     assert.deepEqual(
       changed.trending?.map(([id]) => id),
-      ['a', 'b', 'c', 'd'],
-      'carted and bought weigh more than viewed',
+      ['a', 'c', 'b', 'd'],
+      'bought weighs more than carted, carted more than viewed',
     );
     assert.deepEqual(changed.recent.get('c-1'), ['d']);
     assert.equal(r.takeChanged(T).trending, undefined, 'nothing changed since');
