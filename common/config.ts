@@ -125,9 +125,75 @@ export const settings = {
     'SHOP_RATE_LIMIT_MAX',
     1200,
     int,
-    'Requests per client (API key, else IP) per route per window; 0 turns rate limiting off.',
+    'Requests per client (known API key, else IP) per route per window, on every route but health and metrics; 0 turns rate limiting off.',
   ),
   rateLimitWindow: setting('SHOP_RATE_LIMIT_WINDOW', '1 minute', str, 'The rate-limit window.'),
+  apiKeys: setting(
+    'SHOP_API_KEYS',
+    '',
+    str,
+    'Known API keys as comma-separated name:key pairs: a request with one (x-api-key) is counted as that client by rate limits and fair shares; any other key counts as its IP.',
+  ),
+  trustProxy: setting(
+    'SHOP_TRUST_PROXY',
+    [] as string[],
+    list,
+    'Addresses or CIDRs (comma-separated) of the proxies in front of the service, whose X-Forwarded-For names the client IP; empty: the connecting address is the client.',
+  ),
+  authFailureLimit: setting(
+    'SHOP_AUTH_FAILURE_LIMIT',
+    20,
+    int,
+    'Failed authentications (bad admin key or customer token) an IP may make per minute; beyond it every request from that IP gets 429 for the rest of the minute. 0 turns it off.',
+  ),
+  clientConcurrency: setting(
+    'SHOP_CLIENT_CONCURRENCY',
+    4,
+    int,
+    'Requests one client (known API key, else IP) may have in progress at once; more get 429 at once. 0 turns it off.',
+  ),
+  clientBudgetMs: setting(
+    'SHOP_CLIENT_BUDGET_MS',
+    1000,
+    int,
+    'Milliseconds of service time per second one client may use on average (a burst of 10 s of it is allowed); a client over it gets 429 until it has saved up again. 0 turns it off.',
+  ),
+  customerTokenSecrets: setting(
+    'SHOP_CUSTOMER_TOKEN_SECRET',
+    [] as string[],
+    list,
+    "Secret(s) of signed customer tokens, comma-separated (the first mints, all verify, for rotation). When set, `customer` must be a token minted by the shop's backend; raw ids are refused.",
+  ),
+  trustCustomerIds: setting(
+    'SHOP_TRUST_CUSTOMER_IDS',
+    false,
+    bool,
+    "Without a token secret, accept raw customer ids (anyone can then read and write any customer's recent searches and recommendations: only for demos, or a service reachable only from the shop's backend).",
+  ),
+  customerTokenTtlSeconds: setting(
+    'SHOP_CUSTOMER_TOKEN_TTL_S',
+    86400,
+    int,
+    'Lifetime of customer tokens minted by `npm run customer-token` and the demo route.',
+  ),
+  demoCustomerTokens: setting(
+    'SHOP_DEMO_CUSTOMER_TOKENS',
+    false,
+    bool,
+    'Serve GET /demo/customer-token, which mints a token for any customer id: for the storefront demo only, never in production.',
+  ),
+  cursorSecret: setting(
+    'SHOP_CURSOR_SECRET',
+    '',
+    str,
+    'Key that signs paging cursors; empty: a random key per process (cursors then fail over to another instance with a 400 asking to start again). Set the same value on every instance.',
+  ),
+  redirectHosts: setting(
+    'SHOP_REDIRECT_HOSTS',
+    [] as string[],
+    list,
+    'Hosts (comma-separated) that redirect rules may send shoppers to with an absolute http(s) URL; relative URLs must be same-site paths.',
+  ),
 
   // external servers: when set, the embedded stack does not start that server
   esUrl: setting(
@@ -306,6 +372,12 @@ export const settings = {
     'Consumer session timeout: how long a crashed indexer holds its partitions before another takes them over.',
   ),
   maxEventBytes: setting('SHOP_MAX_EVENT_BYTES', 256 * 1024, int, 'Larger events are dead-lettered as oversized.'),
+  deadLetterMaxBytes: setting(
+    'SHOP_DLQ_MAX_BYTES',
+    768 * 1024,
+    int,
+    "Most bytes in one dead-letter send (keep it under the topic's max.message.bytes, 1 MiB by default); a record's value beyond a quarter of it is truncated, its size and SHA-256 kept in headers.",
+  ),
   retryBaseMs: setting(
     'SHOP_RETRY_BASE_MS',
     200,
@@ -316,7 +388,7 @@ export const settings = {
     'SHOP_RETRY_MAX_MS',
     30000,
     int,
-    'Longest backoff between retries; the indexer retries until it succeeds.',
+    'Longest backoff between retries of a transient failure (Elasticsearch or Kafka down or pushing back); the indexer waits for them, while errors that cannot pass dead-letter the events at once.',
   ),
   indexerMetricsPort: setting(
     'SHOP_INDEXER_METRICS_PORT',
@@ -355,6 +427,12 @@ export const settings = {
   ),
   stackKafkaHeapMb: setting('SHOP_STACK_KAFKA_HEAP_MB', 512, int, 'Heap of the embedded Kafka broker.'),
   stackRedisPort: setting('SHOP_STACK_REDIS_PORT', 16379, port, 'Port of the embedded Redis.'),
+  stackRedisMaxMemoryMb: setting(
+    'SHOP_STACK_REDIS_MAXMEMORY_MB',
+    256,
+    int,
+    'maxmemory of the embedded Redis; past it, volatile-lfu evicts only keys with a TTL (caches, recent searches, counters), never rules, learned signals or models.',
+  ),
   stackStartTimeoutMs: setting(
     'SHOP_STACK_START_TIMEOUT_MS',
     120000,

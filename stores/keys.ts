@@ -17,6 +17,8 @@ export interface KeySpace {
   answer: (key: string) => string;
   /** Rate-limit counters (the plugin appends the client and route). Expire. */
   rateLimit: string;
+  /** Failed authentications of an IP in the current minute. Expire. */
+  authFailures: (ip: string) => string;
 }
 
 export function keySpace(prefix: string): KeySpace {
@@ -27,5 +29,6 @@ export function keySpace(prefix: string): KeySpace {
     recentSearches: (customer) => `${prefix}recent-searches:${customer}`,
     answer: (key) => `${prefix}cache:${key}`,
     rateLimit: `${prefix}ratelimit:`,
+    authFailures: (ip) => `${prefix}authfail:${ip}`,
   };
 }

@@ -6,7 +6,7 @@ import { corsOriginsOf, loadConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { createMetricsRegistry } from '../../common/metrics.ts';
 import { ensureLiveIndex, indexOptionsOf } from '../../mappings/lifecycle.ts';
-import { buildApp, LOAD_SAMPLE_MS } from './app.ts';
+import { buildApp, LOAD_SAMPLE_MS, protectionOf } from './app.ts';
 import { createQueryRuntime } from './wiring.ts';
 import { createSearchLog } from '../search-log.ts';
 import { esProbe, kafkaProbe, redisProbe } from './readiness.ts';
@@ -37,12 +37,7 @@ const app = await buildApp({
   readyRequires: config.readyRequires,
   readinessTimeoutMs: config.readinessTimeoutMs,
   services: runtime.services,
-  rateLimit: {
-    redis: conn.redis,
-    max: config.rateLimitMax,
-    timeWindow: config.rateLimitWindow,
-    prefix: config.redisPrefix,
-  },
+  ...protectionOf(config, conn.redis),
   corsOrigins: corsOriginsOf(config),
   maxEventLoopDelayMs: config.maxEventLoopDelayMs,
 });

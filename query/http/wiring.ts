@@ -23,6 +23,7 @@ import { watchLiveVersion } from '../search/live-version.ts';
 import { holdVocabulary, type VocabularyHolder } from '../search/vocabulary-loader.ts';
 import { createSuggestEngine, type SuggestEngine } from '../suggest/engine.ts';
 import { type AdminAuth, adminAuth } from './admin-auth.ts';
+import { type Customers, customers } from './customers.ts';
 import type { RecommendationDeps } from './routes/recommendations.ts';
 
 /** What the routes are built from. */
@@ -30,6 +31,8 @@ export interface Services {
   search: SearchEngine;
   suggest: SuggestEngine;
   admin: AdminAuth;
+  /** The verified customer a request names (signed token, or raw id where trusted). */
+  customers: Customers;
   ruleStore: RuleStore;
   recentSearches?: RecentSearches;
   /** Records searches for autocomplete; never awaited by a request. */
@@ -124,6 +127,7 @@ export function createQueryRuntime(
       ...(recentSearches ? { recentSearches } : {}),
     }),
     admin: adminAuth(c.adminKeys),
+    customers: customers({ secrets: c.customerTokenSecrets, trustIds: c.trustCustomerIds }),
     ruleStore,
     ...(recentSearches ? { recentSearches } : {}),
     recordSearch: (q, total, customer) => searchSink.record?.(q, total, customer),

@@ -47,6 +47,14 @@ const text = <N extends number, D extends string>(maxLength: N, description: D) 
 /** An opaque customer id from the shop's backend. */
 export const customerId = { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$' } as const;
 
+/** How a shopper names themselves: a signed customer token (or a raw id where the service trusts them). */
+export const customerRef = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9_.:@-]{1,400}$',
+  description:
+    "A signed customer token minted by the shop's backend (a raw customer id only where SHOP_TRUST_CUSTOMER_IDS is set)",
+} as const;
+
 /** Filters, sort and paging: the same on /search and on category pages. */
 export const listingQuerystring = {
   brand: {
@@ -88,9 +96,9 @@ export const listingQuerystring = {
       'Admin only (x-admin-key): explain each score, the rules that fired and the position without rules; never cached',
   },
   customer: {
-    ...customerId,
+    ...customerRef,
     description:
-      'A customer id: results close to their recent items move up a little (page 1, merchandised order), and the query joins their recent searches for autocomplete',
+      'A signed customer token (see the Security docs): results close to their recent items move up a little (page 1, merchandised order), and the query joins their recent searches for autocomplete',
   },
   recent: {
     type: 'string',

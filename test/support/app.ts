@@ -5,7 +5,7 @@ import { createRedis, type Redis } from '../../common/clients/redis.ts';
 import { corsOriginsOf, redisUrlOf, type Config } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import { createMetricsRegistry } from '../../common/metrics.ts';
-import { buildApp } from '../../query/http/app.ts';
+import { buildApp, protectionOf } from '../../query/http/app.ts';
 import { createQueryRuntime, type QueryRuntime } from '../../query/http/wiring.ts';
 import { esProbe, redisProbe, type Probe } from '../../query/http/readiness.ts';
 import { config, silentLog, uniqueName } from './stack.ts';
@@ -31,6 +31,11 @@ export async function buildTestApp(
     redisPrefix: `${uniqueName('app')}:`,
     rateLimitMax: 0,
     maxEventLoopDelayMs: 0,
+    // Tests hammer one app from one address; the tests of these limits turn them on.
+    authFailureLimit: 0,
+    clientConcurrency: 0,
+    clientBudgetMs: 0,
+    trustCustomerIds: true,
     ...settings,
   };
   const redis = createRedis(redisUrlOf(c));
@@ -46,7 +51,7 @@ export async function buildTestApp(
     readyRequires: ['elasticsearch', 'redis'],
     readinessTimeoutMs: 1500,
     services: runtime.services,
-    rateLimit: { redis, max: c.rateLimitMax, timeWindow: c.rateLimitWindow, prefix: c.redisPrefix },
+    ...protectionOf(c, redis),
     corsOrigins: corsOriginsOf(c),
     maxEventLoopDelayMs: c.maxEventLoopDelayMs,
   });

@@ -6,6 +6,7 @@ import { BadRequestError } from '../../../common/errors.ts';
 import type { SearchEngine } from '../../search/engine.ts';
 import { browseQuerystring, normalizeQuery, toSearchParams } from '../../search/params.ts';
 import type { AdminAuth } from '../admin-auth.ts';
+import type { Customers } from '../customers.ts';
 import { sendAnswer } from '../answer.ts';
 import { categoriesQuerystring, categoriesResponse, categoryNode, categoryPathParams } from '../schemas/catalog.ts';
 import { errorResponses } from '../schemas/common.ts';
@@ -15,6 +16,7 @@ import { shopperOf } from '../shopper.ts';
 export interface CategoryRouteDeps {
   engine: SearchEngine;
   admin: AdminAuth;
+  customers: Customers;
 }
 
 export async function categoryRoutes(fastify: FastifyInstance, deps: CategoryRouteDeps) {
@@ -56,7 +58,7 @@ export async function categoryRoutes(fastify: FastifyInstance, deps: CategoryRou
         deps.admin.require(req);
         return deps.engine.explain(params, path);
       }
-      return sendAnswer(reply, await deps.engine.list(params, shopperOf(req.query), path));
+      return sendAnswer(reply, await deps.engine.list(params, shopperOf(req.query, deps.customers), path));
     },
   );
 }

@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequestError } from '../../../common/errors.ts';
 import { memoryCache, stringBytes } from '../../../common/memory-cache.ts';
 import type { RailAnswer, RailFilters, Rails } from '../../../recommender/serve/rails.ts';
+import type { Customers } from '../customers.ts';
+import { customerRef } from '../../search/params.ts';
 import { errorResponse } from '../schemas/common.ts';
 
 export interface RecommendationDeps {
@@ -13,6 +15,10 @@ export interface RecommendationDeps {
   inStockByDefault: boolean;
   /** Bytes of serialized answers kept for the published version; 0 turns it off. */
   answerCacheBytes: number;
+}
+
+export interface RecommendationRouteDeps extends RecommendationDeps {
+  customers: Customers;
 }
 
 const ID = '^[A-Za-z0-9_.:@-]{1,128}$';
@@ -41,7 +47,7 @@ interface RailQuery {
   exclude?: string;
 }
 
-export async function recommendationRoutes(app: FastifyInstance, deps: RecommendationDeps) {
+export async function recommendationRoutes(app: FastifyInstance, deps: RecommendationRouteDeps) {
   const railQuery = {
     size: { type: 'integer', minimum: 1, maximum: deps.maxSize },
     in_stock: { type: 'boolean', description: `Only items in stock (default ${deps.inStockByDefault})` },
@@ -152,13 +158,14 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
             description: 'Comma-separated ids the customer just viewed, most recent first',
           },
         },
-        { userId: { type: 'string', pattern: ID } },
+        { userId: { ...customerRef, description: "The customer's signed token (a raw id where trusted)" } },
       ),
     },
     async (req, reply) => {
       const { filters, size } = filtersOf(req.query);
       const recent = idList(req.query.recent, 'recent', false);
-      return answer(req, reply, () => deps.rails.forUser(req.params.userId, recent, filters, size));
+      const customer = deps.customers.customerOf(req.params.userId, 'userId')!;
+      return answer(req, reply, () => deps.rails.forUser(customer, recent, filters, size));
     },
   );
 

@@ -6,6 +6,7 @@ import type { SearchEngine } from '../../search/engine.ts';
 import { searchQuerystring, toSearchParams } from '../../search/params.ts';
 import { recentSearchText } from '../../suggest/recent-first.ts';
 import type { AdminAuth } from '../admin-auth.ts';
+import type { Customers } from '../customers.ts';
 import { sendAnswer } from '../answer.ts';
 import { errorResponses } from '../schemas/common.ts';
 import { searchResponse } from '../schemas/search.ts';
@@ -14,6 +15,7 @@ import { shopperOf } from '../shopper.ts';
 export interface SearchRouteDeps {
   engine: SearchEngine;
   admin: AdminAuth;
+  customers: Customers;
   /** Records searches for autocomplete; never awaited by a request. */
   recordSearch?: (query: string, total: number, customer?: string) => void;
   /** Each customer's own recent searches, offered first in their autocomplete; off when absent. */
@@ -40,9 +42,10 @@ export async function searchRoutes(fastify: FastifyInstance, deps: SearchRouteDe
         deps.admin.require(req);
         return deps.engine.explain(params);
       }
-      const result = sendAnswer(reply, await deps.engine.list(params, shopperOf(req.query)));
+      const shopper = shopperOf(req.query, deps.customers);
+      const result = sendAnswer(reply, await deps.engine.list(params, shopper));
       if (params.q && params.page === 1 && !params.cursor) {
-        const customer = req.query.customer;
+        const customer = shopper.customer;
         deps.recordSearch?.(params.q, result.total, customer);
         // Only queries that found something as typed are worth offering back.
         const text = recentSearchText(params.q);

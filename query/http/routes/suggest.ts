@@ -4,10 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import { normalizeQuery } from '../../search/params.ts';
 import type { SuggestEngine } from '../../suggest/engine.ts';
 import { sendAnswer } from '../answer.ts';
+import type { Customers } from '../customers.ts';
 import { errorResponses } from '../schemas/common.ts';
 import { suggestQuerystring, suggestResponse } from '../schemas/suggest.ts';
 
-export async function suggestRoutes(fastify: FastifyInstance, deps: { engine: SuggestEngine }) {
+export async function suggestRoutes(fastify: FastifyInstance, deps: { engine: SuggestEngine; customers: Customers }) {
   const app = fastify.withTypeProvider<SchemaTypes>();
   app.get(
     '/suggest',
@@ -22,7 +23,8 @@ export async function suggestRoutes(fastify: FastifyInstance, deps: { engine: Su
     async (req, reply) => {
       // A space after the last word is kept: it says the word is complete.
       const q = (normalizeQuery(req.query.q) ?? '') + (/\S\s+$/.test(req.query.q) ? ' ' : '');
-      return sendAnswer(reply, await deps.engine.suggest(q, req.query.size ?? 8, req.query.customer));
+      const customer = deps.customers.customerOf(req.query.customer);
+      return sendAnswer(reply, await deps.engine.suggest(q, req.query.size ?? 8, customer));
     },
   );
 }

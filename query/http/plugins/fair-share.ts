@@ -1,0 +1,89 @@
+// Fair shares of the service between clients (known API key, else IP): a rate limit counts
+// requests, but one costly request can be worth hundreds of cheap ones, so each client also gets
+// a bounded number of requests in progress and a budget of service time (milliseconds per second,
+// saved up to a burst). A client past either gets 429 at once, before any work is done, while
+// other clients keep their share. Counted per instance, in memory bounded in bytes.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { Counter, type Registry } from 'prom-client';
+import { TooManyRequestsError } from '../../../common/errors.ts';
+import { memoryCache } from '../../../common/memory-cache.ts';
+import type { ClientIdentity } from '../client-identity.ts';
+
+export interface FairShareOptions {
+  identity: ClientIdentity;
+  /** Requests in progress per client; 0: unlimited. */
+  concurrency: number;
+  /** Milliseconds of service time per second per client; 0: unlimited. */
+  budgetMs: number;
+  registry: Registry;
+}
+
+/** Seconds of budget a client may save up and spend at once. */
+const BURST_SECONDS = 10;
+/** A client idle this long is forgotten (its budget is full again by then). */
+const IDLE_MS = BURST_SECONDS * 1000;
+
+interface ClientShare {
+  inProgress: number;
+  /** Milliseconds of service time left; negative once overspent. */
+  balance: number;
+  at: number;
+}
+
+export const fairSharePlugin = fp(async (app: FastifyInstance, o: FairShareOptions) => {
+  const burst = o.budgetMs * BURST_SECONDS;
+  const shares = memoryCache<ClientShare>({ maxBytes: 8 * 2 ** 20, ttlMs: IDLE_MS, sizeOf: () => 96 });
+  const refused = new Counter({
+    name: 'shop_fair_share_refused_total',
+    help: 'Requests refused with 429 because their client was over its share',
+    labelNames: ['reason'],
+    registers: [o.registry],
+  });
+  const shareOf = (client: string, now: number): ClientShare => {
+    let s = shares.get(client);
+    if (!s) {
+      s = { inProgress: 0, balance: burst, at: now };
+      shares.set(client, s);
+    } else {
+      s.balance = Math.min(burst, s.balance + ((now - s.at) * o.budgetMs) / 1000);
+      s.at = now;
+    }
+    return s;
+  };
+
+  // A request's claim ends once, when it is answered or abandoned.
+  const releases = new WeakMap<FastifyRequest, () => void>();
+  const release = async (req: FastifyRequest) => {
+    releases.get(req)?.();
+    releases.delete(req);
+  };
+  app.addHook('onResponse', release);
+  app.addHook('onRequestAbort', release);
+  app.addHook('onRequest', async (req: FastifyRequest) => {
+    if (req.routeOptions.config.rateLimit === false) return; // health and metrics
+    const now = performance.now();
+    const client = o.identity(req);
+    const share = shareOf(client, now);
+    if (o.concurrency > 0 && share.inProgress >= o.concurrency) {
+      refused.inc({ reason: 'concurrency' });
+      throw new TooManyRequestsError(
+        `at most ${o.concurrency} requests per client at once; retry when one has answered`,
+      );
+    }
+    if (o.budgetMs > 0 && share.balance <= 0) {
+      refused.inc({ reason: 'cost' });
+      const wait = Math.max(1, Math.ceil(-share.balance / o.budgetMs));
+      throw new TooManyRequestsError(`this client used more than its share of the service; retry in ${wait} s`, wait);
+    }
+    share.inProgress++;
+    releases.set(req, () => {
+      share.inProgress--;
+      const t = performance.now();
+      share.balance = Math.min(burst, share.balance + ((t - share.at) * o.budgetMs) / 1000) - (t - now);
+      share.at = t;
+      // Written back: an entry evicted while the request ran returns with what it spent.
+      shares.set(client, share);
+    });
+  });
+});
