@@ -1,5 +1,6 @@
 // Builds the engines and stores the routes need from configuration and open connections: the one
 // place that knows which implementation backs each interface.
+import { randomBytes } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import type { Redis } from '../../common/clients/redis.ts';
@@ -117,6 +118,7 @@ export function createQueryRuntime(
         profiles,
         vocabulary: vocabulary.get,
         budgetMs: c.searchBudgetMs,
+        cursorKey: c.cursorSecret || randomBytes(32).toString('base64url'),
         learned: async (q) => (await learned.get()).value(q),
       },
       personal: historySimilarity(recsStore),

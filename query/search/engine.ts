@@ -2,6 +2,7 @@
 // with the merchandiser rules in force and personalization after the cache; explain, the category
 // tree, product pages and rule previews. Knows nothing of HTTP.
 import { NotFoundError } from '../../common/errors.ts';
+import { profileNamed } from '../../ranking/profile.ts';
 import type { Rule } from '../../ranking/rules/rule.ts';
 import type { HistorySimilarity } from '../../recommender/serve/history-similarity.ts';
 import { type Answer, type AnswerDeps, cachedAnswer, rulesFor } from './answers.ts';
@@ -51,7 +52,13 @@ export function createSearchEngine(d: SearchEngineDeps): SearchEngine {
           throw new NotFoundError(`no category "${categoryPage}"`);
         return { ...result, breadcrumbs: breadcrumbs(categoryPage) };
       });
-      const value = await personalizedAnswer(d.personal, ctx.profiles[params.profile], answer.value, params, shopper);
+      const value = await personalizedAnswer(
+        d.personal,
+        profileNamed(ctx.profiles, params.profile),
+        answer.value,
+        params,
+        shopper,
+      );
       return { ...answer, value };
     },
     async explain(params, categoryPage) {

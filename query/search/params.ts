@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { FromSchema } from 'json-schema-to-ts';
 import { BadRequestError } from '../../common/errors.ts';
+import { boundedQuery, MAX_QUERY_WORDS } from './text-limits.ts';
 
 export const SORTS = ['relevance', 'price_asc', 'price_desc', 'rating', 'newest', 'popularity'] as const;
 export type SortOption = (typeof SORTS)[number];
@@ -79,7 +80,7 @@ export const listingQuerystring = {
   cursor: {
     type: 'string',
     maxLength: 1000,
-    pattern: '^[A-Za-z0-9_-]+$',
+    pattern: '^[A-Za-z0-9_.-]+$',
     description: 'next_cursor of the previous page, for paging past 10,000 results',
   },
   facets: {
@@ -89,7 +90,7 @@ export const listingQuerystring = {
   },
   brand_facet_size: { type: 'integer', minimum: 1, maximum: 100 },
   brand_facet_q: text(50, 'Search within the brand facet'),
-  profile: text(40, 'Ranking profile (experiments)'),
+  profile: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$', description: 'Ranking profile (experiments)' },
   explain: {
     type: 'boolean',
     description:
@@ -118,7 +119,7 @@ export const searchQuerystring = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    q: text(200, 'What the shopper typed'),
+    q: text(200, `What the shopper typed (its first ${MAX_QUERY_WORDS} words are searched)`),
     category: text(600, 'Category path, levels joined by " > "'),
     ...listingQuerystring,
   },
@@ -156,7 +157,7 @@ export function toSearchParams(qs: SearchQuerystring, fixedCategory?: string): S
       'page',
     );
   return {
-    q: normalizeQuery(qs.q),
+    q: qs.q === undefined ? undefined : normalizeQuery(boundedQuery(qs.q)),
     category: fixedCategory ?? normalizeQuery(qs.category),
     brands: [...new Set(qs.brand ?? [])],
     priceMin: qs.price_min,

@@ -12,6 +12,7 @@ import { placePins } from '../../ranking/rules/pins.ts';
 import { typedPrefix } from './normalize.ts';
 import { suggestAliasOf } from './build/suggest-index.ts';
 import { FIELDS, idsClause } from '../../mappings/clauses.ts';
+import { fuzzyAllowed } from '../search/text-limits.ts';
 
 export interface SuggestContext {
   es: EsClient;
@@ -64,7 +65,7 @@ function suggestionQuery(q: string, size: number): estypes.MsearchMultisearchBod
   const typed = q.replace(/\s/g, '').length;
   // One or two characters say too little to look inside phrases: only phrases starting that way.
   const anywhere = typed >= 3;
-  const typoTolerant = typed >= 4;
+  const typoTolerant = typed >= 4 && fuzzyAllowed(q);
   const fixed = (query: estypes.QueryDslQueryContainer, boost: number): estypes.QueryDslQueryContainer => ({
     constant_score: { filter: query, boost },
   });
@@ -125,7 +126,7 @@ function productQuery(q: string, size: number, effects: RuleEffects): estypes.Ms
             [FIELDS.titlePrefix]: {
               query: q,
               operator: 'and',
-              ...(q.replace(/\s/g, '').length >= 4 ? { fuzziness: 1, prefix_length: 1 } : {}),
+              ...(q.replace(/\s/g, '').length >= 4 && fuzzyAllowed(q) ? { fuzziness: 1, prefix_length: 1 } : {}),
             },
           },
         },
@@ -176,14 +177,16 @@ export async function runSuggest(
 ): Promise<SuggestResult> {
   const started = performance.now();
   const withPins = effects.pins.length > 0;
+  // Elasticsearch stops each search at the budget too, not only the client.
+  const timeout = `${ctx.budgetMs}ms`;
   const res = await ctx.es.msearch<Record<string, unknown>>(
     {
       searches: [
         { index: suggestAliasOf(ctx.alias), ignore_unavailable: true },
-        suggestionQuery(q, sizes.suggestions),
+        { ...suggestionQuery(q, sizes.suggestions), timeout },
         { index: ctx.alias },
-        productQuery(q, sizes.products, effects),
-        ...(withPins ? [{ index: ctx.alias }, pinQuery(effects)] : []),
+        { ...productQuery(q, sizes.products, effects), timeout },
+        ...(withPins ? [{ index: ctx.alias }, { ...pinQuery(effects), timeout }] : []),
       ],
     },
     { requestTimeout: ctx.budgetMs, maxRetries: 0 },
