@@ -1,4 +1,9 @@
 // Embedded Redis from Debian's redis-server, with append-only persistence in the stack's data dir.
+// Memory is bounded: past maxmemory, volatile-lfu evicts only keys with a TTL, which by the key
+// space's rule (stores/keys.ts) are the ones that can be recomputed (cached answers, recent
+// searches, counters), and of those the least often used first, so a flood of one-off requests
+// evicts its own entries rather than the hot answers. Kept keys (rules, learned signals,
+// published models) have no TTL and are never evicted; if they alone fill memory, writes fail.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../common/config.ts';
@@ -29,6 +34,10 @@ export function redisService(c: Config, name = 'redis', port = c.stackRedisPort)
           '',
           '--set-proc-title',
           'no',
+          '--maxmemory',
+          `${c.stackRedisMaxMemoryMb}mb`,
+          '--maxmemory-policy',
+          'volatile-lfu',
         ],
         cwd: c.stackDir,
         marker: dataDir,

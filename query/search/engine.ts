@@ -45,7 +45,10 @@ export function createSearchEngine(d: SearchEngineDeps): SearchEngine {
     async list(params, shopper, categoryPage) {
       const rules = await rulesFor(d, ruleContext(params, categoryPage));
       const route = categoryPage ? 'browse' : 'search';
-      const answer = await cachedAnswer<ListingResult>(d, route, { ...params, rules: rules.key }, async () => {
+      // The channel changes an answer only through the rules that fire, which the rules key names:
+      // left out, so made-up channels cannot fill the cache with copies of one answer.
+      const { channel: _channel, ...keyed } = params;
+      const answer = await cachedAnswer<ListingResult>(d, route, { ...keyed, rules: rules.key }, async () => {
         const result = await runSearch(ctx, params, categoryPage !== undefined, rules.effects);
         if (!categoryPage) return result;
         if (result.total === 0 && !(await categoryExists(ctx, categoryPage)))
