@@ -9,6 +9,7 @@ import type { Logger } from '../../common/logger.ts';
 import { holdByRevision } from '../../common/revision-holder.ts';
 import { type LearnedLookup, learnedLookup } from '../../ranking/learn/learned-lookup.ts';
 import { profiles } from '../../ranking/profile.ts';
+import { servableRules } from '../../ranking/rules/redirect.ts';
 import { historySimilarity } from '../../recommender/serve/history-similarity.ts';
 import { moreLikeThis } from '../../recommender/serve/more-like-this.ts';
 import { createRails } from '../../recommender/serve/rails.ts';
@@ -73,7 +74,7 @@ export function createQueryRuntime(
         log,
       })
     : noCache;
-  const ruleStore = redisRuleStore(redis, keys.rules);
+  const ruleStore = redisRuleStore(redis, keys.rules, { redirectHosts: c.redirectHosts });
   const recsStore = redisRecsStore(redis, keys.recs, {
     pointerTtlMs: c.recsPointerTtlMs,
     cacheBytes: c.recsCacheMb * 2 ** 20,
@@ -93,7 +94,7 @@ export function createQueryRuntime(
     learned,
     rules: holdByRevision({
       revision: ruleStore.revision,
-      load: ruleStore.all,
+      load: async () => servableRules(await ruleStore.all(), c.redirectHosts),
       initial: [],
       refreshMs: c.rulesRefreshMs,
       log,
