@@ -69,6 +69,7 @@ export function startIndexer(
     batchSize: 500,
     batchBytes: 8 * 2 ** 20,
     maxEventBytes: 64 * 1024,
+    deadLetterMaxBytes: 768 * 1024,
     backoff: { baseMs: 50, maxMs: 1000 },
     ...overrides,
   });
