@@ -32,7 +32,9 @@ export const authFailuresPlugin = fp(async (app: FastifyInstance, o: AuthFailure
         Math.max(1, Math.ceil((b.until - Date.now()) / 1000)),
       );
   });
-  app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+  // Counted before the 401 leaves (which also slows guessing by a round trip), so the next attempt
+  // already sees the count.
+  app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply) => {
     if (reply.statusCode !== 401) return;
     const key = o.key(req.ip);
     try {
