@@ -95,7 +95,8 @@ const SAFE_REQUEST_ID = /^[\w.:-]{1,64}$/;
 /** What logs say of a request: the route pattern, never the URL (ids, tokens, query values, keys). */
 const loggedRequest = (req: FastifyRequest) => ({
   method: req.method,
-  url: req.routeOptions?.url ?? `unmatched ${req.url.split('?')[0]!.slice(0, 100)}`,
+  // An unknown path may itself carry a token: only its first segment is kept.
+  url: req.routeOptions?.url ?? `unmatched /${req.url.split(/[/?]/)[1]?.slice(0, 40) ?? ''}`,
   remoteAddress: req.ip,
 });
 
