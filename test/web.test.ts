@@ -77,6 +77,10 @@ describe('web pages in a browser', () => {
       adminKeys: `tester:${KEY}`,
       rulesRefreshMs: 0,
       cacheEnabled: false,
+      // As the demo runs: the storefront gets customer tokens from the demo-only route.
+      customerTokenSecrets: ['web-test-secret'],
+      demoCustomerTokens: true,
+      trustCustomerIds: false,
     });
     const model = await train({ interactions: shopInteractions(), products }, smallTraining);
     await publish(t.redis, recsKeys(t.config.redisPrefix), model, products.map(summarize));
