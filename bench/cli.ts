@@ -1,5 +1,6 @@
 // npm run bench -- <name> [--docs N]: runs one benchmark; the last line of standard output is its JSON summary.
 import { parseArgs } from 'node:util';
+import { abuseBench } from './abuse.ts';
 import { freshnessBench } from './freshness.ts';
 import { indexingBench } from './indexing.ts';
 import { loadBench } from './load.ts';
@@ -30,13 +31,14 @@ const benches: Record<
   train: trainBench,
   reliability: reliabilityBench,
   load: loadBench,
+  abuse: abuseBench,
 };
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
     docs: { type: 'string', default: '100000' },
-    seconds: { type: 'string', default: '20' },
+    seconds: { type: 'string' },
     rate: { type: 'string' },
     repeat: { type: 'string', default: '3' },
     faults: { type: 'string', default: possibleFaults().join(',') },
@@ -58,8 +60,9 @@ if (unknown) {
 }
 bench({
   docs: Number(values.docs),
-  seconds: Number(values.seconds),
+  seconds: Number(values.seconds ?? (name === 'abuse' ? 30 : 20)),
   rate: Number(values.rate ?? (name === 'suggest' ? 200 : name === 'load' ? 100 : 20)),
+  // abuse: --docs is the number of unique requests of its memory phase, --seconds each phase's length.
   repeat: Number(values.repeat),
   faults,
 }).then(
