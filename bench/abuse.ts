@@ -80,6 +80,8 @@ interface VictimResult {
   p50_ms: number;
   p99_ms: number;
   errors: number;
+  /** Statuses of the errors (0: no answer). */
+  error_statuses: Record<string, number>;
 }
 
 /** Shoppers' searches and suggestions at `rate` per second, each from one of 200 addresses, timed from its due time. */
@@ -87,6 +89,11 @@ async function victim(base: string, queries: string[], rate: number, seconds: nu
   const total = Math.round(rate * seconds);
   const ms: number[] = [];
   let errors = 0;
+  const errorStatuses: Record<string, number> = {};
+  const failed = (status: number) => {
+    errors++;
+    errorStatuses[status] = (errorStatuses[status] ?? 0) + 1;
+  };
   const t0 = performance.now();
   const running: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -105,15 +112,21 @@ async function victim(base: string, queries: string[], rate: number, seconds: nu
       })
         .then(async (res) => {
           await res.arrayBuffer();
-          if (!res.ok) errors++;
+          if (!res.ok) failed(res.status);
           else ms.push(performance.now() - due);
         })
-        .catch(() => void errors++),
+        .catch(() => failed(0)),
     );
   }
   await Promise.all(running);
   ms.sort((a, b) => a - b);
-  return { requests: total, p50_ms: round(percentile(ms, 50)), p99_ms: round(percentile(ms, 99)), errors };
+  return {
+    requests: total,
+    p50_ms: round(percentile(ms, 50)),
+    p99_ms: round(percentile(ms, 99)),
+    errors,
+    error_statuses: errorStatuses,
+  };
 }
 
 /** The attacker, closed loop from `connections` connections for `seconds`; status counts. */
@@ -210,12 +223,20 @@ async function uniqueRequests(service: RunningService, queries: string[], produc
   const next = () => {
     const i = n++;
     const q = queries[i % queries.length]!;
+    const id = productIds[i % productIds.length]!;
+    // Mostly requests that cost the backend little, so 100,000 finish in minutes: memory, not
+    // Elasticsearch, is what this phase measures.
     const paths = [
       `/search?q=${encodeURIComponent(`${q} ${i}`)}&size=10`,
       `/suggest?q=${encodeURIComponent(`${q.slice(0, 6)}${i}`)}`,
-      `/search?q=${encodeURIComponent(q)}&channel=u${i}&page=${1 + (i % 5)}`,
-      `/recommendations/similar/${productIds[i % productIds.length]}?exclude=${productIds[(i * 7) % productIds.length]},z${i}`,
+      `/search?q=xbox&channel=u${i}`,
+      `/search?q=halo&channel=u${i}`,
+      `/recommendations/similar/${id}?exclude=z${i}`,
+      `/recommendations/trending?exclude=z${i}`,
+      `/recommendations/bought-together?items=${id}&exclude=z${i}`,
+      `/recommendations/similar/${id}?exclude=y${i}&size=5`,
       `/products/unique-${i}`,
+      `/products/${id}?u=${i}`,
     ];
     return paths[i % paths.length]!;
   };
@@ -270,6 +291,10 @@ export async function abuseBench(args: { seconds: number; rate: number; docs: nu
     SHOP_REDIS_PREFIX: prefix,
     SHOP_TRUST_PROXY: '127.0.0.1',
     SHOP_RATE_LIMIT_MAX: String(config.rateLimitMax),
+    // Generous budgets: on a shared machine, Elasticsearch alone misses the 300 ms autocomplete
+    // budget under other people's load; this bench is about what one client does to the others.
+    SHOP_SUGGEST_BUDGET_MS: '2000',
+    SHOP_SEARCH_BUDGET_MS: '3000',
   };
   const run = async (label: string, extra: Record<string, string>, queries: string[]) => {
     say(`${label}: starting the service`);
@@ -319,6 +344,10 @@ export async function abuseBench(args: { seconds: number; rate: number; docs: nu
     );
   return {
     bench: 'abuse',
+    service_env: {
+      SHOP_SUGGEST_BUDGET_MS: env.SHOP_SUGGEST_BUDGET_MS,
+      SHOP_SEARCH_BUDGET_MS: env.SHOP_SEARCH_BUDGET_MS,
+    },
     victim_rate_per_s: o.rate,
     seconds_per_phase: seconds,
     attacker_connections: o.connections,

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { abuseBench } from './abuse.ts';
 import { freshnessBench } from './freshness.ts';
+import { fuzzBench } from './fuzz.ts';
 import { indexingBench } from './indexing.ts';
 import { loadBench } from './load.ts';
 import { priorityBench } from './priority.ts';
@@ -32,6 +33,7 @@ const benches: Record<
   reliability: reliabilityBench,
   load: loadBench,
   abuse: abuseBench,
+  fuzz: fuzzBench,
 };
 
 const { positionals, values } = parseArgs({
@@ -62,7 +64,8 @@ bench({
   docs: Number(values.docs),
   seconds: Number(values.seconds ?? (name === 'abuse' ? 30 : 20)),
   rate: Number(values.rate ?? (name === 'suggest' ? 200 : name === 'load' ? 100 : 20)),
-  // abuse: --docs is the number of unique requests of its memory phase, --seconds each phase's length.
+  // abuse: --docs is the number of unique requests of its memory phase, --seconds each phase's length;
+  // fuzz: --docs requests, 4 × --repeat at once.
   repeat: Number(values.repeat),
   faults,
 }).then(
