@@ -14,8 +14,8 @@ import { createRedis } from '../common/clients/redis.ts';
 import { redisUrlOf } from '../common/config.ts';
 import { evalIndexFor } from '../eval/catalog-index.ts';
 import { readSearchLog } from '../query/suggest/build/sources.ts';
-import { type RunningService, startService } from './service.ts';
-import { benchName, benchServers, config, dataDir, percentile, round, say } from './support.ts';
+import { fixedRate, type RunningService, startService } from './service.ts';
+import { benchName, benchServers, config, dataDir, deleteKeys, round, say } from './support.ts';
 
 const CONSONANTS = 'bcdfghjklmnpqrstvwxz';
 const GREEK = 'αβγδεζηθικλμνξοπρστυφχψω';
@@ -86,47 +86,36 @@ interface VictimResult {
 
 /** Shoppers' searches and suggestions at `rate` per second, each from one of 200 addresses, timed from its due time. */
 async function victim(base: string, queries: string[], rate: number, seconds: number): Promise<VictimResult> {
-  const total = Math.round(rate * seconds);
-  const ms: number[] = [];
-  let errors = 0;
   const errorStatuses: Record<string, number> = {};
-  const failed = (status: number) => {
-    errors++;
-    errorStatuses[status] = (errorStatuses[status] ?? 0) + 1;
-  };
-  const t0 = performance.now();
-  const running: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = t0 + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const q = queries.shift() ?? 'xbox';
+  const request = async (i: number) => {
+    const q = queries[i] ?? 'xbox';
     const url =
       i % 2 === 0
         ? `${base}/search?q=${encodeURIComponent(q)}&size=10`
         : `${base}/suggest?q=${encodeURIComponent(q.slice(0, 1 + (i % Math.max(1, Math.min(8, q.length)))))}`;
-    running.push(
-      fetch(url, {
-        headers: { 'x-forwarded-for': `10.1.${i % 200}.${1 + (i % 250)}` },
-        signal: AbortSignal.timeout(10000),
-      })
-        .then(async (res) => {
-          await res.arrayBuffer();
-          if (!res.ok) failed(res.status);
-          else ms.push(performance.now() - due);
-        })
-        .catch(() => failed(0)),
+    const status = await fetch(url, {
+      headers: { 'x-forwarded-for': `10.1.${i % 200}.${1 + (i % 250)}` },
+      signal: AbortSignal.timeout(10000),
+    }).then(
+      async (res) => {
+        await res.arrayBuffer();
+        return res.status;
+      },
+      () => 0,
     );
-  }
-  await Promise.all(running);
-  ms.sort((a, b) => a - b);
-  return {
-    requests: total,
-    p50_ms: round(percentile(ms, 50)),
-    p99_ms: round(percentile(ms, 99)),
-    errors,
-    error_statuses: errorStatuses,
+    if (status < 200 || status >= 300) {
+      errorStatuses[status] = (errorStatuses[status] ?? 0) + 1;
+      throw new Error(`${status}`);
+    }
   };
+  const total = Math.round(rate * seconds);
+  const r = await fixedRate(
+    Array.from({ length: total }, (_, i) => () => request(i)),
+    rate,
+    seconds,
+  );
+  queries.splice(0, total);
+  return { requests: r.requests, p50_ms: r.p50_ms, p99_ms: r.p99_ms, errors: r.errors, error_statuses: errorStatuses };
 }
 
 /** The attacker, closed loop from `connections` connections for `seconds`; status counts. */
@@ -191,14 +180,14 @@ async function phases(
 ) {
   const pid = service.child.pid!;
   // Warm up (JIT, connections, the spelling vocabulary), then the victim alone.
-  await victim(service.url, queries.splice(0, o.rate * 5), o.rate, 5);
+  await victim(service.url, queries, o.rate, 5);
   say(`  no attack: victim alone, ${o.seconds} s`);
-  const quiet = await victim(service.url, queries.splice(0, o.rate * o.seconds), o.rate, o.seconds);
+  const quiet = await victim(service.url, queries, o.rate, o.seconds);
   const out: PhaseResult[] = [{ phase: 'no_attack', victim: quiet, service_rss_mb: rssMb(pid) }];
   for (const p of all) {
     say(`  ${p.name}: ${o.connections} connections for ${o.seconds} s`);
     const [v, attacker] = await Promise.all([
-      victim(service.url, queries.splice(0, o.rate * o.seconds), o.rate, o.seconds),
+      victim(service.url, queries, o.rate, o.seconds),
       attack(service.url, p, o.connections, o.seconds),
     ]);
     out.push({
@@ -325,12 +314,7 @@ export async function abuseBench(args: { seconds: number; rate: number; docs: nu
   }
   const redis = createRedis(redisUrlOf(config));
   await redis.connect();
-  for (let cursor = '0'; ; ) {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-    if (cursor === '0') break;
-  }
+  await deleteKeys(redis, prefix);
   redis.disconnect();
   await es.close();
 

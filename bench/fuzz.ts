@@ -23,6 +23,7 @@ import { publish } from '../recommender/publish/publish.ts';
 import { train } from '../recommender/train.ts';
 import { defaultTrainingOptions } from '../recommender/training-options.ts';
 import { createProducer, type Kafka } from '../common/clients/kafka.ts';
+import { committedCount, endOffsetCount } from '../common/clients/kafka-offsets.ts';
 import {
   errorShapeProblem,
   type FuzzRequest,
@@ -32,7 +33,7 @@ import {
   validEvent,
 } from './fuzz-inputs.ts';
 import { startService } from './service.ts';
-import { benchName, benchServers, config, round, say, spawnBuilt } from './support.ts';
+import { benchName, benchServers, config, deleteKeys, round, say, spawnBuilt } from './support.ts';
 
 const ADMIN_KEY = 'fuzz-bench-admin-key';
 const SECRET = 'fuzz-bench-token-secret';
@@ -118,27 +119,6 @@ async function fuzzRoutes(base: string, requests: number, concurrency: number) {
   };
 }
 
-async function endOffsets(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function committed(kafka: Kafka, groupId: string, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (t?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 async function fuzzEvents(kafka: Kafka, alias: string, hostile: number, valid: number) {
   const topics = eventTopicsOf(benchName('fuzz-events'));
   await ensureTopics(kafka, topics, config.eventsPartitions);
@@ -189,7 +169,7 @@ async function fuzzEvents(kafka: Kafka, alias: string, hostile: number, valid: n
   while (Date.now() < deadline) {
     let done = true;
     for (const l of lanes)
-      if ((await committed(kafka, l.group, l.topic)) < (await endOffsets(kafka, l.topic))) done = false;
+      if ((await committedCount(kafka, l.group, l.topic)) < (await endOffsetCount(kafka, l.topic))) done = false;
     if (done) {
       caughtUp = true;
       break;
@@ -209,7 +189,7 @@ async function fuzzEvents(kafka: Kafka, alias: string, hostile: number, valid: n
     valid_events: validIds,
     seconds,
     caught_up: caughtUp,
-    dead_lettered: await endOffsets(kafka, topics.deadLetter),
+    dead_lettered: await endOffsetCount(kafka, topics.deadLetter),
     lane_lag: gauge('shop_indexer_lane_lag'),
     oldest_unprocessed_seconds: gauge('shop_indexer_oldest_unprocessed_seconds'),
     topics,
@@ -260,12 +240,7 @@ export async function fuzzBench(args: { docs: number; repeat: number }) {
   await admin.deleteTopics({ topics: Object.values(events.topics) }).catch(() => {});
   await admin.disconnect();
   await es.indices.delete({ index: `${alias}-*`, ignore_unavailable: true, allow_no_indices: true });
-  for (let cursor = '0'; ; ) {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-    if (cursor === '0') break;
-  }
+  await deleteKeys(redis, prefix);
   redis.disconnect();
   await es.close();
   const { topics: _topics, ...eventSummary } = events;

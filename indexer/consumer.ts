@@ -6,6 +6,7 @@
 // Elasticsearch refuses is split until the offending events are found and dead-lettered, so no
 // event can stall a lane.
 import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from 'kafkajs';
+import { chunksOf } from '../common/chunks.ts';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { createProducer, type Kafka } from '../common/clients/kafka.ts';
 import type { Logger } from '../common/logger.ts';
@@ -47,23 +48,8 @@ interface Parsed {
 }
 
 /** Splits a batch into chunks bounded by count and bytes. */
-export function chunkMessages(messages: KafkaMessage[], maxCount: number, maxBytes: number): KafkaMessage[][] {
-  const chunks: KafkaMessage[][] = [];
-  let current: KafkaMessage[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    const size = m.value?.length ?? 0;
-    if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes)) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(m);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
+export const chunkMessages = (messages: KafkaMessage[], maxCount: number, maxBytes: number): KafkaMessage[][] =>
+  chunksOf(messages, (m) => m.value?.length ?? 0, maxBytes, maxCount);
 
 function createLane(
   o: IndexerOptions,

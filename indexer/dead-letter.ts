@@ -4,6 +4,7 @@
 // SHA-256 in headers, so an oversized event is still accounted for without breaking the send.
 import { createHash } from 'node:crypto';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
+import { chunksOf } from '../common/chunks.ts';
 
 export interface DeadLetter {
   message: KafkaMessage;
@@ -72,23 +73,8 @@ export const recordBytes = (m: Message): number =>
   64;
 
 /** Records grouped into sends of at most `maxBytes` each (a record alone may be its own send). */
-export function sendChunks(messages: Message[], maxBytes: number): Message[][] {
-  const chunks: Message[][] = [];
-  let current: Message[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    const size = recordBytes(m);
-    if (current.length > 0 && bytes + size > maxBytes) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(m);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
+export const sendChunks = (messages: Message[], maxBytes: number): Message[][] =>
+  chunksOf(messages, recordBytes, maxBytes);
 
 export interface DeadLetterView {
   key?: string;

@@ -4,33 +4,19 @@
 // every valid event around it is indexed, and the lane ends caught up.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KafkaMessage } from 'kafkajs';
 import { createMetricsRegistry } from '../common/metrics.ts';
-import { readDeadLetter, type DeadLetterView } from '../indexer/dead-letter.ts';
 import type { ProductEvent } from '../indexer/event.ts';
 import { createIndexerMetrics } from '../indexer/metrics.ts';
 import { writeEventsSplitting } from '../indexer/writer.ts';
 import {
   committedCount,
   indexerSuite,
+  readDeadLetters,
   readIndex,
   sendRaw,
   startIndexer,
   waitFor,
-  type IndexerFixture,
 } from './support/indexer.ts';
-import { uniqueName } from './support/stack.ts';
-
-async function readTopic(f: IndexerFixture, topic: string, expected: number): Promise<DeadLetterView[]> {
-  const consumer = f.kafka.consumer({ groupId: uniqueName('dlq-reader'), maxBytesPerPartition: 4 * 2 ** 20 });
-  const got: KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void got.push(message) });
-  await waitFor(`${expected} dead letters`, async () => got.length >= expected, 30000);
-  await consumer.disconnect();
-  return got.map(readDeadLetter);
-}
 
 const upsert = (id: string, extra: Record<string, unknown> = {}) => ({
   key: id,
@@ -90,7 +76,7 @@ describe('indexer: hostile events never stall a lane', () => {
     const docs = await readIndex(s.f.es, `${s.f.index.alias}-1`);
     assert.deepEqual([...docs.keys()].sort(), ['ok-0', 'ok-1', 'ok-2']);
 
-    const letters = await readTopic(s.f, s.f.topics.deadLetter, bad.length);
+    const letters = await readDeadLetters(s.f, s.f.topics.deadLetter, bad.length);
     assert.equal(letters.length, bad.length);
     for (const b of bad) {
       const letter = letters.find((l) => l.key === b.key);
