@@ -64,7 +64,7 @@ bench({
   docs: Number(values.docs),
   seconds: Number(values.seconds ?? (name === 'abuse' ? 30 : 20)),
   rate: Number(values.rate ?? (name === 'suggest' ? 200 : name === 'load' ? 100 : 20)),
-  // abuse: --docs is the number of unique requests of its memory phase, --seconds each phase's length;
+  // abuse: --docs is the number of unique requests of its memory phase (0: none), --seconds each phase's length;
   // fuzz: --docs requests, 4 × --repeat at once.
   repeat: Number(values.repeat),
   faults,

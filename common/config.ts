@@ -148,13 +148,13 @@ export const settings = {
   ),
   clientConcurrency: setting(
     'SHOP_CLIENT_CONCURRENCY',
-    4,
+    2,
     int,
-    'Requests one client (known API key, else IP) may have in progress at once; more get 429 at once. 0 turns it off.',
+    "Requests one client (known API key, else IP) may have in progress at once; more get 429 at once. Keep it well under Elasticsearch's search threads, or one client's slow requests hold them all. 0 turns it off.",
   ),
   clientBudgetMs: setting(
     'SHOP_CLIENT_BUDGET_MS',
-    1000,
+    500,
     int,
     'Milliseconds of service time per second one client may use on average (a burst of 10 s of it is allowed); a client over it gets 429 until it has saved up again. 0 turns it off.',
   ),

@@ -11,7 +11,7 @@ import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
 import { ruleFilters } from './rule-clauses.ts';
 import { placePins, pinWindow } from '../../ranking/rules/pins.ts';
 import type { TextQueryOptions } from './text-query.ts';
-import { fuzzyAllowed, MAX_FUZZIER_WORDS } from './text-limits.ts';
+import { fuzzyAllowed, MAX_FUZZIER_WORDS, MAX_RELAXED_WORDS } from './text-limits.ts';
 import { parseFacets, type Facets } from './facets.ts';
 import { buildFilters, facetFiltersExcept } from './filters.ts';
 import { listFingerprint, type SearchParams } from './params.ts';
@@ -242,7 +242,7 @@ export async function runSearch(
     const terms = p.q.split(' ');
     let query = p.q;
     let dropped: string[] = [];
-    if (terms.length >= 2 && timeLeft()) {
+    if (terms.length >= 2 && terms.length <= MAX_RELAXED_WORDS && timeLeft()) {
       const counts = await countsWithoutEachTerm(ctx, p, o, terms, deadline);
       const best = counts.indexOf(Math.max(...counts));
       if (counts[best]! > 0 && timeLeft()) {

@@ -10,6 +10,8 @@ export const MAX_QUERY_WORDS = 10;
 export const MAX_FUZZY_WORD = 15;
 /** Most words a query may have and still be matched with typo tolerance (each costs tens of ms). */
 export const MAX_FUZZY_WORDS = 4;
+/** Most words of a zero-result query probed for the word to drop (one clause per word, each over every word). */
+export const MAX_RELAXED_WORDS = 6;
 /** Most words of a zero-result query retried with more typos allowed (relaxation's last, costliest step). */
 export const MAX_FUZZIER_WORDS = 2;
 
