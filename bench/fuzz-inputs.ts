@@ -221,7 +221,8 @@ export function hostileEvent(random: () => number, i: number): RawEvent {
     () => ({ key: id, value: null }),
     () => ({ key: 'another-key', value: upsert({}) }),
     () => ({ key: id, value: upsert({ price: 'NaN' }) }),
-    () => ({ key: id, value: JSON.stringify({ op: 'patch', id, version: 1, fields: { rating: 1e400 } }) }),
+    // Written as text: JSON.stringify would turn 1e400 (Infinity) into a valid null.
+    () => ({ key: id, value: `{"op":"patch","id":"${id}","version":1,"fields":{"rating":1e400}}` }),
     () => ({ key: id, value: JSON.stringify({ op: 'delete', id: `../${id}`, version: 1 }) }),
     () => ({ key: id, value: JSON.stringify({ op: 'delete', id, version: -1 }) }),
     () => ({

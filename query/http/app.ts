@@ -81,12 +81,14 @@ export function protectionOf(
 /** How often load shedding samples the event loop's delay. */
 export const LOAD_SAMPLE_MS = 200;
 
-/** The answer while shedding load: the service's own JSON error shape. */
-function shed(_req: FastifyRequest, reply: FastifyReply): void {
-  void reply
-    .status(503)
-    .header('retry-after', '2')
-    .send({ statusCode: 503, error: 'overloaded', message: 'the service is overloaded, retry shortly' });
+/**
+ * The answer while shedding load: the service's own JSON error shape. Returned, not sent: then
+ * under-pressure sends it and stops the request (a handler that sends and returns nothing lets the
+ * request go on to its route, doing the very work shedding should spare, and answer twice).
+ */
+function shed(_req: FastifyRequest, reply: FastifyReply) {
+  reply.status(503).header('retry-after', '2');
+  return { statusCode: 503, error: 'overloaded', message: 'the service is overloaded, retry shortly' };
 }
 
 // A caller's request id is kept only when it is short and plain, so it cannot forge log lines.
