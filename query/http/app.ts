@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import underPressure from '@fastify/under-pressure';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Redis } from '../../common/clients/redis.ts';
 import type { Logger } from '../../common/logger.ts';
@@ -80,16 +80,6 @@ export function protectionOf(
 
 /** How often load shedding samples the event loop's delay. */
 export const LOAD_SAMPLE_MS = 200;
-
-/**
- * The answer while shedding load: the service's own JSON error shape. Returned, not sent: then
- * under-pressure sends it and stops the request (a handler that sends and returns nothing lets the
- * request go on to its route, doing the very work shedding should spare, and answer twice).
- */
-function shed(_req: FastifyRequest, reply: FastifyReply) {
-  reply.status(503).header('retry-after', '2');
-  return { statusCode: 503, error: 'overloaded', message: 'the service is overloaded, retry shortly' };
-}
 
 // A caller's request id is kept only when it is short and plain, so it cannot forge log lines.
 const SAFE_REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -176,8 +166,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(underPressure, {
         maxEventLoopDelay: deps.maxEventLoopDelayMs,
         sampleInterval: LOAD_SAMPLE_MS,
+        // Its error (FST_UNDER_PRESSURE) stops the request before its route and is answered in the
+        // JSON shape by the errors plugin. (A pressureHandler that sends and returns nothing, as
+        // its types invite, lets the request go on to its route and answer twice.)
         retryAfter: 2,
-        pressureHandler: shed,
       });
     const sv = deps.services;
     await api.register(searchRoutes, {

@@ -54,6 +54,14 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
         .status(err.statusCode)
         .send({ statusCode: err.statusCode, error: err.code, message: err.message, ...(err.details ?? {}) });
     }
+    if (err.code === 'FST_UNDER_PRESSURE') {
+      // Load shedding (under-pressure has set Retry-After).
+      return reply.status(503).send({
+        statusCode: 503,
+        error: 'overloaded',
+        message: 'the service is overloaded, retry shortly',
+      } satisfies ErrorBody);
+    }
     if (isBackendFailure(err)) {
       // The name and message say enough; the client's error carries the whole request body.
       req.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'backend failure');
