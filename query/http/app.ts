@@ -125,6 +125,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       max: l.authFailures,
       log: deps.log,
     });
+  // Fair shares first: refusing a client over its share costs no Redis round trip.
+  await app.register(fairSharePlugin, {
+    identity,
+    concurrency: l.concurrency,
+    budgetMs: l.budgetMs,
+    registry: deps.metrics,
+  });
   if (l.max > 0)
     await app.register(rateLimitPlugin, {
       redis: deps.redis,
@@ -134,12 +141,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       identity,
     });
   app.setNotFoundHandler(l.max > 0 ? { preHandler: app.rateLimit() } : {}, notFound);
-  await app.register(fairSharePlugin, {
-    identity,
-    concurrency: l.concurrency,
-    budgetMs: l.budgetMs,
-    registry: deps.metrics,
-  });
   await app.register(finiteNumbersPlugin);
   // Only the configured origins get CORS headers; any other origin's browser refuses the answer.
   if (deps.corsOrigins.length > 0)

@@ -1,8 +1,12 @@
 // Fair shares of the service between clients (known API key, else IP): a rate limit counts
 // requests, but one costly request can be worth hundreds of cheap ones, so each client also gets
 // a bounded number of requests in progress and a budget of service time (milliseconds per second,
-// saved up to a burst). A client past either gets 429 at once, before any work is done, while
-// other clients keep their share. Counted per instance, in memory bounded in bytes.
+// saved up to a burst). A client past either gets 429 before any work is done, while other clients
+// keep their share. The 429 is held back a moment: a client answered at once would send the next
+// request at once, and thousands of refusals a second cost the service as much as real work
+// (measured by bench abuse); held back, each connection of it sends a few a second. Counted per
+// instance, in memory bounded in bytes.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, type Registry } from 'prom-client';
@@ -21,6 +25,8 @@ export interface FairShareOptions {
 
 /** Seconds of budget a client may save up and spend at once. */
 const BURST_SECONDS = 10;
+/** How long a refusal is held back before it is answered. */
+const REFUSAL_DELAY_MS = 250;
 /** A client idle this long is forgotten (its budget is full again by then). */
 const IDLE_MS = BURST_SECONDS * 1000;
 
@@ -67,6 +73,7 @@ export const fairSharePlugin = fp(async (app: FastifyInstance, o: FairShareOptio
     const share = shareOf(client, now);
     if (o.concurrency > 0 && share.inProgress >= o.concurrency) {
       refused.inc({ reason: 'concurrency' });
+      await sleep(REFUSAL_DELAY_MS);
       throw new TooManyRequestsError(
         `at most ${o.concurrency} requests per client at once; retry when one has answered`,
       );
@@ -74,6 +81,7 @@ export const fairSharePlugin = fp(async (app: FastifyInstance, o: FairShareOptio
     if (o.budgetMs > 0 && share.balance <= 0) {
       refused.inc({ reason: 'cost' });
       const wait = Math.max(1, Math.ceil(-share.balance / o.budgetMs));
+      await sleep(REFUSAL_DELAY_MS);
       throw new TooManyRequestsError(`this client used more than its share of the service; retry in ${wait} s`, wait);
     }
     share.inProgress++;
