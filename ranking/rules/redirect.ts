@@ -8,7 +8,8 @@ import type { Rule } from './rule.ts';
 export function redirectProblem(url: string, hosts: readonly string[]): string | undefined {
   // Control characters, whitespace and backslashes are dropped or rewritten by browsers, so they
   // can turn a path into another host.
-  if (/[\u0000-\u0020\u007f\\]/.test(url)) return 'must not contain spaces, control characters or backslashes';
+  if ([...url].some((c) => c <= ' ' || c === '\u007f' || c === '\\'))
+    return 'must not contain spaces, control characters or backslashes';
   if (url.startsWith('/')) return url.startsWith('//') ? 'must be a path on this site, not //host' : undefined;
   let parsed: URL;
   try {
