@@ -53,18 +53,26 @@ describe('hostile clients', () => {
     assert.equal(many.json().query.split(' ').length, 10, 'only the first 10 words are searched');
   });
 
-  it('refuses a client past its requests in progress with 429 while another client is served', async () => {
+  it('queues a client past its requests in progress, refuses it past its queue with 429, and serves another', async () => {
     const t = await app({ cacheEnabled: false, clientConcurrency: 2, apiKeys: 'shop:shop-key' });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
     const costly = (i: number) => fetch(`${base}/search?q=${junk(12, i)}+${junk(12, i + 1)}`);
-    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => costly(i)));
+    // 2 in progress and 8 waiting at most: of 20 at once, at least 10 are refused.
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => costly(i)));
     const statuses = burst.map((r) => r.status);
     assert.ok(statuses.filter((s) => s === 200).length >= 2, `some served: ${statuses}`);
+    assert.ok(statuses.filter((s) => s === 429).length >= 10, `the rest refused: ${statuses}`);
     const refused = burst.filter((r) => r.status === 429);
     assert.ok(refused.length >= 1, `some refused: ${statuses}`);
     assert.equal(refused[0]!.headers.get('retry-after'), '1');
     assert.equal(((await refused[0]!.json()) as { error: string }).error, 'rate_limited');
+    // A page's burst of a few requests waits its turn instead of being refused.
+    const page = await Promise.all(Array.from({ length: 5 }, (_, i) => costly(i + 40)));
+    assert.deepEqual(
+      page.map((r) => r.status),
+      [200, 200, 200, 200, 200],
+    );
     // Meanwhile a client with a known key has a share of its own.
     const during = await Promise.all([
       ...Array.from({ length: 4 }, (_, i) => costly(i + 20)),
