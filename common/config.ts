@@ -150,7 +150,7 @@ export const settings = {
     'SHOP_CLIENT_CONCURRENCY',
     2,
     int,
-    "Requests one client (known API key, else IP) may have in progress at once; more get 429 at once. Keep it well under Elasticsearch's search threads, or one client's slow requests hold them all. 0 turns it off.",
+    "Requests one client (known API key, else IP) may have in progress at once; more wait in a short queue (4 per slot, 2 s at most), then get 429. Keep it well under Elasticsearch's search threads, or one client's slow requests hold them all. 0 turns it off.",
   ),
   clientBudgetMs: setting(
     'SHOP_CLIENT_BUDGET_MS',
