@@ -2,7 +2,9 @@
 // `engines` runs the search and indexing benchmarks on Elasticsearch and on OpenSearch.
 import { parseArgs } from 'node:util';
 import { enginesBench } from './engines.ts';
+import { abuseBench } from './abuse.ts';
 import { freshnessBench } from './freshness.ts';
+import { fuzzBench } from './fuzz.ts';
 import { indexingBench } from './indexing.ts';
 import { loadBench } from './load.ts';
 import { priorityBench } from './priority.ts';
@@ -39,13 +41,15 @@ const benches: Record<
   load: loadBench,
   learning: learningBench,
   engines: enginesBench,
+  abuse: abuseBench,
+  fuzz: fuzzBench,
 };
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
     docs: { type: 'string', default: '100000' },
-    seconds: { type: 'string', default: '20' },
+    seconds: { type: 'string' },
     rate: { type: 'string' },
     repeat: { type: 'string', default: '3' },
     faults: { type: 'string', default: possibleFaults().join(',') },
@@ -69,8 +73,10 @@ if (unknown) {
 }
 bench({
   docs: Number(values.docs),
-  seconds: Number(values.seconds),
+  seconds: Number(values.seconds ?? (name === 'abuse' ? 30 : 20)),
   rate: Number(values.rate ?? (name === 'suggest' ? 200 : name === 'load' ? 100 : 20)),
+  // abuse: --docs is the number of unique requests of its memory phase (0: none), --seconds each phase's length;
+  // fuzz: --docs requests, 4 × --repeat at once.
   repeat: Number(values.repeat),
   faults,
   items: values.items === undefined ? undefined : Number(values.items),

@@ -53,7 +53,11 @@ export async function searchBench(args: { docs: number }) {
   });
   for (const q of queries) {
     current = [];
-    await runSearch({ es: recording, alias, profiles, budgetMs: config.searchBudgetMs }, toSearchParams({ q }), false);
+    await runSearch(
+      { es: recording, alias, profiles, budgetMs: config.searchBudgetMs, cursorKey: 'bench' },
+      toSearchParams({ q }),
+      false,
+    );
     perQueryBodies.push(current);
   }
   const bodies = perQueryBodies.flat();

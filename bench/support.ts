@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEsClient, type EsClient } from '../common/clients/elasticsearch.ts';
+import type { Redis } from '../common/clients/redis.ts';
 import type { Producer } from 'kafkajs';
 import { createKafka, createProducer, type Kafka } from '../common/clients/kafka.ts';
 import { loadConfig, projectRoot, type Config } from '../common/config.ts';
@@ -149,4 +150,14 @@ export async function benchPipeline(es: EsClient, kafka: Kafka): Promise<BenchPi
       await admin.disconnect();
     },
   };
+}
+
+/** Deletes every key under a Redis prefix (a benchmark's own), without blocking Redis. */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  for (let cursor = '0'; ; ) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+    if (cursor === '0') return;
+  }
 }

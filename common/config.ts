@@ -171,9 +171,84 @@ export const settings = {
     'SHOP_RATE_LIMIT_MAX',
     1200,
     int,
-    'Requests per client (API key, else IP) per route per window; 0 turns rate limiting off.',
+    'Requests per client (known API key, else IP) per route per window, on every route but health and metrics; 0 turns rate limiting off.',
   ),
   rateLimitWindow: setting('SHOP_RATE_LIMIT_WINDOW', '1 minute', str, 'The rate-limit window.'),
+  apiKeys: {
+    ...setting(
+      'SHOP_API_KEYS',
+      '',
+      str,
+      'Known API keys as comma-separated name:key pairs: a request with one (x-api-key) is counted as that client by rate limits and fair shares; any other key counts as its IP.',
+    ),
+    secret: true,
+  },
+  trustProxy: setting(
+    'SHOP_TRUST_PROXY',
+    [] as string[],
+    list,
+    'Addresses or CIDRs (comma-separated) of the proxies in front of the service, whose X-Forwarded-For names the client IP; empty: the connecting address is the client.',
+  ),
+  authFailureLimit: setting(
+    'SHOP_AUTH_FAILURE_LIMIT',
+    20,
+    int,
+    'Failed authentications (bad admin key or customer token) an IP may make per minute; beyond it every request from that IP gets 429 for the rest of the minute. 0 turns it off.',
+  ),
+  clientConcurrency: setting(
+    'SHOP_CLIENT_CONCURRENCY',
+    2,
+    int,
+    "Requests one client (known API key, else IP) may have in progress at once; more wait in a short queue (4 per slot, 2 s at most), then get 429. Keep it well under Elasticsearch's search threads, or one client's slow requests hold them all. 0 turns it off.",
+  ),
+  clientBudgetMs: setting(
+    'SHOP_CLIENT_BUDGET_MS',
+    500,
+    int,
+    'Milliseconds of service time per second one client may use on average (a burst of 10 s of it is allowed); a client over it gets 429 until it has saved up again. 0 turns it off.',
+  ),
+  customerTokenSecrets: {
+    ...setting(
+      'SHOP_CUSTOMER_TOKEN_SECRET',
+      [] as string[],
+      list,
+      "Secret(s) of signed customer tokens, comma-separated (the first mints, all verify, for rotation). When set, `customer` must be a token minted by the shop's backend; raw ids are refused.",
+    ),
+    secret: true,
+  },
+  trustCustomerIds: setting(
+    'SHOP_TRUST_CUSTOMER_IDS',
+    false,
+    bool,
+    "Without a token secret, accept raw customer ids (anyone can then read and write any customer's recent searches and recommendations: only for demos, or a service reachable only from the shop's backend).",
+  ),
+  customerTokenTtlSeconds: setting(
+    'SHOP_CUSTOMER_TOKEN_TTL_S',
+    86400,
+    int,
+    'Lifetime of customer tokens minted by `npm run customer-token` and the demo route.',
+  ),
+  demoCustomerTokens: setting(
+    'SHOP_DEMO_CUSTOMER_TOKENS',
+    false,
+    bool,
+    'Serve GET /demo/customer-token, which mints a token for any customer id: for the storefront demo only, never in production.',
+  ),
+  cursorSecret: {
+    ...setting(
+      'SHOP_CURSOR_SECRET',
+      '',
+      str,
+      'Key that signs paging cursors; empty: a random key per process (cursors then fail over to another instance with a 400 asking to start again). Set the same value on every instance.',
+    ),
+    secret: true,
+  },
+  redirectHosts: setting(
+    'SHOP_REDIRECT_HOSTS',
+    [] as string[],
+    list,
+    'Hosts (comma-separated) that redirect rules may send shoppers to with an absolute http(s) URL; relative URLs must be same-site paths.',
+  ),
 
   // external servers: when set, the embedded stack does not start that server
   esUrl: optional(
@@ -379,12 +454,15 @@ export const settings = {
     str,
     'Origins (comma-separated, e.g. https://shop.example) whose pages may call the API from a browser; empty: only pages served by the service itself.',
   ),
-  adminKeys: setting(
-    'SHOP_ADMIN_KEYS',
-    '',
-    str,
-    'Admin API keys as comma-separated name:key pairs; the name is the actor in the audit log. Empty: admin routes refuse everyone.',
-  ),
+  adminKeys: {
+    ...setting(
+      'SHOP_ADMIN_KEYS',
+      '',
+      str,
+      'Admin API keys as comma-separated name:key pairs; the name is the actor in the audit log. Empty: admin routes refuse everyone.',
+    ),
+    secret: true,
+  },
   recsCacheMb: setting(
     'SHOP_RECS_CACHE_MB',
     64,
@@ -445,6 +523,12 @@ export const settings = {
     'Consumer session timeout: how long a crashed indexer holds its partitions before another takes them over.',
   ),
   maxEventBytes: setting('SHOP_MAX_EVENT_BYTES', 256 * 1024, int, 'Larger events are dead-lettered as oversized.'),
+  deadLetterMaxBytes: setting(
+    'SHOP_DLQ_MAX_BYTES',
+    768 * 1024,
+    int,
+    "Most bytes in one dead-letter send (keep it under the topic's max.message.bytes, 1 MiB by default); a record's value beyond a quarter of it is truncated, its size and SHA-256 kept in headers.",
+  ),
   retryBaseMs: setting(
     'SHOP_RETRY_BASE_MS',
     200,
@@ -455,7 +539,7 @@ export const settings = {
     'SHOP_RETRY_MAX_MS',
     30000,
     int,
-    'Longest backoff between retries; the indexer retries until it succeeds.',
+    'Longest backoff between retries of a transient failure (Elasticsearch or Kafka down or pushing back); the indexer waits for them, while errors that cannot pass dead-letter the events at once.',
   ),
   indexerMetricsPort: setting(
     'SHOP_INDEXER_METRICS_PORT',
@@ -535,6 +619,12 @@ export const settings = {
     portOrOff,
     'TLS port of the second, secured embedded Redis (an ACL user, no default user); 0 = SHOP_STACK_REDIS_PORT + 1.',
   ),
+  stackRedisMaxMemoryMb: setting(
+    'SHOP_STACK_REDIS_MAXMEMORY_MB',
+    256,
+    int,
+    'maxmemory of the embedded Redis; past it, volatile-lfu evicts only keys with a TTL (caches, recent searches, counters), never rules, learned signals or models.',
+  ),
   stackStartTimeoutMs: setting(
     'SHOP_STACK_START_TIMEOUT_MS',
     120000,
@@ -579,7 +669,14 @@ const settingEntries = Object.entries(settings) as [keyof Config, Setting<unknow
 
 /** The configured secrets' values, so messages can be scrubbed of them whatever produced the text. */
 export const secretsOf = (c: Config): string[] =>
-  settingEntries.flatMap(([key, s]) => (s.secret && typeof c[key] === 'string' && c[key] !== '' ? [c[key]] : []));
+  settingEntries.flatMap(([key, s]) => {
+    const v = c[key];
+    if (!s.secret) return [];
+    // Lists ("a,b") and named keys ("name:key,...") are scrubbed whole and piece by piece.
+    const values = Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : [];
+    const parts = values.flatMap((x) => x.split(',')).flatMap((x) => [x, x.slice(x.indexOf(':') + 1)]);
+    return [...new Set([...values, ...parts])].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length);
+  });
 
 /** Replaces every configured secret, and any URL password, in a text meant for people or logs. */
 export function scrub(text: string, c: Config): string {

@@ -35,6 +35,16 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** The client asked for more than its share (rate, concurrency or cost); retry after `retryAfterSeconds`. */
+export class TooManyRequestsError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(message, 429, 'rate_limited');
+  }
+}
+
 /** A backing server is down or too slow; clients should retry after `retryAfterSeconds`. */
 export class UnavailableError extends AppError {
   constructor(

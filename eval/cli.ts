@@ -177,7 +177,9 @@ async function main(argv: string[]): Promise<number> {
       profile: values.profile!,
       baseline: values.baseline ?? false,
       ...(learned ? { learned } : {}),
-      ...(rules ? { rules: rules.map((x, i) => validateRule(x, `rules.${i}`)) } : {}),
+      ...(rules
+        ? { rules: rules.map((x, i) => validateRule(x, { redirectHosts: config.redirectHosts }, `rules.${i}`)) }
+        : {}),
       interrupted: () => stop,
     });
     if (values.run)

@@ -71,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
           batchSize: config.indexerBatchSize,
           batchBytes: config.indexerBatchBytes,
           maxEventBytes: config.maxEventBytes,
+          deadLetterMaxBytes: config.deadLetterMaxBytes,
           backoff: backoffOf(config),
         });
         const metricsServer =

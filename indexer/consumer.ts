@@ -2,18 +2,22 @@
 // Per batch: parse and validate ▸ merge per product ▸ one mget + one bulk per write target ▸
 // dead-letter what can never be written ▸ commit the batch's offsets. Offsets are committed only
 // after everything they cover is written or dead-lettered, so a crash replays, never skips; replays
-// are harmless because the merge is idempotent.
-import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+// are harmless because the merge is idempotent. Transient failures are waited out; a request
+// Elasticsearch refuses is split until the offending events are found and dead-lettered, so no
+// event can stall a lane.
+import type { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from 'kafkajs';
+import { chunksOf } from '../common/chunks.ts';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { createProducer, type Kafka } from '../common/clients/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import { writeTargets } from '../mappings/lifecycle.ts';
-import { toDeadLetterMessage, type DeadLetter } from './dead-letter.ts';
+import { type DeadLetter, sendChunks, toDeadLetterMessage } from './dead-letter.ts';
+import { failureReason, TransientWriteError } from './failures.ts';
 import { parseEvent, type ProductEvent } from './event.ts';
 import type { IndexerMetrics } from './metrics.ts';
-import { RetryAborted, retryForever, type Backoff } from './retry.ts';
+import { RetryAborted, type RetryHooks, retryTransient, type Backoff } from './retry.ts';
 import type { EventTopics } from './topics.ts';
-import { writeEvents } from './writer.ts';
+import { writeEventsSplitting } from './writer.ts';
 
 export interface IndexerOptions {
   kafka: Kafka;
@@ -28,6 +32,8 @@ export interface IndexerOptions {
   batchSize: number;
   batchBytes: number;
   maxEventBytes: number;
+  /** Most bytes in one dead-letter send; a record's value is cut to a quarter of it. */
+  deadLetterMaxBytes: number;
   backoff: Backoff;
 }
 
@@ -42,23 +48,8 @@ interface Parsed {
 }
 
 /** Splits a batch into chunks bounded by count and bytes. */
-export function chunkMessages(messages: KafkaMessage[], maxCount: number, maxBytes: number): KafkaMessage[][] {
-  const chunks: KafkaMessage[][] = [];
-  let current: KafkaMessage[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    const size = m.value?.length ?? 0;
-    if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes)) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(m);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
+export const chunkMessages = (messages: KafkaMessage[], maxCount: number, maxBytes: number): KafkaMessage[][] =>
+  chunksOf(messages, (m) => m.value?.length ?? 0, maxBytes, maxCount);
 
 function createLane(
   o: IndexerOptions,
@@ -82,15 +73,49 @@ function createLane(
     const rejected = new Map<ProductEvent, string>();
     if (events.length === 0) return rejected;
     const targets = await writeTargets(o.es, o.alias);
-    if (targets.length === 0) throw new Error(`no index behind ${o.alias}; create one with \`index ensure\``);
+    if (targets.length === 0)
+      throw new TransientWriteError(`no index behind ${o.alias}; create one with \`index ensure\``);
     for (const target of targets) {
-      const r = await writeEvents(o.es, target, events);
+      const r = await writeEventsSplitting(o.es, target, events);
       o.metrics.indexed.inc({ lane, result: 'written' }, r.written);
       o.metrics.indexed.inc({ lane, result: 'unchanged' }, r.unchanged);
       for (const x of r.rejected) rejected.set(x.event, `${target}: ${x.reason}`);
     }
     return rejected;
   }
+
+  /**
+   * Sends dead letters, waiting out transient failures. A send the topic refuses is split; a record
+   * it refuses alone is sent once more without its value (headers keep size and hash), and if even
+   * that is refused it is logged with its source offset and counted, never retried forever.
+   */
+  async function sendDeadLetters(records: Message[], hooks: RetryHooks, stripped = false): Promise<void> {
+    try {
+      await retryTransient(
+        () => producer.send({ topic: o.topics.deadLetter, acks: -1, messages: records }),
+        o.backoff,
+        hooks,
+      );
+    } catch (err) {
+      if (err instanceof RetryAborted) throw err;
+      if (records.length > 1) {
+        for (const r of records) await sendDeadLetters([r], hooks);
+      } else if (!stripped) {
+        await sendDeadLetters([{ ...records[0]!, value: null }], hooks, true);
+      } else {
+        o.metrics.deadLetterLost.inc({ lane });
+        log.error({ err: failureReason(err), headers: records[0]!.headers }, 'dead letter refused by its topic');
+      }
+    }
+  }
+
+  // Per partition, when the oldest event fetched but not yet written or dead-lettered was made.
+  const pendingSince = new Map<number, number>();
+  o.metrics.watchOldest(lane, () => {
+    const oldest = Math.min(...pendingSince.values());
+    return Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) / 1000 : 0;
+  });
+  const partitionLag = new Map<number, number>();
 
   async function handleChunk(p: EachBatchPayload, messages: KafkaMessage[]): Promise<void> {
     const { batch, heartbeat, isRunning, isStale } = p;
@@ -120,7 +145,7 @@ function createLane(
         await heartbeat();
       },
     };
-    const rejected = await retryForever(() => writeAll(parsed.map((x) => x.event)), o.backoff, hooks);
+    const rejected = await retryTransient(() => writeAll(parsed.map((x) => x.event)), o.backoff, hooks);
     if (consumer.paused().length > 0) {
       consumer.resume([{ topic }]);
       o.metrics.paused.set({ lane }, 0);
@@ -130,12 +155,8 @@ function createLane(
       if (reason) dead.push({ message: x.message, topic: batch.topic, partition: batch.partition, reason });
     }
     if (dead.length > 0) {
-      await retryForever(
-        () =>
-          producer.send({ topic: o.topics.deadLetter, acks: -1, messages: dead.map((d) => toDeadLetterMessage(d)) }),
-        o.backoff,
-        hooks,
-      );
+      const records = dead.map((d) => toDeadLetterMessage(d, Math.floor(o.deadLetterMaxBytes / 4)));
+      for (const chunk of sendChunks(records, o.deadLetterMaxBytes)) await sendDeadLetters(chunk, hooks);
       o.metrics.deadLettered.inc({ lane, kind: 'invalid' }, invalid);
       o.metrics.deadLettered.inc({ lane, kind: 'rejected' }, dead.length - invalid);
       log.warn({ count: dead.length, first: dead[0]!.reason }, 'events dead-lettered');
@@ -160,9 +181,11 @@ function createLane(
           const { batch } = p;
           for (const chunk of chunkMessages(batch.messages, o.batchSize, o.batchBytes)) {
             if (!p.isRunning() || p.isStale()) return;
+            pendingSince.set(batch.partition, Number(chunk[0]!.timestamp));
             try {
               await handleChunk(p, chunk);
             } catch (e) {
+              pendingSince.delete(batch.partition);
               if (e instanceof RetryAborted) return; // the next owner of the partition replays it
               throw e;
             }
@@ -173,7 +196,14 @@ function createLane(
             ]);
             await p.heartbeat();
           }
-          o.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+          pendingSince.delete(batch.partition);
+          const lag = Number(batch.offsetLag());
+          o.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, lag);
+          partitionLag.set(batch.partition, lag);
+          o.metrics.laneLag.set(
+            { lane },
+            [...partitionLag.values()].reduce((a, b) => a + b, 0),
+          );
         },
       });
       log.info({ topic, groupId }, 'lane started');

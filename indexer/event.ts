@@ -29,6 +29,15 @@ const ajv = new Ajv({
   allowUnionTypes: true,
 });
 addFormats(ajv);
+// Lengths in JSON Schema count characters; Elasticsearch limits ids in UTF-8 bytes (512), so an id
+// of 256 emoji would pass maxLength and then fail the whole bulk request it is in.
+ajv.addKeyword({
+  keyword: 'maxBytes',
+  type: 'string',
+  schemaType: 'number',
+  error: { message: ({ schema }) => `must not be longer than ${String(schema)} bytes in UTF-8` },
+  validate: (max: number, data: string) => Buffer.byteLength(data, 'utf8') <= max,
+});
 const validate = ajv.compile<ProductEvent>(eventSchema);
 
 export type ParseResult = { ok: true; event: ProductEvent } | { ok: false; reason: string };

@@ -3,7 +3,34 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export function createIndexerMetrics(registry: Registry) {
   const registers = [registry];
+  /** Per lane, the age in seconds of its oldest event not yet written or dead-lettered. */
+  const oldestSources = new Map<string, () => number>();
   return {
+    /** Reports the lane's oldest unprocessed event from `ageSeconds` whenever metrics are read. */
+    watchOldest(lane: string, ageSeconds: () => number): void {
+      oldestSources.set(lane, ageSeconds);
+    },
+    oldestUnprocessed: new Gauge({
+      name: 'shop_indexer_oldest_unprocessed_seconds',
+      help: 'Age of the oldest event a lane has fetched but not yet written or dead-lettered (0 when caught up)',
+      labelNames: ['lane'],
+      registers,
+      collect() {
+        for (const [lane, age] of oldestSources) this.set({ lane }, age());
+      },
+    }),
+    laneLag: new Gauge({
+      name: 'shop_indexer_lane_lag',
+      help: 'Messages behind the end of all partitions of a lane, at their last batches',
+      labelNames: ['lane'],
+      registers,
+    }),
+    deadLetterLost: new Counter({
+      name: 'shop_indexer_dead_letters_lost_total',
+      help: 'Dead letters the dead-letter topic refused even without their value (logged with their source offset)',
+      labelNames: ['lane'],
+      registers,
+    }),
     consumed: new Counter({
       name: 'shop_indexer_events_consumed_total',
       help: 'Events read from Kafka',

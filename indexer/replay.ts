@@ -4,8 +4,8 @@ import type { EsClient } from '../common/clients/elasticsearch.ts';
 import type { Kafka } from '../common/clients/kafka.ts';
 import { consumeToEnd } from '../common/clients/kafka-range.ts';
 import { parseEvent } from './event.ts';
-import { retryForever, type Backoff } from './retry.ts';
-import { writeEvents } from './writer.ts';
+import { retryTransient, type Backoff } from './retry.ts';
+import { writeEventsSplitting } from './writer.ts';
 
 export interface ReplayOptions {
   kafka: Kafka;
@@ -28,7 +28,8 @@ export function replayInto(index: string, o: ReplayOptions): Promise<number> {
         const r = parseEvent(m.value, m.key, o.maxEventBytes);
         return r.ok ? [r.event] : []; // invalid events were dead-lettered by the indexer already
       });
-      await retryForever(() => writeEvents(o.es, index, events), o.backoff, { onRetry: () => heartbeat() });
+      // Events Elasticsearch refuses were dead-lettered by the indexer when it met them; skipped here.
+      await retryTransient(() => writeEventsSplitting(o.es, index, events), o.backoff, { onRetry: () => heartbeat() });
     },
   });
 }

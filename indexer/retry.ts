@@ -1,6 +1,8 @@
-// Retrying until success with exponential backoff and full jitter; the indexer never skips
-// events on a transient failure, it waits.
+// Retrying transient failures with exponential backoff and full jitter: the indexer never skips
+// events because a server is down, it waits. A permanent failure (failures.ts) is thrown at once:
+// waiting cannot fix it, so the caller dead-letters instead of retrying forever.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { failureKind } from './failures.ts';
 
 export interface Backoff {
   baseMs: number;
@@ -22,12 +24,14 @@ export interface RetryHooks {
   shouldContinue?: () => boolean;
 }
 
-export async function retryForever<T>(fn: () => Promise<T>, backoff: Backoff, hooks: RetryHooks = {}): Promise<T> {
+/** Runs `fn` until it succeeds or fails permanently, waiting out transient failures. */
+export async function retryTransient<T>(fn: () => Promise<T>, backoff: Backoff, hooks: RetryHooks = {}): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     if (hooks.shouldContinue && !hooks.shouldContinue()) throw new RetryAborted('stopped while retrying');
     try {
       return await fn();
     } catch (err) {
+      if (failureKind(err) === 'permanent') throw err;
       const delay = backoffDelay(backoff, attempt);
       await hooks.onRetry?.(err, attempt, delay);
       await sleep(delay);

@@ -5,13 +5,9 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import type { ProductEvent } from './event.ts';
+import { failureKind, failureReason, TransientWriteError } from './failures.ts';
 import { applyEvents, type ProductState } from './merge.ts';
 import { fromStoredDocument, toStoredDocument, type StoredDocument } from './stored-document.ts';
-
-/** The server pushed back or failed in a way that may pass: retry the whole batch later. */
-export class TransientWriteError extends Error {
-  override name = 'TransientWriteError';
-}
 
 export interface Rejection {
   event: ProductEvent;
@@ -119,4 +115,32 @@ export async function writeEvents(
     pending = conflicts;
   }
   return result;
+}
+
+/**
+ * writeEvents, but a request Elasticsearch refuses as a whole (a 4xx for the bulk or the mget, not
+ * for one item) is split in halves until the events that cause it are alone: those are rejected
+ * with the reason, the others written. Transient failures are thrown for the caller to retry.
+ */
+export async function writeEventsSplitting(
+  es: EsClient,
+  index: string,
+  events: readonly ProductEvent[],
+  now?: () => string,
+): Promise<WriteResult> {
+  try {
+    return await writeEvents(es, index, events, now);
+  } catch (err) {
+    if (failureKind(err) === 'transient') throw err;
+    if (events.length === 1)
+      return { written: 0, unchanged: 0, rejected: [{ event: events[0]!, reason: failureReason(err) }] };
+    const half = Math.ceil(events.length / 2);
+    const a = await writeEventsSplitting(es, index, events.slice(0, half), now);
+    const b = await writeEventsSplitting(es, index, events.slice(half), now);
+    return {
+      written: a.written + b.written,
+      unchanged: a.unchanged + b.unchanged,
+      rejected: [...a.rejected, ...b.rejected],
+    };
+  }
 }

@@ -126,6 +126,7 @@ export function createLearner(d: LearnerDeps): Learner {
         sessionTimeoutMs: 10_000,
         topics,
         state,
+        deadLetterMaxBytes: c.deadLetterMaxBytes,
         metrics: d.metrics,
         log: d.log,
       });

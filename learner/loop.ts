@@ -7,7 +7,7 @@ import { createProducer, type Kafka } from '../common/clients/kafka.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Impression } from '../events/impression.ts';
 import { parseRecordedEvent } from '../events/shopper-event.ts';
-import { toDeadLetterMessage } from '../indexer/dead-letter.ts';
+import { sendChunks, toDeadLetterMessage } from '../indexer/dead-letter.ts';
 import type { LearnerMetrics } from './metrics.ts';
 import type { LearnerState } from './state.ts';
 
@@ -23,6 +23,8 @@ export interface LoopOptions {
   sessionTimeoutMs: number;
   topics: LoopTopics;
   state: LearnerState;
+  /** Bytes a dead-letter send may hold (SHOP_DLQ_MAX_BYTES). */
+  deadLetterMaxBytes: number;
   metrics: LearnerMetrics;
   log: Logger;
 }
@@ -55,7 +57,10 @@ export function createReadLoop(o: LoopOptions): ReadLoop {
   async function deadLetter(dead: Parameters<typeof toDeadLetterMessage>[0][]): Promise<void> {
     if (dead.length === 0) return;
     try {
-      await producer.send({ topic: topics.deadLetter, acks: -1, messages: dead.map((d) => toDeadLetterMessage(d)) });
+      // Cut to fit the topic, in sends that fit (the events topic's limit, as the indexer's).
+      const records = dead.map((d) => toDeadLetterMessage(d, Math.floor(o.deadLetterMaxBytes / 4)));
+      for (const chunk of sendChunks(records, o.deadLetterMaxBytes))
+        await producer.send({ topic: topics.deadLetter, acks: -1, messages: chunk });
       metrics.deadLettered.inc(dead.length);
     } catch (err) {
       // The events stay on their topic; losing their dead-letter copy must not stop learning.

@@ -77,7 +77,10 @@ export class SuggestionSignals {
   private stat(key: string): QueryStat {
     let s = this.queries.get(key);
     if (!s)
-      this.queries.set(key, (s = { forms: [], shoppers: [], searches: 0, days: 0, noResult: 0, clicked: 0, chosen: 0 }));
+      this.queries.set(
+        key,
+        (s = { forms: [], shoppers: [], searches: 0, days: 0, noResult: 0, clicked: 0, chosen: 0 }),
+      );
     this.changed.add(key);
     return s;
   }

@@ -46,3 +46,7 @@ export const defaultProfile: RankingProfile = {
 };
 
 export const profiles: Record<string, RankingProfile> = { default: defaultProfile };
+
+/** The profile of that name: an own entry only, so "__proto__" or "toString" name no profile. */
+export const profileNamed = (all: Record<string, RankingProfile>, name: string): RankingProfile | undefined =>
+  Object.hasOwn(all, name) ? all[name] : undefined;

@@ -84,6 +84,16 @@ if (!process.env.SHOP_ADMIN_KEYS) {
   say(`admin key for /admin/* (x-admin-key header) is in ${keyFile}`);
 }
 
+// Personalization needs customer tokens (see docs/security.md): the demo makes a secret, kept beside
+// its catalog, and serves the demo-only route that mints tokens for the storefront, which a shop's
+// backend would do for its logged-in customers.
+if (!process.env.SHOP_CUSTOMER_TOKEN_SECRET) {
+  const secretFile = path.join(config.stackDir, 'demo', 'customer-token-secret');
+  if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  process.env.SHOP_CUSTOMER_TOKEN_SECRET = fs.readFileSync(secretFile, 'utf8').trim();
+}
+process.env.SHOP_DEMO_CUSTOMER_TOKENS ??= 'true';
+
 // The indexer runs beside the service, as in production, so published events show up in searches.
 const indexer = spawnScript('indexer/cli.ts', ['run'], { stdio: ['ignore', 'inherit', 'inherit'] });
 const stopIndexer = () => indexer.kill('SIGTERM');

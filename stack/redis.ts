@@ -1,6 +1,11 @@
 // Embedded Redis from Debian's redis-server: the plain one the service uses, with append-only
 // persistence in the stack's data dir, and a secured one for the secured-connection tests (TLS
 // only, with the stack's certificate; one ACL user with a password, the default user off).
+// Memory is bounded: past maxmemory, volatile-lfu evicts only keys with a TTL, which by the key
+// space's rule (stores/keys.ts) are the ones that can be recomputed (cached answers, recent
+// searches, counters), and of those the least often used first, so a flood of one-off requests
+// evicts its own entries rather than the hot answers. Kept keys (rules, learned signals,
+// published models) have no TTL and are never evicted; if they alone fill memory, writes fail.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../common/config.ts';
@@ -31,7 +36,19 @@ function redisServer(c: Config, r: RedisServer): StackService {
       {
         name: r.name,
         command: 'redis-server',
-        args: ['--bind', '127.0.0.1', '--dir', dataDir, '--set-proc-title', 'no', ...r.args],
+        args: [
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          dataDir,
+          '--set-proc-title',
+          'no',
+          '--maxmemory',
+          `${c.stackRedisMaxMemoryMb}mb`,
+          '--maxmemory-policy',
+          'volatile-lfu',
+          ...r.args,
+        ],
         cwd: c.stackDir,
         marker: dataDir,
         ...processFiles(c, r.name),

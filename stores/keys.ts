@@ -23,6 +23,8 @@ export interface KeySpace {
   liveRails: { trending: string; together: string; recent: (customer: string) => string; revision: string };
   /** The learner: its checkpoint (state with the offsets it covers), its status, and who runs it. Kept; the lock expires. */
   learner: { checkpoint: string; status: string; lock: string };
+  /** Failed authentications of an IP in the current minute. Expire. */
+  authFailures: (ip: string) => string;
 }
 
 export function keySpace(prefix: string): KeySpace {
@@ -45,6 +47,7 @@ export function keySpace(prefix: string): KeySpace {
       status: `${prefix}learner:status`,
       lock: `${prefix}learner:lock`,
     },
+    authFailures: (ip) => `${prefix}authfail:${ip}`,
   };
 }
 

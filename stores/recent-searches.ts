@@ -1,7 +1,8 @@
 // A shopper's own recent searches, newest first, in Redis: typing the start of one brings it back
 // at the top of the suggestions (on Best Buy, one search in twelve repeats the shopper's own
 // earlier query). Written after a search answers and never awaited; when Redis fails, suggestions
-// come without them.
+// come without them. Writes waiting on a slow or absent Redis are bounded (a search never queues
+// memory behind it): past the bound a write is dropped, which costs a suggestion, not an answer.
 import type { Redis } from '../common/clients/redis.ts';
 import { UnavailableError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
@@ -21,10 +22,20 @@ export interface RecentSearchesOptions {
   ttlSeconds: number;
 }
 
+/** Writes that may wait on Redis at once. */
+export const MAX_PENDING_WRITES = 1000;
+
 export function redisRecentSearches(redis: Redis, o: RecentSearchesOptions, log: Logger): RecentSearches {
   const key = o.key;
+  let pending = 0;
+  let dropped = 0;
   return {
     record(customer, text) {
+      if (pending >= MAX_PENDING_WRITES) {
+        if (dropped++ % 1000 === 0) log.warn({ dropped }, 'recent searches not recorded: Redis is behind');
+        return;
+      }
+      pending++;
       const k = key(customer);
       redis
         .multi()
@@ -33,7 +44,8 @@ export function redisRecentSearches(redis: Redis, o: RecentSearchesOptions, log:
         .ltrim(k, 0, o.keep - 1)
         .expire(k, o.ttlSeconds)
         .exec()
-        .catch((err: Error) => log.warn({ err: err.message }, 'recording a recent search failed'));
+        .catch((err: Error) => log.warn({ err: err.message }, 'recording a recent search failed'))
+        .finally(() => pending--);
     },
     async list(customer) {
       try {

@@ -5,7 +5,7 @@
 import type { Redis } from '../common/clients/redis.ts';
 import { BadRequestError, NotFoundError } from '../common/errors.ts';
 import type { Rule } from '../ranking/rules/rule.ts';
-import { validateRule } from '../ranking/rules/validate.ts';
+import { type RulePolicy, validateRule } from '../ranking/rules/validate.ts';
 import type { KeySpace } from './keys.ts';
 
 export interface AuditEntry {
@@ -20,6 +20,8 @@ export interface AuditEntry {
 const AUDIT_KEEP = 10000;
 
 export interface RuleStore {
+  /** The rule with defaults filled in, as it would be stored; a BadRequestError naming the first bad field. */
+  validate(input: unknown, prefix?: string): Rule;
   get(id: string): Promise<Rule | undefined>;
   all(): Promise<Rule[]>;
   revision(): Promise<number>;
@@ -31,7 +33,13 @@ export interface RuleStore {
   audit(limit: number): Promise<AuditEntry[]>;
 }
 
-export function redisRuleStore(redis: Redis, keys: KeySpace['rules'], now: () => number = Date.now): RuleStore {
+export function redisRuleStore(
+  redis: Redis,
+  keys: KeySpace['rules'],
+  policy: RulePolicy,
+  now: () => number = Date.now,
+): RuleStore {
+  const validate = (input: unknown, prefix?: string) => validateRule(input, policy, prefix);
   async function get(id: string): Promise<Rule | undefined> {
     const raw = await redis.hget(keys.rules, id);
     return raw === null ? undefined : (JSON.parse(raw) as Rule);
@@ -70,13 +78,14 @@ export function redisRuleStore(redis: Redis, keys: KeySpace['rules'], now: () =>
     Object.values(await redis.hgetall(keys.rules)).map((raw) => JSON.parse(raw) as Rule);
 
   return {
+    validate,
     get,
     all,
     async revision(): Promise<number> {
       return Number((await redis.get(keys.revision)) ?? 0);
     },
     async create(input: unknown, actor: string): Promise<Rule> {
-      const rule = stamp(validateRule(input), actor);
+      const rule = stamp(validate(input), actor);
       // Not atomic with the write: of two creates racing for one id the later wins, and both are audited.
       if (await redis.hexists(keys.rules, rule.id))
         throw new BadRequestError(`a rule with id "${rule.id}" exists; update it instead`, 'id');
@@ -86,7 +95,7 @@ export function redisRuleStore(redis: Redis, keys: KeySpace['rules'], now: () =>
     async update(id: string, input: unknown, actor: string): Promise<Rule> {
       const before = await get(id);
       if (!before) throw new NotFoundError(`no rule "${id}"`);
-      const rule = stamp(validateRule({ ...(input as object), id }), actor);
+      const rule = stamp(validate({ ...(input as object), id }), actor);
       await write(actor, 'update', [{ id, before, after: rule }]);
       return rule;
     },
@@ -97,7 +106,7 @@ export function redisRuleStore(redis: Redis, keys: KeySpace['rules'], now: () =>
     },
     async importAll(input: unknown, actor: string): Promise<number> {
       if (!Array.isArray(input)) throw new BadRequestError('rules must be an array', 'rules');
-      const rules = input.map((r, i) => stamp(validateRule(r, `rules.${i}`), actor));
+      const rules = input.map((r, i) => stamp(validate(r, `rules.${i}`), actor));
       const ids = new Set<string>();
       rules.forEach((r, i) => {
         if (ids.has(r.id)) throw new BadRequestError(`rules.${i}.id "${r.id}" appears twice`, `rules.${i}.id`);

@@ -2,30 +2,16 @@
 // every offset is committed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KafkaMessage } from 'kafkajs';
-import { readDeadLetter, type DeadLetterView } from '../indexer/dead-letter.ts';
 import { seededRandom } from '../common/random.ts';
-import { uniqueName } from './support/stack.ts';
 import {
   committedCount,
   indexerSuite,
+  readDeadLetters,
   readIndex,
   sendRaw,
   startIndexer,
   waitFor,
-  type IndexerFixture,
 } from './support/indexer.ts';
-
-async function readTopic(f: IndexerFixture, topic: string, expected: number): Promise<DeadLetterView[]> {
-  const consumer = f.kafka.consumer({ groupId: uniqueName('dlq-reader') });
-  const got: KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void got.push(message) });
-  await waitFor(`${expected} dead letters`, async () => got.length >= expected, 30000);
-  await consumer.disconnect();
-  return got.map(readDeadLetter);
-}
 
 describe('indexer: dead letters', () => {
   const s = indexerSuite();
@@ -87,7 +73,7 @@ describe('indexer: dead letters', () => {
     const docs = await readIndex(s.f.es, `${s.f.index.alias}-1`);
     assert.deepEqual([...docs.keys()].sort(), ['ok-0', 'ok-1', 'ok-2', 'ok-3']);
 
-    const letters = await readTopic(s.f, s.f.topics.deadLetter, bad.length);
+    const letters = await readDeadLetters(s.f, s.f.topics.deadLetter, bad.length);
     assert.equal(letters.length, bad.length);
     for (const b of bad) {
       const letter = letters.find((l) => l.key === b.key);
@@ -154,7 +140,7 @@ describe('indexer: fuzzed events', () => {
         .map((m) => m.key)
         .sort(),
     );
-    const letters = await readTopic(s.f, s.f.topics.deadLetter, messages.filter((m) => m.bad).length);
+    const letters = await readDeadLetters(s.f, s.f.topics.deadLetter, messages.filter((m) => m.bad).length);
     assert.equal(letters.length, messages.filter((m) => m.bad).length, 'one dead letter per malformed event');
     assert.ok(
       letters.every((l) => l.reason && l.reason.length > 0),

@@ -88,7 +88,7 @@ describe('serving', () => {
   });
 
   it('limits each client per route with 429 and Retry-After, and never limits health checks', async () => {
-    const t = await app({ indexAlias: alias, cacheEnabled: false, rateLimitMax: 3 });
+    const t = await app({ indexAlias: alias, cacheEnabled: false, rateLimitMax: 3, apiKeys: 'partner:partner-1' });
     for (let i = 0; i < 3; i++) assert.equal((await t.app.inject('/search?q=lamp&facets=brand')).statusCode, 200);
     const limited = await t.app.inject('/search?q=lamp&facets=brand');
     assert.equal(limited.statusCode, 429);
@@ -98,7 +98,12 @@ describe('serving', () => {
     assert.equal(
       (await t.app.inject({ url: '/search?q=lamp&facets=brand', headers: { 'x-api-key': 'partner-1' } })).statusCode,
       200,
-      'another client has its own budget',
+      'another client (a known API key) has its own budget',
+    );
+    assert.equal(
+      (await t.app.inject({ url: '/search?q=lamp&facets=brand', headers: { 'x-api-key': 'made-up' } })).statusCode,
+      429,
+      'an unknown key is no client of its own: it counts as its IP',
     );
     for (let i = 0; i < 5; i++) assert.equal((await t.app.inject('/health/live')).statusCode, 200);
   });

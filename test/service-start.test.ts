@@ -15,6 +15,9 @@ describe('a freshly started service process', () => {
       SHOP_IMPRESSIONS_TOPIC: '',
       SHOP_CACHE_ENABLED: 'false',
       SHOP_MAX_EVENT_LOOP_DELAY_MS: '300',
+      // One client's burst on purpose: fair shares would queue and refuse it (test/hostile-clients.test.ts).
+      SHOP_CLIENT_CONCURRENCY: '0',
+      SHOP_CLIENT_BUDGET_MS: '0',
     });
     try {
       const prefixes = ['h', 'ha', 'hal', 'halo', 'g', 'ge', 'gea', 'gear'];

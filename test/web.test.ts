@@ -76,6 +76,10 @@ describe('web pages in a browser', () => {
       adminKeys: `tester:${KEY}`,
       rulesRefreshMs: 0,
       cacheEnabled: false,
+      // As the demo runs: the storefront gets customer tokens from the demo-only route.
+      customerTokenSecrets: ['web-test-secret'],
+      demoCustomerTokens: true,
+      trustCustomerIds: false,
     });
     await publishSuggestions(t, (await catalogText(es, alias)).phrases);
     const model = await train({ interactions: shopInteractions(), products }, smallTraining);

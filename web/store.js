@@ -25,10 +25,22 @@ function go(params, replace = false) {
   history[replace ? 'replaceState' : 'pushState'](null, '', url);
   render();
 }
-const customer = () => sessionStorage.getItem('customer') || '';
-customerInput.value = customer();
-customerInput.addEventListener('change', () => {
-  sessionStorage.setItem('customer', customerInput.value.trim());
+// The API takes a customer as a token the shop's backend signs; the demo asks its demo-only route
+// for one. Where that route is off (a service that trusts raw ids), the id itself is sent.
+const customer = () => sessionStorage.getItem('customer-token') || '';
+customerInput.value = sessionStorage.getItem('customer') || '';
+customerInput.addEventListener('change', async () => {
+  const id = customerInput.value.trim();
+  sessionStorage.setItem('customer', id);
+  let token = id;
+  if (id) {
+    try {
+      token = (await api(`/demo/customer-token?${new URLSearchParams({ customer: id })}`)).token;
+    } catch {
+      // no demo route: the id as typed
+    }
+  }
+  sessionStorage.setItem('customer-token', token);
   render();
 });
 

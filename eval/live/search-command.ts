@@ -54,7 +54,7 @@ export async function liveSearchEval(o: LiveSearchOptions) {
     await replaySearches(h, before, { what: 'learning', interrupted: o.interrupted });
     const live = await judged(await publishedLookup(h));
     o.say(`replaying ${after.length} searches after the cutoff, learning as they happen`);
-    const ctx = { es: o.es, alias: o.alias, profiles, budgetMs: 5000 };
+    const ctx = { es: o.es, alias: o.alias, profiles, budgetMs: 5000, cursorKey: 'eval' };
     const rr = { live: [] as number[], frozen: [] as number[] };
     const pending: Promise<void>[] = [];
     await replaySearches(h, after, {

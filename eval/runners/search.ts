@@ -3,7 +3,7 @@
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createProgress } from '../../common/progress.ts';
 import type { LearnedLookup } from '../../ranking/learn/learned-lookup.ts';
-import { profiles } from '../../ranking/profile.ts';
+import { profileNamed, profiles } from '../../ranking/profile.ts';
 import { composeRules } from '../../ranking/rules/compose.ts';
 import { applicableRules } from '../../ranking/rules/match.ts';
 import type { Rule } from '../../ranking/rules/rule.ts';
@@ -68,7 +68,7 @@ export const meanMetrics = (rows: QueryMetrics[]): QueryMetrics => {
 };
 
 export async function evalSearch(o: SearchEvalOptions): Promise<SearchEvalReport> {
-  const profile = profiles[o.profile];
+  const profile = profileNamed(profiles, o.profile);
   if (!profile) throw new Error(`unknown profile "${o.profile}" (have: ${Object.keys(profiles).join(', ')})`);
   const fields = Object.keys(profile.fields);
   const learned = o.learned;
@@ -77,6 +77,7 @@ export async function evalSearch(o: SearchEvalOptions): Promise<SearchEvalReport
     alias: o.alias,
     profiles,
     budgetMs: 10000,
+    cursorKey: 'eval',
     ...(learned ? { learned: async (q: string) => learned(q) } : {}),
   };
   const now = Date.now();

@@ -42,7 +42,10 @@ export async function openClosedLoop(
   // Keyed by session (else the query id), like the shopper's events, so both land on the same partition.
   if (impressions) runtime.impressionSink.record = (i) => impressions.record(i, i.session ?? i.query_id);
   const publisher = createEventPublisher(kafka, c.shopperEventsTopic, c.eventsPublishTimeoutMs);
-  runtime.services.events = { publisher, customerOf: runtime.services.customerOf };
+  runtime.services.events = {
+    publisher,
+    customerOf: (given, field) => runtime.services.customers.customerOf(given, field)!,
+  };
   return {
     flush: async () => impressions?.flush(),
     async close() {

@@ -8,7 +8,7 @@ import { type Config, corsOriginsOf } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { buildApp } from './app.ts';
+import { buildApp, protectionOf } from './app.ts';
 import { openClosedLoop } from './closed-loop.ts';
 import { esProbe, kafkaProbe, type Probe, redisProbe } from './readiness.ts';
 import { createQueryRuntime, type QueryRuntime } from './wiring.ts';
@@ -56,7 +56,7 @@ export async function buildService(d: ServiceDeps): Promise<Service> {
     readyRequires: c.readyRequires,
     readinessTimeoutMs: c.readinessTimeoutMs,
     services: runtime.services,
-    rateLimit: { redis: d.redis, max: c.rateLimitMax, timeWindow: c.rateLimitWindow, prefix: c.redisPrefix },
+    ...protectionOf(c, d.redis),
     corsOrigins: corsOriginsOf(c),
     maxEventLoopDelayMs: c.maxEventLoopDelayMs,
   });

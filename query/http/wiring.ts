@@ -1,5 +1,6 @@
 // Builds the engines and stores the routes need from configuration and open connections: the one
 // place that knows which implementation backs each interface.
+import { randomBytes } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import type { Redis } from '../../common/clients/redis.ts';
@@ -8,6 +9,7 @@ import type { Logger } from '../../common/logger.ts';
 import { holdByRevision } from '../../common/revision-holder.ts';
 import { type LearnedLookup, learnedLookup } from '../../ranking/learn/learned-lookup.ts';
 import { profiles } from '../../ranking/profile.ts';
+import { servableRules } from '../../ranking/rules/redirect.ts';
 import { historySimilarity } from '../../recommender/serve/history-similarity.ts';
 import { moreLikeThis } from '../../recommender/serve/more-like-this.ts';
 import { createRails } from '../../recommender/serve/rails.ts';
@@ -29,24 +31,21 @@ import { type AdminAuth, adminAuth } from './admin-auth.ts';
 import { type Impressions, impressionsTo } from './impressions.ts';
 import type { Impression } from '../../events/impression.ts';
 import type { EventRouteDeps } from './routes/events.ts';
+import { type Customers, customers } from './customers.ts';
 import type { RecommendationDeps } from './routes/recommendations.ts';
-import { BadRequestError } from '../../common/errors.ts';
-import { customerId } from '../search/params.ts';
-
-const CUSTOMER_ID = new RegExp(customerId.pattern);
 
 /** What the routes are built from. */
 export interface Services {
   search: SearchEngine;
   suggest: SuggestEngine;
   admin: AdminAuth;
+  /** The verified customer a request names (signed token, or raw id where trusted). */
+  customers: Customers;
   ruleStore: RuleStore;
   recentSearches?: RecentSearches;
   /** Gives every answer its query id and records what it showed; never awaited by a request. */
   impressions: Impressions;
   recommendations: RecommendationDeps;
-  /** The customer id a request or event names, verified; throws BadRequestError naming the field. */
-  customerOf: (given: string, field: string) => string;
   /** POST /events, once an event publisher is open. */
   events?: EventRouteDeps;
 }
@@ -85,7 +84,7 @@ export function createQueryRuntime(
         log,
       })
     : noCache;
-  const ruleStore = redisRuleStore(redis, keys.rules);
+  const ruleStore = redisRuleStore(redis, keys.rules, { redirectHosts: c.redirectHosts });
   const recsStore = redisRecsStore(redis, keys.recs, {
     pointerTtlMs: c.recsPointerTtlMs,
     cacheBytes: c.recsCacheMb * 2 ** 20,
@@ -105,7 +104,7 @@ export function createQueryRuntime(
     learned,
     rules: holdByRevision({
       revision: ruleStore.revision,
-      load: ruleStore.all,
+      load: async () => servableRules(await ruleStore.all(), c.redirectHosts),
       initial: [],
       refreshMs: c.rulesRefreshMs,
       log,
@@ -137,6 +136,7 @@ export function createQueryRuntime(
         profiles,
         vocabulary: vocabulary.get,
         budgetMs: c.searchBudgetMs,
+        cursorKey: c.cursorSecret || randomBytes(32).toString('base64url'),
         learned: async (q) => (await learned.get()).value(q),
       },
       personal: historySimilarity(recsStore),
@@ -158,13 +158,10 @@ export function createQueryRuntime(
       ...(recentSearches ? { recentSearches } : {}),
     }),
     admin: adminAuth(c.adminKeys),
+    customers: customers({ secrets: c.customerTokenSecrets, trustIds: c.trustCustomerIds }),
     ruleStore,
     ...(recentSearches ? { recentSearches } : {}),
     impressions,
-    customerOf: (given, field) => {
-      if (!CUSTOMER_ID.test(given)) throw new BadRequestError(`${field} is not a customer id`, field);
-      return given;
-    },
     recommendations: {
       rails: createRails({
         store: recsStore,

@@ -2,6 +2,7 @@
 // with the merchandiser rules in force and personalization after the cache; explain, the category
 // tree, product pages and rule previews. Knows nothing of HTTP.
 import { NotFoundError } from '../../common/errors.ts';
+import { profileNamed } from '../../ranking/profile.ts';
 import type { Rule } from '../../ranking/rules/rule.ts';
 import type { HistorySimilarity } from '../../recommender/serve/history-similarity.ts';
 import { type Answer, type AnswerDeps, cachedAnswer, rulesFor } from './answers.ts';
@@ -44,14 +45,23 @@ export function createSearchEngine(d: SearchEngineDeps): SearchEngine {
     async list(params, shopper, categoryPage) {
       const rules = await rulesFor(d, ruleContext(params, categoryPage));
       const route = categoryPage ? 'browse' : 'search';
-      const answer = await cachedAnswer<ListingResult>(d, route, { ...params, rules: rules.key }, async () => {
+      // The channel changes an answer only through the rules that fire, which the rules key names:
+      // left out, so made-up channels cannot fill the cache with copies of one answer.
+      const { channel: _channel, ...keyed } = params;
+      const answer = await cachedAnswer<ListingResult>(d, route, { ...keyed, rules: rules.key }, async () => {
         const result = await runSearch(ctx, params, categoryPage !== undefined, rules.effects);
         if (!categoryPage) return result;
         if (result.total === 0 && !(await categoryExists(ctx, categoryPage)))
           throw new NotFoundError(`no category "${categoryPage}"`);
         return { ...result, breadcrumbs: breadcrumbs(categoryPage) };
       });
-      const value = await personalizedAnswer(d.personal, ctx.profiles[params.profile], answer.value, params, shopper);
+      const value = await personalizedAnswer(
+        d.personal,
+        profileNamed(ctx.profiles, params.profile),
+        answer.value,
+        params,
+        shopper,
+      );
       return { ...answer, value };
     },
     async explain(params, categoryPage) {

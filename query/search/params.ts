@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { FromSchema } from 'json-schema-to-ts';
 import { BadRequestError } from '../../common/errors.ts';
+import { boundedQuery, MAX_QUERY_WORDS } from './text-limits.ts';
 
 export const SORTS = ['relevance', 'price_asc', 'price_desc', 'rating', 'newest', 'popularity'] as const;
 export type SortOption = (typeof SORTS)[number];
@@ -50,6 +51,14 @@ export const customerId = { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$'
 /** The shop's id of a browsing session. */
 export const sessionId = { type: 'string', pattern: '^[A-Za-z0-9_.:@-]{1,128}$' } as const;
 
+/** How a shopper names themselves: a signed customer token (or a raw id where the service trusts them). */
+export const customerRef = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9_.:@-]{1,400}$',
+  description:
+    "A signed customer token minted by the shop's backend (a raw customer id only where SHOP_TRUST_CUSTOMER_IDS is set)",
+} as const;
+
 /** Filters, sort and paging: the same on /search and on category pages. */
 export const listingQuerystring = {
   brand: {
@@ -74,7 +83,7 @@ export const listingQuerystring = {
   cursor: {
     type: 'string',
     maxLength: 1000,
-    pattern: '^[A-Za-z0-9_-]+$',
+    pattern: '^[A-Za-z0-9_.-]+$',
     description: 'next_cursor of the previous page, for paging past 10,000 results',
   },
   facets: {
@@ -84,16 +93,16 @@ export const listingQuerystring = {
   },
   brand_facet_size: { type: 'integer', minimum: 1, maximum: 100 },
   brand_facet_q: text(50, 'Search within the brand facet'),
-  profile: text(40, 'Ranking profile (experiments)'),
+  profile: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$', description: 'Ranking profile (experiments)' },
   explain: {
     type: 'boolean',
     description:
       'Admin only (x-admin-key): explain each score, the rules that fired and the position without rules; never cached',
   },
   customer: {
-    ...customerId,
+    ...customerRef,
     description:
-      'A customer id: results close to their recent items move up a little (page 1, merchandised order), and the query joins their recent searches for autocomplete',
+      'A signed customer token (see the Security docs): results close to their recent items move up a little (page 1, merchandised order), and the query joins their recent searches for autocomplete',
   },
   recent: {
     type: 'string',
@@ -117,7 +126,7 @@ export const searchQuerystring = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    q: text(200, 'What the shopper typed'),
+    q: text(200, `What the shopper typed (its first ${MAX_QUERY_WORDS} words are searched)`),
     category: text(600, 'Category path, levels joined by " > "'),
     ...listingQuerystring,
   },
@@ -155,7 +164,7 @@ export function toSearchParams(qs: SearchQuerystring, fixedCategory?: string): S
       'page',
     );
   return {
-    q: normalizeQuery(qs.q),
+    q: qs.q === undefined ? undefined : normalizeQuery(boundedQuery(qs.q)),
     category: fixedCategory ?? normalizeQuery(qs.category),
     brands: [...new Set(qs.brand ?? [])],
     priceMin: qs.price_min,

@@ -8,8 +8,8 @@ import type { LearnedQuery } from '../../ranking/learn/learned.ts';
 import { signalBoosts, textQuery, withLearned, type TextQueryOptions } from './text-query.ts';
 import { facetAggregations } from './facets.ts';
 import { buildFilters, facetFiltersExcept } from './filters.ts';
-import { listFingerprint, type SearchParams } from './params.ts';
-import { decodeCursor, sortFor } from './sort.ts';
+import type { SearchParams } from './params.ts';
+import { sortFor } from './sort.ts';
 import { notIds } from '../../mappings/clauses.ts';
 
 export const HIT_FIELDS = [
@@ -41,6 +41,8 @@ export interface BuildOptions {
   pinned?: readonly string[];
   /** What shoppers chose for this query before. */
   learned?: LearnedQuery;
+  /** Where the previous page ended (the verified cursor of `p.cursor`). */
+  after?: estypes.FieldValue[];
 }
 
 /** The shopper's words, or any of a rule's expansions of them: a product scores by its best match. */
@@ -76,7 +78,7 @@ export function buildSearchBody(p: SearchParams, o: BuildOptions): estypes.Searc
   };
   // Pinned products leave the list but still count in the facets.
   const postFilter = [...facetFiltersExcept(filters), ...(o.pinned?.length ? [notIds(o.pinned)] : [])];
-  const after = p.cursor ? decodeCursor(p.cursor, listFingerprint(p)) : undefined;
+  const after = p.cursor ? o.after : undefined;
   return {
     query,
     ...(postFilter.length ? { post_filter: { bool: { filter: postFilter } } } : {}),

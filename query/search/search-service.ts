@@ -6,16 +6,17 @@ import { BadRequestError } from '../../common/errors.ts';
 import type { ProductDocument } from '../../mappings/product-document.ts';
 import { explainScore, type ScoreExplanation } from './explain.ts';
 import type { LearnedQuery } from '../../ranking/learn/learned.ts';
-import type { RankingProfile } from '../../ranking/profile.ts';
+import { profileNamed, type RankingProfile } from '../../ranking/profile.ts';
 import { noEffects, type RuleEffects } from '../../ranking/rules/compose.ts';
 import { ruleFilters } from './rule-clauses.ts';
 import { placePins, pinWindow } from '../../ranking/rules/pins.ts';
 import type { TextQueryOptions } from './text-query.ts';
+import { fuzzyAllowed, MAX_FUZZIER_WORDS, MAX_RELAXED_WORDS } from './text-limits.ts';
 import { parseFacets, type Facets } from './facets.ts';
 import { buildFilters, facetFiltersExcept } from './filters.ts';
 import { listFingerprint, type SearchParams } from './params.ts';
 import { buildSearchBody, HIT_FIELDS, rulesOrder, type BuildOptions } from './request.ts';
-import { encodeCursor } from './sort.ts';
+import { decodeCursor, encodeCursor } from './sort.ts';
 import type { Vocabulary } from './spelling.ts';
 import { idsClause } from '../../mappings/clauses.ts';
 
@@ -77,12 +78,22 @@ export interface SearchContext {
   learned?: (q: string) => Promise<LearnedQuery | undefined>;
   /** Elasticsearch gets this long, then the request fails fast (or answers from a stale cache). */
   budgetMs: number;
+  /** Signs and checks paging cursors. */
+  cursorKey: string;
 }
 
-async function execute(ctx: SearchContext, body: estypes.SearchRequest) {
+/** Relaxation steps are taken only while this much of the request's budget is left. */
+const MIN_STEP_MS = 100;
+
+/**
+ * One Elasticsearch search within what is left of the request's budget (the whole budget when no
+ * deadline is given): Elasticsearch stops collecting at `timeout`, the client gives up a little later.
+ */
+async function execute(ctx: SearchContext, body: estypes.SearchRequest, deadline?: number) {
+  const ms = Math.max(MIN_STEP_MS, Math.round(deadline === undefined ? ctx.budgetMs : deadline - performance.now()));
   return ctx.es.search<Record<string, unknown>>(
-    { index: ctx.alias, ...body, timeout: `${ctx.budgetMs}ms` },
-    { requestTimeout: ctx.budgetMs + 200, maxRetries: 0 },
+    { index: ctx.alias, ...body, timeout: `${ms}ms` },
+    { requestTimeout: ms + 200, maxRetries: 0 },
   );
 }
 
@@ -114,27 +125,32 @@ async function countsWithoutEachTerm(
   p: SearchParams,
   o: BuildOptions,
   terms: string[],
+  deadline: number,
 ): Promise<number[]> {
   const f = buildFilters(p, o.categoryIsFixed);
   const rules = ruleFilters(o.effects ?? noEffects);
   const fields = Object.entries(o.profile.fields).map(([k, w]) => `${k}^${w}`);
   const without = (i: number) => terms.filter((_, j) => j !== i).join(' ');
-  const res = await execute(ctx, {
-    size: 0,
-    query: { bool: { filter: [...f.base, ...rules.filter, ...facetFiltersExcept(f)], must_not: rules.mustNot } },
-    aggs: {
-      subsets: {
-        filters: {
-          filters: Object.fromEntries(
-            terms.map((_, i) => [
-              `t${i}`,
-              { multi_match: { query: without(i), fields, type: 'cross_fields', operator: 'and' } },
-            ]),
-          ),
+  const res = await execute(
+    ctx,
+    {
+      size: 0,
+      query: { bool: { filter: [...f.base, ...rules.filter, ...facetFiltersExcept(f)], must_not: rules.mustNot } },
+      aggs: {
+        subsets: {
+          filters: {
+            filters: Object.fromEntries(
+              terms.map((_, i) => [
+                `t${i}`,
+                { multi_match: { query: without(i), fields, type: 'cross_fields', operator: 'and' } },
+              ]),
+            ),
+          },
         },
       },
     },
-  });
+    deadline,
+  );
   const b =
     (res.aggregations?.subsets as { buckets: Record<string, { doc_count: number }> } | undefined)?.buckets ?? {};
   return terms.map((_, i) => b[`t${i}`]?.doc_count ?? 0);
@@ -169,7 +185,7 @@ export async function runSearch(
   effects: RuleEffects = noEffects,
   explain = false,
 ): Promise<SearchResult> {
-  const profile = ctx.profiles[shopper.profile];
+  const profile = profileNamed(ctx.profiles, shopper.profile);
   if (!profile) throw new BadRequestError(`unknown ranking profile "${shopper.profile}"`, 'profile');
   const started = performance.now();
   if (effects.redirect) {
@@ -190,41 +206,57 @@ export async function runSearch(
   // without them, so a pinned product never shows twice.
   const pinIds = rulesOrder(p) ? effects.pins.map((x) => x.id) : [];
   const learned = p.q ? await ctx.learned?.(p.q) : undefined;
-  const o: BuildOptions = { profile, categoryIsFixed, effects, pinned: pinIds, ...(learned ? { learned } : {}) };
+  const o: BuildOptions = {
+    profile,
+    categoryIsFixed,
+    effects,
+    pinned: pinIds,
+    ...(learned ? { learned } : {}),
+    ...(p.cursor ? { after: decodeCursor(p.cursor, listFingerprint(p), ctx.cursorKey) } : {}),
+  };
   const pins = pinIds.length > 0 && !p.cursor ? await eligiblePins(ctx, p, o, pinIds) : new Map<string, Hit>();
   const placed = effects.pins.filter((x) => pins.has(x.id));
   const window = pinWindow(placed, p.page, p.size);
-  const run = (params: SearchParams, text?: TextQueryOptions) =>
-    execute(ctx, {
-      ...buildSearchBody(params, { ...o, text }),
-      ...(p.cursor ? {} : { from: window.from, size: window.size }),
-      ...(explain ? { explain: true } : {}),
-    });
+  // Every step after the first shares what is left of the request's budget.
+  const deadline = started + ctx.budgetMs;
+  const timeLeft = () => deadline - performance.now() >= MIN_STEP_MS;
+  const run = (params: SearchParams, text?: TextQueryOptions, until?: number) =>
+    execute(
+      ctx,
+      {
+        ...buildSearchBody(params, { ...o, text }),
+        ...(p.cursor ? {} : { from: window.from, size: window.size }),
+        ...(explain ? { explain: true } : {}),
+      },
+      until,
+    );
 
   let res = await run(p);
   let relaxed: Relaxation | undefined;
   const total = (r: typeof res) => (r.hits.total as estypes.SearchTotalHits).value;
   // Zero results are never the end: drop the least important term, the one whose absence brings
   // back the most products (a misspelled or over-specific word), then allow more typos. Only for
-  // the first page of a text query.
+  // the first page of a text query, only while the request's budget lasts, and typos only for
+  // words short enough for typo tolerance.
   if (total(res) === 0 && p.q && !p.cursor && p.page === 1) {
     const terms = p.q.split(' ');
     let query = p.q;
     let dropped: string[] = [];
-    if (terms.length >= 2) {
-      const counts = await countsWithoutEachTerm(ctx, p, o, terms);
+    if (terms.length >= 2 && terms.length <= MAX_RELAXED_WORDS && timeLeft()) {
+      const counts = await countsWithoutEachTerm(ctx, p, o, terms, deadline);
       const best = counts.indexOf(Math.max(...counts));
-      if (counts[best]! > 0) {
+      if (counts[best]! > 0 && timeLeft()) {
         dropped = [terms[best]!];
         query = terms.filter((_, i) => i !== best).join(' ');
-        res = await run({ ...p, q: query });
+        res = await run({ ...p, q: query }, undefined, deadline);
         relaxed = { query, dropped_terms: dropped, fuzzy: false };
       }
     }
-    if (total(res) === 0) {
+    if (total(res) === 0 && fuzzyAllowed(query, MAX_FUZZIER_WORDS) && timeLeft()) {
       res = await run(
         { ...p, q: query },
         { fuzzier: true, ...(query.includes(' ') ? { minimumShouldMatch: '-1' } : {}) },
+        deadline,
       );
       relaxed = { query, dropped_terms: dropped, fuzzy: true };
     }
@@ -256,7 +288,7 @@ export async function runSearch(
   };
   // A relaxed answer is for another query: pages beyond it are asked for with `relaxed.query`.
   if (organic.length === (p.cursor ? p.size : window.size) && last?.sort && !relaxed)
-    result.next_cursor = encodeCursor(last.sort, listFingerprint(p));
+    result.next_cursor = encodeCursor(last.sort, listFingerprint(p), ctx.cursorKey);
   if (relaxed) result.relaxed = relaxed;
   if (res.timed_out) result.partial = true;
   if (p.q) {

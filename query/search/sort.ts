@@ -1,5 +1,6 @@
 // Sort orders, each ending in the product id so every position is unique: that makes pages stable
 // and lets a cursor (search_after) continue exactly where the previous page ended.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { estypes } from '@elastic/elasticsearch';
 import { BadRequestError } from '../../common/errors.ts';
 import type { SortOption } from './params.ts';
@@ -29,23 +30,37 @@ interface CursorPayload {
   list: string;
 }
 
-export const encodeCursor = (after: estypes.FieldValue[], list: string): string =>
-  Buffer.from(JSON.stringify({ after, list } satisfies CursorPayload)).toString('base64url');
+const NOT_ISSUED = 'cursor is not one this service issued';
+const mac = (key: string, body: string): Buffer => createHmac('sha256', key).update(body).digest().subarray(0, 16);
 
-/** The search_after values of a cursor, which must belong to the same result list. */
-export function decodeCursor(cursor: string, list: string): estypes.FieldValue[] {
+/**
+ * A cursor: where the page ended and which list it belongs to, signed with the service's key, so
+ * a forged or mangled cursor is refused before Elasticsearch sees its values.
+ */
+export function encodeCursor(after: estypes.FieldValue[], list: string, key: string): string {
+  const body = Buffer.from(JSON.stringify({ after, list } satisfies CursorPayload)).toString('base64url');
+  return `${body}.${mac(key, body).toString('base64url')}`;
+}
+
+/** The search_after values of a cursor this service signed for the same result list. */
+export function decodeCursor(cursor: string, list: string, key: string): estypes.FieldValue[] {
+  const dot = cursor.lastIndexOf('.');
+  const body = cursor.slice(0, dot);
+  const given = Buffer.from(cursor.slice(dot + 1), 'base64url');
+  if (dot < 0 || given.length !== 16 || !timingSafeEqual(given, mac(key, body)))
+    throw new BadRequestError(NOT_ISSUED, 'cursor');
   let payload: CursorPayload;
   try {
-    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
+    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as CursorPayload;
   } catch {
-    throw new BadRequestError('cursor is not one this service issued', 'cursor');
+    throw new BadRequestError(NOT_ISSUED, 'cursor');
   }
   const valid =
     payload &&
     Array.isArray(payload.after) &&
     payload.after.length <= 4 &&
     payload.after.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
-  if (!valid) throw new BadRequestError('cursor is not one this service issued', 'cursor');
+  if (!valid) throw new BadRequestError(NOT_ISSUED, 'cursor');
   if (payload.list !== list)
     throw new BadRequestError('cursor belongs to another query, filter or sort; start again from page 1', 'cursor');
   return payload.after;

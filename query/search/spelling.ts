@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { DamerauLevenshteinDistance as DistanceFn } from 'natural/lib/natural/distance/index.js';
 import type { Spellcheck as SpellcheckClass } from 'natural/lib/natural/spellcheck/index.js';
 import { words } from '../../common/words.ts';
+import { correctable, MAX_QUERY_WORDS } from './text-limits.ts';
 
 const require = createRequire(import.meta.url);
 const Spellcheck = require('natural/lib/natural/spellcheck/spellcheck.js') as typeof SpellcheckClass;
@@ -43,7 +44,7 @@ export class Vocabulary {
 
   private correct(word: string): string | undefined {
     const sc = this.ensureIndex();
-    if (sc.isCorrect(word) || /^\d+$/.test(word) || word.length < 3) return undefined;
+    if (!correctable(word) || sc.isCorrect(word) || /^\d+$/.test(word) || word.length < 3) return undefined;
     const one = sc.getCorrections(word, 1);
     if (one.length > 0) return one[0];
     if (word.length < 5) return undefined;
@@ -62,7 +63,7 @@ export class Vocabulary {
 
   /** The query with its misspelled words corrected, or undefined when nothing needed correcting. */
   suggest(query: string): string | undefined {
-    const tokens = words(query);
+    const tokens = words(query).slice(0, MAX_QUERY_WORDS);
     let changed = false;
     const fixed = tokens.map((t) => {
       const c = this.correct(t);

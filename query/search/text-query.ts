@@ -6,6 +6,7 @@
 import type { LearnedQuery } from '../../ranking/learn/learned.ts';
 import type { RankingProfile } from '../../ranking/profile.ts';
 import { categoryClause, FIELDS, idsClause, inStockClause, type Query } from '../../mappings/clauses.ts';
+import { fuzzyAllowed } from './text-limits.ts';
 
 export interface TextQueryOptions {
   /** "and": every term must match; "or" with a minimum: used when relaxing a zero-result query. */
@@ -30,7 +31,8 @@ export function textQuery(q: string, profile: RankingProfile, opts: TextQueryOpt
   };
   const fuzzyWeight = opts.fuzzier ? Math.max(profile.fuzzyWeight, 0.3) : profile.fuzzyWeight;
   const matchers: Query[] = [exact];
-  if (fuzzyWeight > 0) {
+  // Typo tolerance only for short queries of short words (text-limits.ts): its cost grows with both.
+  if (fuzzyWeight > 0 && fuzzyAllowed(q)) {
     matchers.push({
       multi_match: {
         query: q,

@@ -3,6 +3,7 @@
 // Failures name the field, as "actions.2.factor", so a form can show the message beside it.
 import { Ajv, type ErrorObject } from 'ajv';
 import { BadRequestError } from '../../common/errors.ts';
+import { redirectProblem } from './redirect.ts';
 import { ruleSchema, type Rule } from './rule.ts';
 import { assertTimeZone, zonedToInstant } from './time-window.ts';
 
@@ -24,8 +25,14 @@ const fieldOf = (e: ErrorObject, prefix: string): string => {
   return [prefix, path, extra].filter(Boolean).join('.');
 };
 
+/** What a rule may do here beyond its schema. */
+export interface RulePolicy {
+  /** Hosts an absolute redirect URL may go to. */
+  redirectHosts: readonly string[];
+}
+
 /** The rule with defaults filled in, or a BadRequestError naming the first bad field. */
-export function validateRule(input: unknown, prefix = ''): Rule {
+export function validateRule(input: unknown, policy: RulePolicy, prefix = ''): Rule {
   const rule = structuredClone(input);
   if (!check(rule)) {
     const e = check.errors![0]!;
@@ -57,6 +64,10 @@ export function validateRule(input: unknown, prefix = ''): Rule {
   }
   const positions = new Map<number, number>();
   rule.actions.forEach((a, i) => {
+    if (a.type === 'redirect') {
+      const problem = redirectProblem(a.url, policy.redirectHosts);
+      if (problem) throw new BadRequestError(`${at(`actions.${i}.url`)} ${problem}`, at(`actions.${i}.url`));
+    }
     if (a.type === 'pin') {
       if (positions.has(a.position))
         throw new BadRequestError(

@@ -37,6 +37,11 @@ export async function buildTestApp(
     rateLimitMax: 0,
     maxEventLoopDelayMs: 0,
     suggestBudgetMs: 5000,
+    // Tests hammer one app from one address; the tests of these limits turn them on.
+    authFailureLimit: 0,
+    clientConcurrency: 0,
+    clientBudgetMs: 0,
+    trustCustomerIds: true,
     ...settings,
   };
   const redis = createRedis(c);

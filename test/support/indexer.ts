@@ -1,11 +1,12 @@
 // Fixtures for indexer tests: unique topics, group and alias; publishing; reading the index back;
 // and the state each product must end in (its events applied in version order).
 import { after, before } from 'node:test';
-import type { Producer } from 'kafkajs';
+import type { KafkaMessage, Producer } from 'kafkajs';
 import type { EsClient } from '../../common/clients/elasticsearch.ts';
 import { createProducer, type Kafka } from '../../common/clients/kafka.ts';
 import { createMetricsRegistry } from '../../common/metrics.ts';
 import { createIndexer, type Indexer, type IndexerOptions } from '../../indexer/consumer.ts';
+import { type DeadLetterView, readDeadLetter } from '../../indexer/dead-letter.ts';
 import type { ProductEvent } from '../../indexer/event.ts';
 import { applyEvents, isLive } from '../../indexer/merge.ts';
 import { createIndexerMetrics } from '../../indexer/metrics.ts';
@@ -69,6 +70,7 @@ export function startIndexer(
     batchSize: 500,
     batchBytes: 8 * 2 ** 20,
     maxEventBytes: 64 * 1024,
+    deadLetterMaxBytes: 768 * 1024,
     backoff: { baseMs: 50, maxMs: 1000 },
     ...overrides,
   });
@@ -183,17 +185,20 @@ export async function waitFor<T>(
   );
 }
 
-/** Sum of committed offsets of a group on a topic (-1 partitions count as 0). */
-export async function committedCount(kafka: Kafka, groupId: string, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (t?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
-  }
+/** The dead letters of a topic, once `expected` of them are there (large records included). */
+export async function readDeadLetters(f: IndexerFixture, topic: string, expected: number): Promise<DeadLetterView[]> {
+  const consumer = f.kafka.consumer({ groupId: uniqueName('dlq-reader'), maxBytesPerPartition: 4 * 2 ** 20 });
+  const got: KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void got.push(message) });
+  await waitFor(`${expected} dead letters`, async () => got.length >= expected, 30000);
+  await consumer.disconnect();
+  return got.map(readDeadLetter);
 }
+
+/** Sum of committed offsets of a group on a topic (-1 partitions count as 0). */
+export { committedCount } from '../../common/clients/kafka-offsets.ts';
 
 /** Registers a fixture for the enclosing describe(): created before its tests, torn down after, with any indexer started on it. */
 export function indexerSuite(partitions = 3): { readonly f: IndexerFixture; indexer?: Indexer } {

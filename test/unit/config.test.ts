@@ -87,6 +87,10 @@ describe('secret settings', () => {
       .filter((s) => 'secret' in s && s.secret)
       .map((s) => s.env);
     assert.deepEqual(secrets.sort(), [
+      'SHOP_ADMIN_KEYS',
+      'SHOP_API_KEYS',
+      'SHOP_CURSOR_SECRET',
+      'SHOP_CUSTOMER_TOKEN_SECRET',
       'SHOP_ES_API_KEY',
       'SHOP_ES_PASSWORD',
       'SHOP_KAFKA_PASSWORD',

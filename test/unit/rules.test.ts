@@ -155,16 +155,17 @@ describe('rule composition', () => {
 });
 
 describe('rule validation', () => {
+  const policy = { redirectHosts: ['shop.example'] };
   const valid = { id: 'r1', name: 'r', actions: [{ type: 'boost', group: { brands: ['Acme'] }, factor: 2 }] };
   const fails = (input: unknown, field: string) =>
     assert.throws(
-      () => validateRule(input),
+      () => validateRule(input, policy),
       (e: Error & { field?: string }) => e.field === field,
       `expected an error naming ${field}`,
     );
 
   it('fills defaults into a valid rule', () =>
-    assert.deepEqual(validateRule(valid), { ...valid, enabled: true, priority: 0, conditions: {} }));
+    assert.deepEqual(validateRule(valid, policy), { ...valid, enabled: true, priority: 0, conditions: {} }));
   it('names the field of a bad action', () =>
     fails({ ...valid, actions: [{ type: 'boost', group: { brands: ['A'] }, factor: 0.5 }] }, 'actions.0.factor'));
   it('names a missing field', () => fails({ id: 'r', actions: valid.actions }, 'name'));
@@ -194,6 +195,23 @@ describe('rule validation', () => {
     ));
   it('refuses a redirect to another scheme', () =>
     fails({ ...valid, actions: [{ type: 'redirect', url: 'javascript:alert(1)' }] }, 'actions.0.url'));
+  it('refuses relative redirects that browsers read as another site, and hosts not listed', () => {
+    const redirect = (url: string) => ({ ...valid, actions: [{ type: 'redirect', url }] });
+    for (const url of [
+      '//evil.example/x',
+      '/\\evil.example',
+      '/\t/evil.example',
+      '/sale\u0000',
+      '/ /evil.example',
+      'https://evil.example/x',
+      'https://shop.example.evil.example/',
+      'https://user:pw@shop.example/',
+      'ftp://shop.example/',
+    ])
+      fails(redirect(url), 'actions.0.url');
+    for (const url of ['/sale', '/help/returns?x=1#top', 'https://shop.example/sale', 'http://SHOP.example/'])
+      assert.equal(validateRule(redirect(url), policy).actions[0]!.type, 'redirect', url);
+  });
 });
 
 describe('pins on pages', () => {

@@ -71,8 +71,9 @@ describe('search body', () => {
     const body = buildSearchBody(p, { profile: defaultProfile, categoryIsFixed: false });
     assert.equal(body.from, 20);
     assert.equal(body.size, 10);
-    const cursor = encodeCursor([1.5, 'X9'], listFingerprint(p));
-    const next = buildSearchBody({ ...p, cursor }, { profile: defaultProfile, categoryIsFixed: false });
+    const cursor = encodeCursor([1.5, 'X9'], listFingerprint(p), 'key');
+    const after = decodeCursor(cursor, listFingerprint(p), 'key');
+    const next = buildSearchBody({ ...p, cursor }, { profile: defaultProfile, categoryIsFixed: false, after });
     assert.deepEqual(next.search_after, [1.5, 'X9']);
     assert.equal(next.from, undefined);
   });
@@ -115,10 +116,16 @@ describe('sorts and cursors', () => {
   });
 
   it('refuse a cursor of another result list, or one this service did not issue', () => {
-    const cursor = encodeCursor([1], 'list-a');
-    assert.deepEqual(decodeCursor(cursor, 'list-a'), [1]);
-    assert.throws(() => decodeCursor(cursor, 'list-b'), /cursor/);
-    assert.throws(() => decodeCursor('bm90IGpzb24', 'list-a'), /cursor/);
+    const cursor = encodeCursor([1], 'list-a', 'key');
+    assert.deepEqual(decodeCursor(cursor, 'list-a', 'key'), [1]);
+    assert.throws(() => decodeCursor(cursor, 'list-b', 'key'), /another query/);
+    assert.throws(() => decodeCursor('bm90IGpzb24', 'list-a', 'key'), /not one this service issued/);
+    // Signed with another key, or its values changed under the same signature: refused before any use.
+    assert.throws(() => decodeCursor(cursor, 'list-a', 'other key'), /not one this service issued/);
+    const [body, sig] = cursor.split('.');
+    const forged = Buffer.from(JSON.stringify({ after: [{ script: 1 }], list: 'list-a' })).toString('base64url');
+    assert.notEqual(forged, body);
+    assert.throws(() => decodeCursor(`${forged}.${sig}`, 'list-a', 'key'), /not one this service issued/);
   });
 });
 

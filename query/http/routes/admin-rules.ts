@@ -5,7 +5,6 @@ import type { SchemaTypes } from '../schema-types.ts';
 import type { FastifyInstance } from 'fastify';
 import { BadRequestError, NotFoundError } from '../../../common/errors.ts';
 import { ruleSchema, type Rule } from '../../../ranking/rules/rule.ts';
-import { validateRule } from '../../../ranking/rules/validate.ts';
 import type { RuleStore } from '../../../stores/rules.ts';
 import type { SearchEngine } from '../../search/engine.ts';
 import { toSearchParams } from '../../search/params.ts';
@@ -160,7 +159,7 @@ export async function adminRuleRoutes(fastify: FastifyInstance, deps: AdminRuleD
         response: { 200: ruleValidationResponse, ...errors },
       },
     },
-    async (req) => ({ valid: true, rule: validateRule(req.body) }),
+    async (req) => ({ valid: true, rule: deps.store.validate(req.body) }),
   );
 
   app.post(
@@ -175,7 +174,7 @@ export async function adminRuleRoutes(fastify: FastifyInstance, deps: AdminRuleD
       },
     },
     async (req) => {
-      const rule = validateRule(req.body.rule, 'rule');
+      const rule = deps.store.validate(req.body.rule, 'rule');
       const { q, category, channel, size } = req.body;
       if (!q && !category) throw new BadRequestError('give q or category to preview', 'q');
       const browse = !q && category !== undefined;

@@ -6,6 +6,7 @@ import { BadRequestError } from '../../../common/errors.ts';
 import type { SearchEngine } from '../../search/engine.ts';
 import { browseQuerystring, normalizeQuery, toSearchParams } from '../../search/params.ts';
 import type { AdminAuth } from '../admin-auth.ts';
+import type { Customers } from '../customers.ts';
 import { sendAnswer } from '../answer.ts';
 import { type Impressions, listingImpression } from '../impressions.ts';
 import { categoriesQuerystring, categoriesResponse, categoryNode, categoryPathParams } from '../schemas/catalog.ts';
@@ -17,6 +18,7 @@ export interface CategoryRouteDeps {
   engine: SearchEngine;
   admin: AdminAuth;
   impressions: Impressions;
+  customers: Customers;
 }
 
 export async function categoryRoutes(fastify: FastifyInstance, deps: CategoryRouteDeps) {
@@ -58,12 +60,10 @@ export async function categoryRoutes(fastify: FastifyInstance, deps: CategoryRou
         deps.admin.require(req);
         return deps.engine.explain(params, path);
       }
-      const result = sendAnswer(reply, await deps.engine.list(params, shopperOf(req.query), path));
-      const { customer, session } = req.query;
-      return {
-        query_id: deps.impressions.track(listingImpression('browse', params, result, { session, customer })),
-        ...result,
-      };
+      const shopper = shopperOf(req.query, deps.customers);
+      const result = sendAnswer(reply, await deps.engine.list(params, shopper, path));
+      const who = { session: req.query.session, customer: shopper.customer };
+      return { query_id: deps.impressions.track(listingImpression('browse', params, result, who)), ...result };
     },
   );
 }

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { BadRequestError } from '../../../common/errors.ts';
 import { memoryCache, stringBytes } from '../../../common/memory-cache.ts';
 import type { RailAnswer, RailFilters, Rails } from '../../../recommender/serve/rails.ts';
-import { sessionId } from '../../search/params.ts';
+import { customerRef, sessionId } from '../../search/params.ts';
+import type { Customers } from '../customers.ts';
 import type { Impressions } from '../impressions.ts';
 import { errorResponse } from '../schemas/common.ts';
 
@@ -22,6 +23,10 @@ export interface RecommendationDeps {
 interface Kept {
   body: string;
   ids: string[];
+}
+
+export interface RecommendationRouteDeps extends RecommendationDeps {
+  customers: Customers;
 }
 
 const ID = '^[A-Za-z0-9_.:@-]{1,128}$';
@@ -50,7 +55,7 @@ interface RailQuery {
   exclude?: string;
 }
 
-export async function recommendationRoutes(app: FastifyInstance, deps: RecommendationDeps) {
+export async function recommendationRoutes(app: FastifyInstance, deps: RecommendationRouteDeps) {
   const railQuery = {
     size: { type: 'integer', minimum: 1, maximum: deps.maxSize },
     in_stock: { type: 'boolean', description: `Only items in stock (default ${deps.inStockByDefault})` },
@@ -176,14 +181,15 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
             description: 'Comma-separated ids the customer just viewed, most recent first',
           },
         },
-        { userId: { type: 'string', pattern: ID } },
+        { userId: { ...customerRef, description: "The customer's signed token (a raw id where trusted)" } },
       ),
     },
     async (req, reply) => {
       const { filters, size } = filtersOf(req.query);
       const recent = idList(req.query.recent, 'recent', false);
-      return answer(reply, 'for-user', { query: req.query, subject: req.params.userId }, () =>
-        deps.rails.forUser(req.params.userId, recent, filters, size),
+      const customer = deps.customers.customerOf(req.params.userId, 'userId')!;
+      return answer(reply, 'for-user', { query: req.query, subject: customer }, () =>
+        deps.rails.forUser(customer, recent, filters, size),
       );
     },
   );

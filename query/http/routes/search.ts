@@ -6,6 +6,7 @@ import type { SearchEngine } from '../../search/engine.ts';
 import { searchQuerystring, toSearchParams } from '../../search/params.ts';
 import { recentSearchText } from '../../suggest/recent-first.ts';
 import type { AdminAuth } from '../admin-auth.ts';
+import type { Customers } from '../customers.ts';
 import { sendAnswer } from '../answer.ts';
 import { type Impressions, listingImpression } from '../impressions.ts';
 import { errorResponses } from '../schemas/common.ts';
@@ -16,6 +17,7 @@ export interface SearchRouteDeps {
   engine: SearchEngine;
   admin: AdminAuth;
   impressions: Impressions;
+  customers: Customers;
   /** Each customer's own recent searches, offered first in their autocomplete; off when absent. */
   recentSearches?: RecentSearches;
 }
@@ -40,9 +42,11 @@ export async function searchRoutes(fastify: FastifyInstance, deps: SearchRouteDe
         deps.admin.require(req);
         return deps.engine.explain(params);
       }
-      const result = sendAnswer(reply, await deps.engine.list(params, shopperOf(req.query)));
-      const { customer, session } = req.query;
-      const query_id = deps.impressions.track(listingImpression('search', params, result, { session, customer }));
+      const shopper = shopperOf(req.query, deps.customers);
+      const result = sendAnswer(reply, await deps.engine.list(params, shopper));
+      const customer = shopper.customer;
+      const who = { session: req.query.session, customer };
+      const query_id = deps.impressions.track(listingImpression('search', params, result, who));
       if (customer && params.q && params.page === 1 && !params.cursor) {
         // Only queries that found something as typed are worth offering back.
         const text = recentSearchText(params.q);

@@ -1,5 +1,5 @@
 // /suggest: autocomplete for the search box.
-import { customerId, sessionId } from '../../search/params.ts';
+import { customerRef, sessionId } from '../../search/params.ts';
 
 export const suggestQuerystring = {
   type: 'object',
@@ -10,9 +10,9 @@ export const suggestQuerystring = {
     size: { type: 'integer', minimum: 1, maximum: 20, description: 'Query suggestions to return (default 8)' },
     session: { ...sessionId, description: 'The browsing session, recorded with what the answer showed' },
     customer: {
-      ...customerId,
+      ...customerRef,
       description:
-        "A customer id: up to two of their recent searches (see /search) that start as typed come first, marked source 'recent'",
+        "A signed customer token (see the Security docs): up to two of their recent searches (see /search) that start as typed come first, marked source 'recent'",
     },
   },
 } as const;

@@ -1,0 +1,17 @@
+// Who a request counts as for rate limits and fair shares: the name of a known API key
+// (SHOP_API_KEYS), else the client's IP. An unknown key is no identity at all, so inventing keys
+// never buys a fresh budget. The IP is the connecting address, or the one X-Forwarded-For gives
+// when the connection comes from a trusted proxy (SHOP_TRUST_PROXY, applied by fastify).
+import type { FastifyRequest } from 'fastify';
+import { namedKeys } from './named-keys.ts';
+
+export type ClientIdentity = (req: FastifyRequest) => string;
+
+export function clientIdentity(apiKeys: string): ClientIdentity {
+  const keys = namedKeys(apiKeys, 'SHOP_API_KEYS');
+  return (req) => {
+    const given = req.headers['x-api-key'];
+    const name = typeof given === 'string' && given.length <= 200 ? keys.nameOf(given) : undefined;
+    return name === undefined ? `ip:${req.ip}` : `key:${name}`;
+  };
+}
