@@ -12,6 +12,7 @@ import { reportHtml, reportMarkdown, type EvalReport } from './report-html.ts';
 import { evalSearch } from './runners/search.ts';
 import { evalSuggest } from './runners/suggest.ts';
 import { liveSearchEval } from './live/search-command.ts';
+import { liveSuggestEval } from './live/suggest-command.ts';
 import { judgmentsCommand } from './judgments-command.ts';
 import { recsCommand } from './recs-command.ts';
 import { categoryPathString } from '../catalog/product.ts';
@@ -27,7 +28,7 @@ const usage = `usage:
   eval search --queries Q.tsv --qrels R.qrels [--catalog FILE] [--profile P] [--k 10] [--baseline] [--clicks CLICKS.csv --cutoff DATE [--live [--until DATE] [--settle-every MINUTES]]] [--rules RULES.json] [--run FILE] [--out FILE] [--html FILE]
   eval judgments --clicks CLICKS.csv --out PREFIX [--from DATE] [--to DATE] [--min-clicks 3]
   eval compare A.json [B.json] [--metric ndcg@10]   (one report: ours vs its baseline; two: B vs A)
-  eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--out FILE] [--html FILE]
+  eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--live [--until DATE] [--settle-every MINUTES]] [--out FILE] [--html FILE]
   eval recs (--interactions FILE --cutoff DATE | --train FILE --test FILE) [--catalog FILE] [--no-python] [--set option=value ...] [--out FILE] [--html FILE]`;
 
 const say = (s: string) => process.stderr.write(`[eval] ${s}\n`);
@@ -199,6 +200,27 @@ async function main(argv: string[]): Promise<number> {
     const cutoff = values.cutoff ? Date.parse(values.cutoff) : undefined;
     if (values.cutoff && !Number.isFinite(cutoff)) throw new Error(`--cutoff is not a date: ${values.cutoff}`);
     const log = await readAll(values.log);
+    if (values.live) {
+      if (cutoff === undefined) throw new Error('--live replays the log around a cutoff: give --cutoff');
+      const r = await liveSuggestEval({
+        config,
+        es,
+        alias,
+        searches: log,
+        withCatalog: !values['no-catalog-phrases'],
+        k: Number(values.k ?? 8),
+        maxPrefix: Number(values['max-prefix']),
+        cutoff,
+        ...(values.until ? { until: parseDate(values.until, '--until') } : {}),
+        settleEveryMs: Number(values['settle-every']) * 60_000,
+        say,
+        interrupted: () => stop,
+      });
+      if (values.out) fs.writeFileSync(values.out, JSON.stringify(r, null, 2));
+      await es.close();
+      console.log(JSON.stringify(r));
+      return stop ? 130 : 0;
+    }
     const trainSource = values['train-log'] ? await readAll(values['train-log']) : cutoff !== undefined ? log : [];
     // The replayed searches never feed the source they are measured on.
     const train = cutoff !== undefined ? trainSource.filter((s) => (s.time ?? Infinity) < cutoff) : trainSource;

@@ -47,8 +47,14 @@ export async function openLiveHarness(base: Config, es: EsClient, alias: string)
     // Answers must reflect each publication at once: no cache, rules and signals checked every request.
     cacheEnabled: false,
     rulesRefreshMs: 0,
+    // One replaying client, trusted: no limits, raw customer ids (recent searches need them).
     rateLimitMax: 0,
     maxEventLoopDelayMs: 0,
+    clientConcurrency: 0,
+    clientBudgetMs: 0,
+    authFailureLimit: 0,
+    trustCustomerIds: true,
+    suggestBudgetMs: 5000,
   };
   const log = createLogger('warn', 'eval-live', 2);
   const kafka: Kafka = createKafka(config, `eval-live-${run}`, log);
@@ -110,7 +116,11 @@ export async function openLiveHarness(base: Config, es: EsClient, alias: string)
         const s = await status.status();
         const done = s && Object.entries(target).every(([tp, end]) => BigInt(s.offsets[tp] ?? '0') >= BigInt(end));
         // Published after reading up to the target; the service checks revisions on every request.
-        if (done && Date.parse(s.publishedAt) > started) return;
+        if (done && Date.parse(s.publishedAt) > started) {
+          // The published suggestions too, without waiting for the service's next poll.
+          await service.runtime.suggestions.refresh();
+          return;
+        }
         await sleep(25);
       }
     },

@@ -33,7 +33,7 @@ export interface SuggestMetrics {
   [metric: string]: number;
 }
 
-type Suggester = (prefix: string) => Promise<string[]>;
+export type Suggester = (prefix: string) => Promise<string[]>;
 
 /** The baseline: earlier queries that start with the prefix, most frequent first. */
 export function prefixBaseline(train: LoggedSearch[], k: number): Suggester {
@@ -111,13 +111,65 @@ export function casesWithHistory(
 }
 
 /** Answers once per prefix, normalized: every replay of the same suggester shares them. */
-function memoized(suggest: Suggester): Suggester {
+export function memoized(suggest: Suggester): Suggester {
   const memo = new Map<string, Promise<string[]>>();
   return (p) => {
     let r = memo.get(p);
     if (!r) memo.set(p, (r = suggest(p).then((xs) => xs.map(normalizeSuggestion))));
     return r;
   };
+}
+
+/** What a shopper was shown after typing `prefix` (n characters), normalized, best first. */
+export type Shown = (prefix: string, n: number) => Promise<string[]>;
+
+/** Scores replayed queries: MRR@k over prefixes, success@k after 1/3/5 characters, keystrokes saved. */
+export class ReplayScore {
+  private weight = 0;
+  private prefixWeight = 0;
+  private rrSum = 0;
+  private savedSum = 0;
+  // Success after n typed characters, n = 1..10 (the report's curve; 1, 3 and 5 are the headline).
+  private readonly success: Record<number, number> = Object.fromEntries(
+    Array.from({ length: 10 }, (_, i) => [i + 1, 0]),
+  );
+
+  constructor(
+    private readonly k: number,
+    private readonly maxPrefix: number,
+  ) {}
+
+  /** One replayed query (normalized), searched `count` times. */
+  async add(query: string, count: number, shown: Shown): Promise<void> {
+    let found = 0; // characters typed when the query first appeared, 0 = never
+    let shownAtEnd = false;
+    const typed = Math.min(query.length, this.maxPrefix);
+    for (let n = 1; n <= typed; n++) {
+      const prefix = query.slice(0, n);
+      const rank = (await shown(prefix, n)).slice(0, this.k).indexOf(query) + 1;
+      this.rrSum += count * (rank > 0 ? 1 / rank : 0);
+      this.prefixWeight += count;
+      if (rank > 0 && found === 0) found = n;
+      if (n in this.success && rank > 0) this.success[n]! += count;
+      shownAtEnd = rank > 0;
+    }
+    // A query shorter than n is fully typed by then: it counts as what the shopper saw at its end.
+    for (let n = typed + 1; n <= 10; n++) if (shownAtEnd) this.success[n]! += count;
+    this.savedSum += count * (found > 0 ? (query.length - found) / query.length : 0);
+    this.weight += count;
+  }
+
+  metrics(): SuggestMetrics {
+    const { k, weight, success } = this;
+    return {
+      [`mrr@${k}`]: this.prefixWeight ? this.rrSum / this.prefixWeight : 0,
+      [`success@${k}_1char`]: weight ? success[1]! / weight : 0,
+      [`success@${k}_3chars`]: weight ? success[3]! / weight : 0,
+      [`success@${k}_5chars`]: weight ? success[5]! / weight : 0,
+      keystrokes_saved: weight ? this.savedSum / weight : 0,
+      ...Object.fromEntries(Object.entries(success).map(([n, v]) => [`success_after_${n}`, weight ? v / weight : 0])),
+    };
+  }
 }
 
 /** Replays the test queries; returns MRR@k over prefixes, success@k at 1/3/5 characters, keystrokes saved. */
@@ -130,44 +182,18 @@ export async function replay(
   interrupted?: () => boolean,
 ): Promise<SuggestMetrics> {
   const ask = memoized(suggest);
-  let weight = 0;
-  let prefixWeight = 0;
-  let rrSum = 0;
-  let savedSum = 0;
-  // Success after n typed characters, n = 1..10 (the report's curve; 1, 3 and 5 are the headline).
-  const success: Record<number, number> = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [i + 1, 0]));
+  const score = new ReplayScore(k, maxPrefix);
   const progress = createProgress(label, cases.length);
   for (const { query, count, recent } of cases) {
     if (interrupted?.()) break;
-    let found = 0; // characters typed when the query first appeared, 0 = never
-    let shownAtEnd = false;
-    const typed = Math.min(query.length, maxPrefix);
-    for (let n = 1; n <= typed; n++) {
-      const prefix = query.slice(0, n);
+    await score.add(query, count, async (prefix) => {
       const shared = (await ask(prefix)).slice(0, k);
-      const list = recent ? recentFirst(shared, recent, prefix, k).map((x) => x.text) : shared;
-      const rank = list.indexOf(query) + 1;
-      rrSum += count * (rank > 0 ? 1 / rank : 0);
-      prefixWeight += count;
-      if (rank > 0 && found === 0) found = n;
-      if (n in success && rank > 0) success[n]! += count;
-      shownAtEnd = rank > 0;
-    }
-    // A query shorter than n is fully typed by then: it counts as what the shopper saw at its end.
-    for (let n = typed + 1; n <= 10; n++) if (shownAtEnd) success[n]! += count;
-    savedSum += count * (found > 0 ? (query.length - found) / query.length : 0);
-    weight += count;
+      return recent ? recentFirst(shared, recent, prefix, k).map((x) => x.text) : shared;
+    });
     progress.tick();
   }
   progress.done();
-  return {
-    [`mrr@${k}`]: prefixWeight ? rrSum / prefixWeight : 0,
-    [`success@${k}_1char`]: weight ? success[1]! / weight : 0,
-    [`success@${k}_3chars`]: weight ? success[3]! / weight : 0,
-    [`success@${k}_5chars`]: weight ? success[5]! / weight : 0,
-    keystrokes_saved: weight ? savedSum / weight : 0,
-    ...Object.fromEntries(Object.entries(success).map(([n, v]) => [`success_after_${n}`, weight ? v / weight : 0])),
-  };
+  return score.metrics();
 }
 
 export interface SuggestEvalReport {
