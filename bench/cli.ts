@@ -11,6 +11,7 @@ import { suggestBench } from './suggest.ts';
 import { trainBench } from './train.ts';
 import { printSummary } from './support.ts';
 import { learningBench } from './learning.ts';
+import { experimentsBench } from './experiments.ts';
 
 const benches: Record<
   string,
@@ -32,6 +33,7 @@ const benches: Record<
   reliability: reliabilityBench,
   load: loadBench,
   learning: learningBench,
+  experiments: experimentsBench,
 };
 
 const { positionals, values } = parseArgs({
