@@ -32,4 +32,11 @@ export interface Impression {
   session?: string;
   /** The verified customer. */
   user?: string;
+  /** Milliseconds the engine took (Elasticsearch's time; 0 from the cache). */
+  took?: number;
+  /** The experiment the session is in, and its variant (or "interleaved"). */
+  experiment?: string;
+  variant?: string;
+  /** Interleaving: which ranking (0: the first variant, 1: the second) contributed each product of ids. */
+  teams?: (0 | 1)[];
 }
