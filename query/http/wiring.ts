@@ -28,6 +28,11 @@ import type { Impression } from '../../events/impression.ts';
 import type { EventRouteDeps } from './routes/events.ts';
 import type { RecommendationDeps } from './routes/recommendations.ts';
 import { BadRequestError } from '../../common/errors.ts';
+import { type AnalyticsEngine, createAnalyticsEngine } from '../../analytics/engine.ts';
+import { type ExperimentResults, experimentResults } from '../../analytics/experiment-results.ts';
+import { analyticsIndices } from '../../analytics/indices.ts';
+import type { Experiment } from '../../ranking/experiments/experiment.ts';
+import { type ExperimentStore, redisExperimentStore } from '../../stores/experiments.ts';
 import { customerId } from '../search/params.ts';
 
 const CUSTOMER_ID = new RegExp(customerId.pattern);
@@ -46,6 +51,10 @@ export interface Services {
   customerOf: (given: string, field: string) => string;
   /** POST /events, once an event publisher is open. */
   events?: EventRouteDeps;
+  /** Search analytics over the analytics indices. */
+  analytics: AnalyticsEngine;
+  experiments: ExperimentStore;
+  experimentResults: (x: Experiment) => Promise<ExperimentResults>;
 }
 
 export interface QueryRuntime {
@@ -94,10 +103,20 @@ export function createQueryRuntime(
     log,
     what: 'learned signals',
   });
+  const experimentStore = redisExperimentStore(redis, keys.experiments, Object.keys(profiles));
+  const indices = analyticsIndices(es, c.analyticsPrefix);
   const answers: AnswerDeps = {
     live,
     cache,
     learned,
+    experiments: holdByRevision({
+      revision: experimentStore.revision,
+      load: experimentStore.all,
+      initial: [],
+      refreshMs: c.rulesRefreshMs,
+      log,
+      what: 'experiments',
+    }),
     rules: holdByRevision({
       revision: ruleStore.revision,
       load: ruleStore.all,
@@ -137,6 +156,9 @@ export function createQueryRuntime(
     }),
     admin: adminAuth(c.adminKeys),
     ruleStore,
+    analytics: createAnalyticsEngine(es, indices),
+    experiments: experimentStore,
+    experimentResults: (x) => experimentResults(es, indices, x, c.experimentsMinSearches),
     ...(recentSearches ? { recentSearches } : {}),
     impressions,
     customerOf: (given, field) => {

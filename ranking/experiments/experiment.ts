@@ -69,6 +69,7 @@ export interface Experiment extends ExperimentInput {
   created_at?: string;
   created_by?: string;
   stopped_at?: string;
+  stopped_by?: string;
 }
 
 // A date-time checked by Date.parse below (ajv-formats would be one more plugin for two fields).
@@ -114,3 +115,19 @@ export function validateExperiment(input: unknown, profiles: readonly string[]):
 /** Running at `now`: started, not ended, not stopped. */
 export const isRunning = (x: Experiment, now: number): boolean =>
   !x.stopped_at && (!x.start || Date.parse(x.start) <= now) && (!x.end || now < Date.parse(x.end));
+
+/** The merchandiser rules a variant keeps (all when it names no rule set). */
+export function rulesOfVariant<R extends { id: string }>(rules: readonly R[], selection: Variant['rules']): readonly R[] {
+  if (!selection || selection.mode === 'all') return rules;
+  if (selection.mode === 'none') return [];
+  const ids = new Set(selection.ids ?? []);
+  return rules.filter((r) => (selection.mode === 'only' ? ids.has(r.id) : !ids.has(r.id)));
+}
+
+/** What an answer of an experiment says about it (the impression records it). */
+export interface ExperimentTag {
+  id: string;
+  variant: string;
+  /** Interleaving: the ranking (0 or 1) that contributed each product of the answer, in order. */
+  teams?: (0 | 1)[];
+}
