@@ -74,7 +74,10 @@ export interface Overview {
   interval: Interval;
   totals: Totals;
   previous: Totals;
-  buckets: ({ start: string } & Pick<Totals, 'searches' | 'zero_results' | 'clicked' | 'ctr' | 'purchases' | 'revenue'>)[];
+  buckets: ({ start: string } & Pick<
+    Totals,
+    'searches' | 'zero_results' | 'clicked' | 'ctr' | 'purchases' | 'revenue'
+  >)[];
 }
 
 export type QueryReport = 'top' | 'zero' | 'no_click';
@@ -119,7 +122,10 @@ export function createAnalyticsEngine(es: EsClient, indices: AnalyticsIndices): 
     const res = await search({
       query: { bool: { filter: [inRange(r)] } },
       aggs: {
-        searches: { filter: { bool: { filter: firstPages } }, aggs: { ...outcomeAggs, sessions: { cardinality: { field: 'session' } } } },
+        searches: {
+          filter: { bool: { filter: firstPages } },
+          aggs: { ...outcomeAggs, sessions: { cardinality: { field: 'session' } } },
+        },
         chosen: {
           filter: { bool: { filter: [{ term: { kind: 'suggest' } }, { exists: { field: 'chosen' } }] } },
           aggs: { chosen_length: { sum: { field: 'chosen_length' } }, typed: { sum: { field: 'query_length' } } },
@@ -152,7 +158,12 @@ export function createAnalyticsEngine(es: EsClient, indices: AnalyticsIndices): 
   }
 
   /** Counts per key in the previous period, for the keys of this one. */
-  async function previousCounts(r: TimeRange, field: string, keys: string[], filter: object[]): Promise<Map<string, number>> {
+  async function previousCounts(
+    r: TimeRange,
+    field: string,
+    keys: string[],
+    filter: object[],
+  ): Promise<Map<string, number>> {
     if (keys.length === 0) return new Map();
     const res = await search({
       query: { bool: { filter: [inRange(previousOf(r)), ...filter, { terms: { [field]: keys } }] } },
@@ -241,10 +252,19 @@ export function createAnalyticsEngine(es: EsClient, indices: AnalyticsIndices): 
       const curve = async (range: TimeRange) => {
         const res = await search({
           query: { bool: { filter: [inRange(range), { exists: { field: 'click_positions' } }] } },
-          aggs: { p: { histogram: { field: 'click_positions', interval: 1, min_doc_count: 0, extended_bounds: { min: 1, max: 20 } } } },
+          aggs: {
+            p: {
+              histogram: {
+                field: 'click_positions',
+                interval: 1,
+                min_doc_count: 0,
+                extended_bounds: { min: 1, max: 20 },
+              },
+            },
+          },
         });
-        const buckets = (res as { aggregations?: { p: { buckets: { key: number; doc_count: number }[] } } }).aggregations!
-          .p.buckets;
+        const buckets = (res as { aggregations?: { p: { buckets: { key: number; doc_count: number }[] } } })
+          .aggregations!.p.buckets;
         return new Map(buckets.filter((b) => b.key >= 1 && b.key <= 20).map((b) => [b.key, b.doc_count]));
       };
       const [now, before] = await Promise.all([curve(r), curve(previousOf(r))]);

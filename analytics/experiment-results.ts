@@ -129,7 +129,9 @@ export async function experimentResults(
   const tests =
     x.design === 'interleave'
       ? [interleaving?.preference]
-      : rows.flatMap((r) => (r.vs_control ? [r.vs_control.ctr, r.vs_control.conversion, r.vs_control.revenue_per_search] : []));
+      : rows.flatMap((r) =>
+          r.vs_control ? [r.vs_control.ctr, r.vs_control.conversion, r.vs_control.revenue_per_search] : [],
+        );
   return {
     experiment: x.id,
     design: x.design,

@@ -2,6 +2,7 @@
 // refer to, attributes purchases to the searches their products were clicked or carted from (this
 // process's recent memory first, then the events index), and sends one bulk request. Documents are
 // keyed by query id and event id, so writing a batch twice leaves the indices as writing it once.
+import type { estypes } from '@elastic/elasticsearch';
 import { LRUCache } from 'lru-cache';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import type { Impression } from '../events/impression.ts';
@@ -54,7 +55,7 @@ export function analyticsWriter(es: EsClient, indices: AnalyticsIndices, recentS
     if (unknown.length === 0) return found;
     const res = await es.msearch({
       index: indices.alias('events'),
-      searches: unknown.flatMap((p) => {
+      searches: unknown.flatMap((p): estypes.MsearchRequestItem[] => {
         const t = eventTimeOf(p);
         return [
           {},
@@ -69,7 +70,11 @@ export function analyticsWriter(es: EsClient, indices: AnalyticsIndices, recentS
                   { terms: { type: ['click', 'add_to_cart'] } },
                   { terms: { product: p.type === 'purchase' ? p.items.map((x) => x.product) : [] } },
                   { exists: { field: 'query_id' } },
-                  { range: { ts: { gte: new Date(t - ATTRIBUTION_WINDOW_MS).toISOString(), lte: new Date(t).toISOString() } } },
+                  {
+                    range: {
+                      ts: { gte: new Date(t - ATTRIBUTION_WINDOW_MS).toISOString(), lte: new Date(t).toISOString() },
+                    },
+                  },
                 ],
               },
             },

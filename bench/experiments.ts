@@ -10,7 +10,13 @@
 import path from 'node:path';
 import { readCsvRows } from '../common/csv-rows.ts';
 import { evalIndexFor } from '../eval/catalog-index.ts';
-import { type Design, findsBWorse, NAVIGATIONAL, runExperiment, type SimulationInput } from '../eval/experiment-simulation.ts';
+import {
+  type Design,
+  findsBWorse,
+  NAVIGATIONAL,
+  runExperiment,
+  type SimulationInput,
+} from '../eval/experiment-simulation.ts';
 import { readQrels, readQueries } from '../eval/judgments.ts';
 import { mean, ndcg } from '../eval/metrics.ts';
 import { toSearchParams } from '../query/search/params.ts';
@@ -72,7 +78,9 @@ export async function experimentsBench(args: { repeat: number }): Promise<Record
   const sessions = await logSessions(file('logs', 'bestbuy-xbox-dev.queries.csv'), idOf);
   const input: SimulationInput = { sessions, rankings, grades, model: NAVIGATIONAL, size: SIZE };
   const offline = (side: 'a' | 'b') => mean([...rankings].map(([id, r]) => ndcg(r[side], grades.get(id)!, SIZE)));
-  say(`${sessions.length} sessions, ${round(mean(sessions.map((s) => s.length)), 2)} searches each; ${runs} runs per design`);
+  say(
+    `${sessions.length} sessions, ${round(mean(sessions.map((s) => s.length)), 2)} searches each; ${runs} runs per design`,
+  );
   const looks = Array.from({ length: 30 }, (_, k) => Math.round(50 * Math.SQRT2 ** k)).filter((n) => n <= 400_000);
   const minSearches = 100;
   const designs: Record<string, unknown> = {};

@@ -242,7 +242,12 @@ export const settings = {
     str,
     'Names of the analytics indices: <prefix>-searches-YYYY.MM.DD (answers with what followed them) and <prefix>-events-YYYY.MM.DD, each family behind the alias <prefix>-searches / <prefix>-events.',
   ),
-  analyticsGroup: setting('SHOP_ANALYTICS_GROUP', 'shopsearch-analytics', str, 'Consumer group of the analytics consumer.'),
+  analyticsGroup: setting(
+    'SHOP_ANALYTICS_GROUP',
+    'shopsearch-analytics',
+    str,
+    'Consumer group of the analytics consumer.',
+  ),
   analyticsRetentionDays: setting(
     'SHOP_ANALYTICS_RETENTION_DAYS',
     90,

@@ -14,7 +14,9 @@ import type { Probe } from './readiness.ts';
 import { rateLimitPlugin, type RateLimitOptions } from './plugins/rate-limit.ts';
 import { webPages } from './plugins/web.ts';
 import { categoryRoutes } from './routes/categories.ts';
+import { adminAnalyticsRoutes } from './routes/admin-analytics.ts';
 import { adminCustomerRoutes } from './routes/admin-customers.ts';
+import { adminExperimentRoutes } from './routes/admin-experiments.ts';
 import { adminRuleRoutes } from './routes/admin-rules.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -118,6 +120,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(adminCustomerRoutes, {
       admin: sv.admin,
       ...(sv.recentSearches ? { recentSearches: sv.recentSearches } : {}),
+    });
+    await api.register(adminAnalyticsRoutes, {
+      admin: sv.admin,
+      engine: sv.analytics,
+      maxRangeDays: sv.analyticsMaxRangeDays,
+      now: sv.now,
+    });
+    await api.register(adminExperimentRoutes, {
+      admin: sv.admin,
+      store: sv.experiments,
+      results: sv.experimentResults,
     });
     await api.register(webPages);
   });

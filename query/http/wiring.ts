@@ -53,6 +53,9 @@ export interface Services {
   events?: EventRouteDeps;
   /** Search analytics over the analytics indices. */
   analytics: AnalyticsEngine;
+  analyticsMaxRangeDays: number;
+  /** The service clock (analytics ranges end now by default). */
+  now: () => number;
   experiments: ExperimentStore;
   experimentResults: (x: Experiment) => Promise<ExperimentResults>;
 }
@@ -157,6 +160,8 @@ export function createQueryRuntime(
     admin: adminAuth(c.adminKeys),
     ruleStore,
     analytics: createAnalyticsEngine(es, indices),
+    analyticsMaxRangeDays: c.analyticsMaxRangeDays,
+    now: () => clock.now(),
     experiments: experimentStore,
     experimentResults: (x) => experimentResults(es, indices, x, c.experimentsMinSearches),
     ...(recentSearches ? { recentSearches } : {}),

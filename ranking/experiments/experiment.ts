@@ -73,7 +73,13 @@ export interface Experiment extends ExperimentInput {
 }
 
 // A date-time checked by Date.parse below (ajv-formats would be one more plugin for two fields).
-const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, useDefaults: true, formats: { 'date-time': true } });
+const ajv = new Ajv({
+  allErrors: false,
+  strict: true,
+  strictRequired: false,
+  useDefaults: true,
+  formats: { 'date-time': true },
+});
 const check = ajv.compile<ExperimentInput>(experimentSchema);
 
 const bad = (field: string, message: string) => new BadRequestError(`${field} ${message}`, field);
@@ -85,7 +91,9 @@ export function validateExperiment(input: unknown, profiles: readonly string[]):
     const err = check.errors![0]!;
     const missing = (err.params as { missingProperty?: string; additionalProperty?: string }).missingProperty;
     const extra = (err.params as { additionalProperty?: string }).additionalProperty;
-    const field = [err.instancePath.replace(/^\//, '').replaceAll('/', '.'), missing ?? extra].filter(Boolean).join('.');
+    const field = [err.instancePath.replace(/^\//, '').replaceAll('/', '.'), missing ?? extra]
+      .filter(Boolean)
+      .join('.');
     throw new BadRequestError(`${field || 'experiment'} ${err.message ?? 'is invalid'}`, field || undefined);
   }
   const x = e as Experiment;
@@ -117,7 +125,10 @@ export const isRunning = (x: Experiment, now: number): boolean =>
   !x.stopped_at && (!x.start || Date.parse(x.start) <= now) && (!x.end || now < Date.parse(x.end));
 
 /** The merchandiser rules a variant keeps (all when it names no rule set). */
-export function rulesOfVariant<R extends { id: string }>(rules: readonly R[], selection: Variant['rules']): readonly R[] {
+export function rulesOfVariant<R extends { id: string }>(
+  rules: readonly R[],
+  selection: Variant['rules'],
+): readonly R[] {
   if (!selection || selection.mode === 'all') return rules;
   if (selection.mode === 'none') return [];
   const ids = new Set(selection.ids ?? []);

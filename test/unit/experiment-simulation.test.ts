@@ -43,8 +43,10 @@ describe('experiment simulation', () => {
     const power = (design: 'ab_ctr' | 'interleave') =>
       looks.map(
         (_, i) =>
-          Array.from({ length: 20 }, (_, s) => runExperiment(input, { design, seed: s + 1, looks, minSearches: 20 })[i])
-            .filter(findsBWorse).length / 20,
+          Array.from(
+            { length: 20 },
+            (_, s) => runExperiment(input, { design, seed: s + 1, looks, minSearches: 20 })[i],
+          ).filter(findsBWorse).length / 20,
       );
     const inter = power('interleave');
     const ab = power('ab_ctr');
@@ -55,7 +57,13 @@ describe('experiment simulation', () => {
   it('rarely calls a difference between a ranking and itself', () => {
     let alarms = 0;
     for (let s = 1; s <= 100; s++) {
-      const [e] = runExperiment(input, { design: 'interleave', seed: s, looks: [400], minSearches: 20, sameRanking: true });
+      const [e] = runExperiment(input, {
+        design: 'interleave',
+        seed: s,
+        looks: [400],
+        minSearches: 20,
+        sameRanking: true,
+      });
       if (e && e.p_value < 0.05) alarms++;
     }
     assert.ok(alarms <= 12, `${alarms} of 100`);

@@ -94,7 +94,10 @@ describe('team-draft interleaving', () => {
       assert.ok(Math.abs(t.filter((x) => x === 0).length - t.filter((x) => x === 1).length) <= 1);
     }
     const fromA = m.ids.filter((_, i) => m.teams[i] === 0);
-    assert.deepEqual(fromA, [...fromA].sort((x, y) => a.indexOf(x) - a.indexOf(y)));
+    assert.deepEqual(
+      fromA,
+      [...fromA].sort((x, y) => a.indexOf(x) - a.indexOf(y)),
+    );
     assert.deepEqual(teamDraft(a, b, 8, 'seed'), m, 'the seed fixes the coin');
   });
 
