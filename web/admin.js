@@ -11,7 +11,7 @@ const list = (s) =>
 let editing = null; // id of the stored rule in the form, null for a new one
 let rules = [];
 
-async function api(method, path, body) {
+export async function api(method, path, body) {
   const res = await fetch(path, {
     method,
     headers: {
@@ -209,6 +209,16 @@ $('#delete').addEventListener('click', async () => {
   await refresh();
 });
 $('#new-rule').addEventListener('click', () => fillForm(null));
+/** A new rule for a query (from the Analytics tab): the query condition filled in, one action to complete. */
+export function draftRule(query, type) {
+  fillForm(null);
+  $('#f-id').value = `${type}-${query.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 50)}`;
+  $('#f-name').value = `${type === 'rewrite' ? 'Rewrite' : 'Synonyms for'} "${query}"`;
+  $('#f-qmatch').value = 'equals';
+  $('#f-qvalues').value = query;
+  renderActions([{ type }]);
+  $('#p-q').value = query;
+}
 
 // ---- list and audit --------------------------------------------------------------------------
 function renderRules() {

@@ -1,6 +1,7 @@
 // GET /admin/analytics/*: what shoppers search and how it goes, over a time range against the
 // period before it. Admin key required; the engine bounds every query.
 import type { FastifyInstance } from 'fastify';
+import { analyticsCharts } from '../../../analytics/charts.ts';
 import type { AnalyticsEngine } from '../../../analytics/engine.ts';
 import { intervalOf, rangeOf } from '../../../analytics/engine.ts';
 import type { AdminAuth } from '../admin-auth.ts';
@@ -59,5 +60,22 @@ export async function adminAnalyticsRoutes(fastify: FastifyInstance, deps: Admin
     '/admin/analytics/categories',
     { schema: schema('Top category pages browsed, with the previous period', categoriesQuerystring) },
     async (req) => deps.engine.categories(range(req.query), req.query.size ?? 20),
+  );
+  app.get(
+    '/admin/analytics/charts',
+    {
+      schema: schema(
+        'The overview and the click-position curve as SVG charts (Vega-Lite), for the console',
+        rangeQuerystring,
+      ),
+    },
+    async (req) => {
+      const r = range(req.query);
+      const [overview, { positions }] = await Promise.all([
+        deps.engine.overview(r, intervalOf(req.query.interval, r)),
+        deps.engine.positions(r),
+      ]);
+      return { charts: await analyticsCharts(overview, positions) };
+    },
   );
 }
