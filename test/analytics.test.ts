@@ -4,6 +4,7 @@
 // variant (apart in the cache), an interleaving experiment merges two rankings and credits clicks
 // to the ranking that contributed the product; writes are idempotent and old days are deleted.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,9 @@ import { createAnalyticsMetrics } from '../analytics/metrics.ts';
 import { analyticsWriter } from '../analytics/writer.ts';
 import type { Product } from '../catalog/product.ts';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
-import type { Kafka } from '../common/clients/kafka.ts';
+import { createProducer, createTopicsIfMissing, type Kafka } from '../common/clients/kafka.ts';
+import { freePort } from '../common/free-port.ts';
+import { spawnScript } from '../common/spawn-script.ts';
 import { createMetricsRegistry } from '../common/metrics.ts';
 import type { Impression } from '../events/impression.ts';
 import type { RecordedEvent } from '../events/shopper-event.ts';
@@ -393,5 +396,114 @@ describe('search analytics and experiments', () => {
     // The plain ranking's first product is always its own first pick (the default ranks another first).
     assert.equal(i.b, 12);
     assert.ok(i.preference, 'enough lists for a preference');
+  });
+
+  it('runs as its own process (npm run analytics -- run) with /metrics, and a restart mid-stream writes everything once', async () => {
+    const own = { impressions: uniqueName('impressions'), events: uniqueName('events') };
+    const ownPrefix = uniqueName('analytics-cli');
+    const group = uniqueName('analytics-cli');
+    await createTopicsIfMissing(kafka, Object.values(own), 2);
+    const producer = createProducer(kafka);
+    await producer.connect();
+    const ts = new Date().toISOString();
+    const total = 400;
+    const send = async (from: number, to: number) => {
+      const range = Array.from({ length: to - from }, (_, k) => from + k);
+      await producer.send({
+        topic: own.impressions,
+        messages: range.map((i) => ({
+          key: `s${i}`,
+          value: JSON.stringify({
+            query_id: `cli-${i}`,
+            ts,
+            kind: 'search',
+            query: `q${i % 7}`,
+            page: 1,
+            total: 2,
+            ids: ['g1', 'g2'],
+            session: `s${i}`,
+          }),
+        })),
+      });
+      await producer.send({
+        topic: own.events,
+        messages: [
+          ...range.map((i) => ({
+            key: `s${i}`,
+            value: JSON.stringify({
+              type: 'click',
+              event_id: `cli-c${i}`,
+              session: `s${i}`,
+              query_id: `cli-${i}`,
+              product: 'g2',
+              received_at: ts,
+            }),
+          })),
+          // A malformed event is skipped and counted; it stops nothing.
+          { key: 'bad', value: '{"type":"click"' },
+        ],
+      });
+    };
+    const start = async () => {
+      const port = await freePort();
+      const child = spawnScript('analytics/cli.ts', ['run'], {
+        env: {
+          ...process.env,
+          SHOP_LOG_LEVEL: 'silent',
+          SHOP_ANALYTICS_PREFIX: ownPrefix,
+          SHOP_ANALYTICS_GROUP: group,
+          SHOP_IMPRESSIONS_TOPIC: own.impressions,
+          SHOP_SHOPPER_EVENTS_TOPIC: own.events,
+          SHOP_ANALYTICS_METRICS_PORT: String(port),
+        },
+        stdio: 'ignore',
+      });
+      return { child, port };
+    };
+    const own_ = analyticsIndices(es, ownPrefix);
+    const clicked = async () => {
+      await es.indices.refresh({ index: `${ownPrefix}-*` }).catch(() => {});
+      const r = await es.search({
+        index: own_.alias('searches'),
+        size: 0,
+        allow_no_indices: true,
+        ignore_unavailable: true,
+        aggs: { clicks: { sum: { field: 'clicks' } } },
+      });
+      return {
+        docs: typeof r.hits.total === 'number' ? r.hits.total : (r.hits.total?.value ?? 0),
+        clicks: (r.aggregations as { clicks?: { value: number } } | undefined)?.clicks?.value ?? 0,
+      };
+    };
+    try {
+      await send(0, total / 2);
+      const first = await start();
+      await waitFor('the first half written', async () => (await clicked()).clicks >= total / 4);
+      const metrics = await (await fetch(`http://127.0.0.1:${first.port}/metrics`)).text();
+      assert.match(metrics, /shop_analytics_written_total \d+/);
+      assert.match(metrics, /shop_analytics_read_total\{kind="skipped"\} 1/);
+      // Killed without warning: whatever it had not committed is read again by the next run.
+      first.child.kill('SIGKILL');
+      await once(first.child, 'exit');
+      await send(total / 2, total);
+      const second = await start();
+      try {
+        const done = await waitFor(
+          'everything written',
+          async () => {
+            const c = await clicked();
+            return c.docs >= total && c.clicks >= total ? c : undefined;
+          },
+          120_000,
+        );
+        assert.deepEqual(done, { docs: total, clicks: total }, 'each answer once, each click once');
+      } finally {
+        second.child.kill('SIGTERM');
+        await once(second.child, 'exit');
+      }
+    } finally {
+      await producer.disconnect();
+      await own_.dropAll();
+    }
   });
 });
