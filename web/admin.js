@@ -166,18 +166,18 @@ function readForm() {
     actions: readActions(),
   };
 }
-function clearErrors() {
-  document.querySelectorAll('[data-error]').forEach((el) => (el.textContent = ''));
+export function clearErrors(attr = 'data-error') {
+  document.querySelectorAll(`[${attr}]`).forEach((el) => (el.textContent = ''));
 }
-/** Puts the API's message beside the input it names, or the nearest enclosing part of the form. */
-function showError(e) {
-  clearErrors();
+/** Puts the API's message beside the input it names (`attr`), or the nearest enclosing part of the form. */
+export function showError(e, attr = 'data-error', status = '#form-status') {
+  clearErrors(attr);
   let field = e.field ?? '';
   let el;
-  while (field && !(el = document.querySelector(`[data-error="${field}"]`)))
+  while (field && !(el = document.querySelector(`[${attr}="${field}"]`)))
     field = field.split('.').slice(0, -1).join('.');
   if (el) el.textContent = e.message;
-  $('#form-status').innerHTML = `<span class="error">${esc(e.message)}</span>`;
+  $(status).innerHTML = `<span class="error">${esc(e.message)}</span>`;
 }
 $('#rule-form').addEventListener('submit', async (e) => {
   e.preventDefault();

@@ -2,7 +2,7 @@
 // before (figures, charts rendered by the service as SVG, tables with links to preview a query in
 // the storefront and to start a rule for it), and online experiments (start, stop, results with
 // intervals and significance). Talks to /admin/analytics/* and /admin/experiments.
-import { api, draftRule } from './admin.js';
+import { api, clearErrors, draftRule, showError } from './admin.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -138,25 +138,16 @@ function readExperiment() {
     variants,
   };
 }
-function showExperimentError(err) {
-  document.querySelectorAll('[data-xerror]').forEach((el) => (el.textContent = ''));
-  let field = err.field ?? '';
-  let el;
-  while (field && !(el = document.querySelector(`[data-xerror="${field}"]`)))
-    field = field.split('.').slice(0, -1).join('.');
-  if (el) el.textContent = err.message;
-  $('#x-status').innerHTML = `<span class="error">${esc(err.message)}</span>`;
-}
 $('#x-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   try {
     const x = await api('POST', '/admin/experiments', readExperiment());
-    document.querySelectorAll('[data-xerror]').forEach((el) => (el.textContent = ''));
+    clearErrors('data-xerror');
     $('#x-status').innerHTML = `<span class="status">Started ${esc(x.id)}.</span>`;
     await loadExperiments();
     await showResults(x.id);
   } catch (err) {
-    showExperimentError(err);
+    showError(err, 'data-xerror', '#x-status');
   }
 });
 
