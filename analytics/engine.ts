@@ -101,7 +101,20 @@ export interface AnalyticsEngine {
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
-type Aggs = Record<string, { value?: number | null; doc_count?: number; buckets?: unknown[] }>;
+
+/** An aggregation result, read loosely: with no analytics index yet there is none, and it reads as empty. */
+interface Agg {
+  key?: string | number;
+  doc_count?: number;
+  value?: number | null;
+  buckets?: Agg[];
+  [sub: string]: unknown;
+}
+const aggsOf = (res: unknown): Agg => ((res as { aggregations?: Agg }).aggregations ?? {}) as Agg;
+const sub = (a: Agg | undefined, name: string) => a?.[name] as Agg | undefined;
+const count = (a: Agg | undefined) => a?.doc_count ?? 0;
+const value = (a: Agg | undefined) => a?.value ?? 0;
+const bucketsOf = (a: Agg | undefined) => a?.buckets ?? [];
 
 /** The sub-aggregations every searches total needs. */
 const outcomeAggs = {
@@ -113,13 +126,22 @@ const outcomeAggs = {
   revenue: { sum: { field: 'revenue' } },
 } as const;
 
+/** What outcomeAggs give for `searches` searches. */
+const outcomes = (a: Agg | undefined, searches: number) => ({
+  zero_results: count(sub(a, 'zero')),
+  clicked: count(sub(a, 'clicked')),
+  ctr: ratio(count(sub(a, 'clicked')), searches),
+  purchases: value(sub(a, 'purchases')),
+  revenue: value(sub(a, 'revenue')),
+});
+
 export function createAnalyticsEngine(es: EsClient, indices: AnalyticsIndices): AnalyticsEngine {
   const index = indices.alias('searches');
-  const search = (body: object) =>
-    es.search({ index, size: 0, ignore_unavailable: true, allow_no_indices: true, ...body } as never);
+  const search = async (body: object): Promise<Agg> =>
+    aggsOf(await es.search({ index, size: 0, ignore_unavailable: true, allow_no_indices: true, ...body } as never));
 
   async function totals(r: TimeRange): Promise<Totals> {
-    const res = await search({
+    const a = await search({
       query: { bool: { filter: [inRange(r)] } },
       aggs: {
         searches: {
@@ -133,27 +155,23 @@ export function createAnalyticsEngine(es: EsClient, indices: AnalyticsIndices): 
         browses: { filter: { term: { kind: 'browse' } } },
       },
     });
-    const a = (res as { aggregations?: Record<string, Aggs & { doc_count: number }> }).aggregations!;
-    const s = a.searches!;
-    const n = s.doc_count;
-    const chosen = a.chosen!.doc_count;
-    const saved = (a.chosen!.chosen_length!.value ?? 0) - (a.chosen!.typed!.value ?? 0);
+    const s = sub(a, 'searches');
+    const n = count(s);
+    const chosen = count(sub(a, 'chosen'));
+    const saved = Math.max(0, value(sub(sub(a, 'chosen'), 'chosen_length')) - value(sub(sub(a, 'chosen'), 'typed')));
+    const o = outcomes(s, n);
     return {
       searches: n,
-      sessions: s.sessions!.value ?? 0,
-      zero_results: s.zero!.doc_count!,
-      clicked: s.clicked!.doc_count!,
-      ctr: ratio(s.clicked!.doc_count!, n),
-      carts: s.carts!.value ?? 0,
-      purchases: s.purchases!.value ?? 0,
-      conversion: ratio(s.converted!.doc_count!, n),
-      revenue: s.revenue!.value ?? 0,
-      revenue_per_search: ratio(s.revenue!.value ?? 0, n),
+      sessions: value(sub(s, 'sessions')),
+      ...o,
+      carts: value(sub(s, 'carts')),
+      conversion: ratio(count(sub(s, 'converted')), n),
+      revenue_per_search: ratio(o.revenue, n),
       suggestions_chosen: chosen,
       from_suggestion_share: ratio(chosen, n),
-      keystrokes_saved: Math.max(0, saved),
-      keystrokes_saved_per_choice: ratio(Math.max(0, saved), chosen),
-      browses: a.browses!.doc_count,
+      keystrokes_saved: saved,
+      keystrokes_saved_per_choice: ratio(saved, chosen),
+      browses: count(sub(a, 'browses')),
     };
   }
 
@@ -165,13 +183,11 @@ export function createAnalyticsEngine(es: EsClient, indices: AnalyticsIndices): 
     filter: object[],
   ): Promise<Map<string, number>> {
     if (keys.length === 0) return new Map();
-    const res = await search({
+    const a = await search({
       query: { bool: { filter: [inRange(previousOf(r)), ...filter, { terms: { [field]: keys } }] } },
       aggs: { k: { terms: { field, size: keys.length } } },
     });
-    const buckets = (res as { aggregations?: { k: { buckets: { key: string; doc_count: number }[] } } }).aggregations!.k
-      .buckets;
-    return new Map(buckets.map((b) => [String(b.key), b.doc_count]));
+    return new Map(bucketsOf(sub(a, 'k')).map((b) => [String(b.key), count(b)]));
   }
 
   return {
@@ -194,24 +210,17 @@ export function createAnalyticsEngine(es: EsClient, indices: AnalyticsIndices): 
           },
         }),
       ]);
-      const buckets = (
-        histogram as { aggregations?: { t: { buckets: (Aggs & { key: number; doc_count: number })[] } } }
-      ).aggregations!.t.buckets.map((b) => ({
-        start: new Date(b.key).toISOString(),
-        searches: b.doc_count,
-        zero_results: b.zero!.doc_count!,
-        clicked: b.clicked!.doc_count!,
-        ctr: ratio(b.clicked!.doc_count!, b.doc_count),
-        purchases: b.purchases!.value ?? 0,
-        revenue: b.revenue!.value ?? 0,
-      }));
       return {
         from: new Date(r.from).toISOString(),
         to: new Date(r.to).toISOString(),
         interval,
         totals: current,
         previous,
-        buckets,
+        buckets: bucketsOf(sub(histogram, 't')).map((b) => ({
+          start: new Date(Number(b.key)).toISOString(),
+          searches: count(b),
+          ...outcomes(b, count(b)),
+        })),
       };
     },
 
@@ -221,36 +230,31 @@ export function createAnalyticsEngine(es: EsClient, indices: AnalyticsIndices): 
         ...(report === 'zero' ? [{ term: { zero: true } }] : []),
         ...(report === 'no_click' ? [{ term: { zero: false } }, { term: { clicked: false } }] : []),
       ];
-      const res = await search({
+      const a = await search({
         query: { bool: { filter: [inRange(r), ...filter] } },
         aggs: { q: { terms: { field: 'query', size }, aggs: outcomeAggs } },
       });
-      const buckets = (res as { aggregations?: { q: { buckets: (Aggs & { key: string; doc_count: number })[] } } })
-        .aggregations!.q.buckets;
+      const buckets = bucketsOf(sub(a, 'q'));
       const before = await previousCounts(
         r,
         'query',
-        buckets.map((b) => b.key),
+        buckets.map((b) => String(b.key)),
         filter,
       );
       return {
         report,
         rows: buckets.map((b) => ({
-          query: b.key,
-          searches: b.doc_count,
-          previous: before.get(b.key) ?? 0,
-          zero_results: b.zero!.doc_count!,
-          clicked: b.clicked!.doc_count!,
-          ctr: ratio(b.clicked!.doc_count!, b.doc_count),
-          purchases: b.purchases!.value ?? 0,
-          revenue: b.revenue!.value ?? 0,
+          query: String(b.key),
+          searches: count(b),
+          previous: before.get(String(b.key)) ?? 0,
+          ...outcomes(b, count(b)),
         })),
       };
     },
 
     async positions(r) {
       const curve = async (range: TimeRange) => {
-        const res = await search({
+        const a = await search({
           query: { bool: { filter: [inRange(range), { exists: { field: 'click_positions' } }] } },
           aggs: {
             p: {
@@ -263,9 +267,7 @@ export function createAnalyticsEngine(es: EsClient, indices: AnalyticsIndices): 
             },
           },
         });
-        const buckets = (res as { aggregations?: { p: { buckets: { key: number; doc_count: number }[] } } })
-          .aggregations!.p.buckets;
-        return new Map(buckets.filter((b) => b.key >= 1 && b.key <= 20).map((b) => [b.key, b.doc_count]));
+        return new Map(bucketsOf(sub(a, 'p')).map((b) => [Number(b.key), count(b)]));
       };
       const [now, before] = await Promise.all([curve(r), curve(previousOf(r))]);
       return {
@@ -279,20 +281,23 @@ export function createAnalyticsEngine(es: EsClient, indices: AnalyticsIndices): 
 
     async categories(r, size) {
       const filter = [{ term: { kind: 'browse' } }, { term: { page: 1 } }];
-      const res = await search({
+      const a = await search({
         query: { bool: { filter: [inRange(r), ...filter] } },
         aggs: { c: { terms: { field: 'category', size } } },
       });
-      const buckets = (res as { aggregations?: { c: { buckets: { key: string; doc_count: number }[] } } }).aggregations!
-        .c.buckets;
+      const buckets = bucketsOf(sub(a, 'c'));
       const before = await previousCounts(
         r,
         'category',
-        buckets.map((b) => b.key),
+        buckets.map((b) => String(b.key)),
         filter,
       );
       return {
-        rows: buckets.map((b) => ({ category: b.key, views: b.doc_count, previous: before.get(b.key) ?? 0 })),
+        rows: buckets.map((b) => ({
+          category: String(b.key),
+          views: count(b),
+          previous: before.get(String(b.key)) ?? 0,
+        })),
       };
     },
   };

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type AnalyticsConsumer, createAnalyticsConsumer } from '../analytics/consumer.ts';
+import { createAnalyticsEngine } from '../analytics/engine.ts';
 import { analyticsIndices, type AnalyticsIndices } from '../analytics/indices.ts';
 import { createAnalyticsMetrics } from '../analytics/metrics.ts';
 import { analyticsWriter } from '../analytics/writer.ts';
@@ -248,6 +249,16 @@ describe('search analytics and experiments', () => {
     await bad('/admin/analytics/queries?size=1000', 'size');
     const res = await t.app.inject('/admin/analytics/overview');
     assert.equal(res.statusCode, 401);
+  });
+
+  it('answers empty reports before any analytics index exists', async () => {
+    const engine = createAnalyticsEngine(es, analyticsIndices(es, uniqueName('nothing')));
+    const r = { from: Date.now() - 86_400_000, to: Date.now() };
+    const o = await engine.overview(r, 'hour');
+    assert.deepEqual([o.totals.searches, o.previous.ctr, o.buckets.length], [0, 0, 0]);
+    assert.deepEqual((await engine.queries(r, 'zero', 10)).rows, []);
+    assert.equal((await engine.positions(r)).positions.length, 20);
+    assert.deepEqual((await engine.categories(r, 10)).rows, []);
   });
 
   it('folds an answer and its events once whatever the order and however often they are written', async () => {

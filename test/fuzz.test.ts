@@ -158,6 +158,15 @@ describe('fuzzing every route', () => {
     { method: 'POST', url: '/admin/rules/preview', payload: body() },
     { method: 'POST', url: '/admin/rules/import', payload: body() },
     { method: 'DELETE', url: `/admin/customers/${seg()}/recent-searches` },
+    { method: 'GET', url: `/admin/analytics/overview?${qs(['from', 'to', 'interval'])}` },
+    { method: 'GET', url: `/admin/analytics/queries?${qs(['from', 'to', 'report', 'size'])}` },
+    {
+      method: 'GET',
+      url: `/admin/analytics/${pick(['positions', 'categories', 'charts'])}?${qs(['from', 'to', 'size'])}`,
+    },
+    { method: 'POST', url: '/admin/experiments', payload: body() },
+    { method: 'GET', url: `/admin/experiments/${seg()}` },
+    { method: 'POST', url: `/admin/experiments/${seg()}/stop` },
   ];
 
   before(async () => {
