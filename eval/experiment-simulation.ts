@@ -61,9 +61,10 @@ export interface RunOptions {
 /**
  * One seeded experiment: sessions drawn from the log, each split to a side (A/B) or shown both
  * rankings interleaved; at each look, the test the experiment results would show (undefined while
- * there is not enough data). A/B compares B against A; interleaving gives B's preference.
+ * there is not enough data). A/B compares B against A; interleaving gives B's preference. A
+ * generator, so many runs can advance look by look and stop together.
  */
-export function runExperiment(input: SimulationInput, o: RunOptions): (Estimate | undefined)[] {
+export function* experimentLooks(input: SimulationInput, o: RunOptions): Generator<Estimate | undefined> {
   const rand = seededRandom(o.seed);
   const rankingOf = (q: string, side: 'a' | 'b') => {
     const r = input.rankings.get(q)!;
@@ -74,7 +75,6 @@ export function runExperiment(input: SimulationInput, o: RunOptions): (Estimate 
     b: { searches: 0, clicked: 0, rr: 0, rr2: 0 },
   };
   const prefs = { a: 0, b: 0, ties: 0 };
-  const out: (Estimate | undefined)[] = [];
   let look = 0;
   for (let n = 1; look < o.looks.length; n++) {
     const session = input.sessions[Math.floor(rand() * input.sessions.length)]!;
@@ -101,21 +101,23 @@ export function runExperiment(input: SimulationInput, o: RunOptions): (Estimate 
     while (look < o.looks.length && o.looks[look] === n) {
       look++;
       if (o.design === 'interleave') {
-        out.push(prefs.a + prefs.b + prefs.ties >= 2 * o.minSearches ? preference(prefs) : undefined);
-      } else if (arms.a.searches < o.minSearches || arms.b.searches < o.minSearches) out.push(undefined);
+        yield prefs.a + prefs.b + prefs.ties >= 2 * o.minSearches ? preference(prefs) : undefined;
+      } else if (arms.a.searches < o.minSearches || arms.b.searches < o.minSearches) yield undefined;
       else
-        out.push(
-          o.design === 'ab_ctr'
-            ? compareRates(arms.a.clicked, arms.a.searches, arms.b.clicked, arms.b.searches)
-            : compareMeans(
-                { n: arms.a.searches, sum: arms.a.rr, sumSquares: arms.a.rr2 },
-                { n: arms.b.searches, sum: arms.b.rr, sumSquares: arms.b.rr2 },
-              ),
-        );
+        yield o.design === 'ab_ctr'
+          ? compareRates(arms.a.clicked, arms.a.searches, arms.b.clicked, arms.b.searches)
+          : compareMeans(
+              { n: arms.a.searches, sum: arms.a.rr, sumSquares: arms.a.rr2 },
+              { n: arms.b.searches, sum: arms.b.rr, sumSquares: arms.b.rr2 },
+            );
     }
   }
-  return out;
 }
+
+/** Every look of one seeded experiment at once. */
+export const runExperiment = (input: SimulationInput, o: RunOptions): (Estimate | undefined)[] => [
+  ...experimentLooks(input, o),
+];
 
 /** A significant answer (p < 0.05) that B is worse: what a test of a known-worse B should find. */
 export const findsBWorse = (e: Estimate | undefined): boolean => e !== undefined && e.p_value < 0.05 && e.diff < 0;
