@@ -5,14 +5,15 @@
 // down: the batch waits and is retried with backoff (the consumer pauses); a record Elasticsearch
 // refuses for good is counted and skipped. Malformed events are skipped here and dead-lettered by
 // the learner (one dead letter per event, not one per consumer).
-import type { Consumer, KafkaMessage } from 'kafkajs';
+import { errors } from '@elastic/elasticsearch';
+import type { Consumer } from 'kafkajs';
 import type { Kafka } from '../common/clients/kafka.ts';
 import type { Logger } from '../common/logger.ts';
-import type { Impression } from '../events/impression.ts';
+import { type Impression, parseImpression } from '../events/impression.ts';
 import { parseRecordedEvent, type RecordedEvent } from '../events/shopper-event.ts';
 import { RetryAborted, retryForever } from '../indexer/retry.ts';
 import type { AnalyticsMetrics } from './metrics.ts';
-import type { AnalyticsWriter } from './writer.ts';
+import { type AnalyticsWriter, TransientWriteError } from './writer.ts';
 
 export interface AnalyticsConsumerOptions {
   kafka: Kafka;
@@ -29,25 +30,18 @@ export interface AnalyticsConsumer {
   stop(): Promise<void>;
 }
 
-function parseImpression(m: KafkaMessage): Impression | undefined {
-  try {
-    const i = JSON.parse(m.value?.toString('utf8') ?? '') as Impression;
-    const valid =
-      typeof i.query_id === 'string' &&
-      /^[A-Za-z0-9_-]{1,64}$/.test(i.query_id) &&
-      Array.isArray(i.ids) &&
-      typeof i.ts === 'string' &&
-      Number.isFinite(Date.parse(i.ts));
-    return valid ? i : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A request Elasticsearch refuses as such (4xx but 429) fails the same way every time. */
-const permanent = (err: unknown): boolean => {
-  const status = (err as { meta?: { statusCode?: number } }).meta?.statusCode;
-  return status !== undefined && status >= 400 && status < 500 && status !== 429;
+/**
+ * Worth waiting for: Elasticsearch unreachable, slow, overloaded or failing an item for now. Anything
+ * else (a request refused as such, a record this code cannot handle) fails the same way every time.
+ */
+const transient = (err: unknown): boolean => {
+  if (err instanceof TransientWriteError) return true;
+  if (err instanceof errors.ResponseError) return err.statusCode === 429 || (err.statusCode ?? 0) >= 500;
+  return (
+    err instanceof errors.ConnectionError ||
+    err instanceof errors.TimeoutError ||
+    err instanceof errors.NoLivingConnectionsError
+  );
 };
 
 export function createAnalyticsConsumer(o: AnalyticsConsumerOptions): AnalyticsConsumer {
@@ -64,7 +58,7 @@ export function createAnalyticsConsumer(o: AnalyticsConsumerOptions): AnalyticsC
           const events: RecordedEvent[] = [];
           for (const m of batch.messages) {
             if (batch.topic === o.topics.impressions) {
-              const i = parseImpression(m);
+              const i = parseImpression(m.value);
               if (i) impressions.push(i);
               o.metrics.read.inc({ kind: i ? 'impression' : 'skipped' });
             } else {
@@ -78,8 +72,11 @@ export function createAnalyticsConsumer(o: AnalyticsConsumerOptions): AnalyticsC
             try {
               return await o.writer.write(impressions, events);
             } catch (err) {
-              if (!permanent(err)) throw err;
-              o.log.error({ err: (err as Error).message, count: batch.messages.length }, 'batch refused; skipped');
+              if (transient(err)) throw err;
+              o.log.error(
+                { err: (err as Error).message, count: batch.messages.length },
+                'batch cannot be written; skipped',
+              );
               return { written: 0, rejected: impressions.length + events.length };
             } finally {
               end();

@@ -100,6 +100,8 @@ export function analyticsWriter(es: EsClient, indices: AnalyticsIndices, recentS
     if (queryIds.length === 0) return new Map();
     const res = await es.search({
       index: indices.alias('searches'),
+      ignore_unavailable: true,
+      allow_no_indices: true,
       size: queryIds.length,
       _source: false,
       query: { ids: { values: queryIds } },
