@@ -409,6 +409,41 @@ describe('search analytics and experiments', () => {
     assert.ok(i.preference, 'enough lists for a preference');
   });
 
+  it('runs an autocomplete experiment: each session its suggestion setting, results per variant', async () => {
+    const made = await t.app.inject({
+      method: 'POST',
+      url: '/admin/experiments',
+      headers: { 'x-admin-key': KEY },
+      payload: {
+        id: 'sg-1',
+        name: 'Recent searches in autocomplete',
+        design: 'ab',
+        surface: 'suggest',
+        variants: [
+          { name: 'recent', suggest: { recent_searches: true } },
+          { name: 'none', suggest: { recent_searches: false } },
+        ],
+      },
+    });
+    assert.equal(made.statusCode, 201, made.body);
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 16; i++) {
+      const a = await get<{ experiment?: { id: string; variant: string } }>(`/suggest?q=gea&session=sg-s${i}`, null);
+      assert.equal(a.experiment?.id, 'sg-1');
+      seen.set(a.experiment.variant, (seen.get(a.experiment.variant) ?? 0) + 1);
+    }
+    assert.deepEqual([...seen.keys()].sort(), ['none', 'recent']);
+    await landed({ term: { experiment: 'sg-1' } }, 16);
+    const r = await get<{ results: { variants: { variant: string; searches: number }[] } }>('/admin/experiments/sg-1');
+    assert.deepEqual(
+      r.results.variants.map((v) => [v.variant, v.searches]),
+      [
+        ['recent', seen.get('recent')],
+        ['none', seen.get('none')],
+      ],
+    );
+  });
+
   it('runs as its own process (npm run analytics -- run) with /metrics, and a restart mid-stream writes everything once', async () => {
     const own = { impressions: uniqueName('impressions'), events: uniqueName('events') };
     const ownPrefix = uniqueName('analytics-cli');
