@@ -17,6 +17,7 @@ import { analyticsWriter } from '../analytics/writer.ts';
 import type { Product } from '../catalog/product.ts';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { createProducer, createTopicsIfMissing, type Kafka } from '../common/clients/kafka.ts';
+import { createEsClient } from '../common/clients/elasticsearch.ts';
 import { freePort } from '../common/free-port.ts';
 import { spawnScript } from '../common/spawn-script.ts';
 import { createMetricsRegistry } from '../common/metrics.ts';
@@ -25,7 +26,8 @@ import type { RecordedEvent } from '../events/shopper-event.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { indexCatalog } from './support/catalogs.ts';
 import { waitFor } from './support/indexer.ts';
-import { dropIndices, silentLog, testEs, testKafka, uniqueName } from './support/stack.ts';
+import { config, dropIndices, silentLog, testEs, testKafka, uniqueName } from './support/stack.ts';
+import { startTcpProxy } from './support/tcp-proxy.ts';
 
 const KEY = 'analytics-test-key';
 const catalog: Product[] = [
@@ -550,6 +552,59 @@ describe('search analytics and experiments', () => {
     } finally {
       await producer.disconnect();
       await own_.dropAll();
+    }
+  });
+
+  it('waits while Elasticsearch is unreachable, retrying with backoff, then writes everything', async () => {
+    const own = { impressions: uniqueName('impressions'), events: uniqueName('events') };
+    const outagePrefix = uniqueName('analytics-outage');
+    const ownIndices = analyticsIndices(es, outagePrefix);
+    await ownIndices.ensureTemplates();
+    await createTopicsIfMissing(kafka, Object.values(own), 1);
+    const proxy = await startTcpProxy('127.0.0.1', config.stackEsPort);
+    const esThroughProxy = await createEsClient({ url: `http://127.0.0.1:${proxy.port}`, requestTimeoutMs: 2000 });
+    const registry = createMetricsRegistry();
+    const outage = createAnalyticsConsumer({
+      kafka,
+      groupId: uniqueName('analytics-outage'),
+      topics: own,
+      writer: analyticsWriter(esThroughProxy, analyticsIndices(esThroughProxy, outagePrefix)),
+      metrics: createAnalyticsMetrics(registry),
+      log: silentLog,
+      backoff: { baseMs: 50, maxMs: 500 },
+    });
+    const producer = createProducer(kafka);
+    await producer.connect();
+    const ts = new Date().toISOString();
+    const send = (from: number, to: number) =>
+      producer.send({
+        topic: own.impressions,
+        messages: Array.from({ length: to - from }, (_, k) => ({
+          value: JSON.stringify({ query_id: `out-${from + k}`, ts, kind: 'search', page: 1, total: 1, ids: ['g1'] }),
+        })),
+      });
+    const written = async () => {
+      await es.indices.refresh({ index: `${ownIndices.alias('searches')}-*` }).catch(() => {});
+      return (await es.count({ index: ownIndices.alias('searches'), allow_no_indices: true, ignore_unavailable: true }))
+        .count;
+    };
+    try {
+      await outage.start();
+      await send(0, 50);
+      await waitFor('before the outage', async () => (await written()) === 50);
+      await proxy.cut();
+      await send(50, 120);
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.equal(await written(), 50, 'nothing written while Elasticsearch is unreachable');
+      assert.match(await registry.metrics(), /shop_analytics_retries_total [1-9]/);
+      await proxy.restore();
+      await waitFor('caught up after the outage', async () => (await written()) === 120, 60_000);
+    } finally {
+      await outage.stop();
+      await producer.disconnect();
+      await proxy.close();
+      await esThroughProxy.close();
+      await ownIndices.dropAll();
     }
   });
 });
