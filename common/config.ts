@@ -264,7 +264,7 @@ export const settings = {
     'SHOP_ANALYTICS_MAX_RANGE_DAYS',
     92,
     int,
-    'Longest time range an analytics or experiment-results request may cover (hourly buckets: at most 14 days).',
+    'Longest time range an analytics report may cover (hourly buckets: at most 14 days).',
   ),
   experimentsMinSearches: setting(
     'SHOP_EXPERIMENTS_MIN_SEARCHES',
