@@ -16,6 +16,7 @@ import { suggestIndexBench } from './suggest-index.ts';
 import { trainBench } from './train.ts';
 import { printSummary } from './support.ts';
 import { learningBench } from './learning.ts';
+import { experimentsBench } from './experiments.ts';
 
 const benches: Record<
   string,
@@ -43,6 +44,7 @@ const benches: Record<
   engines: enginesBench,
   abuse: abuseBench,
   fuzz: fuzzBench,
+  experiments: experimentsBench,
 };
 
 const { positionals, values } = parseArgs({

@@ -148,6 +148,26 @@ export function fuzzRequests(random: () => number, valid: { cursors: string[]; t
       random() < 0.2 ? [rule, rule] : random() < 0.2 ? { q: value(), category: value(), rule } : rule,
     );
   };
+  /** A batch of shopper events, some fields hostile. */
+  const events = (): string => {
+    const types = ['click', 'suggestion_click', 'view', 'add_to_cart', 'purchase', value()];
+    const one = () => ({
+      type: pick(types),
+      event_id: random() < 0.7 ? `e-${Math.floor(random() * 1e6)}` : value(),
+      session: random() < 0.7 ? 's-1' : value(),
+      ...(random() < 0.5 ? { query_id: random() < 0.5 ? 'q-1' : value() } : {}),
+      ...(random() < 0.5 ? { product: value() } : {}),
+      ...(random() < 0.3 ? { position: random() < 0.5 ? 3 : value() } : {}),
+      ...(random() < 0.2 ? { time: value() } : {}),
+      ...(random() < 0.2 ? { customer: value() } : {}),
+      ...(random() < 0.2
+        ? { items: [{ product: value(), price: value(), quantity: value() }], order_id: value() }
+        : {}),
+      ...(random() < 0.1 ? { [value()]: deep(2) } : {}),
+    });
+    const n = random() < 0.05 ? 120 : 1 + Math.floor(random() * 5);
+    return JSON.stringify(random() < 0.1 ? deep(3) : { events: Array.from({ length: n }, one) });
+  };
   return (): FuzzRequest[] => [
     { method: 'GET', url: `/search?${qs(listing)}` },
     { method: 'GET', url: `/categories?${qs(['depth', 'under', 'x'])}` },
@@ -167,6 +187,16 @@ export function fuzzRequests(random: () => number, valid: { cursors: string[]; t
     { method: 'POST', url: '/admin/rules/preview', payload: body() },
     { method: 'POST', url: '/admin/rules/import', payload: body() },
     { method: 'DELETE', url: `/admin/customers/${seg()}/recent-searches` },
+    { method: 'GET', url: `/admin/analytics/overview?${qs(['from', 'to', 'interval'])}` },
+    { method: 'GET', url: `/admin/analytics/queries?${qs(['from', 'to', 'report', 'size'])}` },
+    {
+      method: 'GET',
+      url: `/admin/analytics/${pick(['positions', 'categories', 'charts'])}?${qs(['from', 'to', 'size'])}`,
+    },
+    { method: 'POST', url: '/admin/experiments', payload: body() },
+    { method: 'GET', url: `/admin/experiments/${seg()}` },
+    { method: 'POST', url: `/admin/experiments/${seg()}/stop` },
+    { method: 'POST', url: '/events', payload: events() },
     { method: 'GET', url: `/${seg()}/${seg()}?${qs(['x', 'key'])}` },
     { method: 'GET', url: pick(['/docs/json', '/docs/yaml', '/docs/', '/health/ready', '/metrics', '/web/store.js']) },
   ];

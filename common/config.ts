@@ -392,6 +392,44 @@ export const settings = {
     portOrOff,
     "Port of the learner process's /metrics (0 = off).",
   ),
+
+  // analytics and experiments: impressions and events in time-based Elasticsearch indices
+  analyticsPrefix: setting(
+    'SHOP_ANALYTICS_PREFIX',
+    'shop-analytics',
+    str,
+    'Names of the analytics indices: <prefix>-searches-YYYY.MM.DD (answers with what followed them) and <prefix>-events-YYYY.MM.DD, each family behind the alias <prefix>-searches / <prefix>-events.',
+  ),
+  analyticsGroup: setting(
+    'SHOP_ANALYTICS_GROUP',
+    'shopsearch-analytics',
+    str,
+    'Consumer group of the analytics consumer.',
+  ),
+  analyticsRetentionDays: setting(
+    'SHOP_ANALYTICS_RETENTION_DAYS',
+    90,
+    int,
+    'Daily analytics indices older than this many days are deleted by the analytics consumer.',
+  ),
+  analyticsMetricsPort: setting(
+    'SHOP_ANALYTICS_METRICS_PORT',
+    19466,
+    portOrOff,
+    "Port of the analytics consumer's /metrics (0 = off).",
+  ),
+  analyticsMaxRangeDays: setting(
+    'SHOP_ANALYTICS_MAX_RANGE_DAYS',
+    92,
+    int,
+    'Longest time range an analytics report may cover (hourly buckets: at most 14 days).',
+  ),
+  experimentsMinSearches: setting(
+    'SHOP_EXPERIMENTS_MIN_SEARCHES',
+    100,
+    int,
+    'Searches each variant (interleaving: lists shown) needs before results give a significance test instead of "not enough data yet".',
+  ),
   suggestMinUsers: setting(
     'SHOP_SUGGEST_MIN_USERS',
     2,

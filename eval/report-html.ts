@@ -11,7 +11,8 @@ export type EvalReport = SearchEvalReport | SuggestEvalReport | RecsEvalReport;
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const f = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(4));
 
-async function svg(spec: TopLevelSpec): Promise<string> {
+/** A Vega-Lite chart as an SVG string (no scripts: pages with a strict content policy can show it). */
+export async function svg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   return view.toSVG();
 }

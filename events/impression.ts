@@ -32,4 +32,30 @@ export interface Impression {
   session?: string;
   /** The verified customer. */
   user?: string;
+  /** Milliseconds the engine took (Elasticsearch's time; 0 from the cache). */
+  took?: number;
+  /** The experiment the session is in, and its variant (or "interleaved"). */
+  experiment?: string;
+  variant?: string;
+  /** Interleaving: which ranking (0: the first variant, 1: the second) contributed each product of ids. */
+  teams?: (0 | 1)[];
+}
+
+/**
+ * One message of the impressions topic, or undefined when it is not one: the fields every reader
+ * relies on must be there and sound (a query id fit to be a document id, a time that parses).
+ */
+export function parseImpression(value: Buffer | null): Impression | undefined {
+  try {
+    const i = JSON.parse(value?.toString('utf8') ?? '') as Impression;
+    const sound =
+      typeof i.query_id === 'string' &&
+      /^[A-Za-z0-9_-]{1,64}$/.test(i.query_id) &&
+      Array.isArray(i.ids) &&
+      typeof i.ts === 'string' &&
+      Number.isFinite(Date.parse(i.ts));
+    return sound ? i : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -2,10 +2,10 @@
 // message into the state exactly once. Offsets live in the state (and its checkpoint); messages
 // the state already covers are skipped, so a restart after a crash replays harmlessly. Malformed
 // events go to the dead-letter topic with their reason and never stop the loop.
-import type { Consumer, KafkaMessage } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { createProducer, type Kafka } from '../common/clients/kafka.ts';
 import type { Logger } from '../common/logger.ts';
-import type { Impression } from '../events/impression.ts';
+import { parseImpression } from '../events/impression.ts';
 import { parseRecordedEvent } from '../events/shopper-event.ts';
 import { sendChunks, toDeadLetterMessage } from '../indexer/dead-letter.ts';
 import type { LearnerMetrics } from './metrics.ts';
@@ -34,15 +34,6 @@ export interface ReadLoop {
   /** Commits the offsets a checkpoint covers, so the group's lag says how far the learner is. */
   commit(offsets: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
-}
-
-function parseImpression(m: KafkaMessage): Impression | undefined {
-  try {
-    const i = JSON.parse(m.value?.toString('utf8') ?? '') as Impression;
-    return typeof i.query_id === 'string' && Array.isArray(i.ids) && typeof i.ts === 'string' ? i : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export function createReadLoop(o: LoopOptions): ReadLoop {
@@ -106,7 +97,7 @@ export function createReadLoop(o: LoopOptions): ReadLoop {
             if (!isRunning() || isStale()) break;
             if (state.seen(batch.topic, batch.partition, m.offset)) continue;
             if (batch.topic === topics.impressions) {
-              const i = parseImpression(m);
+              const i = parseImpression(m.value);
               if (i) state.impression(i, `${batch.topic}/${batch.partition}`);
               metrics.folded.inc({ kind: i ? 'impression' : 'impression_unreadable' });
             } else {

@@ -45,7 +45,27 @@ export const defaultProfile: RankingProfile = {
   personal: { maxShift: 3, depth: 24 },
 };
 
-export const profiles: Record<string, RankingProfile> = { default: defaultProfile };
+/**
+ * Plain BM25: the words over the same fields, unweighted, and nothing else (no phrase or title
+ * bonuses, typos, business or learned signals, personalization): the known-worse ranking experiments
+ * and the experiments benchmark compare the default against.
+ */
+export const plainProfile: RankingProfile = {
+  name: 'plain',
+  version: 1,
+  fields: { title: 1, brand: 1, category_text: 1, description: 1 },
+  phrase: { boost: 0, slop: 0 },
+  minimumShouldMatch: '2<-1',
+  headBoost: 0,
+  exactTitleBoost: 0,
+  fuzzyWeight: 0,
+  fuzziness: 'AUTO',
+  signals: { popularity: 0, rating: 0, inStock: 0 },
+  learned: { clicks: 0, intent: 0 },
+  personal: { maxShift: 0, depth: 0 },
+};
+
+export const profiles: Record<string, RankingProfile> = { default: defaultProfile, plain: plainProfile };
 
 /** The profile of that name: an own entry only, so "__proto__" or "toString" name no profile. */
 export const profileNamed = (all: Record<string, RankingProfile>, name: string): RankingProfile | undefined =>

@@ -1,4 +1,5 @@
-// npm run demo: the embedded stack, the demo catalog indexed, the indexer consuming, the service up.
+// npm run demo: the embedded stack, the demo catalog indexed, the indexer and the analytics consumer
+// consuming, the service up.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -96,7 +97,12 @@ process.env.SHOP_DEMO_CUSTOMER_TOKENS ??= 'true';
 
 // The indexer runs beside the service, as in production, so published events show up in searches.
 const indexer = spawnScript('indexer/cli.ts', ['run'], { stdio: ['ignore', 'inherit', 'inherit'] });
-const stopIndexer = () => indexer.kill('SIGTERM');
+// The analytics consumer too, so the console's Analytics tab shows what is searched in the storefront.
+const analytics = spawnScript('analytics/cli.ts', ['run'], { stdio: ['ignore', 'inherit', 'inherit'] });
+const stopIndexer = () => {
+  indexer.kill('SIGTERM');
+  analytics.kill('SIGTERM');
+};
 process.once('exit', stopIndexer);
 say(`service on http://${config.httpHost}:${config.httpPort}  (docs: /docs, health: /health/ready)`);
 await import('../query/http/main.ts');

@@ -21,6 +21,8 @@ export interface KeySpace {
   rateLimit: string;
   /** What the learner learns for the rails between trainings: trending and bought together (kept), each customer's recent items (expire). */
   liveRails: { trending: string; together: string; recent: (customer: string) => string; revision: string };
+  /** Online experiments: a hash by id and a revision counter the service polls. Kept. */
+  experiments: { experiments: string; revision: string };
   /** The learner: its checkpoint (state with the offsets it covers), its status, and who runs it. Kept; the lock expires. */
   learner: { checkpoint: string; status: string; lock: string };
   /** Failed authentications of an IP in the current minute. Expire. */
@@ -42,6 +44,7 @@ export function keySpace(prefix: string): KeySpace {
       recent: (customer) => `${prefix}live:recent:${customer}`,
       revision: `${prefix}live:revision`,
     },
+    experiments: { experiments: `${prefix}experiments`, revision: `${prefix}experiments:revision` },
     learner: {
       checkpoint: `${prefix}learner:checkpoint`,
       status: `${prefix}learner:status`,

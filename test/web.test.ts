@@ -9,6 +9,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { analyticsIndices } from '../analytics/indices.ts';
+import { analyticsWriter } from '../analytics/writer.ts';
 import type { Product } from '../catalog/product.ts';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { projectRoot } from '../common/config.ts';
@@ -80,7 +82,10 @@ describe('web pages in a browser', () => {
       customerTokenSecrets: ['web-test-secret'],
       demoCustomerTokens: true,
       trustCustomerIds: false,
+      analyticsPrefix: `${alias}-analytics`,
+      experimentsMinSearches: 50,
     });
+    await seedAnalytics(es, t.config.analyticsPrefix);
     await publishSuggestions(t, (await catalogText(es, alias)).phrases);
     const model = await train({ interactions: shopInteractions(), products }, smallTraining);
     await publish(t.redis, recsKeys(t.config.redisPrefix), model, products.map(summarize));
@@ -91,6 +96,7 @@ describe('web pages in a browser', () => {
   after(async () => {
     await browser?.close();
     await t.close();
+    await analyticsIndices(es, t.config.analyticsPrefix).dropAll();
     await dropIndices(es, alias);
     await es.close();
   });
@@ -243,4 +249,122 @@ describe('web pages in a browser', () => {
     assert.match((await page.textContent('[data-error="actions.0.factor"]')) ?? '', /must be > 1/);
     await shot('console-error');
   });
+
+  /** The console, signed in. */
+  const openConsole = async () => {
+    await page.goto(`${base}/admin`);
+    await page.waitForSelector('#app:not([hidden]), #signin:not([hidden])');
+    if (await page.isVisible('#signin')) {
+      await page.fill('#key', KEY);
+      await page.click('#signin-form button');
+    }
+    await page.waitForSelector('#app:not([hidden])');
+  };
+
+  it('shows analytics with charts and tables, and starts a rewrite rule for a query without results', async () => {
+    await openConsole();
+    await page.click('[data-tab=analytics]');
+    await page.waitForSelector('#charts figure[data-chart=positions] svg');
+    assert.equal(await page.textContent('[data-kpi=Searches] b'), '220');
+    assert.match((await page.textContent('#t-zero')) ?? '', /gardn tools/);
+    assert.equal(await page.getAttribute('#t-top tr[data-query="steel pan"] a', 'href'), '/?q=steel%20pan');
+    await shot('console-analytics');
+    await page.click('#t-zero [data-rule="gardn tools"]');
+    await page.waitForSelector('#tab-rules:not([hidden])');
+    assert.equal(await page.inputValue('#f-qvalues'), 'gardn tools');
+    assert.equal(await page.getAttribute('#actions .action', 'data-type'), 'rewrite');
+    await page.fill('[data-a=query]', 'garden tools');
+    await page.click('#rule-form button[type=submit]');
+    await page.waitForSelector('#form-status .status');
+    assert.match((await page.textContent('#audit')) ?? '', /create rewrite-gardn-tools/);
+  });
+
+  it('starts an experiment in the console, shows its results with intervals, and stops it', async () => {
+    await openConsole();
+    await page.click('[data-tab=experiments]');
+    await page.fill('#x-id', 'web-ab');
+    await page.fill('#x-name', 'Plain BM25 against the default');
+    await page.fill('#v1-name', 'control');
+    await page.click('#x-form button[type=submit]');
+    await page.waitForSelector('[data-xerror="variants.1.name"]:not(:empty)');
+    await page.fill('#v1-name', 'plain');
+    await page.click('#x-form button[type=submit]');
+    await page.waitForSelector('#x-results [data-status]');
+    // The seeded answers of "web-ab" (60 searches a variant): a control with far more clicks.
+    assert.equal(await page.getAttribute('#x-results [data-status]', 'data-status'), 'significant');
+    assert.match((await page.textContent('#x-results tr[data-variant=plain]')) ?? '', /p=0\.0/);
+    await shot('console-experiment');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('[data-stop=web-ab]');
+    await page.waitForFunction(() => document.querySelector('#x-results h3')?.textContent?.includes('stopped'));
+    const res = await fetch(`${base}/search?q=steel&session=s1`);
+    assert.equal(((await res.json()) as { experiment?: unknown }).experiment, undefined);
+  });
 });
+
+/** A week of answers and clicks written the way the analytics consumer writes them. */
+async function seedAnalytics(es: EsClient, prefix: string): Promise<void> {
+  const indices = analyticsIndices(es, prefix);
+  await indices.ensureTemplates();
+  const writer = analyticsWriter(es, indices);
+  const now = Date.now();
+  const impressions = [];
+  const clicks = [];
+  // 100 searches over the last 6 days and 40 in the week before, clicked 3 times in 4 when found.
+  for (let i = 0; i < 140; i++) {
+    const q = i % 10 === 0 ? 'gardn tools' : i % 3 ? 'steel pan' : 'garden hose';
+    const daysAgo = i < 100 ? i % 6 : 8 + (i % 5);
+    const ts = new Date(now - daysAgo * 86_400_000 - ((i * 5) % 20) * 3_600_000 - 60_000).toISOString();
+    const ids = q === 'gardn tools' ? [] : ['g1', 'g2', 'k1'];
+    impressions.push({
+      query_id: `w${i}`,
+      ts,
+      kind: 'search' as const,
+      query: q,
+      page: 1,
+      size: 3,
+      total: ids.length,
+      ids,
+      session: `w${i}`,
+    });
+    if (ids.length && i % 4)
+      clicks.push({
+        type: 'click' as const,
+        event_id: `wc${i}`,
+        session: `w${i}`,
+        query_id: `w${i}`,
+        product: ids[i % 3]!,
+        received_at: ts,
+      });
+  }
+  // The experiment's answers: 60 a variant, the control clicked 4 times in 5, the plain one in 5.
+  for (const variant of ['control', 'plain'])
+    for (let i = 0; i < 60; i++) {
+      const query_id = `x-${variant}-${i}`;
+      const ts = new Date(now - 60_000).toISOString();
+      impressions.push({
+        query_id,
+        ts,
+        kind: 'search' as const,
+        query: 'steel',
+        page: 1,
+        total: 3,
+        ids: ['k1', 'g1'],
+        session: query_id,
+        experiment: 'web-ab',
+        variant,
+        took: 5,
+      });
+      if (i % 5 < (variant === 'control' ? 4 : 1))
+        clicks.push({
+          type: 'click' as const,
+          event_id: `xc-${query_id}`,
+          session: query_id,
+          query_id,
+          product: 'k1',
+          received_at: ts,
+        });
+    }
+  await writer.write(impressions, clicks);
+  await es.indices.refresh({ index: `${prefix}-*` });
+}

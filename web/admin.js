@@ -11,7 +11,7 @@ const list = (s) =>
 let editing = null; // id of the stored rule in the form, null for a new one
 let rules = [];
 
-async function api(method, path, body) {
+export async function api(method, path, body) {
   const res = await fetch(path, {
     method,
     headers: {
@@ -166,18 +166,18 @@ function readForm() {
     actions: readActions(),
   };
 }
-function clearErrors() {
-  document.querySelectorAll('[data-error]').forEach((el) => (el.textContent = ''));
+export function clearErrors(attr = 'data-error') {
+  document.querySelectorAll(`[${attr}]`).forEach((el) => (el.textContent = ''));
 }
-/** Puts the API's message beside the input it names, or the nearest enclosing part of the form. */
-function showError(e) {
-  clearErrors();
+/** Puts the API's message beside the input it names (`attr`), or the nearest enclosing part of the form. */
+export function showError(e, attr = 'data-error', status = '#form-status') {
+  clearErrors(attr);
   let field = e.field ?? '';
   let el;
-  while (field && !(el = document.querySelector(`[data-error="${field}"]`)))
+  while (field && !(el = document.querySelector(`[${attr}="${field}"]`)))
     field = field.split('.').slice(0, -1).join('.');
   if (el) el.textContent = e.message;
-  $('#form-status').innerHTML = `<span class="error">${esc(e.message)}</span>`;
+  $(status).innerHTML = `<span class="error">${esc(e.message)}</span>`;
 }
 $('#rule-form').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -209,6 +209,16 @@ $('#delete').addEventListener('click', async () => {
   await refresh();
 });
 $('#new-rule').addEventListener('click', () => fillForm(null));
+/** A new rule for a query (from the Analytics tab): the query condition filled in, one action to complete. */
+export function draftRule(query, type) {
+  fillForm(null);
+  $('#f-id').value = `${type}-${query.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 50)}`;
+  $('#f-name').value = `${type === 'rewrite' ? 'Rewrite' : 'Synonyms for'} "${query}"`;
+  $('#f-qmatch').value = 'equals';
+  $('#f-qvalues').value = query;
+  renderActions([{ type }]);
+  $('#p-q').value = query;
+}
 
 // ---- list and audit --------------------------------------------------------------------------
 function renderRules() {

@@ -21,7 +21,9 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { webPages } from './plugins/web.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { demoTokenRoutes, type DemoTokenDeps } from './routes/demo-token.ts';
+import { adminAnalyticsRoutes } from './routes/admin-analytics.ts';
 import { adminCustomerRoutes } from './routes/admin-customers.ts';
+import { adminExperimentRoutes } from './routes/admin-experiments.ts';
 import { adminRuleRoutes } from './routes/admin-rules.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -195,6 +197,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(adminCustomerRoutes, {
       admin: sv.admin,
       ...(sv.recentSearches ? { recentSearches: sv.recentSearches } : {}),
+    });
+    await api.register(adminAnalyticsRoutes, {
+      admin: sv.admin,
+      engine: sv.analytics,
+      maxRangeDays: sv.analyticsMaxRangeDays,
+      now: sv.now,
+    });
+    await api.register(adminExperimentRoutes, {
+      admin: sv.admin,
+      store: sv.experiments,
+      results: sv.experimentResults,
     });
     await api.register(webPages);
     if (deps.demoTokens) await api.register(demoTokenRoutes, deps.demoTokens);

@@ -2,8 +2,9 @@
 // impressions topic) so clicks, carts and purchases can be attributed to the answer they came from.
 import { randomBytes } from 'node:crypto';
 import type { Impression } from '../../events/impression.ts';
+import type { ExperimentTag } from '../../ranking/experiments/experiment.ts';
 import type { SearchParams } from '../search/params.ts';
-import type { SearchResult } from '../search/search-service.ts';
+import type { ListingResult } from '../search/engine.ts';
 
 export type ImpressionDetails = Omit<Impression, 'query_id' | 'ts'>;
 
@@ -30,7 +31,7 @@ export function impressionsTo(sink: { record?: (i: Impression) => void }, now: (
 export function listingImpression(
   kind: 'search' | 'browse',
   p: SearchParams,
-  result: SearchResult,
+  result: ListingResult,
   who: { session?: string; customer?: string },
 ): ImpressionDetails {
   const filters = {
@@ -56,5 +57,17 @@ export function listingImpression(
     ...(p.cursor ? {} : { offset: (p.page - 1) * p.size }),
     ...(who.session ? { session: who.session } : {}),
     ...(who.customer ? { user: who.customer } : {}),
+    took: result.took,
+    ...experimentOf(result),
   };
 }
+
+/** The experiment fields of an impression, from the answer's tag. */
+export const experimentOf = (r: { experiment?: ExperimentTag }): Partial<Impression> =>
+  r.experiment
+    ? {
+        experiment: r.experiment.id,
+        variant: r.experiment.variant,
+        ...(r.experiment.teams ? { teams: r.experiment.teams } : {}),
+      }
+    : {};

@@ -33,6 +33,11 @@ import type { Impression } from '../../events/impression.ts';
 import type { EventRouteDeps } from './routes/events.ts';
 import { type Customers, customers } from './customers.ts';
 import type { RecommendationDeps } from './routes/recommendations.ts';
+import { type AnalyticsEngine, createAnalyticsEngine } from '../../analytics/engine.ts';
+import { type ExperimentResults, experimentResults } from '../../analytics/experiment-results.ts';
+import { analyticsIndices } from '../../analytics/indices.ts';
+import type { Experiment } from '../../ranking/experiments/experiment.ts';
+import { type ExperimentStore, redisExperimentStore } from '../../stores/experiments.ts';
 
 /** What the routes are built from. */
 export interface Services {
@@ -48,6 +53,13 @@ export interface Services {
   recommendations: RecommendationDeps;
   /** POST /events, once an event publisher is open. */
   events?: EventRouteDeps;
+  /** Search analytics over the analytics indices. */
+  analytics: AnalyticsEngine;
+  analyticsMaxRangeDays: number;
+  /** The service clock (analytics ranges end now by default). */
+  now: () => number;
+  experiments: ExperimentStore;
+  experimentResults: (x: Experiment) => Promise<ExperimentResults>;
 }
 
 export interface QueryRuntime {
@@ -98,10 +110,20 @@ export function createQueryRuntime(
     log,
     what: 'learned signals',
   });
+  const experimentStore = redisExperimentStore(redis, keys.experiments, Object.keys(profiles));
+  const indices = analyticsIndices(es, c.analyticsPrefix);
   const answers: AnswerDeps = {
     live,
     cache,
     learned,
+    experiments: holdByRevision({
+      revision: experimentStore.revision,
+      load: experimentStore.all,
+      initial: [],
+      refreshMs: c.rulesRefreshMs,
+      log,
+      what: 'experiments',
+    }),
     rules: holdByRevision({
       revision: ruleStore.revision,
       load: async () => servableRules(await ruleStore.all(), c.redirectHosts),
@@ -155,11 +177,18 @@ export function createQueryRuntime(
         registry,
       }),
       waitMs: c.suggestBudgetMs,
+      experiments: answers.experiments,
+      now: answers.now,
       ...(recentSearches ? { recentSearches } : {}),
     }),
     admin: adminAuth(c.adminKeys),
     customers: customers({ secrets: c.customerTokenSecrets, trustIds: c.trustCustomerIds }),
     ruleStore,
+    analytics: createAnalyticsEngine(es, indices),
+    analyticsMaxRangeDays: c.analyticsMaxRangeDays,
+    now: () => clock.now(),
+    experiments: experimentStore,
+    experimentResults: (x) => experimentResults(es, indices, x, c.experimentsMinSearches),
     ...(recentSearches ? { recentSearches } : {}),
     impressions,
     recommendations: {

@@ -6,6 +6,7 @@ import type { Held } from '../../common/revision-holder.ts';
 import type { LearnedLookup } from '../../ranking/learn/learned-lookup.ts';
 import { composeRules, type RuleEffects } from '../../ranking/rules/compose.ts';
 import { applicableRules, type RuleContext } from '../../ranking/rules/match.ts';
+import { type Experiment, rulesOfVariant, type Variant } from '../../ranking/experiments/experiment.ts';
 import type { Rule } from '../../ranking/rules/rule.ts';
 import type { AnswerCache, CacheSource } from '../../stores/answer-cache.ts';
 import type { LiveVersion } from './live-version.ts';
@@ -16,6 +17,8 @@ export interface AnswerDeps {
   rules: Held<readonly Rule[]>;
   /** What shoppers chose per query, learned from clicks. */
   learned: Held<LearnedLookup>;
+  /** Online experiments (stores/experiments.ts); a session in one gets its variant. */
+  experiments: Held<readonly Experiment[]>;
   /** The clock rule windows are checked against (tests set it). */
   now: () => number;
 }
@@ -49,9 +52,11 @@ export async function cachedAnswer<T extends object>(
 export async function rulesFor(
   d: AnswerDeps,
   ctx: Omit<RuleContext, 'now'>,
+  /** An experiment variant's rule set (all rules when absent). */
+  selection?: Variant['rules'],
 ): Promise<{ effects: RuleEffects; key: string }> {
   const [{ value: rules, revision }, learned] = await Promise.all([d.rules.get(), d.learned.get()]);
-  const applicable = applicableRules(rules, { ...ctx, now: d.now() });
+  const applicable = applicableRules(rulesOfVariant(rules, selection), { ...ctx, now: d.now() });
   return {
     effects: composeRules(applicable),
     key: `${revision}:${learned.revision}:${applicable.map((r) => r.id).join(',')}`,

@@ -11,6 +11,8 @@ import type { SearchResult } from './search-service.ts';
 export interface Shopper {
   customer?: string;
   recent: readonly string[];
+  /** The browsing session: what experiments assign a variant by. */
+  session?: string;
 }
 
 export async function personalizedAnswer<T extends SearchResult>(

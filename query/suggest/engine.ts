@@ -3,8 +3,12 @@
 // text and waited for at most a short budget; the customer's own recent searches come first.
 // It degrades in steps: when Elasticsearch is slow or busy the suggestions go out without products,
 // marked `degraded`; only when neither part can be had is the request refused, at once, with 503.
-// Knows nothing of HTTP.
+// A session in an autocomplete experiment gets its variant (e.g. without recent searches). Knows
+// nothing of HTTP.
+import type { Held } from '../../common/revision-holder.ts';
 import { UnavailableError } from '../../common/errors.ts';
+import { assign } from '../../ranking/experiments/assign.ts';
+import type { Experiment, ExperimentTag } from '../../ranking/experiments/experiment.ts';
 import type { RecentSearches } from '../../stores/recent-searches.ts';
 import type { Answer } from '../search/answers.ts';
 import { highlightPrefixes } from './highlight.ts';
@@ -36,11 +40,19 @@ export interface SuggestEngineDeps {
   recentSearches?: RecentSearches;
   /** How long a keystroke waits for a customer's recent searches (Redis) before going without them. */
   waitMs: number;
+  /** Online experiments; a session in an autocomplete one gets its variant. */
+  experiments: Held<readonly Experiment[]>;
+  now: () => number;
 }
 
 export interface SuggestEngine {
   /** `q` as typed, a trailing space kept (it says the last word is complete). */
-  suggest(q: string, size: number, customer?: string): Promise<Answer<SuggestResult>>;
+  suggest(
+    q: string,
+    size: number,
+    customer?: string,
+    session?: string,
+  ): Promise<Answer<SuggestResult & { experiment?: ExperimentTag }>>;
 }
 
 async function within<T>(p: Promise<T>, ms: number, otherwise: T): Promise<T> {
@@ -57,18 +69,25 @@ async function within<T>(p: Promise<T>, ms: number, otherwise: T): Promise<T> {
 
 export function createSuggestEngine(d: SuggestEngineDeps): SuggestEngine {
   return {
-    async suggest(q, size, customer) {
+    async suggest(q, size, customer, session) {
       const started = performance.now();
+      const a = assign((await d.experiments.get()).value, 'suggest', session, d.now());
+      const experiment = a ? { experiment: { id: a.experiment.id, variant: a.label } } : {};
+      const withRecent = a?.variant.suggest?.recent_searches !== false;
       // Nothing to complete (only spaces or punctuation): an empty prefix would match every phrase.
       if (!normalizeSuggestion(q)) {
         const value = { query: q, took: 0, suggestions: [], categories: [], products: [] };
-        return { value, source: 'memory', version: d.suggestions.current()?.version ?? 'none' };
+        return {
+          value: { ...value, ...experiment },
+          source: 'memory',
+          version: d.suggestions.current()?.version ?? 'none',
+        };
       }
       const held = d.suggestions.current();
       const shared = held?.match(q, size);
       const [found, recent] = await Promise.all([
         d.products.lookup(q),
-        customer && d.recentSearches ? within(d.recentSearches.list(customer), d.waitMs, []) : [],
+        customer && withRecent && d.recentSearches ? within(d.recentSearches.list(customer), d.waitMs, []) : [],
       ]);
       if (!shared && !found)
         throw new UnavailableError('autocomplete unavailable: suggestions not loaded and products too slow', 2);
@@ -80,13 +99,14 @@ export function createSuggestEngine(d: SuggestEngineDeps): SuggestEngine {
           source: recent ? 'recent' : source.get(text)!,
         }),
       );
-      const value: SuggestResult = {
+      const value: SuggestResult & { experiment?: ExperimentTag } = {
         query: q,
         suggestions,
         categories: found?.part.categories ?? [],
         products: found?.part.products ?? [],
         took: Math.round(performance.now() - started),
         ...(found && shared ? {} : { degraded: true }),
+        ...experiment,
       };
       return { value, source: found?.cached ? 'memory' : 'origin', version: found?.version ?? 'unknown' };
     },

@@ -5,7 +5,7 @@ import { normalizeQuery } from '../../search/params.ts';
 import type { SuggestEngine } from '../../suggest/engine.ts';
 import { sendAnswer } from '../answer.ts';
 import type { Customers } from '../customers.ts';
-import type { Impressions } from '../impressions.ts';
+import { experimentOf, type Impressions } from '../impressions.ts';
 import { errorResponses } from '../schemas/common.ts';
 import { suggestQuerystring, suggestResponse } from '../schemas/suggest.ts';
 
@@ -28,7 +28,7 @@ export async function suggestRoutes(
       // A space after the last word is kept: it says the word is complete.
       const q = (normalizeQuery(req.query.q) ?? '') + (/\S\s+$/.test(req.query.q) ? ' ' : '');
       const customer = deps.customers.customerOf(req.query.customer);
-      const answer = sendAnswer(reply, await deps.engine.suggest(q, req.query.size ?? 8, customer));
+      const answer = sendAnswer(reply, await deps.engine.suggest(q, req.query.size ?? 8, customer, req.query.session));
       const query_id = deps.impressions.track({
         kind: 'suggest',
         query: q,
@@ -36,6 +36,8 @@ export async function suggestRoutes(
         ids: answer.products.map((x) => x.id),
         ...(req.query.session ? { session: req.query.session } : {}),
         ...(customer ? { user: customer } : {}),
+        took: answer.took,
+        ...experimentOf(answer),
       });
       return { query_id, ...answer };
     },

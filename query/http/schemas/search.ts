@@ -47,6 +47,11 @@ export const searchResponse = {
   properties: {
     query_id: { type: 'string', description: 'Names this answer in events (click, add_to_cart, ...)' },
     query: { type: 'string' },
+    experiment: {
+      type: 'object',
+      description: 'The experiment the session is in and the variant it was served (absent outside experiments)',
+      properties: { id: { type: 'string' }, variant: { type: 'string' } },
+    },
     total: { type: 'integer' },
     took: { type: 'integer' },
     page: { type: 'integer' },

@@ -22,6 +22,11 @@ export const suggestResponse = {
   properties: {
     query_id: { type: 'string', description: 'Names this answer in events (suggestion_click)' },
     query: { type: 'string' },
+    experiment: {
+      type: 'object',
+      description: 'The experiment the session is in and the variant it was served (absent outside experiments)',
+      properties: { id: { type: 'string' }, variant: { type: 'string' } },
+    },
     took: { type: 'integer' },
     suggestions: {
       type: 'array',
