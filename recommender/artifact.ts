@@ -3,13 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { ExplainedScored } from './models/next-basket.ts';
 import type { Scored } from './models/ranked-list.ts';
 import type { ModelMetadata, TrainedModel } from './train.ts';
 
 interface ListsFile {
   similar: [string, Scored[]][];
   together: [string, Scored[]][];
-  forUser: [string, Scored[]][];
+  forUser: [string, ExplainedScored[]][];
   recent: [string, string[]][];
   popular: Scored[];
   trending: Scored[];

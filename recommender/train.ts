@@ -4,9 +4,10 @@ import { basketsOf, type Basket, type Interaction } from './interactions/interac
 import { blend } from './models/blend.ts';
 import { contentNeighbours } from './models/content-similarity.ts';
 import { boughtTogether, countCooccurrence } from './models/cooccurrence.ts';
-import { customerHistories, customerRecommendations, type EmbeddingTable } from './models/customer-profile.ts';
+import { recentItems, type EmbeddingTable } from './models/customer-profile.ts';
 import { trainItem2Vec, type EpochProgress } from './models/item2vec.ts';
 import { nearestNeighbours } from './models/neighbours.ts';
+import { trainNextBasket, unitVectors, type ExplainedScored, type NextBasketModel } from './models/next-basket.ts';
 import { popularityLists } from './models/popularity.ts';
 import type { Scored } from './models/ranked-list.ts';
 import { buildVocabulary } from './models/vocabulary.ts';
@@ -27,7 +28,9 @@ export interface ModelMetadata {
   };
   /** Mean skip-gram loss per epoch. */
   loss: number[];
-  seconds: { total: number; item2vec: number };
+  seconds: { total: number; item2vec: number; nextBasket: number };
+  /** What the next-basket ranker learned from. */
+  nextBasket: NextBasketModel['examples'];
   backend: string;
 }
 
@@ -38,8 +41,8 @@ export interface TrainedModel {
   similar: Map<string, Scored[]>;
   /** Item → items bought with it. */
   together: Map<string, Scored[]>;
-  /** Customer → recommended items. */
-  forUser: Map<string, Scored[]>;
+  /** Customer → recommended items, each with the signals that put it there. */
+  forUser: Map<string, ExplainedScored[]>;
   /** Customer → their most recent distinct items. */
   recent: Map<string, string[]>;
   popular: Scored[];
@@ -113,14 +116,16 @@ export async function train(
   }
 
   progress({ stage: 'customers' });
-  const histories = customerHistories(baskets, end, o.profile);
-  const forUser = await customerRecommendations(
-    histories,
-    embeddings,
+  const recent = recentItems(baskets, o.recentItems);
+  const nbStarted = Date.now();
+  const nextBasket = await trainNextBasket(
+    baskets,
+    o.nextBasket,
+    o,
     (item) => together.get(item),
-    o.profile,
-    o.listSize,
+    unitVectors(embeddings),
   );
+  const nbSeconds = (Date.now() - nbStarted) / 1000;
   const pop = popularityLists(baskets, end, o.trendingHalfLifeDays, categoriesOf, o.listSize);
 
   const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
@@ -132,20 +137,21 @@ export async function train(
       counts: {
         interactions: interactions.length,
         baskets: baskets.length,
-        customers: histories.size,
+        customers: recent.size,
         items: new Set(interactions.map((x) => x.item)).size,
         embedded: vocab.items.length,
         coldItems: cold.length,
       },
       loss: trained.loss,
-      seconds: { total: (Date.now() - started) / 1000, item2vec: i2vSeconds },
+      seconds: { total: (Date.now() - started) / 1000, item2vec: i2vSeconds, nextBasket: nbSeconds },
+      nextBasket: nextBasket.examples,
       backend: trained.backend,
     },
     embeddings,
     similar,
     together,
-    forUser,
-    recent: new Map([...histories].map(([user, h]) => [user, h.recent])),
+    forUser: nextBasket.lists,
+    recent,
     ...pop,
   };
 }

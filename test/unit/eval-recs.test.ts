@@ -21,7 +21,9 @@ const tasks: RecsTasks = {
     ['u1', ['a', 'e']],
     ['u2', ['c']],
   ]),
-  completion: [{ id: 'x', cart: ['a'], hidden: 'b' }],
+  completion: [{ id: 'x', user: 'u1', cart: ['a'], hidden: 'b' }],
+  // u1 bought a before (so a is a repeat target, e an explore one); u2 is new to everything.
+  bought: new Map([['u1', new Set(['a', 'b'])]]),
 };
 const fixed: Recommender = {
   name: 'fixed',
@@ -79,6 +81,9 @@ describe('recommendation measurements', () => {
     assert.match(html, /recall@2 by the target item&#39;s popularity/);
     assert.match(html, /<td>fixed<\/td><td>0\.2500<\/td>/);
     assert.doesNotMatch(html, /<script/);
-    assert.match(reportMarkdown(report, 'r'), /\| fixed \| 0\.2500 \| 0\.3066 \| 1\.0000 \| 0\.8000 \| 0\.6500 \|/);
+    assert.match(
+      reportMarkdown(report, 'r'),
+      /\| fixed \| 0\.2500 \| 1\.0000 \| 0\.0000 \| 0\.3066 \| 1\.0000 \| 0\.0000 \| 0\.5000 \| 1\.0000 \| 1\.0000 \| 0\.0000 \| 0\.8000 \| 0\.6500 \|/,
+    );
   });
 });
