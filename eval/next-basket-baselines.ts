@@ -45,9 +45,14 @@ function userRecommender(name: string, d: NextBasketData, score: (user: string) 
   };
 }
 
-/** Decayed personal frequencies of every customer, for one choice of decays. */
-export function frequencyVectors(d: NextBasketData, o: FrequencyOptions): Map<string, Map<string, number>> {
-  return new Map([...d.histories].map(([user, h]) => [user, personalFrequency(h, o)]));
+/** Decayed personal frequencies of every customer (or of `only`), for one choice of decays. */
+export function frequencyVectors(
+  d: NextBasketData,
+  o: FrequencyOptions,
+  only?: Iterable<string>,
+): Map<string, Map<string, number>> {
+  const users = only ? [...only].filter((u) => d.histories.has(u)) : [...d.histories.keys()];
+  return new Map(users.map((user) => [user, personalFrequency(d.histories.get(user)!, o)]));
 }
 
 /** The customer's own items, weighted `decay`^(baskets since). */

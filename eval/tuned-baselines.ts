@@ -33,7 +33,7 @@ export function validationSplit(before: readonly Basket[], days: number, seed: n
     inner,
     before.filter((b) => b.time >= cutoff),
     seed,
-    2000,
+    1000,
   );
   return inner.length === 0 || tasks.nextBasket.size === 0 ? undefined : { before: inner, tasks };
 }
@@ -52,12 +52,12 @@ const grid = <A, B>(as: readonly A[], bs: readonly B[]): [A, B][] => as.flatMap(
 
 export const GRIDS = {
   decay: [1, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5],
-  groupSize: [1, 2, 3, 5, 7, 10],
-  withinDecay: [1, 0.9, 0.8, 0.6],
+  groupSize: [1, 2, 3, 5, 7],
+  withinDecay: [1, 0.9, 0.7],
   k: [10, 25, 50, 100, 200, 300, 500],
   alpha: [0.95, 0.9, 0.8, 0.7, 0.6, 0.5],
   sessionK: [50, 100, 200, 500],
-  sessionSample: [250, 1000, 5000],
+  sessionSample: [250, 1000],
 };
 
 export interface TunedBaselinesOptions {
@@ -91,7 +91,7 @@ export function tunedBaselines(before: readonly Basket[], o: TunedBaselinesOptio
     .filter(([m, [rb]]) => m > 1 || rb === 1)
     .map(([groupSize, [withinDecay, acrossDecay]]) => ({ groupSize, withinDecay, acrossDecay }));
   const freq = best(frequencies, (f) => {
-    const vectors = frequencyVectors(inner, f);
+    const vectors = frequencyVectors(inner, f, split.tasks.nextBasket.keys());
     return recall(tifuKnnFrom(inner, vectors, new Map(), { k: 0, alpha: 1 }));
   });
   const vectors = frequencyVectors(inner, freq.params);

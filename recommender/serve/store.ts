@@ -9,6 +9,7 @@ import type { Redis } from '../../common/clients/redis.ts';
 import type { RecsKeys, ListKind } from '../publish/keys.ts';
 import type { Manifest } from '../publish/publish.ts';
 import type { ProductSummary } from '../publish/product-summary.ts';
+import type { ExplainedScored } from '../models/next-basket.ts';
 import type { Scored } from '../models/ranked-list.ts';
 
 export interface RecsStore {
@@ -16,9 +17,11 @@ export interface RecsStore {
   current(): Promise<Manifest | undefined>;
   lists(
     version: string,
-    kind: Exclude<ListKind, 'product' | 'recent' | 'embedding'>,
+    kind: Exclude<ListKind, 'product' | 'recent' | 'embedding' | 'user'>,
     ids: readonly string[],
   ): Promise<(Scored[] | undefined)[]>;
+  /** A customer's personalized list, each item with the signals that put it there. */
+  personalized(version: string, user: string): Promise<ExplainedScored[] | undefined>;
   /** Unit-length item vectors, by id (items never embedded are absent). */
   embeddings(version: string, ids: readonly string[]): Promise<Map<string, number[]>>;
   recent(version: string, user: string): Promise<string[] | undefined>;
@@ -79,6 +82,9 @@ export function redisRecsStore(redis: Redis, keys: RecsKeys, o: RecsStoreOptions
       return m;
     },
     lists: (version, kind, ids) => (ids.length === 0 ? Promise.resolve([]) : read<Scored[]>(version, kind, ids)),
+    async personalized(version, user) {
+      return (await read<ExplainedScored[]>(version, 'user', [user]))[0];
+    },
     async recent(version, user) {
       return (await read<string[]>(version, 'recent', [user]))[0];
     },
