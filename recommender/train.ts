@@ -76,7 +76,7 @@ export async function train(
   progress({ stage: 'co-occurrence' });
   const together = boughtTogether(
     vocab,
-    countCooccurrence(vocab, o.cooccurrence.maxBasketItems),
+    countCooccurrence(vocab, o.cooccurrence.maxBasketItems, o.cooccurrence.basketWeight),
     o.cooccurrence,
     o.listSize,
   );

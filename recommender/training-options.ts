@@ -40,7 +40,7 @@ export const defaultTrainingOptions: TrainingOptions = {
     subsample: 1e-2,
     seed: 42,
   },
-  cooccurrence: { scoring: 'cosine', minSupport: 2, maxBasketItems: 200 },
+  cooccurrence: { scoring: 'cosine', basketWeight: 'inverse-size', minSupport: 2, maxBasketItems: 200 },
   recentItems: 20,
   nextBasket: {
     windowDays: 60,

@@ -144,7 +144,7 @@ export function cooccurrenceBaseline(before: readonly Basket[], minCount: number
   const together = boughtTogether(
     vocab,
     countCooccurrence(vocab, Infinity),
-    { scoring: 'count', minSupport: 1, maxBasketItems: Infinity },
+    { scoring: 'count', basketWeight: 'uniform', minSupport: 1, maxBasketItems: Infinity },
     200,
   );
   const history = new Map<string, string[]>();

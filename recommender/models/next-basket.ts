@@ -76,7 +76,7 @@ function labelledExamples(
   const vocab = buildVocabulary(earlier, counting.minCount);
   const together = boughtTogether(
     vocab,
-    countCooccurrence(vocab, counting.cooccurrence.maxBasketItems),
+    countCooccurrence(vocab, counting.cooccurrence.maxBasketItems, counting.cooccurrence.basketWeight),
     counting.cooccurrence,
     counting.listSize,
   );

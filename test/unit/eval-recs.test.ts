@@ -50,6 +50,25 @@ describe('recommendation measurements', () => {
 
   it('counts a completion hit when the hidden item is listed', () => assert.equal(metrics['hit_rate@2'], 1));
 
+  it('splits every metric into repeat and explore targets, averaged over the customers who have them', () => {
+    // u1: repeat target a (found), explore target e (missed); u2 bought nothing before: c is explore (missed).
+    assert.equal(metrics['repeat_recall@2'], 1);
+    assert.equal(metrics['explore_recall@2'], 0);
+    assert.equal(metrics['repeat_ndcg@2'], 1);
+    assert.equal(metrics['repeat_share@2'], (1 + 0) / 2, 'u1 is shown only repeats, u2 none');
+    assert.equal(metrics['repeat_hit_rate@2'], 1, "the hidden b is in u1's history");
+    assert.equal(metrics['explore_hit_rate@2'], 0, 'no explore carts: 0, not NaN');
+  });
+
+  it('measures only the tasks a recommender answers', () => {
+    const cartOnly = measure({ name: 'c', trainSeconds: 0, forCart: () => ['b'] }, tasks, before, {
+      next: 2,
+      completion: 2,
+    });
+    assert.equal(cartOnly.metrics['recall@2'], undefined);
+    assert.equal(cartOnly.metrics['hit_rate@2'], 1);
+  });
+
   it('measures coverage of the catalog and the mean popularity percentile shown', () => {
     assert.equal(metrics.coverage, 4 / 5);
     assert.equal(metrics.popularity_bias, (1 + 0.75 + 0.25 + 0.75 + 0.5) / 5);

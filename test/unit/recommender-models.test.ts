@@ -23,18 +23,59 @@ describe('co-occurrence', () => {
   const v = buildVocabulary(baskets, 1);
   const co = countCooccurrence(v, 100);
   it("makes items that always share a basket each other's top pick", () => {
-    const t = boughtTogether(v, co, { scoring: 'cosine', minSupport: 2, maxBasketItems: 100 }, 5);
+    const t = boughtTogether(
+      v,
+      co,
+      { scoring: 'cosine', basketWeight: 'uniform', minSupport: 2, maxBasketItems: 100 },
+      5,
+    );
     assert.equal(t.get('a')![0]![0], 'b');
     assert.equal(t.get('b')![0]![0], 'a');
   });
   it('keeps an item in every basket from topping lists once corrected for popularity, unlike raw counts', () => {
-    const raw = boughtTogether(v, co, { scoring: 'count', minSupport: 2, maxBasketItems: 100 }, 5);
-    const cosine = boughtTogether(v, co, { scoring: 'cosine', minSupport: 2, maxBasketItems: 100 }, 5);
+    const raw = boughtTogether(
+      v,
+      co,
+      { scoring: 'count', basketWeight: 'uniform', minSupport: 2, maxBasketItems: 100 },
+      5,
+    );
+    const cosine = boughtTogether(
+      v,
+      co,
+      { scoring: 'cosine', basketWeight: 'uniform', minSupport: 2, maxBasketItems: 100 },
+      5,
+    );
     assert.equal(raw.get('solo0')![0]![0], 'bag', 'raw counts favour the ubiquitous bag');
     assert.equal(cosine.get('solo0')![0]![0], 'c');
   });
+  it('with inverse-size basket weights, a pair from small baskets outranks one from a large order', () => {
+    const orders = [
+      ...Array.from({ length: 4 }, (_, i) => basket(`s${i}`, ['p', 'q'])),
+      ...Array.from({ length: 4 }, (_, i) =>
+        basket(`l${i}`, ['p', 'r', ...Array.from({ length: 30 }, (_, n) => `f${n}`)]),
+      ),
+    ];
+    const vocab = buildVocabulary(orders, 1);
+    const options = { scoring: 'cosine', minSupport: 2, maxBasketItems: 100 } as const;
+    const uniform = boughtTogether(vocab, countCooccurrence(vocab, 100), { ...options, basketWeight: 'uniform' }, 50);
+    const weighted = boughtTogether(
+      vocab,
+      countCooccurrence(vocab, 100, 'inverse-size'),
+      { ...options, basketWeight: 'inverse-size' },
+      50,
+    );
+    // Uniformly q and r tie for p (each shares 4 baskets with it); weighted, the two-item baskets win.
+    assert.equal(uniform.get('p')!.find(([i]) => i === 'q')![1], uniform.get('p')!.find(([i]) => i === 'r')![1]);
+    assert.equal(weighted.get('p')![0]![0], 'q');
+    assert.ok(weighted.get('p')!.find(([i]) => i === 'r')![1] < weighted.get('p')![0]![1]);
+  });
   it('drops pairs below the minimum support', () => {
-    const t = boughtTogether(v, co, { scoring: 'cosine', minSupport: 11, maxBasketItems: 100 }, 5);
+    const t = boughtTogether(
+      v,
+      co,
+      { scoring: 'cosine', basketWeight: 'uniform', minSupport: 11, maxBasketItems: 100 },
+      5,
+    );
     assert.equal(t.get('a'), undefined);
   });
 });
@@ -128,6 +169,29 @@ describe('blending and carts', () => {
     assert.deepEqual(
       out.map(([i]) => i),
       ['c'],
+    );
+  });
+});
+
+describe('cart completion scores', () => {
+  it("sums raw scores, so a weak list's best item does not outrank a strong list's", () => {
+    const lists: Record<string, [string, number][]> = {
+      a: [['p', 0.05]],
+      b: [
+        ['q', 0.6],
+        ['r', 0.3],
+      ],
+    };
+    const out = completeCart(
+      ['a', 'b'],
+      (i) => lists[i],
+      () => undefined,
+      { together: 1, similar: 0 },
+      5,
+    );
+    assert.deepEqual(
+      out.map(([i]) => i),
+      ['q', 'r', 'p'],
     );
   });
 });
