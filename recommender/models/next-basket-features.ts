@@ -10,6 +10,8 @@ import { basketsByCustomer, personalFrequency, type FrequencyOptions } from './p
 import { topK } from './ranked-list.ts';
 
 const DAY = 86_400_000;
+/** Items of each neighbour's frequency vector that count towards a customer's neighbour score. */
+const NEIGHBOUR_ITEMS = 100;
 
 /** The signals, in feature order; each names the features of its group. */
 export const SIGNALS = {
@@ -117,6 +119,11 @@ export function customerCandidates(
   const histories = basketsByCustomer(baskets);
   const frequencies = new Map([...histories].map(([c, h]) => [c, personalFrequency(h, o.frequency)]));
   const neighbours = nearestCustomers(frequencies, o.neighbours);
+  // What a neighbour passes on is their strongest items: the tail of a wholesale customer's
+  // hundreds of lines costs time and barely moves the mean.
+  const strongest = new Map(
+    [...frequencies].map(([c, f]) => [c, f.size > NEIGHBOUR_ITEMS ? new Map(topK(f, NEIGHBOUR_ITEMS)) : f]),
+  );
   const trending = topK(stats.recent, o.candidatesPerSource).map(([id]) => id);
   const width = featureNames().length;
   const out: CustomerCandidates[] = [];
@@ -124,10 +131,10 @@ export function customerCandidates(
     if (only && !only.has(customer)) continue;
     const own = frequencies.get(customer)!;
     const slow = personalFrequency(history, { groupSize: 1, withinDecay: 1, acrossDecay: o.slowDecay });
-    const mixed = mixWithNeighbours(new Map(), neighbours.get(customer) ?? [], frequencies, 0);
+    const mixed = mixWithNeighbours(new Map(), neighbours.get(customer) ?? [], strongest, 0);
     const boughtBy = new Map<string, number>();
     for (const n of neighbours.get(customer) ?? [])
-      for (const item of frequencies.get(n.customer)!.keys()) boughtBy.set(item, (boughtBy.get(item) ?? 0) + 1);
+      for (const item of strongest.get(n.customer)!.keys()) boughtBy.set(item, (boughtBy.get(item) ?? 0) + 1);
     const nNeighbours = Math.max(1, neighbours.get(customer)?.length ?? 0);
 
     // The customer's own record per item: baskets holding it, last time, purchase times.
@@ -172,14 +179,9 @@ export function customerCandidates(
 
     const candidates = new Set(topK(own, o.maxOwnItems).map(([id]) => id));
     for (const source of [mixed, withRecent]) {
-      let added = 0;
-      for (const [id] of topK(source, o.candidatesPerSource + candidates.size)) {
-        if (added >= o.candidatesPerSource) break;
-        if (!own.has(id) && !candidates.has(id)) {
-          candidates.add(id);
-          added++;
-        }
-      }
+      const fresh: [string, number][] = [];
+      for (const [id, x] of source) if (!own.has(id) && !candidates.has(id)) fresh.push([id, x]);
+      for (const [id] of topK(fresh, o.candidatesPerSource)) candidates.add(id);
     }
     for (const id of trending) candidates.add(id);
 
