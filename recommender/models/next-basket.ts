@@ -107,8 +107,9 @@ export async function trainNextBasket(
     if (got.customers === 0) break;
     windows++;
     customers += got.customers;
-    ex.rows.push(...got.rows);
-    ex.labels.push(...got.labels);
+    // One at a time: spreading 100k+ rows into push() overflows the stack.
+    for (const r of got.rows) ex.rows.push(r);
+    for (const l of got.labels) ex.labels.push(l);
   }
   if (ex.rows.length === 0)
     throw new Error(`no customer came back within the last ${o.windowDays} days of training: nothing to learn from`);
