@@ -5,7 +5,7 @@
 import type { Basket } from '../recommender/interactions/interaction.ts';
 import { pairScore } from '../recommender/models/cooccurrence.ts';
 import { topK } from '../recommender/models/ranked-list.ts';
-import { fill, popularityBaseline, type Recommender } from './runners/recs.ts';
+import { fill, popularityBaseline, type FullRecommender, type Recommender } from './runners/recs.ts';
 
 export interface SessionKnnParams {
   k: number;
@@ -33,13 +33,18 @@ export function cosineCooccurrenceBaseline(before: readonly Basket[]): Recommend
         for (const [j, c] of pairs.get(i) ?? [])
           if (!inCart.has(j))
             score.set(j, (score.get(j) ?? 0) + pairScore('cosine', c, count.get(i)!, count.get(j)!, before.length));
-      return fill(
-        topK(score, k).map(([id]) => id),
-        pop.forCart(cart, k),
-        k,
-      );
+      return toppedUp(score, pop, cart, k);
     },
   };
+}
+
+/** The k best scored items, topped up from popularity as the service tops up its rails. */
+function toppedUp(score: Map<string, number>, pop: FullRecommender, cart: readonly string[], k: number): string[] {
+  return fill(
+    topK(score, k).map(([id]) => id),
+    pop.forCart(cart, k),
+    k,
+  );
 }
 
 export function sessionKnnBaseline(before: readonly Basket[], p: SessionKnnParams): Recommender {
@@ -66,11 +71,7 @@ export function sessionKnnBaseline(before: readonly Basket[], p: SessionKnnParam
       const score = new Map<string, number>();
       for (const [b, sim] of nearest)
         for (const j of before[b]!.items) if (!inCart.has(j)) score.set(j, (score.get(j) ?? 0) + sim);
-      return fill(
-        topK(score, k).map(([id]) => id),
-        pop.forCart(cart, k),
-        k,
-      );
+      return toppedUp(score, pop, cart, k);
     },
   };
 }
