@@ -120,7 +120,7 @@ describe('training settings', () => {
     ['item2vec.epochs=many', /number/],
     ['item2vec.epoch=3', /unknown/],
     ['item2vec=3', /unknown/],
-    ['profile.excludePurchased=yes', /true or false/],
+    ['nextBasket.excludePurchased=yes', /true or false/],
     ['cooccurrence.scoring=magic', /one of/],
     ['noequals', /option=value/],
   ] as const) {
