@@ -1,7 +1,7 @@
 // Offline training: interactions in (a stream, read once), every list the service serves out.
 // Reproducible for a seed with one item2vec worker. Each stage reports progress and its time.
 import { categoryPathString, type Product } from '../catalog/product.ts';
-import { basketList, collectBaskets, type Baskets } from './interactions/basket-log.ts';
+import { collectBaskets, customerBaskets, type Baskets } from './interactions/basket-log.ts';
 import type { Interaction } from './interactions/interaction.ts';
 import { numberedBlender } from './models/blend.ts';
 import { contentNeighbours } from './models/content-similarity.ts';
@@ -10,7 +10,9 @@ import { recentItems, type EmbeddingTable } from './models/customer-profile.ts';
 import { trainItem2Vec, type EpochProgress } from './models/item2vec.ts';
 import { ListTable, mapView } from './models/list-table.ts';
 import { mergeCandidates, neighbourRecall, neighboursOfNeighbours, vectorSearch } from './models/neighbours.ts';
-import { trainNextBasket, unitVectors, type NextBasketModel } from './models/next-basket.ts';
+import { nextBasketExamples, nextBasketLists, signalBaselines, type ExampleCounts } from './models/next-basket.ts';
+import { unitVectors } from './models/next-basket-features.ts';
+import { trainRanker } from './models/next-basket-ranker.ts';
 import { popularityLists } from './models/popularity.ts';
 import type { ExplainedScored, Scored } from './models/ranked-list.ts';
 import { loadTf } from './models/tf.ts';
@@ -39,7 +41,7 @@ export interface ModelMetadata {
   /** Wall time of every stage, in order. */
   stages: StageTiming[];
   /** What the next-basket ranker learned from. */
-  nextBasket: NextBasketModel['examples'];
+  nextBasket: ExampleCounts;
   /** TensorFlow.js backend of the dense work (neighbour search, the ranker); item2vec runs on `workers` threads. */
   backend: string;
   workers: number;
@@ -173,8 +175,27 @@ export async function train(
 
     progress({ stage: 'customers' });
     const recent = await stages.run('recent items', undefined, () => recentItems(baskets, o.recentItems));
-    const nextBasket = await stages.run('next basket', undefined, () =>
-      trainNextBasket(basketList(baskets), o.nextBasket, o, (item) => together.get(item), unitVectors(embeddings)),
+    const history = { b: baskets, byCustomer: customerBaskets(baskets) };
+    const vectors = unitVectors(trained.vectors, d, vocab.ofItem);
+    const examples = await stages.run('next-basket examples', undefined, (tick) =>
+      nextBasketExamples(history, o.nextBasket, o, vectors, tick),
+    );
+    const ranker = await stages.run('next-basket ranker', examples.count, async (tick) => {
+      const weights = await trainRanker(examples, o.nextBasket.ranker);
+      tick(examples.count);
+      return { weights, baseline: signalBaselines(weights, examples) };
+    });
+    const forUser = await stages.run('next-basket lists', baskets.users.length, (tick) =>
+      nextBasketLists(
+        history,
+        o.nextBasket,
+        ranker.weights,
+        ranker.baseline,
+        { table: together, vocab },
+        vectors,
+        o.listSize,
+        tick,
+      ),
     );
     const pop = await stages.run('popularity', undefined, () =>
       popularityLists(baskets, end, o.trendingHalfLifeDays, categoriesOf, o.listSize),
@@ -198,10 +219,12 @@ export async function train(
         seconds: {
           total: (Date.now() - started) / 1000,
           item2vec: i2vSeconds,
-          nextBasket: stages.timings.find((t) => t.stage === 'next basket')!.seconds,
+          nextBasket: stages.timings
+            .filter((t) => t.stage.startsWith('next-basket'))
+            .reduce((sum, t) => sum + t.seconds, 0),
         },
         stages: stages.timings,
-        nextBasket: nextBasket.examples,
+        nextBasket: examples.counts,
         backend: (await loadTf()).backend,
         workers: trained.workers,
         neighbours: { kind: search.kind, cells: search.cells, recall },
@@ -209,7 +232,7 @@ export async function train(
       embeddings,
       similar: withExtra(similar, coldLists),
       together,
-      forUser: nextBasket.lists,
+      forUser,
       recent,
       ...pop,
     };

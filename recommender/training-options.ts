@@ -57,6 +57,7 @@ export const defaultTrainingOptions: TrainingOptions = {
     windowDays: 60,
     windows: 1,
     excludePurchased: false,
+    maxExamples: 1_000_000,
     features: {
       frequency: { groupSize: 1, withinDecay: 1, acrossDecay: 0.9 },
       slowDecay: 0.98,

@@ -201,14 +201,3 @@ export function customerBaskets(b: Baskets): CustomerBaskets {
   }
   return { offsets, baskets };
 }
-
-/** The baskets as objects, by time (for models that read Basket lists). */
-export function basketList(b: Baskets): Basket[] {
-  const out: Basket[] = [];
-  for (let k = 0; k < b.count; k++) {
-    const user = b.user[k]! >= 0 ? b.users[b.user[k]!] : undefined;
-    const items = Array.from(basketItems(b, k), (i) => b.items[i]!);
-    out.push({ id: String(k), user, time: b.time[k]!, items });
-  }
-  return out.sort((x, y) => x.time - y.time);
-}

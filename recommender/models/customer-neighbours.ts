@@ -3,6 +3,85 @@
 // (item → customers) instead of comparing every pair. An item's list keeps its `maxPostings`
 // heaviest customers: a staple bought by everyone would otherwise cost customers² and says little
 // about taste, and the bound keeps the cost linear in the number of customers.
+// Vectors are compressed rows of item numbers (training: hundreds of thousands of customers);
+// `nearestCustomers` reads and answers Maps for the evaluation's baselines through the same search.
+import { topCandidates } from './ranked-list.ts';
+
+/** Row r's items are items[offsets[r] .. offsets[r + 1]), with their values. */
+export interface SparseRows {
+  offsets: Int32Array;
+  items: Int32Array;
+  values: Float64Array;
+}
+
+/** Row r's neighbours are ids[r·k .. r·k + lengths[r]), most similar first. */
+export interface NeighbourRows {
+  k: number;
+  ids: Int32Array;
+  similarity: Float64Array;
+  lengths: Int32Array;
+}
+
+/** Neighbours of the rows `wanted` picks (all by default), among all rows. */
+export function nearestRows(
+  v: SparseRows,
+  itemCount: number,
+  k: number,
+  maxPostings = 2000,
+  wanted: (row: number) => boolean = () => true,
+): NeighbourRows {
+  const rows = v.offsets.length - 1;
+  const unit = new Float64Array(v.values.length);
+  for (let r = 0; r < rows; r++) {
+    let norm = 0;
+    for (let p = v.offsets[r]!; p < v.offsets[r + 1]!; p++) norm += v.values[p]! ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let p = v.offsets[r]!; p < v.offsets[r + 1]!; p++) unit[p] = v.values[p]! / norm;
+  }
+  // Postings by item: every row holding it, its heaviest `maxPostings` kept.
+  const start = new Int32Array(itemCount + 1);
+  for (const item of v.items) start[item + 1]!++;
+  for (let i = 0; i < itemCount; i++) start[i + 1]! += start[i]!;
+  const who = new Int32Array(v.items.length);
+  const fill = start.slice(0, itemCount);
+  for (let r = 0; r < rows; r++) for (let p = v.offsets[r]!; p < v.offsets[r + 1]!; p++) who[fill[v.items[p]!]!++] = p;
+  const rowOf = new Int32Array(v.items.length);
+  for (let r = 0; r < rows; r++) rowOf.fill(r, v.offsets[r]!, v.offsets[r + 1]!);
+  const end = new Int32Array(itemCount);
+  for (let i = 0; i < itemCount; i++) {
+    const list = who.subarray(start[i]!, start[i + 1]!);
+    if (list.length > maxPostings)
+      list.set(Int32Array.from(list).sort((a, b) => unit[b]! - unit[a]! || rowOf[a]! - rowOf[b]!));
+    end[i] = start[i]! + Math.min(list.length, maxPostings);
+  }
+  const out: NeighbourRows = {
+    k,
+    ids: new Int32Array(rows * k).fill(-1),
+    similarity: new Float64Array(rows * k),
+    lengths: new Int32Array(rows),
+  };
+  const score = new Float64Array(rows);
+  const touched = new Int32Array(rows);
+  for (let me = 0; me < rows; me++) {
+    if (!wanted(me)) continue;
+    let n = 0;
+    for (let p = v.offsets[me]!; p < v.offsets[me + 1]!; p++) {
+      const item = v.items[p]!;
+      for (let q = start[item]!; q < end[item]!; q++) {
+        const other = rowOf[who[q]!]!;
+        if (other === me) continue;
+        if (score[other] === 0) touched[n++] = other;
+        score[other]! += unit[p]! * unit[who[q]!]!;
+      }
+    }
+    const best = topCandidates(touched, n, k, (r) => score[r]!);
+    out.ids.set(best.ids, me * k);
+    out.similarity.set(best.scores, me * k);
+    out.lengths[me] = best.ids.length;
+    for (let t = 0; t < n; t++) score[touched[t]!] = 0;
+  }
+  return out;
+}
 
 export type SparseVector = ReadonlyMap<string, number>;
 
@@ -17,43 +96,34 @@ export function nearestCustomers(
   maxPostings = 2000,
 ): Map<string, Neighbour[]> {
   const customers = [...vectors.keys()];
-  const unit = customers.map((c) => {
-    const v = vectors.get(c)!;
-    let norm = 0;
-    for (const x of v.values()) norm += x * x;
-    norm = Math.sqrt(norm) || 1;
-    return [...v].map(([item, x]) => [item, x / norm] as const);
-  });
-  const postings = new Map<string, { who: number; w: number }[]>();
-  unit.forEach((v, who) => {
-    for (const [item, w] of v) {
-      let list = postings.get(item);
-      if (!list) postings.set(item, (list = []));
-      list.push({ who, w });
+  const itemNumber = new Map<string, number>();
+  const offsets = new Int32Array(customers.length + 1);
+  const items: number[] = [];
+  const values: number[] = [];
+  customers.forEach((c, r) => {
+    for (const [item, x] of vectors.get(c)!) {
+      let i = itemNumber.get(item);
+      if (i === undefined) itemNumber.set(item, (i = itemNumber.size));
+      items.push(i);
+      values.push(x);
     }
+    offsets[r + 1] = items.length;
   });
-  for (const list of postings.values())
-    if (list.length > maxPostings) list.sort((a, b) => b.w - a.w || a.who - b.who).length = maxPostings;
-  const score = new Float64Array(customers.length);
-  const touched: number[] = [];
-  const out = new Map<string, Neighbour[]>();
-  unit.forEach((v, me) => {
-    for (const [item, w] of v)
-      for (const p of postings.get(item)!) {
-        if (p.who === me) continue;
-        if (score[p.who] === 0) touched.push(p.who);
-        score[p.who]! += w * p.w;
-      }
-    const best = touched
-      .filter((who) => score[who]! > 0)
-      .sort((a, b) => score[b]! - score[a]! || a - b)
-      .slice(0, k)
-      .map((who) => ({ customer: customers[who]!, similarity: score[who]! }));
-    for (const who of touched) score[who] = 0;
-    touched.length = 0;
-    out.set(customers[me]!, best);
-  });
-  return out;
+  const found = nearestRows(
+    { offsets, items: Int32Array.from(items), values: Float64Array.from(values) },
+    itemNumber.size,
+    k,
+    maxPostings,
+  );
+  return new Map(
+    customers.map((c, r) => [
+      c,
+      Array.from(found.ids.subarray(r * k, r * k + found.lengths[r]!), (other, i) => ({
+        customer: customers[other]!,
+        similarity: found.similarity[r * k + i]!,
+      })),
+    ]),
+  );
 }
 
 /** α·own + (1−α)·the mean of the neighbours' vectors (TIFU-KNN's prediction). */

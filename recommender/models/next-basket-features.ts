@@ -3,15 +3,21 @@
 // be told to the customer ("you buy this every month", "customers like you buy it").
 // Everything is computed from the baskets before `asOf` only: the ranker is trained on features
 // as of a past moment against what customers bought after it, and serves features as of now.
-import type { Basket } from '../interactions/interaction.ts';
-import type { ListLookup } from './cart.ts';
-import { mixWithNeighbours, nearestCustomers } from './customer-neighbours.ts';
-import { basketsByCustomer, personalFrequency, type FrequencyOptions } from './personal-frequency.ts';
-import { topK } from './ranked-list.ts';
+// Items are basket-log numbers throughout; per-customer work runs in dense scratch arrays indexed
+// by item number (reset through the list of what was touched), so a customer costs their lines,
+// their neighbours' strongest items and their candidates, never a Map.
+import type { Baskets, CustomerBaskets } from '../interactions/basket-log.ts';
+import { nearestRows, type NeighbourRows, type SparseRows } from './customer-neighbours.ts';
+import type { ListTable } from './list-table.ts';
+import { basketWeight, type FrequencyOptions } from './personal-frequency.ts';
+import { topCandidates } from './ranked-list.ts';
+import type { Vocabulary } from './vocabulary.ts';
 
 const DAY = 86_400_000;
 /** Items of each neighbour's frequency vector that count towards a customer's neighbour score. */
 const NEIGHBOUR_ITEMS = 100;
+/** The customer's most recent baskets whose bought-together lists are summed. */
+const RECENT_BASKETS = 3;
 
 /** The signals, in feature order; each names the features of its group. */
 export const SIGNALS = {
@@ -37,6 +43,11 @@ export const SIGNAL_NAMES = Object.keys(SIGNALS) as Signal[];
 /** Features about the customer alone, given to every group so a group's weight can depend on who asks. */
 export const CONTEXT = ['customerBaskets', 'daysSinceLastBasket', 'repeatRatio', 'basketSize'] as const;
 
+export const featureNames = (): string[] => [...SIGNAL_NAMES.flatMap((s) => SIGNALS[s]), ...CONTEXT];
+export const FEATURES = featureNames().length;
+/** The feature column saying whether the customer bought the item before. */
+export const BOUGHT = featureNames().indexOf('bought');
+
 export interface FeatureOptions {
   /** Decays of the customer's own frequency (TIFU-KNN's personal item frequency). */
   frequency: FrequencyOptions;
@@ -52,198 +63,349 @@ export interface FeatureOptions {
   recentDays: number;
 }
 
+/** The compact baskets with each customer's baskets in time order. */
+export interface BasketHistory {
+  b: Baskets;
+  byCustomer: CustomerBaskets;
+}
+
+/** Bought-together lists by vocabulary number, and the vocabulary that numbers them. */
+export interface NumberedLists {
+  table: ListTable;
+  vocab: Vocabulary;
+}
+
 /** Unit-length item vectors, for the customer-to-item embedding similarity. */
 export interface ItemVectors {
-  index: ReadonlyMap<string, number>;
+  /** Vector row of each basket-log item (-1 when it has none). */
+  rowOf: Int32Array;
   dimensions: number;
   /** Row-major, each row unit length. */
   unit: Float32Array;
 }
 
-/** Feature rows of one customer's candidates, each row in `featureNames()` order. */
-export interface CustomerCandidates {
-  customer: string;
-  items: string[];
-  rows: Float32Array[];
-}
-
-export const featureNames = (): string[] => [...SIGNAL_NAMES.flatMap((s) => SIGNALS[s]), ...CONTEXT];
-
+/** Shop-wide item figures as of a moment, by item number. */
 interface ItemStats {
-  count: Map<string, number>;
-  recent: Map<string, number>;
-  previous: Map<string, number>;
-  /** Share of the item's customers who bought it in more than one basket (smoothed). */
-  repeatRate: Map<string, number>;
+  count: Float64Array;
+  recent: Float64Array;
+  previous: Float64Array;
+  /** Share of the item's customers who bought it in more than one basket (smoothed; 0 when none did). */
+  repeatRate: Float64Array;
 }
 
-function itemStats(baskets: readonly Basket[], asOf: number, recentDays: number): ItemStats {
-  const count = new Map<string, number>();
-  const recent = new Map<string, number>();
-  const previous = new Map<string, number>();
-  const buyers = new Map<string, Map<string, number>>();
-  const add = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-  for (const b of baskets) {
-    const age = (asOf - b.time) / DAY;
-    for (const i of b.items) {
-      add(count, i);
-      if (age < recentDays) add(recent, i);
-      else if (age < 2 * recentDays) add(previous, i);
-      if (b.user !== undefined) {
-        let m = buyers.get(i);
-        if (!m) buyers.set(i, (m = new Map()));
-        add(m, b.user);
-      }
+/** Each customer's baskets before `asOf`: the first `before[u]` of their time-ordered baskets. */
+function basketsBefore(h: BasketHistory, asOf: number): Int32Array {
+  const { b, byCustomer: c } = h;
+  const before = new Int32Array(b.users.length);
+  for (let u = 0; u < b.users.length; u++) {
+    let n = 0;
+    while (c.offsets[u]! + n < c.offsets[u + 1]! && b.time[c.baskets[c.offsets[u]! + n]!]! < asOf) n++;
+    before[u] = n;
+  }
+  return before;
+}
+
+/**
+ * Shop-wide counts, and every customer's personal item frequency (compressed rows: the customer's
+ * distinct items), in one pass over the baskets before `asOf`.
+ */
+function countHistory(h: BasketHistory, before: Int32Array, asOf: number, o: FeatureOptions) {
+  const { b, byCustomer: c } = h;
+  const items = b.items.length;
+  const stats: ItemStats = {
+    count: new Float64Array(items),
+    recent: new Float64Array(items),
+    previous: new Float64Array(items),
+    repeatRate: new Float64Array(items),
+  };
+  for (let k = 0; k < b.count; k++) {
+    if (b.time[k]! >= asOf) continue;
+    const age = (asOf - b.time[k]!) / DAY;
+    const into = age < o.recentDays ? stats.recent : age < 2 * o.recentDays ? stats.previous : undefined;
+    for (let m = b.offsets[k]!; m < b.offsets[k + 1]!; m++) {
+      stats.count[b.members[m]!]!++;
+      if (into) into[b.members[m]!]!++;
     }
   }
-  const repeatRate = new Map<string, number>();
-  for (const [i, m] of buyers) {
-    let again = 0;
-    for (const n of m.values()) if (n > 1) again++;
-    repeatRate.set(i, (again + 1) / (m.size + 2));
+  const buyers = new Int32Array(items);
+  const again = new Int32Array(items);
+  const times = new Int32Array(items);
+  const weight = new Float64Array(items);
+  const touched = new Int32Array(items);
+  const offsets = new Int32Array(b.users.length + 1);
+  const own: number[] = [];
+  const values: number[] = [];
+  for (let u = 0; u < b.users.length; u++) {
+    const n = before[u]!;
+    let t = 0;
+    for (let j = 0; j < n; j++) {
+      const k = c.baskets[c.offsets[u]! + j]!;
+      const w = basketWeight(n - 1 - j, n, o.frequency);
+      for (let m = b.offsets[k]!; m < b.offsets[k + 1]!; m++) {
+        const item = b.members[m]!;
+        if (times[item] === 0) touched[t++] = item;
+        times[item]!++;
+        weight[item]! += w;
+      }
+    }
+    for (let i = 0; i < t; i++) {
+      const item = touched[i]!;
+      buyers[item]!++;
+      if (times[item]! > 1) again[item]!++;
+      own.push(item);
+      values.push(weight[item]!);
+      times[item] = 0;
+      weight[item] = 0;
+    }
+    offsets[u + 1] = own.length;
   }
-  return { count, recent, previous, repeatRate };
+  for (let i = 0; i < items; i++) if (buyers[i]! > 0) stats.repeatRate[i] = (again[i]! + 1) / (buyers[i]! + 2);
+  const frequencies: SparseRows = { offsets, items: Int32Array.from(own), values: Float64Array.from(values) };
+  return { stats, frequencies };
 }
 
-/** Every customer with history before `asOf`, their candidates and feature rows. */
-export function customerCandidates(
-  allBaskets: readonly Basket[],
+/** Each customer's `keep` heaviest items: what they pass on as a neighbour. */
+function strongest(f: SparseRows, itemCount: number, keep: number): SparseRows {
+  const rows = f.offsets.length - 1;
+  const offsets = new Int32Array(rows + 1);
+  const items: number[] = [];
+  const values: number[] = [];
+  const value = new Float64Array(itemCount);
+  for (let r = 0; r < rows; r++) {
+    const mine = f.items.subarray(f.offsets[r]!, f.offsets[r + 1]!);
+    for (let p = f.offsets[r]!; p < f.offsets[r + 1]!; p++) value[f.items[p]!] = f.values[p]!;
+    const top = mine.length > keep ? topCandidates(mine, mine.length, keep, (i) => value[i]!).ids : mine;
+    for (const i of top) {
+      items.push(i);
+      values.push(value[i]!);
+    }
+    for (const i of mine) value[i] = 0;
+    offsets[r + 1] = items.length;
+  }
+  return { offsets, items: Int32Array.from(items), values: Float64Array.from(values) };
+}
+
+/**
+ * Visits each of `customers` (customer numbers; those without baskets before `asOf` are skipped)
+ * with their candidates and feature rows (`FEATURES` a row, in `featureNames()` order). The arrays
+ * are reused: read them before returning from `visit`, which answers whether to go on.
+ */
+export function customerFeatures(
+  h: BasketHistory,
   asOf: number,
   o: FeatureOptions,
-  together: ListLookup,
-  vectors?: ItemVectors,
-  only?: ReadonlySet<string>,
-): CustomerCandidates[] {
-  const baskets = allBaskets.filter((b) => b.time < asOf);
-  const stats = itemStats(baskets, asOf, o.recentDays);
-  const histories = basketsByCustomer(baskets);
-  const frequencies = new Map([...histories].map(([c, h]) => [c, personalFrequency(h, o.frequency)]));
-  const neighbours = nearestCustomers(frequencies, o.neighbours);
+  together: NumberedLists,
+  vectors: ItemVectors | undefined,
+  customers: Iterable<number>,
+  visit: (customer: number, items: Int32Array, rows: Float32Array) => boolean,
+): void {
+  const { b, byCustomer: c } = h;
+  const itemCount = b.items.length;
+  const before = basketsBefore(h, asOf);
+  const { stats, frequencies: f } = countHistory(h, before, asOf, o);
+  const wanted = new Uint8Array(b.users.length);
+  const queue: number[] = [];
+  for (const u of customers)
+    if (before[u]! > 0) {
+      wanted[u] = 1;
+      queue.push(u);
+    }
+  const neighbours: NeighbourRows = nearestRows(f, itemCount, o.neighbours, 2000, (u) => wanted[u] === 1);
   // What a neighbour passes on is their strongest items: the tail of a wholesale customer's
   // hundreds of lines costs time and barely moves the mean.
-  const strongest = new Map(
-    [...frequencies].map(([c, f]) => [c, f.size > NEIGHBOUR_ITEMS ? new Map(topK(f, NEIGHBOUR_ITEMS)) : f]),
-  );
-  const trending = topK(stats.recent, o.candidatesPerSource).map(([id]) => id);
-  const width = featureNames().length;
-  const out: CustomerCandidates[] = [];
-  for (const [customer, history] of histories) {
-    if (only && !only.has(customer)) continue;
-    const own = frequencies.get(customer)!;
-    const slow = personalFrequency(history, { groupSize: 1, withinDecay: 1, acrossDecay: o.slowDecay });
-    const mixed = mixWithNeighbours(new Map(), neighbours.get(customer) ?? [], strongest, 0);
-    const boughtBy = new Map<string, number>();
-    for (const n of neighbours.get(customer) ?? [])
-      for (const item of strongest.get(n.customer)!.keys()) boughtBy.set(item, (boughtBy.get(item) ?? 0) + 1);
-    const nNeighbours = Math.max(1, neighbours.get(customer)?.length ?? 0);
+  const passed = strongest(f, itemCount, NEIGHBOUR_ITEMS);
+  const everyItem = Int32Array.from({ length: itemCount }, (_, i) => i);
+  const trending = topCandidates(everyItem, itemCount, o.candidatesPerSource, (i) => stats.recent[i]!).ids;
 
-    // The customer's own record per item: baskets holding it, last time, purchase times.
-    const times = new Map<string, number[]>();
-    history.forEach((b) => {
-      for (const i of b.items) {
-        let t = times.get(i);
-        if (!t) times.set(i, (t = []));
-        t.push(b.time);
-      }
-    });
-    const lastIndex = new Map<string, number>();
-    history.forEach((b, n) => {
-      for (const i of b.items) lastIndex.set(i, n);
-    });
-    const last = history.at(-1)!;
-    const recentBaskets = history.slice(-3);
-    const withLast = new Map<string, number>();
-    const withRecent = new Map<string, number>();
-    recentBaskets.forEach((b, n) => {
-      const weight = 0.5 ** (recentBaskets.length - 1 - n);
-      for (const i of b.items)
-        for (const [j, s] of together(i) ?? []) {
-          withRecent.set(j, (withRecent.get(j) ?? 0) + (weight * s) / b.items.length);
-          if (b === last) withLast.set(j, (withLast.get(j) ?? 0) + s / b.items.length);
-        }
-    });
+  // Per-customer scratch, by item number.
+  const own = new Float64Array(itemCount);
+  const slow = new Float64Array(itemCount);
+  const holding = new Int32Array(itemCount);
+  const first = new Float64Array(itemCount);
+  const last = new Float64Array(itemCount);
+  const lastIndex = new Int32Array(itemCount);
+  const mixed = new Float64Array(itemCount);
+  const sharedBy = new Int32Array(itemCount);
+  const withLast = new Float64Array(itemCount);
+  const withRecent = new Float64Array(itemCount);
+  const mark = new Int32Array(itemCount).fill(-1);
+  const inLast = new Int32Array(itemCount).fill(-1);
+  const fromNeighbours = new Int32Array(itemCount);
+  const fromRecent = new Int32Array(itemCount);
+  const fresh = new Int32Array(itemCount);
+  const maxCandidates = o.maxOwnItems + 3 * o.candidatesPerSource;
+  const candidates = new Int32Array(maxCandidates);
+  const rows = new Float32Array(maxCandidates * FEATURES);
+  const d = vectors?.dimensions ?? 0;
+  const profile = new Float64Array(d);
+  const lists = together.table;
 
-    // Context: who is asking.
+  for (const u of queue) {
+    const n = before[u]!;
+    const history = c.baskets.subarray(c.offsets[u]!, c.offsets[u]! + n);
+    const mine = f.items.subarray(f.offsets[u]!, f.offsets[u + 1]!);
+    for (let p = f.offsets[u]!; p < f.offsets[u + 1]!; p++) own[f.items[p]!] = f.values[p]!;
+
+    // The customer's own record per item, and who is asking.
     let repeats = 0;
-    const seenItems = new Set<string>();
-    history.forEach((b, n) => {
-      if (n > 0) repeats += b.items.filter((i) => seenItems.has(i)).length / b.items.length;
-      for (const i of b.items) seenItems.add(i);
-    });
+    let lines = 0;
+    for (let j = 0; j < n; j++) {
+      const k = history[j]!;
+      const w = o.slowDecay ** (n - 1 - j) / n;
+      let seen = 0;
+      for (let m = b.offsets[k]!; m < b.offsets[k + 1]!; m++) {
+        const item = b.members[m]!;
+        if (holding[item]! > 0) seen++;
+        else first[item] = b.time[k]!;
+        slow[item]! += w;
+        holding[item]!++;
+        last[item] = b.time[k]!;
+        lastIndex[item] = j;
+      }
+      const size = b.offsets[k + 1]! - b.offsets[k]!;
+      lines += size;
+      if (j > 0) repeats += seen / size;
+    }
+    const lastBasket = history[n - 1]!;
+    for (let m = b.offsets[lastBasket]!; m < b.offsets[lastBasket + 1]!; m++) inLast[b.members[m]!] = u;
     const context = [
-      Math.log1p(history.length),
-      Math.log1p((asOf - last.time) / DAY),
-      history.length > 1 ? repeats / (history.length - 1) : 0,
-      Math.log1p(history.reduce((s, b) => s + b.items.length, 0) / history.length),
+      Math.log1p(n),
+      Math.log1p((asOf - b.time[lastBasket]!) / DAY),
+      n > 1 ? repeats / (n - 1) : 0,
+      Math.log1p(lines / n),
     ];
 
-    const candidates = new Set(topK(own, o.maxOwnItems).map(([id]) => id));
-    for (const source of [mixed, withRecent]) {
-      const fresh: [string, number][] = [];
-      for (const [id, x] of source) if (!own.has(id) && !candidates.has(id)) fresh.push([id, x]);
-      for (const [id] of topK(fresh, o.candidatesPerSource)) candidates.add(id);
+    // Similar customers: the mean of their strongest items, and how many of them buy each.
+    const nearCount = neighbours.lengths[u]!;
+    const shareOf = Math.max(1, nearCount);
+    let nn = 0;
+    for (let r = 0; r < nearCount; r++) {
+      const other = neighbours.ids[u * neighbours.k + r]!;
+      for (let p = passed.offsets[other]!; p < passed.offsets[other + 1]!; p++) {
+        const item = passed.items[p]!;
+        if (sharedBy[item] === 0) fromNeighbours[nn++] = item;
+        sharedBy[item]!++;
+        mixed[item]! += passed.values[p]! / nearCount;
+      }
     }
-    for (const id of trending) candidates.add(id);
 
-    const profile = vectors ? profileOf(slow, vectors) : undefined;
-    const items = [...candidates];
-    const rows = items.map((item) => {
-      const t = times.get(item);
-      const row = new Float32Array(width);
-      let f = 0;
+    // Bought with the last baskets (halving per basket back), each basket's lists over its size.
+    let nr = 0;
+    const recentFrom = Math.max(0, n - RECENT_BASKETS);
+    for (let j = recentFrom; j < n; j++) {
+      const k = history[j]!;
+      const weight = 0.5 ** (n - 1 - j);
+      const size = b.offsets[k + 1]! - b.offsets[k]!;
+      for (let m = b.offsets[k]!; m < b.offsets[k + 1]!; m++) {
+        const row = together.vocab.ofItem[b.members[m]!]!;
+        if (row < 0) continue;
+        for (let e = 0; e < lists.lengths[row]!; e++) {
+          const item = together.vocab.itemOf[lists.ids[row * lists.width + e]!]!;
+          const s = lists.scores[row * lists.width + e]! / size;
+          if (withRecent[item] === 0) fromRecent[nr++] = item;
+          withRecent[item]! += weight * s;
+          if (j === n - 1) withLast[item]! += s;
+        }
+      }
+    }
+
+    // Candidates: their most frequent items, then the best new ones from each source, then trending.
+    let nc = 0;
+    const add = (ids: ArrayLike<number>) => {
+      for (let i = 0; i < ids.length; i++)
+        if (mark[ids[i]!] !== u) {
+          mark[ids[i]!] = u;
+          candidates[nc++] = ids[i]!;
+        }
+    };
+    add(topCandidates(mine, mine.length, o.maxOwnItems, (i) => own[i]!).ids);
+    for (const [source, count, score] of [
+      [fromNeighbours, nn, mixed],
+      [fromRecent, nr, withRecent],
+    ] as const) {
+      let nf = 0;
+      for (let i = 0; i < count; i++) if (holding[source[i]!] === 0 && mark[source[i]!] !== u) fresh[nf++] = source[i]!;
+      add(topCandidates(fresh, nf, o.candidatesPerSource, (i) => score[i]!).ids);
+    }
+    add(trending);
+
+    // The customer's profile: their item vectors weighted by the slow frequency.
+    let profiled = false;
+    if (vectors) {
+      profile.fill(0);
+      for (const item of mine) {
+        const row = vectors.rowOf[item]!;
+        if (row < 0) continue;
+        profiled = true;
+        for (let t = 0; t < d; t++) profile[t]! += slow[item]! * vectors.unit[row * d + t]!;
+      }
+      let norm = 0;
+      for (let t = 0; t < d; t++) norm += profile[t]! ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let t = 0; t < d; t++) profile[t]! /= norm;
+    }
+
+    for (let r = 0; r < nc; r++) {
+      const item = candidates[r]!;
+      const times = holding[item]!;
+      const row = rows.subarray(r * FEATURES, (r + 1) * FEATURES);
+      let x = 0;
       // bought-before
-      row[f++] = t ? 1 : 0;
-      row[f++] = own.get(item) ?? 0;
-      row[f++] = slow.get(item) ?? 0;
-      row[f++] = Math.log1p(t?.length ?? 0);
-      row[f++] = (t?.length ?? 0) / history.length;
-      row[f++] = t ? Math.log1p(history.length - 1 - lastIndex.get(item)!) : 0;
-      row[f++] = t ? Math.log1p((asOf - t.at(-1)!) / DAY) : 0;
-      row[f++] = last.items.includes(item) ? 1 : 0;
+      row[x++] = times > 0 ? 1 : 0;
+      row[x++] = own[item]!;
+      row[x++] = slow[item]!;
+      row[x++] = Math.log1p(times);
+      row[x++] = times / n;
+      row[x++] = times > 0 ? Math.log1p(n - 1 - lastIndex[item]!) : 0;
+      row[x++] = times > 0 ? Math.log1p((asOf - last[item]!) / DAY) : 0;
+      row[x++] = inLast[item] === u ? 1 : 0;
       // How far into its usual gap between purchases the item is (1 = due now).
-      row[f++] =
-        t && t.length > 1 ? Math.min(4, (asOf - t.at(-1)!) / Math.max(1, (t.at(-1)! - t[0]!) / (t.length - 1))) : 0;
-      row[f++] = stats.repeatRate.get(item) ?? 0;
+      row[x++] =
+        times > 1 ? Math.min(4, (asOf - last[item]!) / Math.max(1, (last[item]! - first[item]!) / (times - 1))) : 0;
+      row[x++] = stats.repeatRate[item]!;
       // similar-customers
-      row[f++] = mixed.get(item) ?? 0;
-      row[f++] = (boughtBy.get(item) ?? 0) / nNeighbours;
+      row[x++] = mixed[item]!;
+      row[x++] = sharedBy[item]! / shareOf;
       // bought-with-recent
-      row[f++] = withLast.get(item) ?? 0;
-      row[f++] = withRecent.get(item) ?? 0;
+      row[x++] = withLast[item]!;
+      row[x++] = withRecent[item]!;
       // similar-to-history
-      row[f++] = profile ? similarity(profile, item, vectors!) : 0;
+      let similarity = 0;
+      const vr = profiled ? vectors!.rowOf[item]! : -1;
+      for (let t = 0; vr >= 0 && t < d; t++) similarity += profile[t]! * vectors!.unit[vr * d + t]!;
+      row[x++] = similarity;
       // trending
-      row[f++] = Math.log1p(stats.count.get(item) ?? 0);
-      row[f++] = Math.log1p(stats.recent.get(item) ?? 0);
-      row[f++] = Math.log((1 + (stats.recent.get(item) ?? 0)) / (1 + (stats.previous.get(item) ?? 0)));
-      for (const c of context) row[f++] = c;
-      return row;
-    });
-    out.push({ customer, items, rows });
+      row[x++] = Math.log1p(stats.count[item]!);
+      row[x++] = Math.log1p(stats.recent[item]!);
+      row[x++] = Math.log((1 + stats.recent[item]!) / (1 + stats.previous[item]!));
+      for (const value of context) row[x++] = value;
+    }
+    if (!visit(u, candidates.subarray(0, nc), rows.subarray(0, nc * FEATURES))) return;
+
+    for (const item of mine) {
+      own[item] = 0;
+      slow[item] = 0;
+      holding[item] = 0;
+    }
+    for (let i = 0; i < nn; i++) {
+      mixed[fromNeighbours[i]!] = 0;
+      sharedBy[fromNeighbours[i]!] = 0;
+    }
+    for (let i = 0; i < nr; i++) {
+      withRecent[fromRecent[i]!] = 0;
+      withLast[fromRecent[i]!] = 0;
+    }
   }
-  return out;
 }
 
-/** The unit-length weighted mean of a customer's item vectors. */
-function profileOf(weights: ReadonlyMap<string, number>, v: ItemVectors): Float32Array | undefined {
-  const p = new Float32Array(v.dimensions);
-  let any = false;
-  for (const [item, w] of weights) {
-    const i = v.index.get(item);
-    if (i === undefined) continue;
-    any = true;
-    for (let d = 0; d < v.dimensions; d++) p[d]! += w * v.unit[i * v.dimensions + d]!;
+/** Unit-length rows of an embedding table, addressed by basket-log item through `rowOf`. */
+export function unitVectors(vectors: Float32Array, dimensions: number, rowOf: Int32Array): ItemVectors {
+  const unit = new Float32Array(vectors.length);
+  for (let i = 0; i < vectors.length / dimensions; i++) {
+    let norm = 0;
+    for (let t = 0; t < dimensions; t++) norm += vectors[i * dimensions + t]! ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let t = 0; t < dimensions; t++) unit[i * dimensions + t] = vectors[i * dimensions + t]! / norm;
   }
-  if (!any) return undefined;
-  const norm = Math.hypot(...p) || 1;
-  for (let d = 0; d < v.dimensions; d++) p[d]! /= norm;
-  return p;
-}
-
-function similarity(profile: Float32Array, item: string, v: ItemVectors): number {
-  const i = v.index.get(item);
-  if (i === undefined) return 0;
-  let s = 0;
-  for (let d = 0; d < v.dimensions; d++) s += profile[d]! * v.unit[i * v.dimensions + d]!;
-  return s;
+  return { rowOf, dimensions, unit };
 }

@@ -3,30 +3,23 @@
 // after that; with `windows` > 1 also the windows before, for more examples), then every customer's
 // candidates are scored with features as of the end. Each published item carries the signals that
 // put it there: those contributing more to its score than they do to an average candidate.
-import type { Basket } from '../interactions/interaction.ts';
+import { seededRandom } from '../../common/random.ts';
+import { boughtTogether, countCooccurrence, type CooccurrenceOptions } from './cooccurrence.ts';
+import { ExplainedTable, ListTable, packSignals } from './list-table.ts';
 import {
-  customerCandidates,
-  featureNames,
+  BOUGHT,
+  customerFeatures,
+  FEATURES,
   SIGNAL_NAMES,
+  type BasketHistory,
   type FeatureOptions,
   type ItemVectors,
+  type NumberedLists,
 } from './next-basket-features.ts';
-import {
-  contributions,
-  trainRanker,
-  type Examples,
-  type RankerOptions,
-  type RankerWeights,
-} from './next-basket-ranker.ts';
-import type { ListLookup } from './cart.ts';
-import type { EmbeddingTable } from './customer-profile.ts';
-import { boughtTogether, countCooccurrence, type CooccurrenceOptions } from './cooccurrence.ts';
-import { round, type ExplainedScored } from './ranked-list.ts';
+import { contributionsOf, type Examples, type RankerOptions, type RankerWeights } from './next-basket-ranker.ts';
 import { buildVocabulary } from './vocabulary.ts';
 
 const DAY = 86_400_000;
-/** The feature column saying whether the customer bought the item before. */
-const BOUGHT = featureNames().indexOf('bought');
 
 export interface NextBasketOptions {
   /** Length of each labelled window at the end of the training baskets. */
@@ -35,6 +28,11 @@ export interface NextBasketOptions {
   windows: number;
   /** Leave out what the customer already bought (for shops where customers do not reorder). */
   excludePurchased: boolean;
+  /**
+   * Training rows kept at most: customers are taken in a seeded random order until it is reached,
+   * so memory and the ranker's time stay bounded on a large log.
+   */
+  maxExamples: number;
   features: FeatureOptions;
   ranker: RankerOptions;
 }
@@ -46,113 +44,173 @@ export interface TogetherCounting {
   listSize: number;
 }
 
-export interface NextBasketModel {
-  lists: Map<string, ExplainedScored[]>;
-  weights: RankerWeights;
-  /** Mean contribution of each signal over the training candidates: the bar an explanation clears. */
-  baseline: number[];
-  examples: { windows: number; customers: number; rows: number; positives: number };
+/** What the ranker learned from. */
+export interface ExampleCounts {
+  windows: number;
+  customers: number;
+  rows: number;
+  positives: number;
 }
 
-/** Feature rows of customers as of `asOf`, labelled by their first basket in the window after it. */
-function labelledExamples(
-  baskets: readonly Basket[],
-  asOf: number,
-  o: NextBasketOptions,
-  counting: TogetherCounting,
-  vectors?: ItemVectors,
-) {
-  const next = new Map<string, Set<string>>();
-  for (const b of baskets)
-    if (b.user !== undefined && b.time >= asOf && b.time < asOf + o.windowDays * DAY && !next.has(b.user))
-      next.set(b.user, new Set(b.items));
-  const rows: Float32Array[] = [];
-  const labels: number[] = [];
-  // Bought-together as it was known then: counted again without the labelled window.
-  const earlier = baskets.filter((b) => b.time < asOf);
-  const vocab = buildVocabulary(earlier, counting.minCount);
-  const together = boughtTogether(
-    vocab,
-    countCooccurrence(vocab, counting.cooccurrence.maxBasketItems, counting.cooccurrence.basketWeight),
-    counting.cooccurrence,
-    counting.listSize,
-  );
-  const found = customerCandidates(earlier, asOf, o.features, (i) => together.get(i), vectors, new Set(next.keys()));
-  for (const c of found) {
-    const bought = next.get(c.customer)!;
-    c.items.forEach((item, i) => {
-      rows.push(c.rows[i]!);
-      labels.push(bought.has(item) ? 1 : 0);
-    });
+const endOf = (h: BasketHistory): number => {
+  let end = -Infinity;
+  for (const t of h.b.time) end = Math.max(end, t);
+  return end + 1;
+};
+
+/** Rows that grow by doubling, for an unknown number of examples. */
+class ExampleBuffer {
+  x = new Float32Array(1 << 16);
+  y = new Uint8Array((1 << 16) / FEATURES);
+  count = 0;
+  push(row: ArrayLike<number>, label: number): void {
+    if ((this.count + 1) * FEATURES > this.x.length) {
+      const x = new Float32Array(this.x.length * 2);
+      x.set(this.x);
+      this.x = x;
+      const y = new Uint8Array(this.y.length * 2);
+      y.set(this.y);
+      this.y = y;
+    }
+    this.x.set(row, this.count * FEATURES);
+    this.y[this.count++] = label;
   }
-  return { rows, labels, customers: found.length };
 }
 
-export async function trainNextBasket(
-  baskets: readonly Basket[],
+/** Feature rows of returning customers as of each labelled window's start, labelled by their first basket in it. */
+export function nextBasketExamples(
+  h: BasketHistory,
   o: NextBasketOptions,
   counting: TogetherCounting,
-  together: ListLookup,
   vectors?: ItemVectors,
-): Promise<NextBasketModel> {
-  const end = baskets.at(-1)!.time + 1;
-  const ex: Examples = { rows: [], labels: [] };
+  onCustomer: () => void = () => {},
+): Examples & { counts: ExampleCounts } {
+  const { b, byCustomer: c } = h;
+  const end = endOf(h);
+  const buffer = new ExampleBuffer();
+  const label = new Int32Array(b.items.length).fill(-1);
   let customers = 0;
   let windows = 0;
-  for (let w = 1; w <= o.windows; w++) {
-    const got = labelledExamples(baskets, end - w * o.windowDays * DAY, o, counting, vectors);
-    if (got.customers === 0) break;
-    windows++;
-    customers += got.customers;
-    // One at a time: spreading 100k+ rows into push() overflows the stack.
-    for (const r of got.rows) ex.rows.push(r);
-    for (const l of got.labels) ex.labels.push(l);
-  }
-  if (ex.rows.length === 0)
-    throw new Error(`no customer came back within the last ${o.windowDays} days of training: nothing to learn from`);
-  const weights = await trainRanker(ex, o.ranker);
-  const baseline = new Array<number>(SIGNAL_NAMES.length).fill(0);
-  for (const r of ex.rows) contributions(weights, r).forEach((c, s) => (baseline[s]! += c / ex.rows.length));
-
-  const lists = new Map<string, ExplainedScored[]>();
-  for (const c of customerCandidates(baskets, end, o.features, together, vectors)) {
-    const owned = o.excludePurchased ? new Set(c.items.filter((_, i) => c.rows[i]![BOUGHT]! > 0)) : undefined;
-    const scored = c.items.flatMap((item, i) => {
-      if (owned?.has(item)) return [];
-      const parts = contributions(weights, c.rows[i]!);
-      return [{ item, logit: parts.reduce((a, b) => a + b, 0), parts }];
+  let positives = 0;
+  for (let w = 1; w <= o.windows && buffer.count < o.maxExamples; w++) {
+    const asOf = end - w * o.windowDays * DAY;
+    const next = new Int32Array(b.users.length).fill(-1);
+    const returning: number[] = [];
+    for (let u = 0; u < b.users.length; u++)
+      for (let p = c.offsets[u]!; p < c.offsets[u + 1]!; p++) {
+        const t = b.time[c.baskets[p]!]!;
+        if (t >= asOf + o.windowDays * DAY) break;
+        if (t >= asOf) {
+          next[u] = c.baskets[p]!;
+          returning.push(u);
+          break;
+        }
+      }
+    const random = seededRandom(o.ranker.seed + w);
+    for (let i = returning.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [returning[i], returning[j]] = [returning[j]!, returning[i]!];
+    }
+    // Bought-together as it was known then: counted again without the labelled window.
+    const vocab = buildVocabulary(b, counting.minCount, asOf);
+    const then: NumberedLists = {
+      vocab,
+      table: boughtTogether(
+        vocab,
+        countCooccurrence(vocab, counting.cooccurrence.maxBasketItems, counting.cooccurrence.basketWeight),
+        counting.cooccurrence,
+        counting.listSize,
+      ),
+    };
+    let found = 0;
+    customerFeatures(h, asOf, o.features, then, vectors, returning, (u, items, rows) => {
+      const k = next[u]!;
+      for (let m = b.offsets[k]!; m < b.offsets[k + 1]!; m++) label[b.members[m]!] = u;
+      for (let r = 0; r < items.length; r++) {
+        const bought = label[items[r]!] === u ? 1 : 0;
+        positives += bought;
+        buffer.push(rows.subarray(r * FEATURES, (r + 1) * FEATURES), bought);
+      }
+      found++;
+      onCustomer();
+      return buffer.count < o.maxExamples;
     });
-    scored.sort((a, b) => b.logit - a.logit || (a.item < b.item ? -1 : 1));
-    lists.set(
-      c.customer,
-      scored
-        .slice(0, counting.listSize)
-        .map(({ item, logit, parts }) => [item, round(1 / (1 + Math.exp(-logit))), explain(parts, baseline)]),
-    );
+    label.fill(-1);
+    if (found === 0) break;
+    windows++;
+    customers += found;
   }
+  if (buffer.count === 0)
+    throw new Error(`no customer came back within the last ${o.windowDays} days of training: nothing to learn from`);
   return {
-    lists,
-    weights,
-    baseline,
-    examples: { windows, customers, rows: ex.rows.length, positives: ex.labels.filter((l) => l === 1).length },
+    x: buffer.x,
+    y: buffer.y,
+    count: buffer.count,
+    counts: { windows, customers, rows: buffer.count, positives },
   };
 }
 
-/** Unit-length rows of an embedding table, for the embedding-similarity feature. */
-export function unitVectors(e: EmbeddingTable): ItemVectors {
-  const unit = new Float32Array(e.vectors.length);
-  for (let i = 0; i < e.items.length; i++) {
-    const row = e.vectors.subarray(i * e.dimensions, (i + 1) * e.dimensions);
-    const norm = Math.hypot(...row) || 1;
-    for (let d = 0; d < e.dimensions; d++) unit[i * e.dimensions + d] = row[d]! / norm;
+/** Mean contribution of each signal over the training rows: the bar an explanation clears. */
+export function signalBaselines(w: RankerWeights, ex: Examples): number[] {
+  const parts = contributionsOf(w);
+  const out = new Float64Array(SIGNAL_NAMES.length);
+  const sum = new Array<number>(SIGNAL_NAMES.length).fill(0);
+  for (let i = 0; i < ex.count; i++) {
+    parts(ex.x.subarray(i * FEATURES, (i + 1) * FEATURES), out);
+    out.forEach((c, s) => (sum[s]! += c / ex.count));
   }
-  return { index: e.index, dimensions: e.dimensions, unit };
+  return sum;
 }
 
-/** Signals whose contribution beats their average, strongest first; at least the strongest one. */
-export function explain(parts: readonly number[], baseline: readonly number[]): string[] {
-  const lift = parts.map((c, s) => ({ signal: SIGNAL_NAMES[s]!, by: c - baseline[s]! }));
-  lift.sort((a, b) => b.by - a.by);
-  const above = lift.filter((l) => l.by > 0).map((l) => l.signal);
-  return above.length > 0 ? above : [lift[0]!.signal];
+/** Every customer's list as of the end of the baskets, each item with the signals that put it there. */
+export function nextBasketLists(
+  h: BasketHistory,
+  o: NextBasketOptions,
+  weights: RankerWeights,
+  baseline: readonly number[],
+  together: NumberedLists,
+  vectors: ItemVectors | undefined,
+  listSize: number,
+  onCustomer: () => void = () => {},
+): ExplainedTable {
+  const { b } = h;
+  const out = new ExplainedTable(new ListTable(b.users, b.items, listSize), SIGNAL_NAMES);
+  const parts = contributionsOf(weights);
+  const signals = SIGNAL_NAMES.length;
+  let scratch = new Float64Array(0);
+  let logits = new Float64Array(0);
+  const everyone = Array.from({ length: b.users.length }, (_, u) => u);
+  customerFeatures(h, endOf(h), o.features, together, vectors, everyone, (u, items, rows) => {
+    if (logits.length < items.length) {
+      logits = new Float64Array(items.length);
+      scratch = new Float64Array(items.length * signals);
+    }
+    const kept: number[] = [];
+    for (let r = 0; r < items.length; r++) {
+      if (o.excludePurchased && rows[r * FEATURES + BOUGHT]! > 0) continue;
+      const mine = scratch.subarray(r * signals, (r + 1) * signals);
+      parts(rows.subarray(r * FEATURES, (r + 1) * FEATURES), mine);
+      logits[r] = mine.reduce((a, x) => a + x, 0);
+      kept.push(r);
+    }
+    kept.sort((x, y) => logits[y]! - logits[x]! || items[x]! - items[y]!);
+    const top = kept.slice(0, listSize);
+    out.setRow(
+      u,
+      top.map((r) => items[r]!),
+      top.map((r) => 1 / (1 + Math.exp(-logits[r]!))),
+      top.map((r) => packSignals(explain(scratch.subarray(r * signals, (r + 1) * signals), baseline))),
+    );
+    onCustomer();
+    return true;
+  });
+  return out;
+}
+
+/** Signals (numbers in `SIGNAL_NAMES`) whose contribution beats their average, strongest first; at least the strongest one. */
+export function explain(parts: ArrayLike<number>, baseline: readonly number[]): number[] {
+  const lift = Array.from(baseline, (bar, s) => ({ s, by: parts[s]! - bar }));
+  lift.sort((x, y) => y.by - x.by);
+  const above = lift.filter((l) => l.by > 0).map((l) => l.s);
+  return above.length > 0 ? above : [lift[0]!.s];
 }

@@ -25,17 +25,21 @@ export function basketsByCustomer(baskets: readonly Basket[]): Map<string, Baske
   return out;
 }
 
+/** The weight of a customer's basket `back` baskets before their most recent, of `n`. */
+export function basketWeight(back: number, n: number, o: FrequencyOptions): number {
+  const groups = Math.ceil(n / o.groupSize);
+  const group = Math.floor(back / o.groupSize);
+  // The oldest group may be short: its mean is over the baskets it has.
+  const size = group === groups - 1 ? n - group * o.groupSize : o.groupSize;
+  return (o.withinDecay ** (back % o.groupSize) * o.acrossDecay ** group) / size / groups;
+}
+
 /** Item → decayed frequency, from a customer's baskets oldest first. */
 export function personalFrequency(history: readonly Basket[], o: FrequencyOptions): Map<string, number> {
   const out = new Map<string, number>();
   const n = history.length;
-  if (n === 0) return out;
-  const groups = Math.ceil(n / o.groupSize);
   for (let back = 0; back < n; back++) {
-    const group = Math.floor(back / o.groupSize);
-    // The oldest group may be short: its mean is over the baskets it has.
-    const size = group === groups - 1 ? n - group * o.groupSize : o.groupSize;
-    const w = (o.withinDecay ** (back % o.groupSize) * o.acrossDecay ** group) / size / groups;
+    const w = basketWeight(back, n, o);
     for (const item of history[n - 1 - back]!.items) out.set(item, (out.get(item) ?? 0) + w);
   }
   return out;
