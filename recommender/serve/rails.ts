@@ -220,25 +220,24 @@ export function createRails(o: RailsOptions) {
       }),
 
     forUser: (user: string, recentGiven: readonly string[], f: RailFilters, size: number) =>
-      run(f, size, async (m) => {
-        const recent = recentGiven.length > 0 ? recentGiven : ((await store.recent(m.version, user)) ?? []);
-        return [
-          { source: 'personalized', load: () => store.personalized(m.version, user) },
-          {
-            source: 'recent-items',
-            load: async () => {
-              const lists = await store.lists(m.version, 'similar', recent);
-              // More recent items weigh more.
-              return blend(
-                lists.map((list, i) => ({ list: list ?? [], weight: 1 / (i + 1) })),
-                o.maxSize,
-                new Set(recent),
-              );
-            },
+      run(f, size, async (m) => [
+        { source: 'personalized', load: () => store.personalized(m.version, user) },
+        {
+          source: 'recent-items',
+          // Read only when the personalized list falls short: most answers never need it.
+          load: async () => {
+            const recent = recentGiven.length > 0 ? recentGiven : ((await store.recent(m.version, user)) ?? []);
+            const lists = await store.lists(m.version, 'similar', recent);
+            // More recent items weigh more.
+            return blend(
+              lists.map((list, i) => ({ list: list ?? [], weight: 1 / (i + 1) })),
+              o.maxSize,
+              new Set(recent),
+            );
           },
-          ...trendingCandidates(m, f.category),
-        ];
-      }),
+        },
+        ...trendingCandidates(m, f.category),
+      ]),
 
     trending: (category: string | undefined, f: RailFilters, size: number) =>
       run(f, size, async (m) => trendingCandidates(m, category)),
