@@ -1,6 +1,7 @@
-// /recommendations/similar/{id} of the built service against a minimal fastify route doing one
-// Redis GET of the same answer, in the same run, with the same ids and connections; then the
-// service again with its answer cache off, so every request reads, joins and serializes.
+// /recommendations/similar/{id} and /recommendations/for-user/{id} of the built service against a
+// minimal fastify route doing one Redis GET of the same answer, in the same run, with the same ids
+// and connections; then the service again with its answer cache off, so every request reads, joins
+// and serializes.
 import path from 'node:path';
 import { readProducts } from '../catalog/read.ts';
 import { createRedis } from '../common/clients/redis.ts';
@@ -29,16 +30,19 @@ export async function recsBench(args: { docs: number }) {
   );
   const manifest = await publish(redis, recsKeys(prefix), model, products.map(summarize));
   const ids = [...model.similar.keys()].slice(0, Math.min(args.docs, 2000));
-  // The raw side stores each item's answer ready to send: what the service would return for it.
+  const customers = [...model.forUser.keys()].slice(0, Math.min(args.docs, 2000));
+  // The raw side stores each answer ready to send: what the service would return for it.
   const rawPrefix = `${prefix}raw:`;
   const service = await startService({ SHOP_REDIS_PREFIX: prefix, SHOP_RECS_IN_STOCK_ONLY: 'false' });
-  for (let i = 0; i < ids.length; i += 200) {
-    const batch = ids.slice(i, i + 200);
-    const answers = await Promise.all(
-      batch.map((id) => fetch(`${service.url}/recommendations/similar/${id}`).then((r) => r.text())),
-    );
-    await redis.mset(Object.fromEntries(batch.map((id, k) => [`${rawPrefix}${id}`, answers[k]!])));
-  }
+  const storeRaw = async (keys: string[], route: string, rawKey: (id: string) => string) => {
+    for (let i = 0; i < keys.length; i += 200) {
+      const batch = keys.slice(i, i + 200);
+      const answers = await Promise.all(batch.map((id) => fetch(`${service.url}${route}${id}`).then((r) => r.text())));
+      await redis.mset(Object.fromEntries(batch.map((id, k) => [`${rawPrefix}${rawKey(id)}`, answers[k]!])));
+    }
+  };
+  await storeRaw(ids, '/recommendations/similar/', (id) => id);
+  await storeRaw(customers, '/recommendations/for-user/', (id) => `user:${id}`);
   const rawPort = await freePort();
   const raw = spawnBuilt('bench/raw-redis-route.ts', [String(rawPort), redisUrlOf(config), rawPrefix], {});
   await new Promise<void>((resolve, reject) => {
@@ -53,11 +57,16 @@ export async function recsBench(args: { docs: number }) {
   const connections = 8;
   const amount = 60000;
   say(`${ids.length} items, ${amount} requests per side, ${connections} connections; version ${manifest.version}`);
-  const requests = (base: string) => ids.map((id) => ({ method: 'GET' as const, path: `${base}${id}` }));
+  const requests = (base: string, keys = ids) => keys.map((id) => ({ method: 'GET' as const, path: `${base}${id}` }));
+  const userRequests = requests('/recommendations/for-user/', customers);
+  const rawUserRequests = requests('/similar/user:', customers);
   await load(service.url, requests('/recommendations/similar/'), { connections, amount: 2000 }); // warm-up
   await load(`http://127.0.0.1:${rawPort}`, requests('/similar/'), { connections, amount: 2000 });
   const ours = await load(service.url, requests('/recommendations/similar/'), { connections, amount });
   const base = await load(`http://127.0.0.1:${rawPort}`, requests('/similar/'), { connections, amount });
+  await load(service.url, userRequests, { connections, amount: 2000 });
+  const user = await load(service.url, userRequests, { connections, amount: amount / 2 });
+  const userBase = await load(`http://127.0.0.1:${rawPort}`, rawUserRequests, { connections, amount: amount / 2 });
   const rss = service.peakRssMb();
   await service.stop();
   // The same service without its answer cache: every request joins and serializes its answer.
@@ -68,6 +77,8 @@ export async function recsBench(args: { docs: number }) {
   });
   await load(computing.url, requests('/recommendations/similar/'), { connections, amount: 2000 });
   const computed = await load(computing.url, requests('/recommendations/similar/'), { connections, amount });
+  await load(computing.url, userRequests, { connections, amount: 2000 });
+  const userComputed = await load(computing.url, userRequests, { connections, amount: amount / 2 });
   await computing.stop();
   raw.kill('SIGTERM');
   const keys = await redis.keys(`${prefix}*`);
@@ -81,7 +92,7 @@ export async function recsBench(args: { docs: number }) {
     rps: ours.rps,
     p50_ms: ours.p50_ms,
     p99_ms: ours.p99_ms,
-    errors: ours.errors + ours.non2xx + computed.errors + computed.non2xx,
+    errors: [ours, computed, user, userComputed].reduce((n, r) => n + r.errors + r.non2xx, 0),
     baseline_rps: base.rps,
     baseline_p50_ms: base.p50_ms,
     baseline_p99_ms: base.p99_ms,
@@ -89,6 +100,14 @@ export async function recsBench(args: { docs: number }) {
     computed_rps: computed.rps,
     computed_p99_ms: computed.p99_ms,
     computed_ratio: round(computed.rps / base.rps, 2),
+    for_user_customers: customers.length,
+    for_user_rps: user.rps,
+    for_user_p99_ms: user.p99_ms,
+    for_user_baseline_rps: userBase.rps,
+    for_user_ratio: round(user.rps / userBase.rps, 2),
+    for_user_computed_rps: userComputed.rps,
+    for_user_computed_p99_ms: userComputed.p99_ms,
+    for_user_computed_ratio: round(userComputed.rps / userBase.rps, 2),
     service_peak_rss_mb: round(rss, 0),
   };
 }

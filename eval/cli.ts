@@ -29,7 +29,7 @@ const usage = `usage:
   eval judgments --clicks CLICKS.csv --out PREFIX [--from DATE] [--to DATE] [--min-clicks 3]
   eval compare A.json [B.json] [--metric ndcg@10]   (one report: ours vs its baseline; two: B vs A)
   eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--live [--until DATE] [--settle-every MINUTES]] [--out FILE] [--html FILE]
-  eval recs (--interactions FILE --cutoff DATE | --train FILE --test FILE) [--catalog FILE] [--no-python] [--set option=value ...] [--out FILE] [--html FILE]`;
+  eval recs (--interactions FILE --cutoff DATE [--until DATE] | --train FILE --test FILE) [--validation-days 60] [--catalog FILE] [--no-python] [--set option=value ...] [--out FILE] [--html FILE]`;
 
 const say = (s: string) => process.stderr.write(`[eval] ${s}\n`);
 

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readProducts } from '../catalog/read.ts';
+import { parseDate } from '../common/dates.ts';
 import type { Interaction } from '../recommender/interactions/interaction.ts';
 import { readInteractionsFile } from '../recommender/interactions/read-file.ts';
 import { applySettings } from '../recommender/training-settings.ts';
@@ -10,6 +11,7 @@ import { defaultTrainingOptions } from '../recommender/training-options.ts';
 import { pythonBaselines } from './python-baselines.ts';
 import { reportHtml, reportMarkdown } from './report-html.ts';
 import { evalRecs } from './runners/recs.ts';
+import { tunedBaselines } from './tuned-baselines.ts';
 
 const say = (s: string) => process.stderr.write(`[eval] ${s}\n`);
 
@@ -23,6 +25,7 @@ async function read(file: string): Promise<Interaction[]> {
 async function trainAndTest(values: {
   interactions?: string;
   cutoff?: string;
+  until?: string;
   train?: string;
   test?: string;
 }): Promise<{ train: Interaction[]; test: Interaction[] }> {
@@ -34,10 +37,14 @@ async function trainAndTest(values: {
   }
   if (!values.interactions || !values.cutoff)
     throw new Error('give --train FILE --test FILE, or --interactions FILE --cutoff DATE');
-  const cutoff = Date.parse(values.cutoff.length === 10 ? `${values.cutoff}T00:00:00Z` : values.cutoff);
-  if (!Number.isFinite(cutoff)) throw new Error(`--cutoff is not a date: ${values.cutoff}`);
+  const cutoff = parseDate(values.cutoff, '--cutoff');
+  // --until leaves a later period out entirely, so parameters can be chosen on a window before a test period.
+  const until = values.until === undefined ? Infinity : parseDate(values.until, '--until');
   const all = await read(values.interactions);
-  return { train: all.filter((x) => x.time < cutoff), test: all.filter((x) => x.time >= cutoff) };
+  return {
+    train: all.filter((x) => x.time < cutoff),
+    test: all.filter((x) => x.time >= cutoff && x.time < until),
+  };
 }
 
 export async function recsCommand(args: string[]): Promise<number> {
@@ -46,6 +53,8 @@ export async function recsCommand(args: string[]): Promise<number> {
     options: {
       interactions: { type: 'string' },
       cutoff: { type: 'string' },
+      until: { type: 'string' },
+      'validation-days': { type: 'string', default: '60' },
       train: { type: 'string' },
       test: { type: 'string' },
       catalog: { type: 'string' },
@@ -66,7 +75,15 @@ export async function recsCommand(args: string[]): Promise<number> {
     products: values.catalog ? await readProducts(values.catalog) : undefined,
     options,
     k,
-    external: values['no-python'] ? undefined : (before, tasks) => pythonBaselines(before, tasks, k, say),
+    external: async (before, tasks) => [
+      ...tunedBaselines(before, {
+        k,
+        validationDays: Number(values['validation-days']),
+        seed: options.item2vec.seed,
+        progress: say,
+      }),
+      ...(values['no-python'] ? [] : await pythonBaselines(before, tasks, k, say)),
+    ],
     progress: say,
   });
   if (values.out) fs.writeFileSync(values.out, JSON.stringify(report, null, 2));
@@ -80,7 +97,7 @@ export async function recsCommand(args: string[]): Promise<number> {
     say(
       `${r.name.padEnd(14)} ${Object.entries(r.metrics)
         .map(([m, v]) => `${m} ${v.toFixed(4)}`)
-        .join('  ')}  (train ${r.train_seconds}s)`,
+        .join('  ')}  (train ${r.train_seconds}s)${r.params ? ` ${JSON.stringify(r.params)}` : ''}`,
     );
   const [ours, ...others] = report.results;
   const baseline = others.find((r) => r.name === 'popularity');

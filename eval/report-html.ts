@@ -102,8 +102,11 @@ async function suggestCharts(r: SuggestEvalReport): Promise<{ title: string; svg
   ];
 }
 
+/** Every metric any recommender reported, in order of first appearance (baselines answer one task or both). */
+const recsMetricKeys = (r: RecsEvalReport): string[] => [...new Set(r.results.flatMap((x) => Object.keys(x.metrics)))];
+
 async function recsCharts(r: RecsEvalReport): Promise<{ title: string; svg: string }[]> {
-  const metrics = Object.keys(r.results[0]?.metrics ?? {}).filter((m) => m !== 'popularity_bias');
+  const metrics = recsMetricKeys(r).filter((m) => m !== 'popularity_bias');
   const buckets = r.results.flatMap((x) =>
     x.recall_by_popularity.map((b) => ({ recommender: x.name, bucket: b.bucket, recall: b.recall })),
   );
@@ -116,7 +119,7 @@ async function recsCharts(r: RecsEvalReport): Promise<{ title: string; svg: stri
         ...size,
         data: {
           values: r.results.flatMap((x) =>
-            metrics.map((m) => ({ recommender: x.name, metric: m, value: x.metrics[m] })),
+            metrics.flatMap((m) => (m in x.metrics ? [{ recommender: x.name, metric: m, value: x.metrics[m] }] : [])),
           ),
         },
         mark: 'bar',
@@ -146,7 +149,7 @@ async function recsCharts(r: RecsEvalReport): Promise<{ title: string; svg: stri
 }
 
 function recsTable(r: RecsEvalReport): string {
-  const keys = Object.keys(r.results[0]?.metrics ?? {});
+  const keys = recsMetricKeys(r);
   const head = `<tr><th>recommender</th>${keys.map((k) => `<th>${escapeHtml(k)}</th>`).join('')}<th>train s</th></tr>`;
   const rows = r.results
     .map(
@@ -216,7 +219,7 @@ ${charts.map((c) => `<figure><figcaption>${escapeHtml(c.title)}</figcaption>${c.
 
 export function reportMarkdown(r: EvalReport, title: string): string {
   if (r.runner === 'recs') {
-    const keys = Object.keys(r.results[0]?.metrics ?? {});
+    const keys = recsMetricKeys(r);
     const rows = r.results.map((x) => `| ${x.name} | ${keys.map((k) => f(x.metrics[k])).join(' | ')} |`);
     return `${[
       `### ${title}`,

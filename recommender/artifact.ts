@@ -2,14 +2,14 @@
 // embeddings.f32 + items.json (the item vectors, row i for item i), popular.json (the small
 // lists), and per list kind a header (<kind>.json: row keys, entry ids, width) with the table's
 // typed arrays (<kind>.bin), so a million items' lists are written and read without a JSON text
-// of gigabytes.
+// of gigabytes; customers' lists add each entry's packed signals (forUser.signals.bin).
 import fs from 'node:fs';
 import path from 'node:path';
-import { idsOnly, ListTable, toListTable } from './models/list-table.ts';
+import { ExplainedTable, idsOnly, ListTable, toExplainedTable, toListTable } from './models/list-table.ts';
 import type { Scored } from './models/ranked-list.ts';
 import type { ModelMetadata, TrainedModel } from './train.ts';
 
-const TABLES = ['similar', 'together', 'forUser', 'recent'] as const;
+const TABLES = ['similar', 'together', 'recent'] as const;
 
 interface SmallLists {
   popular: Scored[];
@@ -46,6 +46,13 @@ function loadTable(dir: string, kind: string): ListTable {
   });
 }
 
+function loadExplained(dir: string, kind: string): ExplainedTable {
+  const names = JSON.parse(fs.readFileSync(path.join(dir, `${kind}.signals.json`), 'utf8')) as string[];
+  const raw = fs.readFileSync(path.join(dir, `${kind}.signals.bin`));
+  const packed = new Uint32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  return new ExplainedTable(loadTable(dir, kind), names, packed);
+}
+
 export function saveModel(dir: string, m: TrainedModel): void {
   fs.mkdirSync(dir, { recursive: true });
   const recent = new Map<string, Scored[]>();
@@ -54,8 +61,12 @@ export function saveModel(dir: string, m: TrainedModel): void {
       user,
       items.map((item, i) => [item, items.length - i]),
     );
-  const tables = { similar: m.similar, together: m.together, forUser: m.forUser, recent };
+  const tables = { similar: m.similar, together: m.together, recent };
   for (const kind of TABLES) saveTable(dir, kind, toListTable(tables[kind]));
+  const forUser = toExplainedTable(m.forUser);
+  saveTable(dir, 'forUser', forUser.lists);
+  fs.writeFileSync(path.join(dir, 'forUser.signals.json'), JSON.stringify(forUser.signalNames));
+  fs.writeFileSync(path.join(dir, 'forUser.signals.bin'), forUser.signals);
   const small: SmallLists = {
     popular: m.popular,
     trending: m.trending,
@@ -90,7 +101,7 @@ export function loadModel(dir: string): TrainedModel {
     embeddings: { items, index: new Map(items.map((item, i) => [item, i])), dimensions, vectors },
     similar: loadTable(dir, 'similar'),
     together: loadTable(dir, 'together'),
-    forUser: loadTable(dir, 'forUser'),
+    forUser: loadExplained(dir, 'forUser'),
     recent: idsOnly(loadTable(dir, 'recent')),
     popular: small.popular,
     trending: small.trending,

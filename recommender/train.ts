@@ -1,22 +1,20 @@
 // Offline training: interactions in (a stream, read once), every list the service serves out.
 // Reproducible for a seed with one item2vec worker. Each stage reports progress and its time.
 import { categoryPathString, type Product } from '../catalog/product.ts';
-import { collectBaskets, type Baskets } from './interactions/basket-log.ts';
+import { collectBaskets, customerBaskets, type Baskets } from './interactions/basket-log.ts';
 import type { Interaction } from './interactions/interaction.ts';
 import { numberedBlender } from './models/blend.ts';
 import { contentNeighbours } from './models/content-similarity.ts';
 import { boughtTogether, countCooccurrence } from './models/cooccurrence.ts';
-import {
-  compactHistories,
-  customerRecommendations,
-  recentItems,
-  type EmbeddingTable,
-} from './models/customer-profile.ts';
+import { recentItems, type EmbeddingTable } from './models/customer-profile.ts';
 import { trainItem2Vec, type EpochProgress } from './models/item2vec.ts';
-import { idsOnly, ListTable, mapView } from './models/list-table.ts';
+import { ListTable, mapView } from './models/list-table.ts';
 import { mergeCandidates, neighbourRecall, neighboursOfNeighbours, vectorSearch } from './models/neighbours.ts';
+import { nextBasketExamples, nextBasketLists, signalBaselines, type ExampleCounts } from './models/next-basket.ts';
+import { unitVectors } from './models/next-basket-features.ts';
+import { trainRanker } from './models/next-basket-ranker.ts';
 import { popularityLists } from './models/popularity.ts';
-import type { Scored } from './models/ranked-list.ts';
+import type { ExplainedScored, Scored } from './models/ranked-list.ts';
 import { loadTf } from './models/tf.ts';
 import { buildVocabulary } from './models/vocabulary.ts';
 import { stageTimer, type StageTiming } from './stage-timer.ts';
@@ -39,10 +37,12 @@ export interface ModelMetadata {
   };
   /** Mean skip-gram loss per epoch. */
   loss: number[];
-  seconds: { total: number; item2vec: number };
+  seconds: { total: number; item2vec: number; nextBasket: number };
   /** Wall time of every stage, in order. */
   stages: StageTiming[];
-  /** TensorFlow.js backend of the dense work (neighbour search); item2vec runs on `workers` threads. */
+  /** What the next-basket ranker learned from. */
+  nextBasket: ExampleCounts;
+  /** TensorFlow.js backend of the dense work (neighbour search, the ranker); item2vec runs on `workers` threads. */
   backend: string;
   workers: number;
   /** How neighbours were found, and the approximate search's recall@listSize against exact on a sample. */
@@ -56,8 +56,8 @@ export interface TrainedModel {
   similar: ReadonlyMap<string, Scored[]>;
   /** Item → items bought with it. */
   together: ReadonlyMap<string, Scored[]>;
-  /** Customer → recommended items. */
-  forUser: ReadonlyMap<string, Scored[]>;
+  /** Customer → recommended items, each with the signals that put it there. */
+  forUser: ReadonlyMap<string, ExplainedScored[]>;
   /** Customer → their most recent distinct items. */
   recent: ReadonlyMap<string, string[]>;
   popular: Scored[];
@@ -98,7 +98,13 @@ export async function train(
   const vocab = await stages.run('vocabulary', undefined, () => buildVocabulary(baskets, o.minCount));
   progress({ stage: 'co-occurrence' });
   const together = await stages.run('co-occurrence', vocab.items.length, (tick) =>
-    boughtTogether(vocab, countCooccurrence(vocab, o.cooccurrence.maxBasketItems), o.cooccurrence, o.listSize, tick),
+    boughtTogether(
+      vocab,
+      countCooccurrence(vocab, o.cooccurrence.maxBasketItems, o.cooccurrence.basketWeight),
+      o.cooccurrence,
+      o.listSize,
+      tick,
+    ),
   );
 
   const i2vStarted = Date.now();
@@ -168,22 +174,29 @@ export async function train(
     }
 
     progress({ stage: 'customers' });
-    const histories = await stages.run('customer histories', undefined, () =>
-      compactHistories(baskets, end, o.profile),
+    const recent = await stages.run('recent items', undefined, () => recentItems(baskets, o.recentItems));
+    const history = { b: baskets, byCustomer: customerBaskets(baskets) };
+    const vectors = unitVectors(trained.vectors, d, vocab.ofItem);
+    const examples = await stages.run('next-basket examples', undefined, (tick) =>
+      nextBasketExamples(history, o.nextBasket, o, vectors, tick),
     );
-    const forUser = await stages.run('customers', histories.users.length, (tick) =>
-      customerRecommendations(
-        histories,
-        baskets.items,
-        vocab,
-        { vectors: trained.vectors, dimensions: d, search },
-        together,
-        o.profile,
+    const ranker = await stages.run('next-basket ranker', examples.count, async (tick) => {
+      const weights = await trainRanker(examples, o.nextBasket.ranker);
+      tick(examples.count);
+      return { weights, baseline: signalBaselines(weights, examples) };
+    });
+    const forUser = await stages.run('next-basket lists', baskets.users.length, (tick) =>
+      nextBasketLists(
+        history,
+        o.nextBasket,
+        ranker.weights,
+        ranker.baseline,
+        { table: together, vocab },
+        vectors,
         o.listSize,
         tick,
       ),
     );
-    const recent = recentItems(histories, baskets.items, o.profile.recentItems);
     const pop = await stages.run('popularity', undefined, () =>
       popularityLists(baskets, end, o.trendingHalfLifeDays, categoriesOf, o.listSize),
     );
@@ -196,15 +209,22 @@ export async function train(
         counts: {
           interactions: baskets.interactions,
           baskets: baskets.count,
-          customers: histories.users.length,
+          customers: baskets.users.length,
           items: baskets.items.length,
           embedded: vocab.items.length,
           coldItems: cold.length,
           pairs: trained.pairs,
         },
         loss: trained.loss,
-        seconds: { total: (Date.now() - started) / 1000, item2vec: i2vSeconds },
+        seconds: {
+          total: (Date.now() - started) / 1000,
+          item2vec: i2vSeconds,
+          nextBasket: stages.timings
+            .filter((t) => t.stage.startsWith('next-basket'))
+            .reduce((sum, t) => sum + t.seconds, 0),
+        },
         stages: stages.timings,
+        nextBasket: examples.counts,
         backend: (await loadTf()).backend,
         workers: trained.workers,
         neighbours: { kind: search.kind, cells: search.cells, recall },
@@ -213,7 +233,7 @@ export async function train(
       similar: withExtra(similar, coldLists),
       together,
       forUser,
-      recent: idsOnly(recent),
+      recent,
       ...pop,
     };
   } finally {

@@ -1,9 +1,9 @@
 // Every training parameter with its default; `recommender train` flags override them by name.
 import type { CartWeights } from './models/cart.ts';
 import type { CooccurrenceOptions } from './models/cooccurrence.ts';
-import type { ProfileOptions } from './models/customer-profile.ts';
 import type { Item2VecOptions } from './models/item2vec.ts';
 import type { NeighbourOptions } from './models/neighbours.ts';
+import type { NextBasketOptions } from './models/next-basket.ts';
 
 export interface TrainingOptions {
   /** Only interactions before this time (ms since epoch) are used. */
@@ -17,7 +17,10 @@ export interface TrainingOptions {
   item2vec: Item2VecOptions;
   neighbours: NeighbourOptions;
   cooccurrence: CooccurrenceOptions;
-  profile: ProfileOptions;
+  /** Most recent distinct items kept per customer, for serving item-based fallbacks. */
+  recentItems: number;
+  /** The learned "recommended for you" ranker. */
+  nextBasket: NextBasketOptions;
   /** Weight of bought-together scores mixed into "similar items" (0 = embeddings only). */
   similarTogetherWeight: number;
   /** How a cart's items' lists are blended at serve time (published with the model). */
@@ -48,12 +51,22 @@ export const defaultTrainingOptions: TrainingOptions = {
     refineFanout: 20,
     recallSample: 1000,
   },
-  cooccurrence: { scoring: 'cosine', minSupport: 2, maxBasketItems: 200 },
-  profile: {
-    halfLifeDays: 60,
-    weights: { repeat: 1, embedding: 0.3, together: 0.5 },
+  cooccurrence: { scoring: 'cosine', basketWeight: 'inverse-size', minSupport: 2, maxBasketItems: 200 },
+  recentItems: 20,
+  nextBasket: {
+    windowDays: 60,
+    windows: 1,
     excludePurchased: false,
-    recentItems: 20,
+    maxExamples: 1_000_000,
+    features: {
+      frequency: { groupSize: 1, withinDecay: 1, acrossDecay: 0.9 },
+      slowDecay: 0.98,
+      neighbours: 100,
+      candidatesPerSource: 30,
+      maxOwnItems: 300,
+      recentDays: 30,
+    },
+    ranker: { hidden: 8, epochs: 3, batchSize: 1024, learningRate: 0.01, seed: 42 },
   },
   similarTogetherWeight: 0.5,
   cart: { together: 1, similar: 0.3 },

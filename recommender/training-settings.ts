@@ -2,7 +2,10 @@
 // the default so a typo or a wrong type is an error, not a silently ignored flag.
 import type { TrainingOptions } from './training-options.ts';
 
-const CHOICES: Record<string, string[]> = { 'cooccurrence.scoring': ['cosine', 'lift', 'count'] };
+const CHOICES: Record<string, string[]> = {
+  'cooccurrence.scoring': ['cosine', 'lift', 'count'],
+  'cooccurrence.basketWeight': ['uniform', 'inverse-size'],
+};
 
 export function applySettings(base: TrainingOptions, settings: readonly string[]): TrainingOptions {
   const out = structuredClone(base) as unknown as Record<string, unknown>;

@@ -6,7 +6,7 @@
 // no Redis round trip and no JSON parsing.
 import type { Redis } from '../common/clients/redis.ts';
 import { memoryCache, parsedBytes } from '../common/memory-cache.ts';
-import type { Scored } from '../recommender/models/ranked-list.ts';
+import type { ExplainedScored, Scored } from '../recommender/models/ranked-list.ts';
 import type { ListKind, RecsKeys } from '../recommender/publish/keys.ts';
 import type { ProductSummary } from '../recommender/publish/product-summary.ts';
 import type { Manifest } from '../recommender/publish/publish.ts';
@@ -16,9 +16,11 @@ export interface RecsStore {
   current(): Promise<Manifest | undefined>;
   lists(
     version: string,
-    kind: Exclude<ListKind, 'product' | 'recent' | 'embedding'>,
+    kind: Exclude<ListKind, 'product' | 'recent' | 'embedding' | 'user'>,
     ids: readonly string[],
   ): Promise<(Scored[] | undefined)[]>;
+  /** A customer's personalized list, each item with the signals that put it there. */
+  personalized(version: string, user: string): Promise<ExplainedScored[] | undefined>;
   /** Unit-length item vectors, by id (items never embedded are absent). */
   embeddings(version: string, ids: readonly string[]): Promise<Map<string, number[]>>;
   recent(version: string, user: string): Promise<string[] | undefined>;
@@ -90,6 +92,9 @@ export function redisRecsStore(redis: Redis, keys: RecsKeys, o: RecsStoreOptions
       return m;
     },
     lists: (version, kind, ids) => (ids.length === 0 ? Promise.resolve([]) : read<Scored[]>(version, kind, ids)),
+    async personalized(version, user) {
+      return (await read<ExplainedScored[]>(version, 'user', [user]))[0];
+    },
     async recent(version, user) {
       return (await read<string[]>(version, 'recent', [user]))[0];
     },

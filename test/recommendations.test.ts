@@ -21,7 +21,15 @@ interface Rail {
   source: string | null;
   version: string | null;
   degraded?: boolean;
-  items: { id: string; title: string; price?: number; in_stock?: boolean; category?: string; source: string }[];
+  items: {
+    id: string;
+    title: string;
+    price?: number;
+    in_stock?: boolean;
+    category?: string;
+    source: string;
+    signals?: string[];
+  }[];
 }
 
 describe('recommendations', () => {
@@ -145,8 +153,31 @@ describe('recommendations', () => {
     const known = await get('/recommendations/for-user/c0?size=5');
     assert.equal(known.source, 'personalized');
     assert.ok(ids(known).filter((i) => GARDEN.includes(i)).length >= 4, ids(known).join(','));
+    // Each personalized item says which signals put it there; c0 reorders garden goods.
+    const signals = new Set([
+      'bought-before',
+      'similar-customers',
+      'bought-with-recent',
+      'similar-to-history',
+      'trending',
+    ]);
+    for (const item of known.items) {
+      assert.ok(item.signals && item.signals.length > 0, `${item.id} is explained`);
+      assert.ok(
+        item.signals.every((s) => signals.has(s)),
+        item.signals.join(','),
+      );
+    }
+    assert.ok(
+      known.items.some((i) => i.signals![0] === 'bought-before'),
+      known.items.map((i) => `${i.id}:${i.signals}`).join(' '),
+    );
     const newcomer = await get('/recommendations/for-user/nobody?recent=k2&size=3');
     assert.equal(newcomer.source, 'recent-items');
+    assert.ok(
+      newcomer.items.every((i) => i.signals === undefined),
+      'fallback items are explained by their source alone',
+    );
     assert.ok(
       ids(newcomer).every((i) => KITCHEN.includes(i)),
       ids(newcomer).join(','),

@@ -11,7 +11,7 @@ import { basketsOf, type Basket, type Interaction } from '../../recommender/inte
 import { completeCart } from '../../recommender/models/cart.ts';
 import { boughtTogether, countCooccurrence } from '../../recommender/models/cooccurrence.ts';
 import { buildVocabulary } from '../../recommender/models/vocabulary.ts';
-import { topK, type Scored } from '../../recommender/models/ranked-list.ts';
+import { topK } from '../../recommender/models/ranked-list.ts';
 import { train, type TrainedModel } from '../../recommender/train.ts';
 import type { TrainingOptions } from '../../recommender/training-options.ts';
 import { ndcg, recall } from '../metrics.ts';
@@ -19,16 +19,20 @@ import { ndcg, recall } from '../metrics.ts';
 export interface RecsTasks {
   /** Customer → their first basket after the cutoff (the items to predict). */
   nextBasket: Map<string, string[]>;
-  /** Later baskets with one item hidden. */
-  completion: { id: string; cart: string[]; hidden: string }[];
+  /** Later baskets with one item hidden, and whose they are (guests: undefined). */
+  completion: { id: string; user: string | undefined; cart: string[]; hidden: string }[];
+  /** Customer → every item they bought before the cutoff: a target among them is a repeat, else explore. */
+  bought: Map<string, Set<string>>;
 }
 
-/** Answers both tasks; rankings are item ids, best first. */
+/** Answers one task or both; rankings are item ids, best first. */
 export interface Recommender {
   name: string;
-  forUser(user: string, k: number): string[];
-  forCart(cart: readonly string[], k: number): string[];
+  forUser?(user: string, k: number): string[];
+  forCart?(cart: readonly string[], k: number): string[];
   trainSeconds: number;
+  /** Parameters chosen on the validation window, when it has any. */
+  params?: Record<string, unknown>;
 }
 
 export interface RecsMetrics {
@@ -51,7 +55,13 @@ export interface RecsEvalReport {
   tasks: { next_basket_customers: number; completion_baskets: number };
   k: { next_basket: number; completion: number };
   /** Per recommender, our model first. */
-  results: { name: string; metrics: RecsMetrics; train_seconds: number; recall_by_popularity: PopularityBucket[] }[];
+  results: {
+    name: string;
+    metrics: RecsMetrics;
+    train_seconds: number;
+    params?: Record<string, unknown>;
+    recall_by_popularity: PopularityBucket[];
+  }[];
   /** Per next-basket customer, recall@k of each recommender. */
   per_user: { id: string; metrics: Record<string, number> }[];
   metadata: TrainedModel['metadata'];
@@ -64,10 +74,16 @@ export function buildTasks(
   maxCompletion = 5000,
 ): RecsTasks {
   const known = new Set(before.flatMap((b) => b.items));
-  const customers = new Set(before.flatMap((b) => (b.user ? [b.user] : [])));
+  const bought = new Map<string, Set<string>>();
+  for (const b of before) {
+    if (!b.user) continue;
+    let items = bought.get(b.user);
+    if (!items) bought.set(b.user, (items = new Set()));
+    for (const i of b.items) items.add(i);
+  }
   const nextBasket = new Map<string, string[]>();
   for (const b of after) {
-    if (!b.user || !customers.has(b.user) || nextBasket.has(b.user)) continue;
+    if (!b.user || !bought.has(b.user) || nextBasket.has(b.user)) continue;
     const items = b.items.filter((i) => known.has(i));
     if (items.length > 0) nextBasket.set(b.user, items);
   }
@@ -77,14 +93,14 @@ export function buildTasks(
     const items = b.items.filter((i) => known.has(i));
     if (items.length < 2 || completion.length >= maxCompletion) continue;
     const hidden = items[Math.floor(random() * items.length)]!;
-    completion.push({ id: b.id, cart: items.filter((i) => i !== hidden), hidden });
+    completion.push({ id: b.id, user: b.user, cart: items.filter((i) => i !== hidden), hidden });
   }
-  return { nextBasket, completion };
+  return { nextBasket, completion, bought };
 }
 
-const ids = (list: readonly Scored[]): string[] => list.map(([id]) => id);
+const ids = (list: readonly (readonly [string, ...unknown[]])[]): string[] => list.map(([id]) => id);
 
-export function ourRecommender(model: TrainedModel, trainSeconds: number): Recommender {
+export function ourRecommender(model: TrainedModel, trainSeconds: number): FullRecommender {
   const popular = ids(model.popular);
   const cartWeights = model.metadata.options.cart;
   return {
@@ -106,7 +122,10 @@ export function ourRecommender(model: TrainedModel, trainSeconds: number): Recom
   };
 }
 
-export function popularityBaseline(before: readonly Basket[]): Recommender {
+/** A recommender that answers both tasks. */
+export type FullRecommender = Recommender & Required<Pick<Recommender, 'forUser' | 'forCart'>>;
+
+export function popularityBaseline(before: readonly Basket[]): FullRecommender {
   const count = new Map<string, number>();
   for (const b of before) for (const i of b.items) count.set(i, (count.get(i) ?? 0) + 1);
   const ranked = [...count].sort((a, b) => b[1] - a[1]).map(([i]) => i);
@@ -119,13 +138,13 @@ export function popularityBaseline(before: readonly Basket[]): Recommender {
 }
 
 /** Raw pair counts, no popularity correction: for a customer, summed over everything they bought. */
-export function cooccurrenceBaseline(before: readonly Basket[], minCount: number): Recommender {
+export function cooccurrenceBaseline(before: readonly Basket[], minCount: number): FullRecommender {
   const started = Date.now();
   const vocab = buildVocabulary(before, minCount);
   const together = boughtTogether(
     vocab,
     countCooccurrence(vocab, Infinity),
-    { scoring: 'count', minSupport: 1, maxBasketItems: Infinity },
+    { scoring: 'count', basketWeight: 'uniform', minSupport: 1, maxBasketItems: Infinity },
     200,
   );
   const history = new Map<string, string[]>();
@@ -154,6 +173,28 @@ const BUCKETS = 5;
 const bucketOf = (percentile: number) => Math.min(BUCKETS - 1, Math.floor(percentile * BUCKETS));
 const bucketName = (b: number) => `${(b * 100) / BUCKETS}–${((b + 1) * 100) / BUCKETS}%`;
 
+/** Sums of a metric over the cases that have it, split by whether the target was bought before. */
+class Split {
+  private sums = { all: 0, repeat: 0, explore: 0 };
+  private counts = { all: 0, repeat: 0, explore: 0 };
+  add(part: 'all' | 'repeat' | 'explore', value: number): void {
+    this.sums[part] += value;
+    this.counts[part]++;
+  }
+  /** name, repeat_name, explore_name: each the mean over the cases with such targets. */
+  metrics(name: string): RecsMetrics {
+    const mean = (part: keyof Split['sums']) => (this.counts[part] === 0 ? 0 : this.sums[part] / this.counts[part]);
+    return { [name]: mean('all'), [`repeat_${name}`]: mean('repeat'), [`explore_${name}`]: mean('explore') };
+  }
+}
+
+/**
+ * Next-basket recall and NDCG (each also over the customer's repeat targets alone and their new
+ * ones alone, averaged over the customers who have such targets, as Li et al. 2023 do), the share
+ * of repeats among what is recommended, basket completion HitRate (split by whether the cart's
+ * customer bought the hidden item before), coverage and popularity bias. Tasks a recommender does
+ * not answer are not measured.
+ */
 export function measure(
   r: Recommender,
   tasks: RecsTasks,
@@ -175,39 +216,65 @@ export function measure(
       shownCount++;
     }
   };
-  let recallSum = 0;
-  let ndcgSum = 0;
+  const recalls = new Split();
+  const ndcgs = new Split();
+  let repeatShown = 0;
   const perUser = new Map<string, number>();
   // Micro-averaged per bucket: does the model find the rarely bought items customers go on to buy?
   const bucketTargets = new Array<number>(BUCKETS).fill(0);
   const bucketHits = new Array<number>(BUCKETS).fill(0);
-  for (const [user, target] of tasks.nextBasket) {
-    const ranked = r.forUser(user, k.next);
-    note(ranked);
-    const top = new Set(ranked.slice(0, k.next));
-    for (const i of target) {
-      const b = bucketOf(percentile.get(i) ?? 0);
-      bucketTargets[b]!++;
-      if (top.has(i)) bucketHits[b]!++;
+  const forUser = r.forUser?.bind(r);
+  if (forUser)
+    for (const [user, target] of tasks.nextBasket) {
+      const ranked = forUser(user, k.next);
+      note(ranked);
+      const bought = tasks.bought.get(user) ?? new Set<string>();
+      repeatShown += ranked.filter((i) => bought.has(i)).length / Math.max(1, ranked.length);
+      const top = new Set(ranked.slice(0, k.next));
+      for (const i of target) {
+        const b = bucketOf(percentile.get(i) ?? 0);
+        bucketTargets[b]!++;
+        if (top.has(i)) bucketHits[b]!++;
+      }
+      const judge = (items: string[], part: 'all' | 'repeat' | 'explore') => {
+        if (items.length === 0) return 0;
+        const judged = new Map(items.map((i) => [i, 1]));
+        const rec = recall(ranked, judged, k.next);
+        recalls.add(part, rec);
+        ndcgs.add(part, ndcg(ranked, judged, k.next, { linear: true }));
+        return rec;
+      };
+      perUser.set(user, judge(target, 'all'));
+      judge(
+        target.filter((i) => bought.has(i)),
+        'repeat',
+      );
+      judge(
+        target.filter((i) => !bought.has(i)),
+        'explore',
+      );
     }
-    const judged = new Map(target.map((i) => [i, 1]));
-    const rec = recall(ranked, judged, k.next);
-    perUser.set(user, rec);
-    recallSum += rec;
-    ndcgSum += ndcg(ranked, judged, k.next, { linear: true });
-  }
-  let hits = 0;
-  for (const t of tasks.completion) {
-    const ranked = r.forCart(t.cart, k.completion);
-    note(ranked);
-    if (ranked.includes(t.hidden)) hits++;
-  }
+  const hits = new Split();
+  const forCart = r.forCart?.bind(r);
+  if (forCart)
+    for (const t of tasks.completion) {
+      const ranked = forCart(t.cart, k.completion);
+      note(ranked);
+      const hit = ranked.slice(0, k.completion).includes(t.hidden) ? 1 : 0;
+      hits.add('all', hit);
+      hits.add(t.user !== undefined && tasks.bought.get(t.user)?.has(t.hidden) ? 'repeat' : 'explore', hit);
+    }
   const users = Math.max(1, tasks.nextBasket.size);
   return {
     metrics: {
-      [`recall@${k.next}`]: recallSum / users,
-      [`ndcg@${k.next}`]: ndcgSum / users,
-      [`hit_rate@${k.completion}`]: hits / Math.max(1, tasks.completion.length),
+      ...(forUser
+        ? {
+            ...recalls.metrics(`recall@${k.next}`),
+            ...ndcgs.metrics(`ndcg@${k.next}`),
+            [`repeat_share@${k.next}`]: repeatShown / users,
+          }
+        : {}),
+      ...(forCart ? hits.metrics(`hit_rate@${k.completion}`) : {}),
       coverage: shown.size / Math.max(1, count.size),
       popularity_bias: shownCount === 0 ? 0 : popularitySum / shownCount,
     },
@@ -262,11 +329,14 @@ export async function evalRecs(o: RecsEvalOptions): Promise<RecsEvalReport> {
       name: r.name,
       metrics,
       train_seconds: Math.round(r.trainSeconds * 10) / 10,
+      ...(r.params ? { params: r.params } : {}),
       recall_by_popularity: byPopularity,
     })),
     per_user: [...tasks.nextBasket.keys()].map((id) => ({
       id,
-      metrics: Object.fromEntries(measured.map(({ r, perUser }) => [r.name, perUser.get(id) ?? 0])),
+      metrics: Object.fromEntries(
+        measured.filter(({ r }) => r.forUser).map(({ r, perUser }) => [r.name, perUser.get(id) ?? 0]),
+      ),
     })),
     metadata: model.metadata,
   };

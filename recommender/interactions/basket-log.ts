@@ -177,3 +177,27 @@ export function compactBaskets(list: readonly Basket[]): Baskets {
 /** Basket b's item numbers. */
 export const basketItems = (b: Baskets, basket: number): Int32Array =>
   b.members.subarray(b.offsets[basket]!, b.offsets[basket + 1]!);
+
+/** Each customer's basket numbers, oldest first: customer u's are baskets[offsets[u] .. offsets[u + 1]). */
+export interface CustomerBaskets {
+  offsets: Int32Array;
+  baskets: Int32Array;
+}
+
+export function customerBaskets(b: Baskets): CustomerBaskets {
+  const users = b.users.length;
+  const offsets = new Int32Array(users + 1);
+  for (let k = 0; k < b.count; k++) if (b.user[k]! >= 0) offsets[b.user[k]! + 1]!++;
+  for (let u = 0; u < users; u++) offsets[u + 1]! += offsets[u]!;
+  const baskets = new Int32Array(offsets[users]!);
+  const fill = offsets.slice(0, users);
+  for (let k = 0; k < b.count; k++) if (b.user[k]! >= 0) baskets[fill[b.user[k]!]!++] = k;
+  // The log is in arrival order, usually already by time; a customer's ties keep that order.
+  for (let u = 0; u < users; u++) {
+    const mine = baskets.subarray(offsets[u]!, offsets[u + 1]!);
+    let sorted = true;
+    for (let i = 1; i < mine.length && sorted; i++) sorted = b.time[mine[i - 1]!]! <= b.time[mine[i]!]!;
+    if (!sorted) mine.set(Array.from(mine).sort((x, y) => b.time[x]! - b.time[y]! || x - y));
+  }
+  return { offsets, baskets };
+}

@@ -1,7 +1,9 @@
-// "Frequently bought together" for a whole cart: every cart item's bought-together and similar
-// lists, blended, without what is already in the cart.
-import { blend } from './blend.ts';
-import type { Scored } from './ranked-list.ts';
+// "Frequently bought together" for a whole cart: every cart item's bought-together list (its
+// similar items when it has none), their scores summed as they are (weighted per kind of list),
+// without what is already in the cart. Raw sums let an item tied to several cart items, or strongly to one, win; scaling each
+// list to its best score first (as `blend` does) gave a weak list's best item full weight and cost
+// HitRate on the validation window.
+import { topK, type Scored } from './ranked-list.ts';
 
 export interface CartWeights {
   together: number;
@@ -17,9 +19,14 @@ export function completeCart(
   w: CartWeights,
   k: number,
 ): Scored[] {
-  const lists = cart.flatMap((item) => [
-    { list: together(item) ?? [], weight: w.together },
-    { list: similar(item) ?? [], weight: w.similar },
-  ]);
-  return blend(lists, k, new Set(cart));
+  const inCart = new Set(cart);
+  const score = new Map<string, number>();
+  for (const item of cart) {
+    // An item's similar items stand in for what is bought with it only when nothing is: mixed in
+    // everywhere they cost HitRate on the validation window (0.319 without, 0.252 at weight 0.3).
+    const bought = together(item);
+    const [list, weight] = bought && bought.length > 0 ? [bought, w.together] : [similar(item), w.similar];
+    for (const [id, s] of list ?? []) if (!inCart.has(id)) score.set(id, (score.get(id) ?? 0) + weight * s);
+  }
+  return topK(score, k);
 }

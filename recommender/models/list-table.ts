@@ -2,7 +2,7 @@
 // lists are 400 MB here, where a Map of [id, score] arrays holds an object per entry and takes
 // several times that. Reads look like a ReadonlyMap<string, Scored[]>, so callers that want a
 // Map (the eval runner, publish, tests) take this one unchanged.
-import { round, type Scored } from './ranked-list.ts';
+import { round, type ExplainedScored, type Scored } from './ranked-list.ts';
 
 /** keys, values, forEach and iteration of a read-only map, from its entries. */
 export abstract class ReadonlyMapBase<V> implements ReadonlyMap<string, V> {
@@ -134,7 +134,9 @@ export function idsOnly(table: ListTable): ReadonlyMap<string, string[]> {
 }
 
 /** Any map of ranked lists as a table (numbering the ids it meets), e.g. to save it. */
-export function toListTable(lists: ReadonlyMap<string, readonly (readonly [string, number])[]>): ListTable {
+export function toListTable(
+  lists: ReadonlyMap<string, readonly (readonly [string, number, ...unknown[]])[]>,
+): ListTable {
   if (lists instanceof ListTable) return lists;
   const keys: string[] = [];
   let width = 1;
@@ -159,4 +161,99 @@ export function toListTable(lists: ReadonlyMap<string, readonly (readonly [strin
     );
   }
   return table;
+}
+
+/** Signals of one entry, packed 4 bits each (signal number + 1), strongest in the low bits. */
+const SIGNAL_BITS = 4;
+const MAX_SIGNALS = 32 / SIGNAL_BITS;
+
+export function packSignals(signals: readonly number[]): number {
+  let packed = 0;
+  for (let i = Math.min(signals.length, MAX_SIGNALS) - 1; i >= 0; i--)
+    packed = packed * (1 << SIGNAL_BITS) + signals[i]! + 1;
+  return packed;
+}
+
+export function unpackSignals(packed: number, names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let p = packed; p > 0; p = Math.floor(p / (1 << SIGNAL_BITS))) out.push(names[(p % (1 << SIGNAL_BITS)) - 1]!);
+  return out;
+}
+
+/**
+ * Ranked lists whose entries also name the signals that put them there (customers' personalized
+ * lists): a list table plus one packed word per entry, so explanations cost 4 bytes an entry, not
+ * an array of strings each.
+ */
+export class ExplainedTable extends ReadonlyMapBase<ExplainedScored[]> {
+  readonly signals: Uint32Array;
+
+  constructor(
+    readonly lists: ListTable,
+    /** What a signal number stands for (at most 15). */
+    readonly signalNames: readonly string[],
+    signals?: Uint32Array,
+  ) {
+    super();
+    if (signalNames.length >= 1 << SIGNAL_BITS) throw new Error(`at most ${(1 << SIGNAL_BITS) - 1} signal names`);
+    this.signals = signals ?? new Uint32Array(lists.ids.length);
+  }
+
+  /** Stores row r's list and, per entry, its signals packed by `packSignals`. */
+  setRow(
+    row: number,
+    ids: ArrayLike<number>,
+    scores: ArrayLike<number>,
+    signals: ArrayLike<number>,
+    length = ids.length,
+  ) {
+    this.lists.setRow(row, ids, scores, length);
+    const at = row * this.lists.width;
+    for (let i = 0; i < this.lists.lengths[row]!; i++) this.signals[at + i] = signals[i]!;
+  }
+
+  row(r: number): ExplainedScored[] {
+    const at = r * this.lists.width;
+    return this.lists
+      .row(r)
+      .map(([id, score], i) => [id, score, unpackSignals(this.signals[at + i]!, this.signalNames)]);
+  }
+
+  get size(): number {
+    return this.lists.size;
+  }
+
+  get(key: string): ExplainedScored[] | undefined {
+    const r = this.lists.rowOf(key);
+    return r === undefined || this.lists.lengths[r] === 0 ? undefined : this.row(r);
+  }
+
+  has(key: string): boolean {
+    return this.lists.has(key);
+  }
+
+  *entries(): MapIterator<[string, ExplainedScored[]]> {
+    const t = this.lists;
+    for (let r = 0; r < t.rowKeys.length; r++) if (t.lengths[r]! > 0) yield [t.rowKeys[r]!, this.row(r)];
+  }
+}
+
+/** Any map of explained lists as an explained table, e.g. to save it. */
+export function toExplainedTable(lists: ReadonlyMap<string, readonly ExplainedScored[]>): ExplainedTable {
+  if (lists instanceof ExplainedTable) return lists;
+  const names: string[] = [];
+  const number = new Map<string, number>();
+  const numbered = (signal: string) => {
+    let n = number.get(signal);
+    if (n === undefined) number.set(signal, (n = names.push(signal) - 1));
+    return n;
+  };
+  const table = toListTable(lists);
+  const packed = new Uint32Array(table.ids.length);
+  let r = 0;
+  for (const [, list] of lists) {
+    list.forEach(([, , signals], i) => (packed[r * table.width + i] = packSignals(signals.map(numbered))));
+    r++;
+  }
+  return new ExplainedTable(table, names, packed);
 }

@@ -1,5 +1,7 @@
 // A recommendation list: item ids with scores, best first.
 export type Scored = [id: string, score: number];
+/** A recommended item with its score and the signals that put it there, strongest first. */
+export type ExplainedScored = [id: string, score: number, signals: string[]];
 
 /** The k best entries of a score table, ties broken by id so lists are reproducible. */
 export function topK(scores: Iterable<[string, number]>, k: number): Scored[] {

@@ -19,10 +19,13 @@ export interface Vocabulary {
   itemOf: Int32Array;
 }
 
-export function buildVocabulary(baskets: Baskets | readonly Basket[], minCount: number): Vocabulary {
+/** `until`: only baskets before this time count (the next-basket ranker's view of an earlier moment). */
+export function buildVocabulary(baskets: Baskets | readonly Basket[], minCount: number, until = Infinity): Vocabulary {
   const b = Array.isArray(baskets) ? compactBaskets(baskets as readonly Basket[]) : (baskets as Baskets);
   const seen = new Int32Array(b.items.length);
-  for (const item of b.members) seen[item]!++;
+  for (let basket = 0; basket < b.count; basket++)
+    if (b.time[basket]! < until)
+      for (let i = b.offsets[basket]!; i < b.offsets[basket + 1]!; i++) seen[b.members[i]!]!++;
   const kept: number[] = [];
   for (let i = 0; i < seen.length; i++) if (seen[i]! >= minCount) kept.push(i);
   kept.sort((x, y) => (b.items[x]! < b.items[y]! ? -1 : 1));
@@ -33,6 +36,7 @@ export function buildVocabulary(baskets: Baskets | readonly Basket[], minCount: 
   const members = new Int32Array(b.members.length);
   let n = 0;
   for (let basket = 0; basket < b.count; basket++) {
+    if (b.time[basket]! >= until) continue;
     const start = n;
     for (let i = b.offsets[basket]!; i < b.offsets[basket + 1]!; i++) {
       const v = toVocab[b.members[i]!]!;

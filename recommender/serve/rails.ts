@@ -7,7 +7,7 @@ import { NotFoundError } from '../../common/errors.ts';
 import type { Logger } from '../../common/logger.ts';
 import { completeCart } from '../models/cart.ts';
 import { blend } from '../models/blend.ts';
-import type { Scored } from '../models/ranked-list.ts';
+import type { ExplainedScored, Scored } from '../models/ranked-list.ts';
 import { ALL_CATEGORIES } from '../publish/keys.ts';
 import type { Manifest } from '../publish/publish.ts';
 import type { ProductSummary } from '../publish/product-summary.ts';
@@ -36,6 +36,8 @@ export interface RailFilters {
 export interface RailItem extends ProductSummary {
   score: number;
   source: RailSource;
+  /** For personalized items: the signals that put the item there, strongest first. */
+  signals?: string[];
 }
 
 export interface RailAnswer {
@@ -47,7 +49,7 @@ export interface RailAnswer {
 
 interface Candidate {
   source: RailSource;
-  load: () => Promise<readonly Scored[] | undefined>;
+  load: () => Promise<readonly (Scored | ExplainedScored)[] | undefined>;
 }
 
 /** Similar products from the search index, for when Redis is down. */
@@ -86,11 +88,11 @@ export function createRails(o: RailsOptions) {
           m.version,
           part.map(([id]) => id),
         );
-        for (const [id, score] of part) {
+        for (const [id, score, signals] of part) {
           const p = products.get(id);
           if (!p || !passes(p, f)) continue;
           seen.add(id);
-          items.push({ ...p, score, source: c.source });
+          items.push(signals ? { ...p, score, source: c.source, signals } : { ...p, score, source: c.source });
           if (items.length >= size) break;
         }
       }
@@ -218,25 +220,24 @@ export function createRails(o: RailsOptions) {
       }),
 
     forUser: (user: string, recentGiven: readonly string[], f: RailFilters, size: number) =>
-      run(f, size, async (m) => {
-        const recent = recentGiven.length > 0 ? recentGiven : ((await store.recent(m.version, user)) ?? []);
-        return [
-          { source: 'personalized', load: async () => (await store.lists(m.version, 'user', [user]))[0] },
-          {
-            source: 'recent-items',
-            load: async () => {
-              const lists = await store.lists(m.version, 'similar', recent);
-              // More recent items weigh more.
-              return blend(
-                lists.map((list, i) => ({ list: list ?? [], weight: 1 / (i + 1) })),
-                o.maxSize,
-                new Set(recent),
-              );
-            },
+      run(f, size, async (m) => [
+        { source: 'personalized', load: () => store.personalized(m.version, user) },
+        {
+          source: 'recent-items',
+          // Read only when the personalized list falls short: most answers never need it.
+          load: async () => {
+            const recent = recentGiven.length > 0 ? recentGiven : ((await store.recent(m.version, user)) ?? []);
+            const lists = await store.lists(m.version, 'similar', recent);
+            // More recent items weigh more.
+            return blend(
+              lists.map((list, i) => ({ list: list ?? [], weight: 1 / (i + 1) })),
+              o.maxSize,
+              new Set(recent),
+            );
           },
-          ...trendingCandidates(m, f.category),
-        ];
-      }),
+        },
+        ...trendingCandidates(m, f.category),
+      ]),
 
     trending: (category: string | undefined, f: RailFilters, size: number) =>
       run(f, size, async (m) => trendingCandidates(m, category)),

@@ -21,7 +21,9 @@ const tasks: RecsTasks = {
     ['u1', ['a', 'e']],
     ['u2', ['c']],
   ]),
-  completion: [{ id: 'x', cart: ['a'], hidden: 'b' }],
+  completion: [{ id: 'x', user: 'u1', cart: ['a'], hidden: 'b' }],
+  // u1 bought a before (so a is a repeat target, e an explore one); u2 is new to everything.
+  bought: new Map([['u1', new Set(['a', 'b'])]]),
 };
 const fixed: Recommender = {
   name: 'fixed',
@@ -47,6 +49,25 @@ describe('recommendation measurements', () => {
   });
 
   it('counts a completion hit when the hidden item is listed', () => assert.equal(metrics['hit_rate@2'], 1));
+
+  it('splits every metric into repeat and explore targets, averaged over the customers who have them', () => {
+    // u1: repeat target a (found), explore target e (missed); u2 bought nothing before: c is explore (missed).
+    assert.equal(metrics['repeat_recall@2'], 1);
+    assert.equal(metrics['explore_recall@2'], 0);
+    assert.equal(metrics['repeat_ndcg@2'], 1);
+    assert.equal(metrics['repeat_share@2'], (1 + 0) / 2, 'u1 is shown only repeats, u2 none');
+    assert.equal(metrics['repeat_hit_rate@2'], 1, "the hidden b is in u1's history");
+    assert.equal(metrics['explore_hit_rate@2'], 0, 'no explore carts: 0, not NaN');
+  });
+
+  it('measures only the tasks a recommender answers', () => {
+    const cartOnly = measure({ name: 'c', trainSeconds: 0, forCart: () => ['b'] }, tasks, before, {
+      next: 2,
+      completion: 2,
+    });
+    assert.equal(cartOnly.metrics['recall@2'], undefined);
+    assert.equal(cartOnly.metrics['hit_rate@2'], 1);
+  });
 
   it('measures coverage of the catalog and the mean popularity percentile shown', () => {
     assert.equal(metrics.coverage, 4 / 5);
@@ -79,6 +100,9 @@ describe('recommendation measurements', () => {
     assert.match(html, /recall@2 by the target item&#39;s popularity/);
     assert.match(html, /<td>fixed<\/td><td>0\.2500<\/td>/);
     assert.doesNotMatch(html, /<script/);
-    assert.match(reportMarkdown(report, 'r'), /\| fixed \| 0\.2500 \| 0\.3066 \| 1\.0000 \| 0\.8000 \| 0\.6500 \|/);
+    assert.match(
+      reportMarkdown(report, 'r'),
+      /\| fixed \| 0\.2500 \| 1\.0000 \| 0\.0000 \| 0\.3066 \| 1\.0000 \| 0\.0000 \| 0\.5000 \| 1\.0000 \| 1\.0000 \| 0\.0000 \| 0\.8000 \| 0\.6500 \|/,
+    );
   });
 });

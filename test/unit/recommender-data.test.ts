@@ -108,11 +108,11 @@ describe('training settings', () => {
   it('overrides nested options by dotted name with the right type', () => {
     const o = applySettings(defaultTrainingOptions, [
       'item2vec.epochs=2',
-      'profile.excludePurchased=true',
+      'nextBasket.excludePurchased=true',
       'cooccurrence.scoring=lift',
     ]);
     assert.equal(o.item2vec.epochs, 2);
-    assert.equal(o.profile.excludePurchased, true);
+    assert.equal(o.nextBasket.excludePurchased, true);
     assert.equal(o.cooccurrence.scoring, 'lift');
     assert.equal(defaultTrainingOptions.item2vec.epochs, 5, 'defaults untouched');
   });
@@ -120,7 +120,7 @@ describe('training settings', () => {
     ['item2vec.epochs=many', /number/],
     ['item2vec.epoch=3', /unknown/],
     ['item2vec=3', /unknown/],
-    ['profile.excludePurchased=yes', /true or false/],
+    ['nextBasket.excludePurchased=yes', /true or false/],
     ['cooccurrence.scoring=magic', /one of/],
     ['noequals', /option=value/],
   ] as const) {

@@ -5,7 +5,7 @@ import { blend } from '../../recommender/models/blend.ts';
 import { completeCart } from '../../recommender/models/cart.ts';
 import { contentNeighbours } from '../../recommender/models/content-similarity.ts';
 import { boughtTogether, countCooccurrence } from '../../recommender/models/cooccurrence.ts';
-import { customerHistories } from '../../recommender/models/customer-profile.ts';
+import { recentItems } from '../../recommender/models/customer-profile.ts';
 import { negativeTable } from '../../recommender/models/item2vec.ts';
 import { popularityLists } from '../../recommender/models/popularity.ts';
 import { buildVocabulary } from '../../recommender/models/vocabulary.ts';
@@ -31,18 +31,59 @@ describe('co-occurrence', () => {
   const v = buildVocabulary(baskets, 1);
   const co = countCooccurrence(v, 100);
   it("makes items that always share a basket each other's top pick", () => {
-    const t = boughtTogether(v, co, { scoring: 'cosine', minSupport: 2, maxBasketItems: 100 }, 5);
+    const t = boughtTogether(
+      v,
+      co,
+      { scoring: 'cosine', basketWeight: 'uniform', minSupport: 2, maxBasketItems: 100 },
+      5,
+    );
     assert.equal(t.get('a')![0]![0], 'b');
     assert.equal(t.get('b')![0]![0], 'a');
   });
   it('keeps an item in every basket from topping lists once corrected for popularity, unlike raw counts', () => {
-    const raw = boughtTogether(v, co, { scoring: 'count', minSupport: 2, maxBasketItems: 100 }, 5);
-    const cosine = boughtTogether(v, co, { scoring: 'cosine', minSupport: 2, maxBasketItems: 100 }, 5);
+    const raw = boughtTogether(
+      v,
+      co,
+      { scoring: 'count', basketWeight: 'uniform', minSupport: 2, maxBasketItems: 100 },
+      5,
+    );
+    const cosine = boughtTogether(
+      v,
+      co,
+      { scoring: 'cosine', basketWeight: 'uniform', minSupport: 2, maxBasketItems: 100 },
+      5,
+    );
     assert.equal(raw.get('solo0')![0]![0], 'bag', 'raw counts favour the ubiquitous bag');
     assert.equal(cosine.get('solo0')![0]![0], 'c');
   });
+  it('with inverse-size basket weights, a pair from small baskets outranks one from a large order', () => {
+    const orders = [
+      ...Array.from({ length: 4 }, (_, i) => basket(`s${i}`, ['p', 'q'])),
+      ...Array.from({ length: 4 }, (_, i) =>
+        basket(`l${i}`, ['p', 'r', ...Array.from({ length: 30 }, (_, n) => `f${n}`)]),
+      ),
+    ];
+    const vocab = buildVocabulary(orders, 1);
+    const options = { scoring: 'cosine', minSupport: 2, maxBasketItems: 100 } as const;
+    const uniform = boughtTogether(vocab, countCooccurrence(vocab, 100), { ...options, basketWeight: 'uniform' }, 50);
+    const weighted = boughtTogether(
+      vocab,
+      countCooccurrence(vocab, 100, 'inverse-size'),
+      { ...options, basketWeight: 'inverse-size' },
+      50,
+    );
+    // Uniformly q and r tie for p (each shares 4 baskets with it); weighted, the two-item baskets win.
+    assert.equal(uniform.get('p')!.find(([i]) => i === 'q')![1], uniform.get('p')!.find(([i]) => i === 'r')![1]);
+    assert.equal(weighted.get('p')![0]![0], 'q');
+    assert.ok(weighted.get('p')!.find(([i]) => i === 'r')![1] < weighted.get('p')![0]![1]);
+  });
   it('drops pairs below the minimum support', () => {
-    const t = boughtTogether(v, co, { scoring: 'cosine', minSupport: 11, maxBasketItems: 100 }, 5);
+    const t = boughtTogether(
+      v,
+      co,
+      { scoring: 'cosine', basketWeight: 'uniform', minSupport: 11, maxBasketItems: 100 },
+      5,
+    );
     assert.equal(t.get('a'), undefined);
   });
 });
@@ -76,18 +117,15 @@ describe('popularity and trending', () => {
 });
 
 describe('customer histories', () => {
-  it('weighs recent purchases more and lists distinct items most recent first', () => {
-    const h = customerHistories(
+  it('lists distinct items most recent first, at most as many as asked', () => {
+    const h = recentItems(
       [basket('1', ['a', 'b'], 0, 'u'), basket('2', ['b', 'c'], 60 * DAY, 'u'), basket('3', ['z'], 0)],
-      60 * DAY,
-      { halfLifeDays: 60, recentItems: 10 },
+      10,
     );
-    const u = h.get('u')!;
     assert.equal(h.size, 1, 'guests have no history');
-    assert.deepEqual(u.recent.slice(0, 2).sort(), ['b', 'c']);
-    assert.equal(u.recent[2], 'a');
-    assert.ok(Math.abs(u.weights.get('a')! - 0.5) < 1e-9);
-    assert.ok(Math.abs(u.weights.get('b')! - 1.5) < 1e-9);
+    assert.deepEqual(h.get('u')!.slice(0, 2).sort(), ['b', 'c']);
+    assert.equal(h.get('u')![2], 'a');
+    assert.deepEqual(recentItems([basket('1', ['a', 'b', 'c'], 0, 'u')], 2).get('u'), ['a', 'b']);
   });
 });
 
@@ -139,6 +177,29 @@ describe('blending and carts', () => {
     assert.deepEqual(
       out.map(([i]) => i),
       ['c'],
+    );
+  });
+});
+
+describe('cart completion scores', () => {
+  it("sums raw scores, so a weak list's best item does not outrank a strong list's", () => {
+    const lists: Record<string, [string, number][]> = {
+      a: [['p', 0.05]],
+      b: [
+        ['q', 0.6],
+        ['r', 0.3],
+      ],
+    };
+    const out = completeCart(
+      ['a', 'b'],
+      (i) => lists[i],
+      () => undefined,
+      { together: 1, similar: 0 },
+      5,
+    );
+    assert.deepEqual(
+      out.map(([i]) => i),
+      ['q', 'r', 'p'],
     );
   });
 });
@@ -203,7 +264,7 @@ describe('trained model on a shop with two separate kinds of goods', () => {
   it('leaves out what a customer bought when asked to', async () => {
     const m2 = await train(
       { interactions: shopInteractions(), products: shopProducts },
-      { ...smallTraining, profile: { ...smallTraining.profile, excludePurchased: true } },
+      { ...smallTraining, nextBasket: { ...smallTraining.nextBasket, excludePurchased: true } },
     );
     const bought = new Set(
       basketsOf(shopInteractions())

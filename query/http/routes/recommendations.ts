@@ -79,6 +79,12 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
       rating: { type: 'number' },
       score: { type: 'number' },
       source: { type: 'string' },
+      signals: {
+        type: 'array',
+        items: { type: 'string' },
+        description:
+          'Personalized items: the signals that put the item there, strongest first (bought-before, similar-customers, bought-with-recent, similar-to-history, trending)',
+      },
     },
   } as const;
   const response = {
