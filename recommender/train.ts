@@ -180,23 +180,32 @@ export async function train(
     const examples = await stages.run('next-basket examples', undefined, (tick) =>
       nextBasketExamples(history, o.nextBasket, o, vectors, tick),
     );
-    const ranker = await stages.run('next-basket ranker', examples.count, async (tick) => {
-      const weights = await trainRanker(examples, o.nextBasket.ranker);
-      tick(examples.count);
-      return { weights, baseline: signalBaselines(weights, examples) };
-    });
-    const forUser = await stages.run('next-basket lists', baskets.users.length, (tick) =>
-      nextBasketLists(
-        history,
-        o.nextBasket,
-        ranker.weights,
-        ranker.baseline,
-        { table: together, vocab },
-        vectors,
-        o.listSize,
-        tick,
-      ),
-    );
+    // A young shop has no customer who came back yet: no personalized lists, and the for-user
+    // rail answers from a customer's recent items and trending until it has.
+    if (examples.count === 0)
+      log?.(`next-basket: no customer came back within ${o.nextBasket.windowDays} days; no personalized lists\n`);
+    const ranker =
+      examples.count === 0
+        ? undefined
+        : await stages.run('next-basket ranker', examples.count, async (tick) => {
+            const weights = await trainRanker(examples, o.nextBasket.ranker);
+            tick(examples.count);
+            return { weights, baseline: signalBaselines(weights, examples) };
+          });
+    const forUser = !ranker
+      ? new Map<string, ExplainedScored[]>()
+      : await stages.run('next-basket lists', baskets.users.length, (tick) =>
+          nextBasketLists(
+            history,
+            o.nextBasket,
+            ranker.weights,
+            ranker.baseline,
+            { table: together, vocab },
+            vectors,
+            o.listSize,
+            tick,
+          ),
+        );
     const pop = await stages.run('popularity', undefined, () =>
       popularityLists(baskets, end, o.trendingHalfLifeDays, categoriesOf, o.listSize),
     );
