@@ -18,6 +18,8 @@ export interface LiveRailStore {
   trending(): Promise<Scored[] | undefined>;
   together(ids: readonly string[]): Promise<(Scored[] | undefined)[]>;
   recent(customer: string): Promise<string[] | undefined>;
+  /** Counts publications: an answer built from live lists is as fresh as this. */
+  revision(): Promise<string>;
 }
 
 const CHUNK = 1000;
@@ -49,5 +51,6 @@ export function redisLiveRails(redis: Redis, keys: KeySpace['liveRails']): LiveR
     together: async (ids) =>
       ids.length === 0 ? [] : (await redis.hmget(keys.together, ...ids)).map((r) => parse<Scored[]>(r)),
     recent: async (customer) => parse<string[]>(await redis.get(keys.recent(customer))),
+    revision: async () => (await redis.get(keys.revision)) ?? '0',
   };
 }

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { recsKeys, type RecsKeys } from '../recommender/publish/keys.ts';
+import { keySpace } from '../stores/keys.ts';
+import { redisLiveRails } from '../stores/live-rails.ts';
 import { summarize } from '../recommender/publish/product-summary.ts';
 import { collectGarbage, listVersions, publish, rollback } from '../recommender/publish/publish.ts';
 import { train, type TrainedModel } from '../recommender/train.ts';
@@ -246,6 +248,37 @@ describe('recommendations', () => {
     );
     assert.equal(await t.redis.exists(keys.list(m2.version, 'similar'), keys.manifest(m2.version)), 0);
     await assert.rejects(rollback(t.redis, keys, m2.version), /not stored/);
+  });
+
+  it('follows what the learner published since the training: trending now, carted together now, the latest items', async () => {
+    const live = redisLiveRails(t.redis, keySpace(t.config.redisPrefix).liveRails);
+    const cached = await t.app.inject('/recommendations/trending?size=3');
+    assert.equal((await t.app.inject('/recommendations/trending?size=3')).headers['x-cache'], 'memory');
+    await live.publish({
+      trending: [
+        ['k5', 9],
+        ['g-new', 3],
+      ],
+      together: new Map([['k1', [['g4', 2] as [string, number]]]]),
+      recent: new Map([['newcomer', ['g2']]]),
+    });
+    const trending = await t.app.inject('/recommendations/trending?size=3');
+    assert.equal(trending.headers['x-cache'], 'origin', 'a live publication is not hidden by the answer cache');
+    const now = answerOf(trending) as unknown as Rail;
+    assert.notDeepEqual(now, answerOf(cached));
+    assert.deepEqual(
+      now.items.slice(0, 2).map((i) => `${i.id}:${i.source}`),
+      ['k5:trending-now', 'g-new:trending-now'],
+    );
+    const cart = await get('/recommendations/bought-together?items=k1&size=20');
+    assert.equal(cart.source, 'bought-together', 'the trained list comes first');
+    assert.equal(cart.items.find((i) => i.id === 'g4')?.source, 'bought-together-now', ids(cart).join(','));
+    const newcomer = await get('/recommendations/for-user/newcomer?size=3');
+    assert.equal(newcomer.source, 'recent-items', 'a customer the training never saw, from the item just viewed');
+    assert.ok(
+      newcomer.items.every((i) => i.category === 'Home > Garden' && i.id !== 'g2'),
+      ids(newcomer).join(','),
+    );
   });
 
   describe('with Redis gone', () => {

@@ -15,6 +15,7 @@ import { moreLikeThis } from '../../recommender/serve/more-like-this.ts';
 import { createRails } from '../../recommender/serve/rails.ts';
 import { createAnswerCache, noCache } from '../../stores/answer-cache.ts';
 import { keySpace } from '../../stores/keys.ts';
+import { redisLiveRails } from '../../stores/live-rails.ts';
 import { redisLearnedStore } from '../../stores/learned-signals.ts';
 import { type RecentSearches, redisRecentSearches } from '../../stores/recent-searches.ts';
 import { redisRecsStore } from '../../stores/recommendations.ts';
@@ -101,6 +102,7 @@ export function createQueryRuntime(
     pointerTtlMs: c.recsPointerTtlMs,
     cacheBytes: c.recsCacheMb * 2 ** 20,
   });
+  const liveRails = redisLiveRails(redis, keys.liveRails);
   const signals = redisLearnedStore(redis, keys.learned);
   const learned = holdByRevision<LearnedLookup>({
     revision: signals.revision,
@@ -161,7 +163,7 @@ export function createQueryRuntime(
         cursorKey: c.cursorSecret || randomBytes(32).toString('base64url'),
         learned: async (q) => (await learned.get()).value(q),
       },
-      personal: historySimilarity(recsStore),
+      personal: historySimilarity(recsStore, liveRails),
     }),
     suggest: createSuggestEngine({
       suggestions,
@@ -196,7 +198,9 @@ export function createQueryRuntime(
         store: recsStore,
         log,
         degradedSimilar: moreLikeThis(es, c.indexAlias, c.searchBudgetMs),
+        live: liveRails,
         maxSize: c.recsMaxSize,
+        revisionTtlMs: c.recsPointerTtlMs,
       }),
       defaultSize: c.recsDefaultSize,
       maxSize: c.recsMaxSize,

@@ -1,8 +1,11 @@
 // How close products are to what a customer has been looking at: the cosine between each product's
-// embedding and the mean of their recent items' embeddings, from the published model. Undefined
+// embedding and the mean of their recent items' embeddings (the learner's latest ones first), from
+// the published model. Undefined
 // when there is nothing to go on (no model, no history, no embedded recent item) or Redis is down,
 // so callers leave their order alone.
+import type { LiveRailStore } from '../../stores/live-rails.ts';
 import type { RecsStore } from '../../stores/recommendations.ts';
+import { recentItemsOf } from './recent-items.ts';
 
 export type HistorySimilarity = (
   customer: string | undefined,
@@ -10,13 +13,13 @@ export type HistorySimilarity = (
   ids: readonly string[],
 ) => Promise<Map<string, number> | undefined>;
 
-export function historySimilarity(store: RecsStore): HistorySimilarity {
+export function historySimilarity(store: RecsStore, live?: LiveRailStore): HistorySimilarity {
+  const recentItems = recentItemsOf(store, live);
   return async (customer, recentGiven, ids) => {
     try {
       const m = await store.current();
       if (!m) return undefined;
-      const recent =
-        recentGiven.length > 0 ? recentGiven : customer ? ((await store.recent(m.version, customer)) ?? []) : [];
+      const recent = recentGiven.length > 0 ? recentGiven : customer ? await recentItems(m.version, customer) : [];
       if (recent.length === 0) return undefined;
       const vectors = await store.embeddings(m.version, [...new Set([...recent, ...ids])]);
       const known = recent.filter((id) => vectors.has(id));

@@ -1,6 +1,8 @@
 // The four rails. Each walks its sources in order (e.g. personalized → from recent items →
 // category trending → popular), joins product fields, applies the request's filters, and tops a
-// short list up from the next source; the answer names the source of each item. When Redis fails
+// short list up from the next source; the answer names the source of each item. What the learner
+// learned since the last training (trending now, carted together now, a customer's latest items)
+// joins the trained lists, so a rail follows shoppers between trainings. When Redis fails
 // the answer is degraded (Elasticsearch more-like-this for similar items, else the last popular
 // list held in process), flagged, and never an error.
 import { NotFoundError } from '../../common/errors.ts';
@@ -12,13 +14,17 @@ import { ALL_CATEGORIES } from '../publish/keys.ts';
 import type { Manifest } from '../publish/publish.ts';
 import type { ProductSummary } from '../publish/product-summary.ts';
 import type { RecsStore } from '../../stores/recommendations.ts';
+import type { LiveRailStore } from '../../stores/live-rails.ts';
+import { recentItemsOf } from './recent-items.ts';
 
 export type RailSource =
   | 'personalized'
   | 'recent-items'
   | 'similar'
   | 'bought-together'
+  | 'bought-together-now'
   | 'category-trending'
+  | 'trending-now'
   | 'trending'
   | 'popular'
   | 'more-like-this'
@@ -59,8 +65,12 @@ export interface RailsOptions {
   store: RecsStore;
   log: Logger;
   degradedSimilar?: DegradedSimilar;
+  /** What the learner published since the last training; none: trained lists only. */
+  live?: LiveRailStore;
   /** Lists are this long; filters pick from them. */
   maxSize: number;
+  /** The live revision is read at most this often (as the published version's pointer is). */
+  revisionTtlMs?: number;
 }
 
 export function passes(p: ProductSummary, f: RailFilters): boolean {
@@ -72,8 +82,17 @@ export function passes(p: ProductSummary, f: RailFilters): boolean {
 }
 
 export function createRails(o: RailsOptions) {
-  const { store } = o;
+  const { store, live } = o;
+  const recentItems = recentItemsOf(store, live);
   let popularHeld: { version: string; items: ProductSummary[] } | undefined;
+  let revision: { value: string; at: number } | undefined;
+  const liveRevision = async (): Promise<string> => {
+    if (!live) return '';
+    const now = performance.now();
+    if (!revision || now - revision.at >= (o.revisionTtlMs ?? 1000))
+      revision = { value: await live.revision(), at: now };
+    return revision.value;
+  };
 
   async function collect(m: Manifest, candidates: Candidate[], f: RailFilters, size: number): Promise<RailAnswer> {
     const seen = new Set(f.exclude ?? []);
@@ -110,9 +129,18 @@ export function createRails(o: RailsOptions) {
           },
         ]
       : []),
+    ...(live ? [{ source: 'trending-now' as const, load: () => live.trending() }] : []),
     { source: 'trending', load: async () => (await store.lists(m.version, 'trending', [ALL_CATEGORIES]))[0] },
     { source: 'popular', load: async () => m.popular },
   ];
+
+  /** Lists of several items as one, the first items' lists weighing most. */
+  const blendLists = (lists: readonly (readonly Scored[] | undefined)[], exclude: readonly string[]) =>
+    blend(
+      lists.map((list, i) => ({ list: list ?? [], weight: 1 / (i + 1) })),
+      o.maxSize,
+      new Set(exclude),
+    );
 
   /** The popular list with product fields, kept in process for when Redis is down. */
   async function holdPopular(m: Manifest): Promise<void> {
@@ -171,10 +199,14 @@ export function createRails(o: RailsOptions) {
   }
 
   return {
-    /** The published version answers are read from now; undefined when none is, or Redis is down. */
-    async version(): Promise<string | undefined> {
+    /**
+     * What answers are read from now: the published version, and a tag that also changes with each
+     * live publication (for caching answers); undefined when nothing is published, or Redis is down.
+     */
+    async generation(): Promise<{ version: string; tag: string } | undefined> {
       try {
-        return (await store.current())?.version;
+        const version = (await store.current())?.version;
+        return version === undefined ? undefined : { version, tag: `${version}/${await liveRevision()}` };
       } catch {
         return undefined;
       }
@@ -197,12 +229,13 @@ export function createRails(o: RailsOptions) {
 
     boughtTogether: (cart: readonly string[], f: RailFilters, size: number) =>
       run({ ...f, exclude: [...(f.exclude ?? []), ...cart] }, size, async (m) => {
-        const [together, similar, known] = await Promise.all([
+        const [together, similar, known, togetherNow] = await Promise.all([
           store.lists(m.version, 'together', cart),
           store.lists(m.version, 'similar', cart),
           store.products(m.version, cart),
+          live?.together(cart) ?? [],
         ]);
-        if (known.size === 0 && together.every((l) => !l))
+        if (known.size === 0 && together.every((l) => !l) && togetherNow.every((l) => !l))
           throw new NotFoundError(`none of the items ${cart.map((i) => `"${i}"`).join(', ')} is a known product`);
         const t = new Map(cart.map((id, i) => [id, together[i]]));
         const s = new Map(cart.map((id, i) => [id, similar[i]]));
@@ -215,6 +248,7 @@ export function createRails(o: RailsOptions) {
         );
         return [
           { source: 'bought-together', load: async () => blended },
+          { source: 'bought-together-now', load: async () => blendLists(togetherNow, cart) },
           ...trendingCandidates(m, known.get(cart[0]!)?.category),
         ];
       }),
@@ -226,14 +260,8 @@ export function createRails(o: RailsOptions) {
           source: 'recent-items',
           // Read only when the personalized list falls short: most answers never need it.
           load: async () => {
-            const recent = recentGiven.length > 0 ? recentGiven : ((await store.recent(m.version, user)) ?? []);
-            const lists = await store.lists(m.version, 'similar', recent);
-            // More recent items weigh more.
-            return blend(
-              lists.map((list, i) => ({ list: list ?? [], weight: 1 / (i + 1) })),
-              o.maxSize,
-              new Set(recent),
-            );
+            const recent = recentGiven.length > 0 ? recentGiven : await recentItems(m.version, user);
+            return blendLists(await store.lists(m.version, 'similar', recent), recent);
           },
         },
         ...trendingCandidates(m, f.category),

@@ -113,8 +113,8 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     if (q.price_max !== undefined) filters.maxPrice = q.price_max;
     return { filters, size: q.size ?? deps.defaultSize };
   };
-  // An answer depends only on the published version and the request, so it is kept serialized per
-  // version: a repeated request is one lookup. Degraded answers are never kept. The session is left
+  // An answer depends only on the published version, the live lists' revision and the request, so
+  // it is kept serialized per both: a repeated request is one lookup until the learner publishes. Degraded answers are never kept. The session is left
   // out of the key: it only names who is shown the answer.
   const answers = memoryCache<Kept>({
     maxBytes: deps.answerCacheBytes,
@@ -126,15 +126,16 @@ export async function recommendationRoutes(app: FastifyInstance, deps: Recommend
     request: { query: RailQuery & { session?: string }; subject: unknown },
     compute: () => Promise<RailAnswer>,
   ): Promise<FastifyReply> {
-    const version = deps.answerCacheBytes > 0 ? await deps.rails.version() : undefined;
+    const generation = deps.answerCacheBytes > 0 ? await deps.rails.generation() : undefined;
     const { session, ...asked } = request.query;
-    const key = version === undefined ? undefined : `${version} ${rail} ${JSON.stringify([request.subject, asked])}`;
+    const key =
+      generation === undefined ? undefined : `${generation.tag} ${rail} ${JSON.stringify([request.subject, asked])}`;
     let kept = key === undefined ? undefined : answers.get(key);
     reply.type('application/json').header('x-cache', kept === undefined ? 'origin' : 'memory');
     if (kept === undefined) {
       const computed = await compute();
       kept = { body: reply.serialize(computed) as string, ids: computed.items.map((x) => x.id) };
-      if (key !== undefined && !computed.degraded && computed.version === version) answers.set(key, kept);
+      if (key !== undefined && !computed.degraded && computed.version === generation?.version) answers.set(key, kept);
     }
     const queryId = deps.impressions.track({ kind: 'rail', rail, ids: kept.ids, ...(session ? { session } : {}) });
     // The serialized answer is an object: the query id goes in front of its first field.
