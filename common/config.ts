@@ -53,6 +53,14 @@ const list: Parser<string[]> = (raw) =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+/** A duration as `<n>ms|s|m|h|d` (or `0`: off), in milliseconds. */
+const duration: Parser<number> = (raw, name) => {
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(raw.trim());
+  if (!m || (m[2] === undefined && m[1] !== '0'))
+    throw new ConfigError(`${name} must be a duration such as 90s, 6h or 1d (0: off), got "${raw}"`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? 'ms']!;
+  return Number(m[1]) * unit;
+};
 const oneOf =
   <T extends string>(...values: T[]): Parser<T> =>
   (raw, name) => {
@@ -367,6 +375,12 @@ export const settings = {
     1000,
     int,
     'How often the learner publishes what changed (learned click signals) as one new revision.',
+  ),
+  recsRetrainEveryMs: setting(
+    'SHOP_RECS_RETRAIN_EVERY',
+    86_400_000,
+    duration,
+    'How often the learner retrains the recommendation model from the interactions and shopper events topics and publishes it (`recommender retrain`, in a child process), as a duration such as 6h or 1d; the first one is due this long after the learner first starts; 0: never. A retrain still running after this long is stopped.',
   ),
   learnerCheckpointMs: setting(
     'SHOP_LEARNER_CHECKPOINT_MS',
@@ -704,6 +718,17 @@ function secretValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
 }
 
 const settingEntries = Object.entries(settings) as [keyof Config, Setting<unknown>][];
+
+/** The environment that loads this configuration again: for a child process to run with the same one. */
+export const envOf = (c: Config): Record<string, string> =>
+  Object.fromEntries(
+    settingEntries.flatMap(([key, s]) => {
+      const v = c[key];
+      if (v === undefined) return [];
+      const raw = Array.isArray(v) ? v.join(',') : s.parse === duration ? `${v as number}ms` : String(v);
+      return [[s.env, raw]];
+    }),
+  );
 
 /** The configured secrets' values, so messages can be scrubbed of them whatever produced the text. */
 export const secretsOf = (c: Config): string[] =>

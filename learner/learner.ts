@@ -1,12 +1,13 @@
 // The learner process: waits for the lock (one learner runs, others stand by), restores the last
 // checkpoint, folds impressions and shopper events as they arrive, publishes what changed at a
 // cadence and checkpoints its state with the offsets it covers. Stopped, it publishes and
-// checkpoints once more; killed, the next run replays from the last checkpoint.
+// checkpoints once more; killed, the next run replays from the last checkpoint. It also schedules
+// the full retrain of the recommendation model (learner/retrain.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
 import { createTopicsIfMissing, type Kafka } from '../common/clients/kafka.ts';
 import type { Redis } from '../common/clients/redis.ts';
-import type { Config } from '../common/config.ts';
+import { type Config, envOf } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
 import { keySpace } from '../stores/keys.ts';
 import { redisLearnedStore } from '../stores/learned-signals.ts';
@@ -18,6 +19,7 @@ import { createReadLoop, type LoopTopics } from './loop.ts';
 import type { LearnerMetrics } from './metrics.ts';
 import { productCategories } from './product-categories.ts';
 import { createPublisher } from './publish.ts';
+import { createRetrainSchedule } from './retrain.ts';
 import { type LearnerLimits, type LearnerSnapshot, LearnerState } from './state.ts';
 
 export const learnerTopicsOf = (c: Config): LoopTopics => ({
@@ -74,6 +76,14 @@ export function createLearner(d: LearnerDeps): Learner {
     fullEveryMs: 10 * 60_000,
   });
   const timers: Promise<void>[] = [];
+  const retrain = createRetrainSchedule({
+    redis: d.redis,
+    key: keys.learner.retrainedAt,
+    everyMs: c.recsRetrainEveryMs,
+    log: d.log,
+    counted: (outcome) => d.metrics.retrains.inc({ outcome }),
+    env: envOf(c),
+  });
 
   async function publish(s: LearnerState): Promise<void> {
     // What this publication covers: the offsets before it takes the state's changes (synchronously).
@@ -144,9 +154,13 @@ export function createLearner(d: LearnerDeps): Learner {
         every(c.learnerPublishMs, 'publish', () => publish(s)),
         every(c.learnerCheckpointMs, 'checkpoint', () => checkpoint(s)),
       );
+      if (c.recsRetrainEveryMs > 0)
+        // Looked at often enough to start within a tenth of the period of being due.
+        timers.push(every(Math.min(c.recsRetrainEveryMs / 10, 60_000), 'retrain', () => retrain.runIfDue()));
     },
     async stop() {
       stopping = true;
+      await retrain.stop();
       await Promise.all(timers);
       await loop?.stop();
       if (state) {

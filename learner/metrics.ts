@@ -33,6 +33,12 @@ export function createLearnerMetrics(registry: Registry) {
       registers,
     }),
     queries: new Gauge({ name: 'shop_learner_queries', help: 'Queries with learned clicks', registers }),
+    retrains: new Counter({
+      name: 'shop_learner_retrains_total',
+      help: 'Scheduled retrains of the recommendation model, by outcome (ok, failed, stopped)',
+      labelNames: ['outcome'],
+      registers,
+    }),
     eventTime: new Gauge({
       name: 'shop_learner_event_time_seconds',
       help: 'The latest event time folded in (the learner clock)',

@@ -110,13 +110,24 @@ export function loadModel(dir: string): TrainedModel {
 }
 
 /** The newest complete model under a folder of models. */
-export function latestModelDir(root: string): string {
-  const dirs = fs.existsSync(root)
+/** The saved models under root, oldest first (their names are their training times). */
+const modelDirs = (root: string): string[] =>
+  fs.existsSync(root)
     ? fs
         .readdirSync(root)
         .filter((d) => fs.existsSync(path.join(root, d, 'metadata.json')))
         .sort()
     : [];
+
+export function latestModelDir(root: string): string {
+  const dirs = modelDirs(root);
   if (dirs.length === 0) throw new Error(`no trained model under ${root}: run \`npm run recommender -- train\` first`);
   return path.join(root, dirs.at(-1)!);
+}
+
+/** Deletes all but the newest `keep` saved models (scheduled retrains would fill the disk). */
+export function pruneModelDirs(root: string, keep: number): string[] {
+  const old = modelDirs(root).slice(0, -keep);
+  for (const d of old) fs.rmSync(path.join(root, d), { recursive: true, force: true });
+  return old;
 }

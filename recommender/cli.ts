@@ -8,7 +8,7 @@ import { withConnections } from '../stack/with-connections.ts';
 import { parseDate } from '../common/dates.ts';
 import { createProgress } from '../common/progress.ts';
 import { loadConfig, type Config } from '../common/config.ts';
-import { latestModelDir, loadModel, saveModel } from './artifact.ts';
+import { latestModelDir, loadModel, pruneModelDirs, saveModel } from './artifact.ts';
 import { interactionEvents } from './interactions/event-topic.ts';
 import type { Interaction } from './interactions/interaction.ts';
 import { interactionsOfFile, type FileReadReport } from './interactions/read-file.ts';
@@ -24,8 +24,12 @@ import { defaultTrainingOptions } from './training-options.ts';
 import { runCli } from '../common/cli.ts';
 
 const usage = `usage: recommender <command> [options]
-  train (--interactions FILE | --topic [NAME]) [--catalog FILE] [--cutoff DATE] [--set option=value ...] [--out DIR]
-                      train every list; FILE is the Online Retail CSV or NDJSON interaction events
+  train (--interactions FILE | --topic NAME ...) [--catalog FILE] [--cutoff DATE] [--set option=value ...] [--out DIR]
+                      train every list; FILE is the Online Retail CSV or NDJSON interaction or shopper
+                      events; each topic holds interaction events or shopper events (POST /events)
+  retrain [--set option=value ...]
+                      train from the interactions and events topics, then publish (what the learner
+                      schedules every SHOP_RECS_RETRAIN_EVERY_MS)
   publish [--model DIR] [--catalog FILE]
                       write a model to Redis as a new version and switch to it (products from the
                       live index unless --catalog is given); deletes versions retired > grace
@@ -41,7 +45,7 @@ async function trainCommand(c: Config, args: string[]): Promise<Record<string, u
     args,
     options: {
       interactions: { type: 'string' },
-      topic: { type: 'string' },
+      topic: { type: 'string', multiple: true },
       catalog: { type: 'string' },
       cutoff: { type: 'string' },
       set: { type: 'string', multiple: true },
@@ -49,7 +53,7 @@ async function trainCommand(c: Config, args: string[]): Promise<Record<string, u
     },
   });
   if (!values.interactions === (values.topic === undefined))
-    throw new Error('give exactly one of --interactions FILE or --topic NAME');
+    throw new Error('give exactly one of --interactions FILE or --topic NAME (one or more)');
   const options = applySettings(defaultTrainingOptions, values.set ?? []);
   if (values.cutoff) options.cutoff = parseDate(values.cutoff, '--cutoff');
   const products = values.catalog ? await readProducts(values.catalog) : undefined;
@@ -69,7 +73,7 @@ async function trainCommand(c: Config, args: string[]): Promise<Record<string, u
   const counts = { rejected: 0 };
   const model = values.interactions
     ? await run(interactionsOfFile(values.interactions, report))
-    : await withServers(c, (conn) => run(interactionEvents(conn.kafka, values.topic || c.interactionsTopic, counts)));
+    : await withServers(c, (conn) => run(interactionEvents(conn.kafka, values.topic!, counts)));
   say(
     values.interactions
       ? `read ${values.interactions}: ${JSON.stringify(report)}`
@@ -159,7 +163,12 @@ async function main(argv: string[]): Promise<number> {
   let summary: unknown;
   if (command === 'train') summary = await trainCommand(c, rest);
   else if (command === 'publish') summary = await publishCommand(c, rest);
-  else if (command === 'generate') summary = await generateCommand(rest);
+  else if (command === 'retrain') {
+    const trained = await trainCommand(c, ['--topic', c.interactionsTopic, '--topic', c.shopperEventsTopic, ...rest]);
+    const published = await publishCommand(c, ['--model', String(trained.model)]);
+    // The published model and two before it stay on disk, to publish again by hand if need be.
+    summary = { trained, published, deleted: pruneModelDirs(c.recsModelDir, 3) };
+  } else if (command === 'generate') summary = await generateCommand(rest);
   else if (command === 'rollback') {
     const { values } = parseArgs({ args: rest, options: { to: { type: 'string' } } });
     summary = await withServers(c, ({ redis }) => rollback(redis, recsKeys(c.redisPrefix), values.to));

@@ -24,7 +24,7 @@ export interface KeySpace {
   /** Online experiments: a hash by id and a revision counter the service polls. Kept. */
   experiments: { experiments: string; revision: string };
   /** The learner: its checkpoint (state with the offsets it covers), its status, and who runs it. Kept; the lock expires. */
-  learner: { checkpoint: string; status: string; lock: string };
+  learner: { checkpoint: string; status: string; lock: string; retrainedAt: string };
   /** Failed authentications of an IP in the current minute. Expire. */
   authFailures: (ip: string) => string;
 }
@@ -49,6 +49,7 @@ export function keySpace(prefix: string): KeySpace {
       checkpoint: `${prefix}learner:checkpoint`,
       status: `${prefix}learner:status`,
       lock: `${prefix}learner:lock`,
+      retrainedAt: `${prefix}learner:retrained-at`,
     },
     authFailures: (ip) => `${prefix}authfail:${ip}`,
   };

@@ -57,7 +57,7 @@ describe('training from a Kafka topic', () => {
     );
     // Straight from the topic, a batch at a time, as `recommender train --topic` does.
     const counts = { rejected: 0 };
-    const streamed = await train({ interactions: interactionEvents(kafka, topic, counts) }, smallTraining);
+    const streamed = await train({ interactions: interactionEvents(kafka, [topic], counts) }, smallTraining);
     assert.equal(counts.rejected, 2);
     assert.equal(streamed.metadata.counts.baskets, m.metadata.counts.baskets);
     assert.equal(streamed.metadata.counts.interactions, interactions.length);

@@ -1,8 +1,10 @@
-// Reads interaction events (view, add-to-cart, purchase) from a Kafka topic, up to its current
-// end, for training, as a stream. Events that do not parse are counted and skipped: training reads, it does not
+// Reads interaction events (view, add-to-cart, purchase) from Kafka topics, up to their current
+// end, for training, as a stream: the interaction events of an import, and the shoppers' events
+// that POST /events records (what a scheduled retrain learns from). Events that do not parse are counted and skipped: training reads, it does not
 // consume, so nothing is lost and the topic stays the record.
 import type { Kafka } from '../../common/clients/kafka.ts';
 import { consumeToEnd } from '../../common/clients/kafka-range.ts';
+import { eventTime, parseRecordedEvent, type RecordedEvent } from '../../events/shopper-event.ts';
 import type { Interaction, InteractionKind } from './interaction.ts';
 
 const KINDS = new Set<InteractionKind>(['view', 'cart', 'purchase']);
@@ -33,13 +35,44 @@ export function parseInteractionEvent(value: Buffer | string | null): Interactio
 }
 
 /**
- * The topic's events up to its current end, one at a time: each fetched batch is handed over and the
+ * The interactions one message holds: an interaction event, or a shopper event as POST /events
+ * records it (a view or a click on a product is a view, a cart add a cart, an order a purchase of
+ * each of its items, the order its basket; a suggestion click none).
+ */
+export function interactionsOfMessage(value: Buffer | string | null): Interaction[] | { error: string } {
+  const text = String(value ?? '');
+  if (!text.includes('"received_at"')) {
+    const x = parseInteractionEvent(text);
+    return 'error' in x ? x : [x];
+  }
+  const parsed = parseRecordedEvent(Buffer.from(text));
+  return parsed.ok ? interactionsOfShopperEvent(parsed.event) : { error: parsed.reason };
+}
+
+function interactionsOfShopperEvent(e: RecordedEvent): Interaction[] {
+  const time = eventTime(e);
+  const user = e.customer;
+  switch (e.type) {
+    case 'view':
+    case 'click':
+      return [{ user, session: e.session, item: e.product, kind: 'view', time }];
+    case 'add_to_cart':
+      return [{ user, session: e.session, item: e.product, kind: 'cart', time }];
+    case 'purchase':
+      return e.items.map((i) => ({ user, session: `order:${e.order_id}`, item: i.product, kind: 'purchase', time }));
+    default:
+      return [];
+  }
+}
+
+/**
+ * The topics' events up to their current end, one at a time: each fetched batch is handed over and the
  * consumer waits until it is taken, so a topic larger than memory streams through. `counts.rejected`
  * counts the malformed events skipped.
  */
 export async function* interactionEvents(
   kafka: Kafka,
-  topic: string,
+  topics: readonly string[],
   counts: { rejected: number } = { rejected: 0 },
 ): AsyncGenerator<Interaction> {
   let handoff: { batch: Interaction[]; taken: () => void } | undefined;
@@ -47,15 +80,15 @@ export async function* interactionEvents(
   let finished = false;
   let failure: unknown;
   const consuming = consumeToEnd(kafka, {
-    topics: [topic],
+    topics: [...topics],
     since: 'earliest',
     groupPrefix: 'shopsearch-recommender',
     onMessages: async (messages) => {
       const batch: Interaction[] = [];
       for (const m of messages) {
-        const x = parseInteractionEvent(m.value);
+        const x = interactionsOfMessage(m.value);
         if ('error' in x) counts.rejected++;
-        else batch.push(x);
+        else batch.push(...x);
       }
       await new Promise<void>((taken) => {
         handoff = { batch, taken };
@@ -92,6 +125,6 @@ export async function readInteractionTopic(
 ): Promise<{ interactions: Interaction[]; rejected: number }> {
   const counts = { rejected: 0 };
   const interactions: Interaction[] = [];
-  for await (const x of interactionEvents(kafka, topic, counts)) interactions.push(x);
+  for await (const x of interactionEvents(kafka, [topic], counts)) interactions.push(x);
   return { interactions, rejected: counts.rejected };
 }

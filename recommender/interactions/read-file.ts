@@ -3,7 +3,7 @@
 // handed on one at a time and only counted, so a file larger than memory can be trained on.
 import fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { parseInteractionEvent } from './event-topic.ts';
+import { interactionsOfMessage } from './event-topic.ts';
 import type { Interaction } from './interaction.ts';
 import { onlineRetailInteractions } from './online-retail.ts';
 
@@ -30,11 +30,11 @@ export async function* interactionsOfFile(file: string, report: FileReadReport):
     for (const line of lines) {
       if (line.trim() === '') continue;
       report.rows++;
-      const x = parseInteractionEvent(line);
+      const x = interactionsOfMessage(line);
       if ('error' in x) report.rejected!++;
       else {
         report.kept++;
-        yield x;
+        yield* x;
       }
     }
 }

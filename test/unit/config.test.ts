@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import {
   esPortOf,
   esTransportPortOf,
+  envOf,
   esUrlOf,
   kafkaBrokersOf,
   kafkaSaslPortOf,
@@ -49,6 +50,26 @@ describe('config', () => {
       0,
       '0 turns the metrics endpoint off',
     );
+  });
+
+  it('reads durations such as 90s, 6h or 1d, and 0 as off', () => {
+    assert.equal(loadConfig({ SHOP_RECS_RETRAIN_EVERY: '6h' }).recsRetrainEveryMs, 6 * 3_600_000);
+    assert.equal(loadConfig({ SHOP_RECS_RETRAIN_EVERY: '90s' }).recsRetrainEveryMs, 90_000);
+    assert.equal(loadConfig({ SHOP_RECS_RETRAIN_EVERY: '0' }).recsRetrainEveryMs, 0);
+    for (const bad of ['6', '1w', '-1d', 'daily'])
+      assert.throws(() => loadConfig({ SHOP_RECS_RETRAIN_EVERY: bad }), /SHOP_RECS_RETRAIN_EVERY must be a duration/);
+  });
+
+  it('gives a child process the environment of the same configuration', () => {
+    const c = loadConfig({
+      SHOP_INDEX_SHARDS: '5',
+      SHOP_KAFKA_BROKERS: 'a:9092,b:9092',
+      SHOP_STACK_INSTALL: 'no',
+      SHOP_RECS_RETRAIN_EVERY: '6h',
+      SHOP_ADMIN_KEYS: 'ops:k3y-value',
+      SHOP_LOG_LEVEL: 'debug',
+    });
+    assert.deepEqual(loadConfig(envOf(c)), c);
   });
 
   it('documents every setting in the Markdown table', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseInteractionEvent } from '../../recommender/interactions/event-topic.ts';
+import { interactionsOfMessage, parseInteractionEvent } from '../../recommender/interactions/event-topic.ts';
 import { basketsOf, splitAt } from '../../recommender/interactions/interaction.ts';
 import { cleanRow, type RetailRow } from '../../recommender/interactions/online-retail.ts';
 import { applySettings } from '../../recommender/training-settings.ts';
@@ -102,6 +102,42 @@ describe('interaction events', () => {
       assert.ok('error' in r && reason.test(r.error), JSON.stringify(r));
     });
   }
+});
+
+describe('shopper events as interactions', () => {
+  const recorded = (e: Record<string, unknown>) =>
+    JSON.stringify({ event_id: 'e1', session: 's1', received_at: '2026-01-02T03:04:05Z', ...e });
+  it('reads views and clicks as views, cart adds as carts, an order as one basket of purchases', () => {
+    const at = Date.parse('2026-01-02T03:04:05Z');
+    assert.deepEqual(interactionsOfMessage(recorded({ type: 'click', query_id: 'q1', product: 'p1', position: 3 })), [
+      { user: undefined, session: 's1', item: 'p1', kind: 'view', time: at },
+    ]);
+    assert.deepEqual(
+      interactionsOfMessage(
+        recorded({ type: 'add_to_cart', product: 'p2', customer: 'c1', time: '2026-01-01T00:00:00Z' }),
+      ),
+      [{ user: 'c1', session: 's1', item: 'p2', kind: 'cart', time: Date.parse('2026-01-01T00:00:00Z') }],
+    );
+    const order = interactionsOfMessage(
+      recorded({
+        type: 'purchase',
+        order_id: 'o-7',
+        items: [
+          { product: 'p1', price: 5, quantity: 1 },
+          { product: 'p3', price: 2, quantity: 4 },
+        ],
+      }),
+    );
+    assert.deepEqual(Array.isArray(order) && order.map((x) => `${x.session} ${x.item} ${x.kind}`), [
+      'order:o-7 p1 purchase',
+      'order:o-7 p3 purchase',
+    ]);
+    assert.deepEqual(interactionsOfMessage(recorded({ type: 'suggestion_click', query_id: 'q1', text: 'tv' })), []);
+  });
+  it('sets aside a shopper event that breaks the schema, with the reason', () => {
+    const r = interactionsOfMessage(recorded({ type: 'purchase', order_id: 'o-1', items: [] }));
+    assert.ok('error' in r && /items/.test(r.error), JSON.stringify(r));
+  });
 });
 
 describe('training settings', () => {
