@@ -1,5 +1,5 @@
-// npm run demo: the embedded stack, the demo catalog indexed, the indexer and the analytics consumer
-// consuming, the service up.
+// npm run demo: the embedded stack, the demo catalog indexed, the indexer, the learner and the
+// analytics consumer consuming, the service up.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,10 @@ import { spawnScript } from '../common/spawn-script.ts';
 import { generateDemoCatalog } from '../catalog/demo.ts';
 import { demoInteractions } from '../catalog/demo-interactions.ts';
 import { readProducts } from '../catalog/read.ts';
+import { createKafka } from '../common/clients/kafka.ts';
 import { createRedis } from '../common/clients/redis.ts';
+import { createLogger } from '../common/logger.ts';
+import { interactionEventJson } from '../recommender/interactions/event-topic.ts';
 import { recsKeys } from '../recommender/publish/keys.ts';
 import { suggestionStoreFor } from '../stores/suggestions.ts';
 import { summarize } from '../recommender/publish/product-summary.ts';
@@ -70,6 +73,17 @@ if ((await redis.get(keys.current)) === null) {
     end: Date.now(),
   });
   const model = await train({ interactions, products }, { ...defaultTrainingOptions, minCount: 2 });
+  // The purchases go to the interactions topic too: the learner's scheduled retrain learns from
+  // them and from what the storefront sends.
+  const kafka = createKafka(config, 'shopsearch-demo', createLogger('warn'));
+  const producer = kafka.producer();
+  await producer.connect();
+  for (let i = 0; i < interactions.length; i += 1000)
+    await producer.send({
+      topic: config.interactionsTopic,
+      messages: interactions.slice(i, i + 1000).map((x) => ({ key: x.session, value: interactionEventJson(x) })),
+    });
+  await producer.disconnect();
   const manifest = await publish(redis, keys, model, products.map(summarize));
   say(
     `trained and published recommendations ${manifest.version} from ${interactions.length} generated purchases (customers demo-1 … demo-300)`,
@@ -97,11 +111,14 @@ process.env.SHOP_DEMO_CUSTOMER_TOKENS ??= 'true';
 
 // The indexer runs beside the service, as in production, so published events show up in searches.
 const indexer = spawnScript('indexer/cli.ts', ['run'], { stdio: ['ignore', 'inherit', 'inherit'] });
-// The analytics consumer too, so the console's Analytics tab shows what is searched in the storefront.
+// The analytics consumer too, so the console's Analytics tab shows what is searched in the storefront,
+// and the learner, so what shoppers do in the storefront improves search, suggestions and rails.
 const analytics = spawnScript('analytics/cli.ts', ['run'], { stdio: ['ignore', 'inherit', 'inherit'] });
+const learner = spawnScript('learner/cli.ts', ['run'], { stdio: ['ignore', 'inherit', 'inherit'] });
 const stopIndexer = () => {
   indexer.kill('SIGTERM');
   analytics.kill('SIGTERM');
+  learner.kill('SIGTERM');
 };
 process.once('exit', stopIndexer);
 say(`service on http://${config.httpHost}:${config.httpPort}  (docs: /docs, health: /health/ready)`);

@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Kafka } from '../common/clients/kafka.ts';
 import { createTopicsIfMissing } from '../common/clients/kafka.ts';
-import { interactionEvents, readInteractionTopic } from '../recommender/interactions/event-topic.ts';
+import {
+  interactionEvents,
+  interactionEventJson,
+  readInteractionTopic,
+} from '../recommender/interactions/event-topic.ts';
 import { basketsOf } from '../recommender/interactions/interaction.ts';
 import { train } from '../recommender/train.ts';
 import { GARDEN, shopInteractions, smallTraining } from './support/baskets.ts';
@@ -19,16 +23,7 @@ describe('training from a Kafka topic', () => {
     await createTopicsIfMissing(kafka, [topic], 3);
     const producer = kafka.producer();
     await producer.connect();
-    const events = interactions.map((x) => ({
-      key: x.session,
-      value: JSON.stringify({
-        type: x.kind,
-        user: x.user,
-        session: x.session,
-        item: x.item,
-        time: new Date(x.time).toISOString(),
-      }),
-    }));
+    const events = interactions.map((x) => ({ key: x.session, value: interactionEventJson(x) }));
     await producer.send({
       topic,
       messages: [...events, { key: 'bad', value: '{"type":"like"}' }, { key: 'bad', value: 'not json' }],

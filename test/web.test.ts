@@ -13,6 +13,8 @@ import { analyticsIndices } from '../analytics/indices.ts';
 import { analyticsWriter } from '../analytics/writer.ts';
 import type { Product } from '../catalog/product.ts';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
+import type { Kafka } from '../common/clients/kafka.ts';
+import { consumeToEnd } from '../common/clients/kafka-range.ts';
 import { projectRoot } from '../common/config.ts';
 import { catalogText } from '../query/suggest/build/catalog-phrases.ts';
 import { recsKeys } from '../recommender/publish/keys.ts';
@@ -24,7 +26,8 @@ import { buildTestApp, type TestApp } from './support/app.ts';
 import { shopInteractions, shopProducts, smallTraining } from './support/baskets.ts';
 import { indexCatalog } from './support/catalogs.ts';
 import { publishSuggestions } from './support/suggestions.ts';
-import { config, dropIndices, testEs } from './support/stack.ts';
+import { config, dropIndices, silentLog, testEs, testKafka, uniqueName } from './support/stack.ts';
+import { waitFor } from './support/indexer.ts';
 
 const KEY = 'web-test-admin-key';
 const ARTIFACTS = path.join(projectRoot, 'test', 'artifacts');
@@ -57,6 +60,7 @@ const products: Product[] = shopProducts.map((p, i) => ({
 
 describe('web pages in a browser', () => {
   let es: EsClient;
+  let kafka: Kafka;
   let alias: string;
   let t: TestApp;
   let browser: Browser;
@@ -70,21 +74,30 @@ describe('web pages in a browser', () => {
     ensureTools(['chromium'], config.stackInstall, (l) => process.stderr.write(`[web test] ${l}\n`));
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     es = await testEs();
+    kafka = testKafka();
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'web-')), 'catalog.ndjson');
     fs.writeFileSync(file, products.map((p) => JSON.stringify(p)).join('\n'));
     alias = await indexCatalog(es, file);
-    t = await buildTestApp(es, {
-      indexAlias: alias,
-      adminKeys: `tester:${KEY}`,
-      rulesRefreshMs: 0,
-      cacheEnabled: false,
-      // As the demo runs: the storefront gets customer tokens from the demo-only route.
-      customerTokenSecrets: ['web-test-secret'],
-      demoCustomerTokens: true,
-      trustCustomerIds: false,
-      analyticsPrefix: `${alias}-analytics`,
-      experimentsMinSearches: 50,
-    });
+    t = await buildTestApp(
+      es,
+      {
+        indexAlias: alias,
+        adminKeys: `tester:${KEY}`,
+        rulesRefreshMs: 0,
+        cacheEnabled: false,
+        // As the demo runs: the storefront gets customer tokens from the demo-only route.
+        customerTokenSecrets: ['web-test-secret'],
+        demoCustomerTokens: true,
+        trustCustomerIds: false,
+        analyticsPrefix: `${alias}-analytics`,
+        experimentsMinSearches: 50,
+        impressionsTopic: uniqueName('impressions'),
+        shopperEventsTopic: uniqueName('events'),
+      },
+      undefined,
+      silentLog,
+      kafka,
+    );
     await seedAnalytics(es, t.config.analyticsPrefix);
     await publishSuggestions(t, (await catalogText(es, alias)).phrases);
     const model = await train({ interactions: shopInteractions(), products }, smallTraining);
@@ -202,6 +215,68 @@ describe('web pages in a browser', () => {
     await page.waitForSelector('section[aria-label="Similar items"] li');
     assert.ok((await page.$$('section[aria-label="Frequently bought together"] li')).length > 0);
     await shot('storefront-product');
+  });
+
+  it('reports what the shopper does: a suggestion chosen, a result and a rail item clicked, a view, a cart add, a checkout', async () => {
+    // The earlier tests' pages sent events too: only this test's count.
+    const started = Date.now();
+    await page.goto(`${base}/`);
+    await page.fill('#q', 'kitchen');
+    await page.waitForSelector('#suggestions [role=option][data-kind=query]');
+    const chosen = ((await page.textContent('#suggestions [role=option][data-kind=query]')) ?? '').trim();
+    await page.click('#suggestions [role=option][data-kind=query]');
+    await page.waitForSelector('#hits');
+    const second = (await resultIds())[1]!;
+    await page.click('#hits .hit:nth-child(2) h3 a');
+    await page.waitForSelector('#add-to-cart');
+    await page.click('#add-to-cart');
+    await page.waitForSelector('#checkout');
+    const railItem = await page.getAttribute('.rail a', 'data-product');
+    await page.click('.rail a');
+    await page.waitForSelector(`#checkout`);
+    await page.click('#checkout');
+    await page.waitForSelector('#add-to-cart');
+    const events = await waitFor('the storefront events on the topic', async () => {
+      const seen: Record<string, unknown>[] = [];
+      await consumeToEnd(kafka, {
+        topics: [t.config.shopperEventsTopic],
+        since: 'earliest',
+        groupPrefix: 'web-test',
+        onMessages: async (ms) =>
+          void seen.push(...ms.map((m) => JSON.parse(String(m.value))).filter((e) => Date.parse(e.time) >= started)),
+      });
+      return seen.some((e) => e.type === 'purchase') && seen;
+    });
+    const of = (type: string) => events.filter((e) => e.type === type);
+    assert.deepEqual(
+      of('suggestion_click').map((e) => e.text),
+      [chosen],
+    );
+    const clicks = of('click');
+    assert.deepEqual(
+      clicks.map((e) => [e.product, e.position]),
+      [
+        [second, 2],
+        [railItem, 1],
+      ],
+    );
+    assert.ok(
+      clicks.every((e) => typeof e.query_id === 'string'),
+      'each click names the answer it was on',
+    );
+    assert.deepEqual(
+      of('view').map((e) => e.product),
+      [second, railItem],
+    );
+    assert.deepEqual(
+      of('add_to_cart').map((e) => e.product),
+      [second],
+    );
+    assert.deepEqual(
+      (of('purchase')[0]!.items as { product: string }[]).map((i) => i.product),
+      [second],
+    );
+    assert.equal(new Set(events.map((e) => e.session)).size, 1, 'one session for the tab');
   });
 
   it('creates a pin rule in the console, previews it, and the storefront shows the product pinned', async () => {

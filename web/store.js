@@ -44,11 +44,43 @@ customerInput.addEventListener('change', async () => {
   render();
 });
 
+// ---- shopper events (POST /events): what the learner learns from ---------------------------
+// One session per tab; every answer's query id is kept on what it showed, so a click names it.
+const newId = () => crypto.randomUUID();
+const session = sessionStorage.getItem('session') || newId();
+sessionStorage.setItem('session', session);
+const queued = [];
+let flushTimer;
+function track(event) {
+  const who = customer();
+  queued.push({
+    ...event,
+    event_id: newId(),
+    session,
+    time: new Date().toISOString(),
+    ...(who ? { customer: who } : {}),
+  });
+  clearTimeout(flushTimer);
+  // A burst (a click that also opens a page) goes as one batch; keepalive lets it outlive the page.
+  flushTimer = setTimeout(() => {
+    const events = queued.splice(0, 100);
+    fetch('/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ events }),
+      keepalive: true,
+    }).catch(() => {});
+  }, 50);
+}
+const cart = () => JSON.parse(sessionStorage.getItem('cart') || '[]');
+const saveCart = (items) => sessionStorage.setItem('cart', JSON.stringify(items));
+
 // ---- autocomplete ----------------------------------------------------------------------------
 let seq = 0;
 let timer;
 let options = [];
 let active = -1;
+let suggestQueryId;
 /** A pending or in-flight suggestion request must not reopen the list once the shopper moved on. */
 function cancelSuggestions() {
   clearTimeout(timer);
@@ -63,6 +95,11 @@ function closeBox() {
 }
 function choose(opt) {
   closeBox();
+  if (suggestQueryId) {
+    if (opt.kind === 'product')
+      track({ type: 'click', query_id: suggestQueryId, product: opt.value, position: opt.position });
+    else track({ type: 'suggestion_click', query_id: suggestQueryId, text: opt.value });
+  }
   if (opt.kind === 'query') return go(new URLSearchParams({ q: opt.value }));
   if (opt.kind === 'category') return go(new URLSearchParams({ c: opt.value }));
   return go(new URLSearchParams({ p: opt.value }));
@@ -82,12 +119,14 @@ function showSuggestions(r) {
       value: c.path,
       html: `in <strong>${esc(c.name)}</strong> <span class="count">(${c.count})</span>`,
     })),
-    ...r.products.map((p) => ({
+    ...r.products.map((p, i) => ({
       kind: 'product',
       value: p.id,
+      position: i + 1,
       html: `${esc(p.title)} <span class="count">${money(p.price, p.currency)}</span>`,
     })),
   ];
+  suggestQueryId = r.query_id;
   if (options.length === 0) return closeBox();
   const groups = { query: 'Searches', category: 'Categories', product: 'Products' };
   let last = '';
@@ -120,7 +159,9 @@ input.addEventListener('input', () => {
   timer = setTimeout(async () => {
     const mine = ++seq;
     try {
-      const r = await api(`/suggest?${new URLSearchParams({ q, ...(customer() ? { customer: customer() } : {}) })}`);
+      const r = await api(
+        `/suggest?${new URLSearchParams({ q, session, ...(customer() ? { customer: customer() } : {}) })}`,
+      );
       if (mine === seq && typed() === q) showSuggestions(r);
     } catch {
       if (mine === seq) closeBox();
@@ -148,15 +189,21 @@ $('#search-form').addEventListener('submit', (e) => {
 
 // ---- rendering -------------------------------------------------------------------------------
 const stars = (r) => (r === undefined ? '' : `<span aria-label="rated ${r} of 5">★ ${r.toFixed(1)}</span>`);
+/** A link to a product that reports a click on it: the answer's query id and the 1-based position. */
+const productLink = (id, queryId, position) =>
+  `href="/?p=${encodeURIComponent(id)}" data-nav data-product="${esc(id)}" data-qid="${esc(queryId ?? '')}" data-pos="${position}"`;
 const hitHtml = (
   h,
-) => `<li class="hit"><h3><a href="/?p=${encodeURIComponent(h.id)}" data-nav>${h.highlight?.title ?? esc(h.title)}</a></h3>
+  i,
+  queryId,
+  offset,
+) => `<li class="hit"><h3><a ${productLink(h.id, queryId, offset + i + 1)}>${h.highlight?.title ?? esc(h.title)}</a></h3>
   <div class="meta">${h.brand ? `<span>${esc(h.brand)}</span>` : ''}<span class="price">${money(h.price, h.currency)}</span>${stars(h.rating)}${h.in_stock === false ? '<span>out of stock</span>' : ''}</div>
   ${h.highlight?.description ? `<p>${h.highlight.description}</p>` : ''}</li>`;
 const railHtml = (title, r) =>
   r.items.length === 0
     ? ''
-    : `<section class="rail" aria-label="${esc(title)}"><h2>${esc(title)}</h2><ul>${r.items.map((i) => `<li><a href="/?p=${encodeURIComponent(i.id)}" data-nav>${esc(i.title)}</a><div class="price">${money(i.price, i.currency)}</div></li>`).join('')}</ul></section>`;
+    : `<section class="rail" aria-label="${esc(title)}"><h2>${esc(title)}</h2><ul>${r.items.map((i, n) => `<li><a ${productLink(i.id, r.query_id, n + 1)}>${esc(i.title)}</a><div class="price">${money(i.price, i.currency)}</div></li>`).join('')}</ul></section>`;
 
 function facetsHtml(f, p, onCategoryPage) {
   const out = [];
@@ -213,6 +260,7 @@ async function renderListing(p, categoryPath) {
   for (const k of LIST_KEYS) for (const v of p.getAll(k)) if (!(categoryPath && k === 'category')) qs.append(k, v);
   if (p.get('brand_q')) qs.set('brand_facet_q', p.get('brand_q'));
   if (customer()) qs.set('customer', customer());
+  qs.set('session', session);
   qs.set('size', '12');
   const url = categoryPath ? `/categories/${encodeURIComponent(categoryPath)}/products?${qs}` : `/search?${qs}`;
   let r;
@@ -254,7 +302,7 @@ async function renderListing(p, categoryPath) {
   <section aria-label="Results">${notices}${chipsHtml(p)}
     <div class="toolbar"><span id="total">${r.total} result${r.total === 1 ? '' : 's'}</span>
       <label>Sort <select id="sort">${sorts.map(([v, l]) => `<option value="${v}" ${v === current ? 'selected' : ''}>${l}</option>`).join('')}</select></label></div>
-    ${r.hits.length ? `<ol class="hits" id="hits">${r.hits.map(hitHtml).join('')}</ol>` : '<p class="empty">No products match.</p>'}
+    ${r.hits.length ? `<ol class="hits" id="hits">${r.hits.map((h, i) => hitHtml(h, i, r.query_id, (page - 1) * 12)).join('')}</ol>` : '<p class="empty">No products match.</p>'}
     ${
       pages > 1
         ? `<nav class="pager" aria-label="Pages">${Array.from({ length: pages }, (_, i) => i + 1)
@@ -325,28 +373,53 @@ async function renderListing(p, categoryPath) {
 
 async function renderProduct(id) {
   try {
+    const rail = (path) =>
+      api(`${path}${path.includes('?') ? '&' : '?'}session=${session}`).catch(() => ({ items: [] }));
     const [p, similar, together] = await Promise.all([
       api(`/products/${encodeURIComponent(id)}`),
-      api(`/recommendations/similar/${encodeURIComponent(id)}?size=6`).catch(() => ({ items: [] })),
-      api(`/recommendations/bought-together?items=${encodeURIComponent(id)}&size=6`).catch(() => ({ items: [] })),
+      rail(`/recommendations/similar/${encodeURIComponent(id)}?size=6`),
+      rail(`/recommendations/bought-together?items=${encodeURIComponent(id)}&size=6`),
     ]);
+    track({ type: 'view', product: id });
     const path = p.categories ?? [];
     main.innerHTML = `<nav class="crumbs" aria-label="Breadcrumbs"><ol><li><a href="/" data-nav>Store</a></li>${path.map((n, i) => `<li><a href="/?c=${encodeURIComponent(path.slice(0, i + 1).join(' > '))}" data-nav>${esc(n)}</a></li>`).join('')}</ol></nav>
       <article class="product"><h1>${esc(p.title)}</h1><div class="meta">${p.brand ? `<span>${esc(p.brand)}</span>` : ''}<span class="price">${money(p.price, p.currency)}</span>${stars(p.rating)}${p.in_stock === false ? '<span>out of stock</span>' : '<span>in stock</span>'}</div>
-      ${p.description ? `<p>${esc(p.description)}</p>` : ''}</article>
+      ${p.description ? `<p>${esc(p.description)}</p>` : ''}
+      <div class="buy"></div></article>
       ${railHtml('Similar items', similar)}${railHtml('Frequently bought together', together)}`;
+    renderBuy(id, p.price);
   } catch (e) {
     main.innerHTML = `<p class="empty">${e.status === 404 ? 'No such product.' : esc(e.message)}</p>`;
   }
+}
+
+/** The product page's cart buttons, drawn again (not the page) as the cart changes. */
+function renderBuy(id, price) {
+  const buy = $('.buy', main);
+  const inCart = cart();
+  buy.innerHTML = `<button id="add-to-cart">Add to cart</button>${inCart.length ? ` <button id="checkout" class="secondary">Check out (${inCart.length} item${inCart.length === 1 ? '' : 's'})</button>` : ''}`;
+  $('#add-to-cart', buy).addEventListener('click', () => {
+    track({ type: 'add_to_cart', product: id, quantity: 1, ...(price === undefined ? {} : { price }) });
+    saveCart([...cart().filter((x) => x.product !== id), { product: id, price: price ?? 0, quantity: 1 }]);
+    renderBuy(id, price);
+  });
+  // The demo's checkout: no payment, just the order the learner counts as a basket bought together.
+  $('#checkout', buy)?.addEventListener('click', () => {
+    track({ type: 'purchase', order_id: newId(), items: cart() });
+    saveCart([]);
+    renderBuy(id, price);
+  });
 }
 
 async function renderHome() {
   const who = customer();
   const [forYou, trending] = await Promise.all([
     who
-      ? api(`/recommendations/for-user/${encodeURIComponent(who)}?size=8`).catch(() => ({ items: [] }))
+      ? api(`/recommendations/for-user/${encodeURIComponent(who)}?size=8&session=${session}`).catch(() => ({
+          items: [],
+        }))
       : { items: [] },
-    api('/recommendations/trending?size=8').catch(() => ({ items: [] })),
+    api(`/recommendations/trending?size=8&session=${session}`).catch(() => ({ items: [] })),
   ]);
   main.innerHTML = `<h1>Welcome</h1><p>Search above, or pick a category.</p>${railHtml('Recommended for you', forYou)}${railHtml('Trending now', trending)}`;
 }
@@ -378,6 +451,8 @@ async function render() {
 // In-page links keep the app state in the URL without reloading.
 document.addEventListener('click', (e) => {
   const a = e.target.closest('a[data-nav]');
+  if (a?.dataset.qid)
+    track({ type: 'click', query_id: a.dataset.qid, product: a.dataset.product, position: Number(a.dataset.pos) });
   if (!a || e.ctrlKey || e.metaKey || e.shiftKey) return;
   e.preventDefault();
   go(new URL(a.href).searchParams);

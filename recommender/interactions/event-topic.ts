@@ -34,6 +34,16 @@ export function parseInteractionEvent(value: Buffer | string | null): Interactio
   };
 }
 
+/** An interaction as the event `parseInteractionEvent` reads. */
+export const interactionEventJson = (x: Interaction): string =>
+  JSON.stringify({
+    type: x.kind,
+    user: x.user,
+    session: x.session,
+    item: x.item,
+    time: new Date(x.time).toISOString(),
+  });
+
 /**
  * The interactions one message holds: an interaction event, or a shopper event as POST /events
  * records it (a view or a click on a product is a view, a cart add a cart, an order a purchase of
