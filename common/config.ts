@@ -1,5 +1,5 @@
 // Every setting of the service in one typed table: its environment variable, default and meaning.
-// The README's configuration table is printed from this table (`npm run config -- --markdown`).
+// docs/settings.md is printed from this table (`npm run config -- --write-docs`).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -784,7 +784,7 @@ export const corsOriginsOf = (c: Config): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-/** The settings as a Markdown table, for the README. */
+/** The settings as a Markdown table, for docs/settings.md. */
 export function settingsMarkdown(): string {
   const rows = Object.values(settings).map((s: Setting<unknown>) => {
     const def = Array.isArray(s.default) ? s.default.join(',') : s.default;

@@ -145,8 +145,16 @@ describe('secret settings', () => {
     assert.equal(scrub('failed: kafka-password-3 at https://a:b@x', c), 'failed: [redacted] at https://a:[redacted]@x');
   });
 
-  it('the README table names each secret file variable', () => {
+  it('the settings table names each secret file variable', () => {
     assert.match(settingsMarkdown(), /`SHOP_ES_API_KEY_FILE`/);
+  });
+
+  it('docs/settings.md holds the table generated from the settings (npm run config -- --write-docs)', () => {
+    const table = settingsMarkdown();
+    const page = fs.readFileSync(new URL('../../docs/settings.md', import.meta.url), 'utf8');
+    const at = page.indexOf(table.slice(0, table.indexOf('\n')));
+    assert.ok(at > 0, 'docs/settings.md has the settings table after its introduction');
+    assert.equal(page.slice(at), `${table}\n`);
   });
 });
 
