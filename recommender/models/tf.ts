@@ -18,7 +18,7 @@ export function loadTf(): Promise<{ tf: Tf; backend: string }> {
       return { tf: native, backend: native.getBackend() };
     } catch {
       await import('@tensorflow/tfjs-backend-wasm');
-      // The cpu backend greets Node users with a banner urging tfjs-node; the README says it instead.
+      // The cpu backend greets Node users with a banner urging tfjs-node; docs/recommendations.md says it instead.
       const warn = console.warn;
       console.warn = () => {};
       try {
