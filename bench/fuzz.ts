@@ -239,7 +239,7 @@ export async function fuzzBench(args: { docs: number; repeat: number }) {
     SHOP_CLIENT_CONCURRENCY: '0',
     SHOP_CLIENT_BUDGET_MS: '0',
     SHOP_AUTH_FAILURE_LIMIT: '0',
-    SHOP_SEARCH_LOG_TOPIC: '',
+    SHOP_IMPRESSIONS_TOPIC: '',
   });
   let routes: Awaited<ReturnType<typeof fuzzRoutes>>;
   try {

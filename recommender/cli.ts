@@ -29,7 +29,7 @@ const usage = `usage: recommender <command> [options]
                       events; each topic holds interaction events or shopper events (POST /events)
   retrain [--set option=value ...]
                       train from the interactions and events topics, then publish (what the learner
-                      schedules every SHOP_RECS_RETRAIN_EVERY_MS)
+                      schedules every SHOP_RECS_RETRAIN_EVERY)
   publish [--model DIR] [--catalog FILE]
                       write a model to Redis as a new version and switch to it (products from the
                       live index unless --catalog is given); deletes versions retired > grace

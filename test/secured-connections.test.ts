@@ -259,7 +259,7 @@ describe('secured connections', () => {
       ...securedEnv(good, secretDir),
       SHOP_INDEX_ALIAS: alias,
       SHOP_EVENTS_TOPIC: topic,
-      SHOP_SEARCH_LOG_TOPIC: `${topic}.searches`,
+      SHOP_IMPRESSIONS_TOPIC: `${topic}.impressions`,
       SHOP_INDEXER_GROUP: uniqueName('indexer'),
       SHOP_INDEXER_METRICS_PORT: '0',
       SHOP_REDIS_PREFIX: `${uniqueName('p')}:`,
