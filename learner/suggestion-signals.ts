@@ -13,7 +13,12 @@ export interface SuggestionWeights {
   trendDays: number;
   /** A choice from the suggestions counts as this many searches. */
   chosen: number;
-  /** Searches at least this many, none clicked: the query sinks to this share of its weight. */
+  /** A query that always finds nothing loses this share of its weight (in proportion, one that sometimes does). */
+  noResult: number;
+  /**
+   * Searches at least this many, none clicked: the query sinks to this share of its weight (only once
+   * the shop reports clicks at all: where none are sent, no click says nothing).
+   */
   unclickedAfter: number;
   unclicked: number;
 }
@@ -22,6 +27,7 @@ export const defaultSuggestionWeights: SuggestionWeights = {
   trend: 1,
   trendDays: 7,
   chosen: 1,
+  noResult: 0.5,
   unclickedAfter: 10,
   unclicked: 0.5,
 };
@@ -45,6 +51,8 @@ export interface SuggestionSignalsData {
   queries: [string, QueryStat][];
   words: [string, string[]][];
   seen: ReturnType<Windowed<true>['toJSON']>;
+  /** Whether any search led to a click yet. */
+  clicks?: boolean;
 }
 
 export interface SuggestionLimits {
@@ -64,6 +72,7 @@ export class SuggestionSignals {
   private readonly words: Map<string, string[]>;
   private readonly seen: Windowed<true>;
   private readonly changed = new Set<string>();
+  private clicks: boolean;
 
   constructor(
     private readonly limits: SuggestionLimits,
@@ -72,6 +81,7 @@ export class SuggestionSignals {
     this.queries = new Map(d?.queries);
     this.words = new Map(d?.words);
     this.seen = new Windowed(86_400_000, limits.maxSeen, d?.seen);
+    this.clicks = d?.clicks ?? false;
   }
 
   private stat(key: string): QueryStat {
@@ -122,6 +132,7 @@ export class SuggestionSignals {
     const key = normalizeSuggestion(query);
     const s = key ? this.queries.get(key) : undefined;
     if (!s) return;
+    this.clicks = true;
     s.clicked++;
     this.changed.add(key);
   }
@@ -144,8 +155,8 @@ export class SuggestionSignals {
   private weight(s: QueryStat, at: number, w: SuggestionWeights): number {
     const recent = s.recent === undefined ? 0 : logValueAt(s.recent, at, halfLifeDays(w.trendDays));
     const searches = s.days + w.trend * recent + w.chosen * s.chosen;
-    const found = s.searches > 0 ? 1 - s.noResult / s.searches : 1;
-    const unclicked = s.days >= w.unclickedAfter && s.clicked === 0 ? w.unclicked : 1;
+    const found = s.searches > 0 ? 1 - (w.noResult * s.noResult) / s.searches : 1;
+    const unclicked = this.clicks && s.days >= w.unclickedAfter && s.clicked === 0 ? w.unclicked : 1;
     return searches * found * unclicked;
   }
 
@@ -174,6 +185,6 @@ export class SuggestionSignals {
   }
 
   toJSON(): SuggestionSignalsData {
-    return { queries: [...this.queries], words: [...this.words], seen: this.seen.toJSON() };
+    return { queries: [...this.queries], words: [...this.words], seen: this.seen.toJSON(), clicks: this.clicks };
   }
 }

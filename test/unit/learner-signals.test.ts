@@ -58,7 +58,21 @@ describe('suggestion signals', () => {
     s.clicked('found');
     const weights = new Map(s.take(T, none, w, true).map((x) => [x.text, x.weight]));
     assert.ok(weights.get('found')! > 5.9 && weights.get('found')! <= 6, 'three shopper-days, all of them recent');
-    assert.equal(weights.get('empty'), 0, 'nothing found');
+    // Found nothing, never clicked: both sinks apply (still a suggestion: shoppers type campaign codes).
+    assert.ok(Math.abs(weights.get('empty')! - 6 * (1 - w.noResult) * w.unclicked) < 0.01, `${weights.get('empty')}`);
+  });
+
+  it('sink unclicked queries only once the shop reports clicks at all', () => {
+    const w = { ...defaultSuggestionWeights, unclickedAfter: 2 };
+    const s = new SuggestionSignals(limits);
+    for (const who of ['a', 'b', 'c']) s.searched('lamp', who, 5, T, w);
+    const weight = () => s.take(T, none, w, true).find((x) => x.text === 'lamp')!.weight;
+    const unsunk = weight();
+    s.searched('desk', 'a', 5, T, w);
+    s.clicked('desk');
+    assert.ok(Math.abs(weight() - unsunk * w.unclicked) < 0.01, 'clicks are reported now: lamp never had one');
+    const restored = new SuggestionSignals(limits, JSON.parse(JSON.stringify(s.toJSON())));
+    assert.equal(restored.take(T, none, w, true).find((x) => x.text === 'lamp')!.weight, weight(), 'kept in the state');
   });
 });
 
