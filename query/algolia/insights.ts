@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { ShopperEvent } from '../../events/shopper-event.ts';
 import { sessionId } from '../search/params.ts';
+import { BadRequestError } from '../../common/errors.ts';
 
 const objectIds = {
   type: 'array',
@@ -18,9 +19,10 @@ const objectIds = {
 
 export const insightsEventSchema = {
   type: 'object',
-  required: ['eventType', 'eventName', 'index', 'userToken'],
+  required: ['eventType'],
   properties: {
-    eventType: { enum: ['click', 'conversion', 'view'] },
+    // Other types (InstantSearch's own telemetry, "instantsearch") are accepted and ignored.
+    eventType: { type: 'string', maxLength: 40 },
     eventSubtype: { enum: ['addToCart', 'purchase'] },
     eventName: { type: 'string', minLength: 1, maxLength: 64 },
     index: { type: 'string', maxLength: 200 },
@@ -74,8 +76,10 @@ const priceOf = (v: number | string | undefined): number | undefined => {
   return n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
 };
 
-/** The shopper events one Insights event stands for (none: ignored). */
-export function shopperEvents(e: InsightsEvent): ShopperEvent[] {
+/** The shopper events one Insights event stands for (none: ignored); `field` names it in errors. */
+export function shopperEvents(e: InsightsEvent, field = 'events.0'): ShopperEvent[] {
+  if (!['click', 'conversion', 'view'].includes(e.eventType)) return [];
+  if (e.userToken === undefined) throw new BadRequestError(`${field}.userToken is required`, `${field}.userToken`);
   const ids = e.objectIDs ?? [];
   const common = {
     session: e.userToken,
@@ -102,7 +106,7 @@ export function shopperEvents(e: InsightsEvent): ShopperEvent[] {
         product,
         ...(e.queryID ? { query_id: e.queryID } : {}),
       }));
-    case 'conversion': {
+    default: {
       if (e.eventSubtype === 'addToCart')
         return ids.map((product, i) => {
           const queryId = data(i)?.queryID ?? e.queryID;

@@ -127,7 +127,8 @@ export function searchResult(
     // Pages past the engine's window (10,000 results) cannot be reached by page number.
     nbPages: Math.min(Math.ceil(r.total / size), Math.floor(MAX_WINDOW / size), 500),
     hitsPerPage: p.hitsPerPage ?? 20,
-    facets: facetsOf(r.facets, o.facets),
+    // A numeric facet reports its stats, not its values; the key must exist for clients to read them.
+    facets: { ...facetsOf(r.facets, o.facets), ...(stats ? { price: {} } : {}) },
     ...(stats ? { facets_stats: stats } : {}),
     exhaustiveNbHits: true,
     exhaustiveFacetsCount: true,

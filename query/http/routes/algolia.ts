@@ -182,7 +182,7 @@ export async function algoliaRoutes(fastify: FastifyInstance, deps: AlgoliaRoute
         },
       },
       async (req) => {
-        const mapped = req.body.events.map((e) => shopperEvents(e));
+        const mapped = req.body.events.map((e, i) => shopperEvents(e, `events.${i}`));
         const all = mapped.flat();
         const { accepted } = all.length
           ? await acceptEvents(events, all, 'events', (events.now ?? Date.now)())
