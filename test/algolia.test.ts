@@ -3,6 +3,8 @@
 // facet values, the suggestions index, errors in Algolia's shape, the official algoliasearch lite
 // client in Node, and an Insights click arriving on the events topic as a click with its query id.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { liteClient } from 'algoliasearch/lite';
 import type { Product } from '../catalog/product.ts';
@@ -11,13 +13,18 @@ import { consumeToEnd } from '../common/clients/kafka-range.ts';
 import type { Kafka } from '../common/clients/kafka.ts';
 import { catalogText } from '../query/suggest/build/catalog-phrases.ts';
 import type { SearchResult } from '../query/search/search-service.ts';
-import { productQuery, type AlgoliaParams } from '../query/algolia/request.ts';
+import { algoliaParams, indexTarget, productQuery, type AlgoliaParams } from '../query/algolia/request.ts';
 import { facetValues } from '../query/algolia/response.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { demoCatalogFile, indexCatalog } from './support/catalogs.ts';
 import { waitFor } from './support/indexer.ts';
 import { publishSuggestions } from './support/suggestions.ts';
 import { dropIndices, silentLog, testEs, testKafka, uniqueName } from './support/stack.ts';
+
+/** What InstantSearch, autocomplete and search-insights sent in test/instantsearch-page.test.ts. */
+const recorded = JSON.parse(
+  fs.readFileSync(path.join(import.meta.dirname, 'support', 'instantsearch-requests.json'), 'utf8'),
+) as { catalogSeed: number; batches: Record<string, unknown>[][]; insights: unknown[] };
 
 type AlgoliaResult = {
   hits: { objectID: string; _highlightResult: Record<string, { value: string; matchLevel: string }> }[];
@@ -58,7 +65,7 @@ describe('Algolia protocol', () => {
   before(async () => {
     es = await testEs();
     kafka = testKafka();
-    const demo = demoCatalogFile(400, 7);
+    const demo = demoCatalogFile(400, recorded.catalogSeed);
     products = demo.products;
     alias = await indexCatalog(es, demo.file);
     t = await buildTestApp(
@@ -147,6 +154,48 @@ describe('Algolia protocol', () => {
       ),
       'the replica is sorted by price',
     );
+  });
+
+  it('answers the requests the libraries sent from the browser as /search answers them', async () => {
+    // The page's index is "products"; this app serves the same catalog as "shop".
+    const asShop = (r: Record<string, unknown>) => ({
+      ...r,
+      indexName: String(r.indexName).replace(/^products/, 'shop'),
+    });
+    let compared = 0;
+    for (const batch of recorded.batches) {
+      const results = await multi(batch.map(asShop));
+      for (const [i, r] of batch.entries()) {
+        const target = indexTarget(String(r.indexName), 'products');
+        if (r.type === 'facet' || target.kind !== 'products') continue;
+        const p = algoliaParams(r);
+        const s = await search(p, target.sort);
+        const a = results[i]!;
+        assert.equal(a.nbHits, s.total, JSON.stringify(r));
+        if (p.hitsPerPage !== 0)
+          assert.deepEqual(
+            a.hits.map((h) => h.objectID),
+            s.hits.map((h) => h.id),
+          );
+        for (const f of (p.facets as string[] | undefined) ?? [])
+          if (f !== 'price')
+            assert.deepEqual(
+              a.facets[f] ?? {},
+              Object.fromEntries((facetValues(s.facets, f) ?? []).map((v) => [v.value, v.count])),
+            );
+        compared++;
+      }
+    }
+    assert.ok(compared >= 20, `${compared} recorded queries compared`);
+    const facetQueries = recorded.batches.flat().filter((r) => r.type === 'facet');
+    assert.ok(facetQueries.length > 0, 'the recording holds a search for facet values');
+    const insights = await t.app.inject({
+      method: 'POST',
+      url: '/1/events',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      payload: JSON.stringify({ events: recorded.insights.flatMap((b) => (b as { events: unknown[] }).events) }),
+    });
+    assert.equal(insights.statusCode, 200, insights.body);
   });
 
   it('highlights with the client’s tags and gives a query id only with clickAnalytics', async () => {

@@ -34,6 +34,8 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+const CATALOG_SEED = 11;
+
 type Sent = { indexName: string; type?: string } & Record<string, unknown>;
 
 describe('InstantSearch storefront in a browser', () => {
@@ -55,7 +57,11 @@ describe('InstantSearch storefront in a browser', () => {
   const shownIds = () => page.$$eval('#hits .hit', (els) => els.map((e) => (e as HTMLElement).dataset.id ?? ''));
   /** The query behind the hits on screen: the last one sent that asked for hits. */
   const mainQuery = (): Sent =>
-    [...batches.flat()].reverse().find((r) => r.type !== 'facet' && algoliaParams(r).hitsPerPage !== 0)!;
+    [...batches.flat()]
+      .reverse()
+      .find(
+        (r) => r.type !== 'facet' && !r.indexName.endsWith('_query_suggestions') && algoliaParams(r).hitsPerPage !== 0,
+      )!;
   /** The hits shown equal /search's answer to the same parameters; returns that answer. */
   async function matchesSearch(what: string): Promise<{ sent: AlgoliaParams; s: SearchResult }> {
     await page.waitForLoadState('networkidle');
@@ -85,7 +91,7 @@ describe('InstantSearch storefront in a browser', () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     es = await testEs();
     kafka = testKafka();
-    const demo = demoCatalogFile(400, 11);
+    const demo = demoCatalogFile(400, CATALOG_SEED);
     products = demo.products;
     alias = await indexCatalog(es, demo.file);
     t = await buildTestApp(
@@ -116,6 +122,11 @@ describe('InstantSearch storefront in a browser', () => {
     });
   });
   after(async () => {
+    // What the libraries sent, for test/algolia.test.ts's replay (copied to test/support/ when they change).
+    fs.writeFileSync(
+      path.join(ARTIFACTS, 'instantsearch-requests.json'),
+      `${JSON.stringify({ catalogSeed: CATALOG_SEED, batches, insights: insightsBodies.map((b) => JSON.parse(b)) }, null, 1)}\n`,
+    );
     await browser?.close();
     await t.close();
     await dropIndices(es, alias);
