@@ -1,0 +1,83 @@
+// The Algolia multi-query endpoint (what InstantSearch sends) against GET /search for the same Best
+// Buy queries, on one service (cache off) in the same run: latency at a fixed rate well below
+// saturation and throughput at saturation, each measured twice in alternating order (ABBA) so the
+// machine's drift falls on both sides.
+import path from 'node:path';
+import { createEsClient } from '../common/clients/elasticsearch.ts';
+import { evalIndexFor } from '../eval/catalog-index.ts';
+import { benchQueries } from './search.ts';
+import { call, fixedRate, load, startService } from './service.ts';
+import { benchServers, config, dataDir, round, say } from './support.ts';
+
+const LATENCY_RATE = 40;
+const HITS = 20;
+
+export async function instantsearchBench(args: { docs: number; seconds: number }) {
+  await benchServers();
+  const es = await createEsClient(config, { requestTimeoutMs: 60000 });
+  const alias = await evalIndexFor(es, config, path.join(dataDir, 'catalogs', 'bestbuy-xbox.ndjson'), say);
+  await es.close();
+  const queries = await benchQueries(Math.min(args.docs, 1000));
+  const connections = 8;
+  const amount = queries.length * 2;
+  say(`${queries.length} Best Buy queries, ${amount} requests per throughput phase, ${connections} connections`);
+  const service = await startService({
+    SHOP_INDEX_ALIAS: alias,
+    SHOP_CACHE_ENABLED: 'false',
+    SHOP_IMPRESSIONS_TOPIC: '',
+    SHOP_ALGOLIA_INDEX: 'products',
+  });
+  // Both sides ask for the same: the query, 20 hits, every facet.
+  const body = (q: string) =>
+    JSON.stringify({ requests: [{ indexName: 'products', query: q, hitsPerPage: HITS, facets: ['*'] }] });
+  const sides = {
+    search: {
+      task: (q: string) => () => call(`${service.url}/search?q=${encodeURIComponent(q)}&size=${HITS}`),
+      request: (q: string) => ({ path: `/search?q=${encodeURIComponent(q)}&size=${HITS}` }),
+    },
+    multi: {
+      task: (q: string) => () => call(`${service.url}/1/indexes/*/queries`, body(q)),
+      request: (q: string) => ({
+        method: 'POST' as const,
+        path: '/1/indexes/*/queries',
+        headers: { 'content-type': 'application/json' },
+        body: body(q),
+      }),
+    },
+  };
+  const runs: Record<'search' | 'multi', { p50: number[]; p99: number[]; rps: number[]; errors: number }> = {
+    search: { p50: [], p99: [], rps: [], errors: 0 },
+    multi: { p50: [], p99: [], rps: [], errors: 0 },
+  };
+  for (const side of ['search', 'multi', 'multi', 'search'] as const) {
+    say(`${side}: latency at ${LATENCY_RATE}/s, then throughput`);
+    const latency = await fixedRate(queries.map(sides[side].task), LATENCY_RATE, args.seconds);
+    const saturated = await load(service.url, queries.map(sides[side].request), { connections, amount });
+    const r = runs[side];
+    r.p50.push(latency.p50_ms);
+    r.p99.push(latency.p99_ms);
+    r.rps.push(saturated.rps);
+    r.errors += latency.errors + saturated.errors + saturated.non2xx;
+  }
+  const rss = service.peakRssMb();
+  await service.stop();
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const s = runs.search;
+  const m = runs.multi;
+  return {
+    bench: 'instantsearch',
+    queries: queries.length,
+    latency_rate_per_s: LATENCY_RATE,
+    connections,
+    search_p50_ms: round(mean(s.p50), 1),
+    search_p99_ms: round(mean(s.p99), 1),
+    search_rps: Math.round(mean(s.rps)),
+    multi_p50_ms: round(mean(m.p50), 1),
+    multi_p99_ms: round(mean(m.p99), 1),
+    multi_rps: Math.round(mean(m.rps)),
+    p50_ratio: round(mean(m.p50) / Math.max(1, mean(s.p50)), 2),
+    rps_ratio: round(mean(m.rps) / Math.max(1, mean(s.rps)), 2),
+    errors: s.errors + m.errors,
+    rss_mb: Math.round(rss),
+  };
+}
