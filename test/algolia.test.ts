@@ -9,17 +9,14 @@ import { after, before, describe, it } from 'node:test';
 import { liteClient } from 'algoliasearch/lite';
 import type { Product } from '../catalog/product.ts';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
-import { consumeToEnd } from '../common/clients/kafka-range.ts';
 import type { Kafka } from '../common/clients/kafka.ts';
-import { catalogText } from '../query/suggest/build/catalog-phrases.ts';
 import type { SearchResult } from '../query/search/search-service.ts';
 import { algoliaParams, indexTarget, productQuery, type AlgoliaParams } from '../query/algolia/request.ts';
 import { facetValues } from '../query/algolia/response.ts';
-import { buildTestApp, type TestApp } from './support/app.ts';
-import { demoCatalogFile, indexCatalog } from './support/catalogs.ts';
+import { algoliaApp, eventsOn } from './support/algolia-app.ts';
+import type { TestApp } from './support/app.ts';
 import { waitFor } from './support/indexer.ts';
-import { publishSuggestions } from './support/suggestions.ts';
-import { dropIndices, silentLog, testEs, testKafka, uniqueName } from './support/stack.ts';
+import { dropIndices, testEs, testKafka } from './support/stack.ts';
 
 /** What InstantSearch, autocomplete and search-insights sent in test/instantsearch-page.test.ts. */
 const recorded = JSON.parse(
@@ -49,7 +46,7 @@ describe('Algolia protocol', () => {
   let t: TestApp;
   let products: Product[];
   let base: string;
-  const topics = { impressions: uniqueName('impressions'), events: uniqueName('events') };
+  let eventsTopic: string;
 
   const multi = async (requests: Record<string, unknown>[]) => {
     const res = await t.app.inject({ method: 'POST', url: '/1/indexes/*/queries', payload: { requests } });
@@ -65,24 +62,11 @@ describe('Algolia protocol', () => {
   before(async () => {
     es = await testEs();
     kafka = testKafka();
-    const demo = demoCatalogFile(400, recorded.catalogSeed);
-    products = demo.products;
-    alias = await indexCatalog(es, demo.file);
-    t = await buildTestApp(
-      es,
-      {
-        indexAlias: alias,
-        cacheEnabled: false,
-        algoliaIndex: 'shop',
-        impressionsTopic: topics.impressions,
-        shopperEventsTopic: topics.events,
-      },
-      undefined,
-      silentLog,
-      kafka,
-    );
-    await publishSuggestions(t, (await catalogText(es, alias)).phrases);
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    ({ t, alias, products, base, eventsTopic } = await algoliaApp(es, kafka, recorded.catalogSeed, {
+      algoliaIndex: 'shop',
+      adminKeys: 'tester:algolia-test-key',
+      rulesRefreshMs: 0,
+    }));
   });
   after(async () => {
     await t.close();
@@ -196,6 +180,42 @@ describe('Algolia protocol', () => {
       payload: JSON.stringify({ events: recorded.insights.flatMap((b) => (b as { events: unknown[] }).events) }),
     });
     assert.equal(insights.statusCode, 200, insights.body);
+  });
+
+  it('applies merchandiser rules as /search does: a pinned product first, promoted in the ranking info', async () => {
+    const pinned = products.find((p) => !/wireless/i.test(`${p.title} ${p.description ?? ''}`))!.id;
+    const rules = async (body: unknown[]) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/admin/rules/import',
+        headers: { 'x-admin-key': 'algolia-test-key' },
+        payload: body,
+      });
+      assert.equal(res.statusCode, 200, res.body);
+    };
+    await rules([
+      {
+        id: 'pin-wireless',
+        name: 'pin',
+        conditions: { query: { match: 'equals', values: ['wireless'] } },
+        actions: [{ type: 'pin', id: pinned, position: 1 }],
+      },
+    ]);
+    try {
+      const [a] = await multi([{ indexName: 'shop', query: 'wireless', getRankingInfo: true }]);
+      const s = await search({ query: 'wireless' });
+      assert.equal(s.hits[0]!.id, pinned);
+      assert.deepEqual(
+        a!.hits.map((h) => h.objectID),
+        s.hits.map((h) => h.id),
+      );
+      const info = (a!.hits as unknown as { _rankingInfo: { promoted: boolean } }[]).map(
+        (h) => h._rankingInfo.promoted,
+      );
+      assert.deepEqual([info[0], info.slice(1).some(Boolean)], [true, false]);
+    } finally {
+      await rules([]);
+    }
   });
 
   it('highlights with the client’s tags and gives a query id only with clickAnalytics', async () => {
@@ -328,18 +348,9 @@ describe('Algolia protocol', () => {
     });
     assert.equal(res.statusCode, 200, res.body);
     assert.deepEqual(res.json(), { status: 200, message: 'OK', accepted: 1, ignored: 1 });
-    const click = await waitFor('the click on the events topic', async () => {
-      const seen: Record<string, unknown>[] = [];
-      await consumeToEnd(kafka, {
-        topics: [topics.events],
-        since: 'earliest',
-        groupPrefix: uniqueName('read'),
-        onMessages: async (ms) => {
-          for (const m of ms) seen.push(JSON.parse(m.value!.toString()) as Record<string, unknown>);
-        },
-      });
-      return seen.find((e) => e.query_id === r!.queryID);
-    });
+    const click = await waitFor('the click on the events topic', async () =>
+      (await eventsOn(kafka, eventsTopic)).find((e) => e.query_id === r!.queryID),
+    );
     assert.equal(click.type, 'click');
     assert.equal(click.product, clicked);
     assert.equal(click.position, 2);

@@ -7,32 +7,21 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Product } from '../catalog/product.ts';
 import type { EsClient } from '../common/clients/elasticsearch.ts';
-import { consumeToEnd } from '../common/clients/kafka-range.ts';
 import type { Kafka } from '../common/clients/kafka.ts';
 import { projectRoot } from '../common/config.ts';
 import { type AlgoliaParams, algoliaParams, indexTarget, productQuery } from '../query/algolia/request.ts';
-import { catalogText } from '../query/suggest/build/catalog-phrases.ts';
 import type { SearchResult } from '../query/search/search-service.ts';
 import { ensureTools } from '../stack/prerequisites.ts';
-import { buildTestApp, type TestApp } from './support/app.ts';
-import { demoCatalogFile, indexCatalog } from './support/catalogs.ts';
+import { algoliaApp, eventsOn } from './support/algolia-app.ts';
+import type { TestApp } from './support/app.ts';
+import { launchChromium } from './support/browser.ts';
 import { waitFor } from './support/indexer.ts';
-import { publishSuggestions } from './support/suggestions.ts';
-import { config, dropIndices, silentLog, testEs, testKafka, uniqueName } from './support/stack.ts';
+import { config, dropIndices, testEs, testKafka } from './support/stack.ts';
 
 const ARTIFACTS = path.join(projectRoot, 'test', 'artifacts');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const CATALOG_SEED = 11;
 
@@ -52,7 +41,7 @@ describe('InstantSearch storefront in a browser', () => {
   const insightsBodies: string[] = [];
   /** Protocol requests the service refused: none may be, whatever the page sends. */
   const refusals: string[] = [];
-  const topics = { impressions: uniqueName('impressions'), events: uniqueName('events') };
+  let eventsTopic: string;
 
   const shownIds = () => page.$$eval('#hits .hit', (els) => els.map((e) => (e as HTMLElement).dataset.id ?? ''));
   /** The query behind the hits on screen: the last one sent that asked for hits. */
@@ -91,24 +80,8 @@ describe('InstantSearch storefront in a browser', () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     es = await testEs();
     kafka = testKafka();
-    const demo = demoCatalogFile(400, CATALOG_SEED);
-    products = demo.products;
-    alias = await indexCatalog(es, demo.file);
-    t = await buildTestApp(
-      es,
-      {
-        indexAlias: alias,
-        cacheEnabled: false,
-        impressionsTopic: topics.impressions,
-        shopperEventsTopic: topics.events,
-      },
-      undefined,
-      silentLog,
-      kafka,
-    );
-    await publishSuggestions(t, (await catalogText(es, alias)).phrases);
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    ({ t, alias, products, base, eventsTopic } = await algoliaApp(es, kafka, CATALOG_SEED));
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('pageerror', (e) => process.stderr.write(`[page error] ${e.stack}\n`));
     page.on('response', (r) => {
@@ -262,18 +235,9 @@ describe('InstantSearch storefront in a browser', () => {
     );
     assert.equal(sent.eventType, 'click');
     assert.match(sent.queryID ?? '', /^[0-9a-f]{32}$/);
-    const event = await waitFor('the click on the events topic', async () => {
-      const seen: Record<string, unknown>[] = [];
-      await consumeToEnd(kafka, {
-        topics: [topics.events],
-        since: 'earliest',
-        groupPrefix: uniqueName('read'),
-        onMessages: async (ms) => {
-          for (const m of ms) seen.push(JSON.parse(m.value!.toString()) as Record<string, unknown>);
-        },
-      });
-      return seen.find((e) => e.product === clicked && e.type === 'click');
-    });
+    const event = await waitFor('the click on the events topic', async () =>
+      (await eventsOn(kafka, eventsTopic)).find((e) => e.product === clicked && e.type === 'click'),
+    );
     assert.deepEqual([event.query_id, event.position], [sent.queryID, sent.positions[0]]);
     assert.deepEqual(refusals, [], 'the service refused none of the requests the libraries sent');
   });
