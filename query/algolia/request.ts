@@ -145,7 +145,7 @@ export function engineFacet(attribute: string): FacetName | undefined {
 
 /** The /search filters the groups say; each group must be one the engine can apply. */
 function filterQuerystring(groups: Group[]): Partial<SearchQuerystring> {
-  const out: Partial<SearchQuerystring> & { brand?: string[]; attr?: string[] } = {};
+  const out: Partial<SearchQuerystring> & { brand?: string[]; brand_not?: string[]; attr?: string[] } = {};
   const seen = new Set<string>();
   const once = (g: Group, key: string) => {
     if (seen.has(key)) throw new BadRequestError(`${g.from}: ${key} may be constrained by one group only`, g.from);
@@ -158,13 +158,18 @@ function filterQuerystring(groups: Group[]): Partial<SearchQuerystring> {
     const first = g.anyOf[0]!;
     if (g.anyOf.some((c) => c.attribute !== first.attribute || c.kind !== first.kind))
       fail(g, 'conditions ORed together must be on the same attribute');
-    if (g.anyOf.some((c) => c.kind !== 'numeric' && c.negated)) fail(g, 'negation is not supported');
     const a = first.attribute;
     const values = g.anyOf.map((c) => (c as Extract<Condition, { kind: 'facet' }>).value);
+    const negated = g.anyOf.filter((c) => c.kind !== 'numeric' && c.negated).length;
+    if (negated > 0 && (a !== 'brand' || first.kind !== 'facet' || g.anyOf.length > 1))
+      fail(g, 'negation is supported on brand only, one value a condition');
     if (first.kind === 'facet') {
       if (values.some((v) => v.length === 0 || v.length > 200)) fail(g, `${a}: values must be 1-200 characters`);
       const level = CATEGORY_LEVEL.exec(a);
-      if (a === 'brand') {
+      if (negated > 0) {
+        out.brand_not = [...(out.brand_not ?? []), values[0]!];
+        if (out.brand_not.length > 20) fail(g, 'at most 20 brands left out');
+      } else if (a === 'brand') {
         once(g, a);
         if (values.length > 20) fail(g, 'at most 20 brands');
         out.brand = values;

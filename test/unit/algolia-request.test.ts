@@ -41,6 +41,13 @@ describe('Algolia filters', () => {
     assert.deepEqual(groups[2]!.anyOf[0], { kind: 'numeric', attribute: 'rating', op: '>=', value: 3 });
   });
 
+  it('leave brands out with a negation in either form', () => {
+    assert.deepEqual(filtersOf({ facetFilters: ['-brand:A', ['brand:B', 'brand:C']], filters: 'NOT brand:"D E"' }), {
+      brand_not: ['D E', 'A'],
+      brand: ['B', 'C'],
+    });
+  });
+
   it('become the /search filters', () => {
     assert.deepEqual(
       filtersOf({
@@ -61,7 +68,9 @@ describe('Algolia filters', () => {
 
   it('refuse what the engine cannot apply, naming the parameter', () => {
     refused(() => filtersOf({ facetFilters: [['brand:A', 'category.lvl0:B']] }), 'facetFilters');
-    refused(() => filtersOf({ facetFilters: ['-brand:A'] }), 'facetFilters');
+    refused(() => filtersOf({ facetFilters: ['-category.lvl0:A'] }), 'facetFilters');
+    refused(() => filtersOf({ facetFilters: [['-brand:A', 'brand:B']] }), 'facetFilters');
+    refused(() => filtersOf({ filters: 'NOT in_stock:true' }), 'filters');
     refused(() => filtersOf({ facetFilters: ['category.lvl1:Home'] }), 'facetFilters');
     refused(() => filtersOf({ facetFilters: [['category.lvl0:A', 'category.lvl0:B']] }), 'facetFilters');
     refused(() => filtersOf({ numericFilters: ['price>10'] }), 'numericFilters');
