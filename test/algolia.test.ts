@@ -66,6 +66,7 @@ describe('Algolia protocol', () => {
       algoliaIndex: 'shop',
       adminKeys: 'tester:algolia-test-key',
       rulesRefreshMs: 0,
+      corsOrigins: 'https://shop.example',
     }));
   });
   after(async () => {
@@ -303,6 +304,24 @@ describe('Algolia protocol', () => {
       payload: '{"requests":',
     });
     assert.deepEqual(notJson.json(), { message: 'the body is not JSON', status: 400 });
+  });
+
+  it('lets the shop’s origin call it from a browser, with Algolia’s headers, and no other origin', async () => {
+    const preflight = (origin: string) =>
+      t.app.inject({
+        method: 'OPTIONS',
+        url: '/1/indexes/*/queries',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-algolia-api-key,x-algolia-application-id',
+        },
+      });
+    const shop = await preflight('https://shop.example');
+    assert.equal(shop.headers['access-control-allow-origin'], 'https://shop.example');
+    assert.match(String(shop.headers['access-control-allow-headers']), /x-algolia-api-key/);
+    const other = await preflight('https://elsewhere.example');
+    assert.equal(other.headers['access-control-allow-origin'], undefined);
   });
 
   it('serves the official algoliasearch lite client', async () => {
