@@ -6,6 +6,7 @@ import { abuseBench } from './abuse.ts';
 import { freshnessBench } from './freshness.ts';
 import { fuzzBench } from './fuzz.ts';
 import { indexingBench } from './indexing.ts';
+import { instantsearchBench } from './instantsearch.ts';
 import { loadBench } from './load.ts';
 import { priorityBench } from './priority.ts';
 import { recsBench } from './recs.ts';
@@ -34,6 +35,7 @@ const benches: Record<
   freshness: freshnessBench,
   priority: priorityBench,
   search: searchBench,
+  instantsearch: instantsearchBench,
   suggest: suggestBench,
   'suggest-index': suggestIndexBench,
   recs: recsBench,

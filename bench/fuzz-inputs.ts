@@ -168,6 +168,51 @@ export function fuzzRequests(random: () => number, valid: { cursors: string[]; t
     const n = random() < 0.05 ? 120 : 1 + Math.floor(random() * 5);
     return JSON.stringify(random() < 0.1 ? deep(3) : { events: Array.from({ length: n }, one) });
   };
+  /** Algolia search parameters, some hostile: filter grammars, types, sizes, nesting. */
+  const algoliaParams = (): Record<string, unknown> => {
+    const names = ['query', 'hitsPerPage', 'page', 'facets', 'facetFilters', 'numericFilters', 'maxValuesPerFacet'];
+    const more = ['attributesToHighlight', 'highlightPreTag', 'clickAnalytics', 'userToken', 'getRankingInfo'];
+    const o: Record<string, unknown> = {};
+    for (const k of [...names, ...more, 'facetQuery', 'customer', 'optionalFilters', value().slice(0, 30) || 'k'])
+      if (random() < 0.35) o[k] = pick([value(), deep(3), [value()], [[value(), value()], value()], 1e9, -1, true, 20]);
+    if (random() < 0.4) {
+      const attr = () => pick(['brand', 'price', 'rating', 'in_stock', 'category.lvl1', 'attributes.color', value()]);
+      const cond = () => `${pick(['', 'NOT ', '-'])}${attr()}${pick([':', '>=', '<', ':1 TO ', '='])}${value()}`;
+      o.filters = Array.from({ length: 1 + Math.floor(random() * 40) }, cond).join(
+        pick([' AND ', ' OR ', ' ', ') AND (', ' AND (']),
+      );
+    }
+    return o;
+  };
+  const algoliaQueries = (): string => {
+    const r = random();
+    if (r < 0.15) return value();
+    if (r < 0.25) return JSON.stringify(deep(200));
+    const n = random() < 0.05 ? 40 : 1 + Math.floor(random() * 3);
+    const one = () => ({
+      indexName: pick(['products', 'products_price_asc', 'products_query_suggestions', value()]),
+      ...(random() < 0.3 ? { type: 'facet', facet: pick(['brand', 'category.lvl0', 'price', value()]) } : {}),
+      ...(random() < 0.2
+        ? { params: qs(['query', 'hitsPerPage', 'facets', 'facetFilters', 'filters']) }
+        : algoliaParams()),
+    });
+    return JSON.stringify({ requests: Array.from({ length: n }, one) });
+  };
+  const insights = (): string =>
+    JSON.stringify({
+      events: Array.from({ length: random() < 0.05 ? 120 : 1 + Math.floor(random() * 3) }, () => ({
+        eventType: pick(['click', 'conversion', 'view', 'instantsearch', value()]),
+        eventName: pick(['Hit Clicked', value()]),
+        index: 'products',
+        userToken: pick(['anonymous-1', value()]),
+        ...(random() < 0.5 ? { queryID: pick(['q-1', value()]) } : {}),
+        ...(random() < 0.5 ? { objectIDs: pick([[value()], ['p1', 'p2'], value()]) } : {}),
+        ...(random() < 0.3 ? { positions: pick([[1], [value()], [-1]]) } : {}),
+        ...(random() < 0.2 ? { eventSubtype: pick(['addToCart', 'purchase', value()]) } : {}),
+        ...(random() < 0.2 ? { objectData: [{ price: value(), quantity: value() }] } : {}),
+        ...(random() < 0.2 ? { timestamp: pick([Date.now(), value(), -1]) } : {}),
+      })),
+    });
   return (): FuzzRequest[] => [
     { method: 'GET', url: `/search?${qs(listing)}` },
     { method: 'GET', url: `/categories?${qs(['depth', 'under', 'x'])}` },
@@ -197,21 +242,38 @@ export function fuzzRequests(random: () => number, valid: { cursors: string[]; t
     { method: 'GET', url: `/admin/experiments/${seg()}` },
     { method: 'POST', url: `/admin/experiments/${seg()}/stop` },
     { method: 'POST', url: '/events', payload: events() },
+    { method: 'POST', url: '/1/indexes/*/queries', payload: algoliaQueries() },
+    { method: 'POST', url: `/1/indexes/${pick(['products', seg()])}/query`, payload: JSON.stringify(algoliaParams()) },
+    {
+      method: 'GET',
+      url: `/1/indexes/${pick(['products', seg()])}?${qs(['query', 'hitsPerPage', 'page', 'filters'])}`,
+    },
+    {
+      method: 'POST',
+      url: `/1/indexes/products/facets/${pick(['brand', seg()])}/query`,
+      payload: JSON.stringify(algoliaParams()),
+    },
+    { method: 'POST', url: '/1/events', payload: insights() },
     { method: 'GET', url: `/${seg()}/${seg()}?${qs(['x', 'key'])}` },
     { method: 'GET', url: pick(['/docs/json', '/docs/yaml', '/docs/', '/health/ready', '/metrics', '/web/store.js']) },
   ];
 }
 
-/** Whether an error body has the service's JSON shape and leaks no backend text. */
-export function errorShapeProblem(status: number, body: string): string | undefined {
-  let e: { error?: unknown; message?: unknown; statusCode?: unknown };
+/**
+ * Whether an error body has the service's JSON shape (or, on the Algolia protocol's /1/ routes,
+ * Algolia's { message, status }) and leaks no backend text.
+ */
+export function errorShapeProblem(status: number, body: string, url = ''): string | undefined {
+  let e: { error?: unknown; message?: unknown; statusCode?: unknown; status?: unknown };
   try {
     e = JSON.parse(body) as typeof e;
   } catch {
     return 'not JSON';
   }
-  if (typeof e.error !== 'string' || typeof e.message !== 'string') return 'no error and message';
-  if (e.statusCode !== status) return `statusCode ${String(e.statusCode)} is not the status ${status}`;
+  if (typeof e.message !== 'string') return 'no message';
+  const algolia = url.startsWith('/1/') && e.status === status;
+  if (!algolia && typeof e.error !== 'string') return 'no error and message';
+  if (!algolia && e.statusCode !== status) return `statusCode ${String(e.statusCode)} is not the status ${status}`;
   if (/exception|elasticsearch|painless|lucene|stack trace|redis/i.test(e.message)) return `backend text: ${e.message}`;
   return undefined;
 }

@@ -92,9 +92,10 @@ async function fuzzRoutes(base: string, requests: number, concurrency: number) {
       const res = await send(agent, url, r);
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       const where = `${r.method} ${r.url.slice(0, 120)}`;
-      const shed = res.status === 503 && /"error":"overloaded"/.test(res.body);
+      // (The Algolia protocol's routes say the same in their { message, status } shape.)
+      const shed = res.status === 503 && /"error":"overloaded"|service is overloaded/.test(res.body);
       // Elasticsearch over the request's budget: 503 + Retry-After by design, counted apart.
-      const unavailable = res.status === 503 && /"error":"unavailable"/.test(res.body);
+      const unavailable = res.status === 503 && /"error":"unavailable"|backend unavailable/.test(res.body);
       if (unavailable) overBudget++;
       if (res.status >= 500 || res.status === 0) {
         if (!shed && !unavailable) {
@@ -103,7 +104,7 @@ async function fuzzRoutes(base: string, requests: number, concurrency: number) {
         }
       }
       if (res.status >= 400) {
-        const problem = errorShapeProblem(res.status, res.body);
+        const problem = errorShapeProblem(res.status, res.body, r.url);
         if (problem) {
           badShape++;
           if (failures.length < 10) failures.push(`${where} → ${res.status}: ${problem}`);

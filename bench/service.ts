@@ -120,6 +120,39 @@ export async function fixedRate(
   };
 }
 
+/**
+ * Closed-loop load: `connections` workers each start the next task as soon as their last one ends,
+ * `amount` in all. The same client code (fetch) on both sides of a comparison, whatever the method.
+ */
+export async function saturate(
+  tasks: (() => Promise<void>)[],
+  connections: number,
+  amount: number,
+): Promise<{ p50_ms: number; rps: number; errors: number }> {
+  const durations: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < amount) {
+        const task = tasks[next++ % tasks.length]!;
+        const started = performance.now();
+        await task().then(
+          () => void durations.push(performance.now() - started),
+          () => void errors++,
+        );
+      }
+    }),
+  );
+  durations.sort((a, b) => a - b);
+  return {
+    p50_ms: Math.round(durations[durations.length >> 1] ?? Number.NaN),
+    rps: Math.round(amount / ((performance.now() - t0) / 1000)),
+    errors,
+  };
+}
+
 /** A GET or POST whose body is read to the end; throws on a non-2xx answer. */
 export async function call(url: string, body?: string): Promise<void> {
   const res = await fetch(

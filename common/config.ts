@@ -506,6 +506,12 @@ export const settings = {
     str,
     'Origins (comma-separated, e.g. https://shop.example) whose pages may call the API from a browser; empty: only pages served by the service itself.',
   ),
+  algoliaIndex: setting(
+    'SHOP_ALGOLIA_INDEX',
+    'products',
+    str,
+    'Index name the Algolia protocol (/1/indexes/...) serves the products under; <name>_price_asc and the other sorts are its replicas, <name>_query_suggestions the autocomplete suggestions (docs/instantsearch.md).',
+  ),
   adminKeys: {
     ...setting(
       'SHOP_ADMIN_KEYS',

@@ -64,7 +64,7 @@ describe('fuzzing every route', () => {
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         assert.ok(res.statusCode < 500, `${where} → ${res.statusCode} ${res.body.slice(0, 300)}`);
         if (res.statusCode >= 400) {
-          const problem = errorShapeProblem(res.statusCode, res.body);
+          const problem = errorShapeProblem(res.statusCode, res.body, r.url);
           assert.equal(problem, undefined, `${where}: ${problem}`);
         }
       }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { analyticsIndices } from '../analytics/indices.ts';
 import { analyticsWriter } from '../analytics/writer.ts';
 import type { Product } from '../catalog/product.ts';
@@ -23,6 +23,7 @@ import { publish } from '../recommender/publish/publish.ts';
 import { train } from '../recommender/train.ts';
 import { ensureTools } from '../stack/prerequisites.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
+import { launchChromium } from './support/browser.ts';
 import { shopInteractions, shopProducts, smallTraining } from './support/baskets.ts';
 import { indexCatalog } from './support/catalogs.ts';
 import { publishSuggestions } from './support/suggestions.ts';
@@ -31,16 +32,6 @@ import { waitFor } from './support/indexer.ts';
 
 const KEY = 'web-test-admin-key';
 const ARTIFACTS = path.join(projectRoot, 'test', 'artifacts');
-// The flags the machine notes ask for: no sandbox as root, and no background network chatter.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 // The shop fixture with brands and ratings, so every facet has something to show.
 const products: Product[] = shopProducts.map((p, i) => ({
   ...p,
@@ -103,7 +94,7 @@ describe('web pages in a browser', () => {
     const model = await train({ interactions: shopInteractions(), products }, smallTraining);
     await publish(t.redis, recsKeys(t.config.redisPrefix), model, products.map(summarize));
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   });
   after(async () => {

@@ -21,6 +21,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { webPages } from './plugins/web.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { demoTokenRoutes, type DemoTokenDeps } from './routes/demo-token.ts';
+import { algoliaRoutes } from './routes/algolia.ts';
 import { adminAnalyticsRoutes } from './routes/admin-analytics.ts';
 import { adminCustomerRoutes } from './routes/admin-customers.ts';
 import { adminExperimentRoutes } from './routes/admin-experiments.ts';
@@ -150,7 +151,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(cors, {
       origin: [...deps.corsOrigins],
       methods: ['GET', 'POST', 'PUT', 'DELETE'],
-      allowedHeaders: ['content-type', 'x-admin-key', 'x-api-key', 'x-request-id'],
+      allowedHeaders: [
+        'content-type',
+        'x-admin-key',
+        'x-api-key',
+        'x-request-id',
+        // Algolia clients (InstantSearch pages pointed here, docs/instantsearch.md)
+        'x-algolia-api-key',
+        'x-algolia-application-id',
+        'x-algolia-agent',
+      ],
     });
   await app.register(docsPlugin);
   await app.register(httpMetricsPlugin, { registry: deps.metrics });
@@ -176,13 +186,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         retryAfter: 2,
       });
     const sv = deps.services;
-    await api.register(searchRoutes, {
+    const searchDeps = {
       engine: sv.search,
       admin: sv.admin,
       impressions: sv.impressions,
       customers: sv.customers,
       ...(sv.recentSearches ? { recentSearches: sv.recentSearches } : {}),
-    });
+    };
+    const suggestDeps = { engine: sv.suggest, impressions: sv.impressions, customers: sv.customers };
+    await api.register(searchRoutes, searchDeps);
     await api.register(categoryRoutes, {
       engine: sv.search,
       admin: sv.admin,
@@ -190,9 +202,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       customers: sv.customers,
     });
     await api.register(productRoutes, { engine: sv.search });
-    await api.register(suggestRoutes, { engine: sv.suggest, impressions: sv.impressions, customers: sv.customers });
+    await api.register(suggestRoutes, suggestDeps);
     await api.register(recommendationRoutes, { ...sv.recommendations, customers: sv.customers });
     if (sv.events) await api.register(eventRoutes, sv.events);
+    await api.register(algoliaRoutes, {
+      search: searchDeps,
+      suggest: suggestDeps,
+      index: sv.algoliaIndex,
+      ...(sv.events ? { events: sv.events } : {}),
+    });
     await api.register(adminRuleRoutes, { admin: sv.admin, store: sv.ruleStore, engine: sv.search });
     await api.register(adminCustomerRoutes, {
       admin: sv.admin,

@@ -61,6 +61,8 @@ export interface Services {
   now: () => number;
   experiments: ExperimentStore;
   experimentResults: (x: Experiment) => Promise<ExperimentResults>;
+  /** The products' index name in the Algolia protocol (SHOP_ALGOLIA_INDEX). */
+  algoliaIndex: string;
 }
 
 export interface QueryRuntime {
@@ -188,6 +190,7 @@ export function createQueryRuntime(
     ruleStore,
     analytics: createAnalyticsEngine(es, indices),
     analyticsMaxRangeDays: c.analyticsMaxRangeDays,
+    algoliaIndex: c.algoliaIndex,
     now: () => clock.now(),
     experiments: experimentStore,
     experimentResults: (x) => experimentResults(es, indices, x, c.experimentsMinSearches),

@@ -29,7 +29,15 @@ export function buildFilters(p: SearchParams, categoryIsFixed: boolean): Filters
     if (categoryIsFixed) base.push(clause);
     else byFacet.set('category', clause);
   }
-  if (p.brands.length > 0) byFacet.set('brand', brandsClause(p.brands));
+  const excluded = p.brandsExcluded ?? [];
+  if (excluded.length > 0)
+    byFacet.set('brand', {
+      bool: {
+        ...(p.brands.length > 0 ? { filter: [brandsClause(p.brands)] } : {}),
+        must_not: [brandsClause(excluded)],
+      },
+    });
+  else if (p.brands.length > 0) byFacet.set('brand', brandsClause(p.brands));
   if (p.priceMin !== undefined || p.priceMax !== undefined) byFacet.set('price', priceClause(p.priceMin, p.priceMax));
   if (p.ratingMin !== undefined) byFacet.set('rating', ratingAtLeastClause(p.ratingMin));
   if (p.inStock !== undefined) byFacet.set('in_stock', inStockClause(p.inStock));

@@ -25,6 +25,8 @@ export interface SearchParams {
   /** Category path "Root > Child", root first. */
   category?: string;
   brands: string[];
+  /** Brands left out (absent when none, so other requests' cache keys stay as they were). */
+  brandsExcluded?: string[];
   priceMin?: number;
   priceMax?: number;
   ratingMin?: number;
@@ -66,6 +68,12 @@ export const listingQuerystring = {
     items: text(200, 'a brand'),
     maxItems: 20,
     description: 'Brands; several are ORed (repeat the parameter)',
+  },
+  brand_not: {
+    type: 'array',
+    items: text(200, 'a brand'),
+    maxItems: 20,
+    description: 'Brands to leave out (repeat the parameter)',
   },
   price_min: { type: 'number', minimum: 0, maximum: 1e9 },
   price_max: { type: 'number', minimum: 0, maximum: 1e9 },
@@ -167,6 +175,7 @@ export function toSearchParams(qs: SearchQuerystring, fixedCategory?: string): S
     q: qs.q === undefined ? undefined : normalizeQuery(boundedQuery(qs.q)),
     category: fixedCategory ?? normalizeQuery(qs.category),
     brands: [...new Set(qs.brand ?? [])],
+    ...(qs.brand_not?.length ? { brandsExcluded: [...new Set(qs.brand_not)] } : {}),
     priceMin: qs.price_min,
     priceMax: qs.price_max,
     ratingMin: qs.rating_min,

@@ -35,55 +35,48 @@ const isBackendFailure = (err: unknown): boolean =>
   err instanceof esErrors.NoLivingConnectionsError ||
   err instanceof esErrors.ResponseError;
 
+/**
+ * The status and JSON body an error becomes (headers such as Retry-After are set on `reply`): the
+ * one mapping, which the Algolia protocol routes reuse in their own body shape.
+ */
+export function errorAnswer(err: FastifyError, req: FastifyRequest, reply: FastifyReply): ErrorBody {
+  if (err.validation) {
+    const field = fieldOf(err);
+    const where = err.validationContext ?? 'request';
+    return {
+      statusCode: 400,
+      error: 'bad_request',
+      message: `${where}${field ? `.${field}` : ''} ${err.validation[0]?.message ?? 'is invalid'}`,
+      ...(field ? { field } : {}),
+    };
+  }
+  if (err instanceof AppError) {
+    if (err instanceof UnavailableError || err instanceof TooManyRequestsError)
+      reply.header('retry-after', String(err.retryAfterSeconds));
+    return { statusCode: err.statusCode, error: err.code, message: err.message, ...(err.details ?? {}) };
+  }
+  if (err.code === 'FST_UNDER_PRESSURE') {
+    // Load shedding (under-pressure has set Retry-After).
+    return { statusCode: 503, error: 'overloaded', message: 'the service is overloaded, retry shortly' };
+  }
+  if (isBackendFailure(err)) {
+    // The name and message say enough; the client's error carries the whole request body.
+    req.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'backend failure');
+    reply.header('retry-after', '5');
+    return { statusCode: 503, error: 'unavailable', message: 'search backend unavailable, retry shortly' };
+  }
+  // Framework and plugin 4xx (bad JSON body, payload too large, rate limited) keep their status.
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return { statusCode: err.statusCode, error: errorName(err.statusCode), message: err.message };
+  }
+  req.log.error({ err }, 'unhandled error');
+  return { statusCode: 500, error: 'internal', message: 'internal error' };
+}
+
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err.validation) {
-      const field = fieldOf(err);
-      const where = err.validationContext ?? 'request';
-      return reply.status(400).send({
-        statusCode: 400,
-        error: 'bad_request',
-        message: `${where}${field ? `.${field}` : ''} ${err.validation[0]?.message ?? 'is invalid'}`,
-        field,
-      } satisfies ErrorBody);
-    }
-    if (err instanceof AppError) {
-      if (err instanceof UnavailableError || err instanceof TooManyRequestsError)
-        reply.header('retry-after', String(err.retryAfterSeconds));
-      return reply
-        .status(err.statusCode)
-        .send({ statusCode: err.statusCode, error: err.code, message: err.message, ...(err.details ?? {}) });
-    }
-    if (err.code === 'FST_UNDER_PRESSURE') {
-      // Load shedding (under-pressure has set Retry-After).
-      return reply.status(503).send({
-        statusCode: 503,
-        error: 'overloaded',
-        message: 'the service is overloaded, retry shortly',
-      } satisfies ErrorBody);
-    }
-    if (isBackendFailure(err)) {
-      // The name and message say enough; the client's error carries the whole request body.
-      req.log.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'backend failure');
-      reply.header('retry-after', '5');
-      return reply.status(503).send({
-        statusCode: 503,
-        error: 'unavailable',
-        message: 'search backend unavailable, retry shortly',
-      } satisfies ErrorBody);
-    }
-    // Framework and plugin 4xx (bad JSON body, payload too large, rate limited) keep their status.
-    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.status(err.statusCode).send({
-        statusCode: err.statusCode,
-        error: errorName(err.statusCode),
-        message: err.message,
-      } satisfies ErrorBody);
-    }
-    req.log.error({ err }, 'unhandled error');
-    return reply
-      .status(500)
-      .send({ statusCode: 500, error: 'internal', message: 'internal error' } satisfies ErrorBody);
+    const body = errorAnswer(err, req, reply);
+    return reply.status(body.statusCode).send(body);
   });
 });
 

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BadRequestError } from '../../../common/errors.ts';
 import type { EventPublisher } from '../../../events/publisher.ts';
-import { type RecordedEvent, timeProblem } from '../../../events/shopper-event.ts';
+import { type RecordedEvent, type ShopperEvent, timeProblem } from '../../../events/shopper-event.ts';
 import { errorResponses } from '../schemas/common.ts';
 import { eventsAccepted, eventsBody } from '../schemas/events.ts';
 import type { SchemaTypes } from '../schema-types.ts';
@@ -14,6 +14,31 @@ export interface EventRouteDeps {
   /** The verified customer id for what the event says; throws BadRequestError naming the field. */
   customerOf: (given: string, field: string) => string;
   now?: () => number;
+}
+
+/**
+ * Checks a batch (times, customers; a repeated event_id counts once) and hands it to the event
+ * log; errors name `${field}.<i>.<property>`. Shared by POST /events and the Insights protocol.
+ */
+export async function acceptEvents(
+  deps: EventRouteDeps,
+  given: readonly ShopperEvent[],
+  field: string,
+  at: number,
+): Promise<{ accepted: number; duplicates: number }> {
+  const received_at = new Date(at).toISOString();
+  const seen = new Set<string>();
+  const events: RecordedEvent[] = [];
+  given.forEach((e, i) => {
+    const late = timeProblem(e.time, at);
+    if (late) throw new BadRequestError(`${field}.${i}.time: ${late}`, `${field}.${i}.time`);
+    if (seen.has(e.event_id)) return;
+    seen.add(e.event_id);
+    const customer = e.customer === undefined ? undefined : deps.customerOf(e.customer, `${field}.${i}.customer`);
+    events.push({ ...e, ...(customer ? { customer } : {}), received_at });
+  });
+  await deps.publisher.publish(events);
+  return { accepted: events.length, duplicates: given.length - events.length };
 }
 
 export async function eventRoutes(fastify: FastifyInstance, deps: EventRouteDeps) {
@@ -29,21 +54,6 @@ export async function eventRoutes(fastify: FastifyInstance, deps: EventRouteDeps
         response: { 202: eventsAccepted, ...errorResponses },
       },
     },
-    async (req, reply) => {
-      const at = now();
-      const received_at = new Date(at).toISOString();
-      const seen = new Set<string>();
-      const events: RecordedEvent[] = [];
-      req.body.events.forEach((e, i) => {
-        const late = timeProblem(e.time, at);
-        if (late) throw new BadRequestError(`events.${i}.time: ${late}`, `events.${i}.time`);
-        if (seen.has(e.event_id)) return;
-        seen.add(e.event_id);
-        const customer = e.customer === undefined ? undefined : deps.customerOf(e.customer, `events.${i}.customer`);
-        events.push({ ...e, ...(customer ? { customer } : {}), received_at });
-      });
-      await deps.publisher.publish(events);
-      return reply.status(202).send({ accepted: events.length, duplicates: req.body.events.length - events.length });
-    },
+    async (req, reply) => reply.status(202).send(await acceptEvents(deps, req.body.events, 'events', now())),
   );
 }

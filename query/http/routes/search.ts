@@ -1,9 +1,10 @@
 // GET /search: keyword search with filters, facets, sorts, pages and a cursor for deep paging.
 import type { SchemaTypes } from '../schema-types.ts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { RecentSearches } from '../../../stores/recent-searches.ts';
-import type { SearchEngine } from '../../search/engine.ts';
-import { searchQuerystring, toSearchParams } from '../../search/params.ts';
+import type { ListingResult, SearchEngine } from '../../search/engine.ts';
+import type { Shopper } from '../../search/personalized-answer.ts';
+import { type SearchParams, searchQuerystring, toSearchParams } from '../../search/params.ts';
 import { recentSearchText } from '../../suggest/recent-first.ts';
 import type { AdminAuth } from '../admin-auth.ts';
 import type { Customers } from '../customers.ts';
@@ -20,6 +21,31 @@ export interface SearchRouteDeps {
   customers: Customers;
   /** Each customer's own recent searches, offered first in their autocomplete; off when absent. */
   recentSearches?: RecentSearches;
+}
+
+/**
+ * A search as /search answers it: the engine's list, its impression (query id), and the query
+ * among the customer's recent searches. The Algolia protocol routes search through this too.
+ */
+export async function searchAnswer(
+  deps: SearchRouteDeps,
+  reply: FastifyReply,
+  params: SearchParams,
+  shopper: Shopper,
+  /** Whether to record what the answer showed (Algolia's analytics=false: not). */
+  track = true,
+): Promise<{ result: ListingResult; query_id?: string }> {
+  const result = sendAnswer(reply, await deps.engine.list(params, shopper));
+  if (!track) return { result };
+  const customer = shopper.customer;
+  const who = { session: shopper.session, customer };
+  const query_id = deps.impressions.track(listingImpression('search', params, result, who));
+  if (customer && params.q && params.page === 1 && !params.cursor) {
+    // Only queries that found something as typed are worth offering back.
+    const text = recentSearchText(params.q);
+    if (text && result.total > 0 && !result.relaxed) deps.recentSearches?.record(customer, text);
+  }
+  return { result, query_id };
 }
 
 export async function searchRoutes(fastify: FastifyInstance, deps: SearchRouteDeps) {
@@ -42,16 +68,7 @@ export async function searchRoutes(fastify: FastifyInstance, deps: SearchRouteDe
         deps.admin.require(req);
         return deps.engine.explain(params);
       }
-      const shopper = shopperOf(req.query, deps.customers);
-      const result = sendAnswer(reply, await deps.engine.list(params, shopper));
-      const customer = shopper.customer;
-      const who = { session: req.query.session, customer };
-      const query_id = deps.impressions.track(listingImpression('search', params, result, who));
-      if (customer && params.q && params.page === 1 && !params.cursor) {
-        // Only queries that found something as typed are worth offering back.
-        const text = recentSearchText(params.q);
-        if (text && result.total > 0 && !result.relaxed) deps.recentSearches?.record(customer, text);
-      }
+      const { result, query_id } = await searchAnswer(deps, reply, params, shopperOf(req.query, deps.customers));
       return { query_id, ...result };
     },
   );
