@@ -278,7 +278,10 @@ export async function abuseBench(args: { seconds: number; rate: number; docs: nu
     SHOP_INDEX_ALIAS: alias,
     SHOP_REDIS_PREFIX: prefix,
     SHOP_TRUST_PROXY: '127.0.0.1',
+    // The limits this bench is about, at their defaults (other benches turn them off).
     SHOP_RATE_LIMIT_MAX: String(config.rateLimitMax),
+    SHOP_CLIENT_CONCURRENCY: String(config.clientConcurrency),
+    SHOP_CLIENT_BUDGET_MS: String(config.clientBudgetMs),
     // Generous budgets: on a shared machine, Elasticsearch alone misses the 300 ms autocomplete
     // budget under other people's load; this bench is about what one client does to the others.
     SHOP_SUGGEST_BUDGET_MS: '2000',

@@ -28,9 +28,6 @@ export async function instantsearchBench(args: { docs: number; seconds: number; 
     SHOP_CACHE_ENABLED: 'false',
     SHOP_IMPRESSIONS_TOPIC: '',
     SHOP_ALGOLIA_INDEX: 'products',
-    // One load generator is one client: its fair share would refuse most of the 8 connections.
-    SHOP_CLIENT_CONCURRENCY: '0',
-    SHOP_CLIENT_BUDGET_MS: '0',
   });
   // Both sides ask for the same: the query, 20 hits, every facet.
   const body = (q: string) =>

@@ -72,11 +72,6 @@ export async function learningBench(args: { seconds: number; docs: number }) {
     SHOP_LEARNER_GROUP: `${run}-learner`,
     SHOP_LEARNER_METRICS_PORT: '0',
     SHOP_CACHE_ENABLED: 'false',
-    // One load generator is one client: its fair share would be measured, not the route. A shop's
-    // backend sending events in bulk gets the limits it is configured with.
-    SHOP_RATE_LIMIT_MAX: '0',
-    SHOP_CLIENT_CONCURRENCY: '0',
-    SHOP_CLIENT_BUDGET_MS: '0',
   };
 
   // 1. POST /events against the bare route, a batch of 20 clicks per request.

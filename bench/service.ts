@@ -16,7 +16,11 @@ export async function startService(env: Record<string, string>): Promise<Running
   const child = spawnBuilt('query/http/main.ts', [], {
     SHOP_HTTP_PORT: String(port),
     SHOP_LOG_LEVEL: 'warn',
+    // One load generator stands for many shoppers: one client's limits would be measured, not the
+    // service (bench abuse measures the limits themselves, and sets its own).
     SHOP_RATE_LIMIT_MAX: '0',
+    SHOP_CLIENT_CONCURRENCY: '0',
+    SHOP_CLIENT_BUDGET_MS: '0',
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
