@@ -3,12 +3,14 @@
 // phase in the same run: at the given rate, twice and four times it (where does it saturate?), then
 // without the per-prefix product cache, then for signed-in customers with recent searches. Every
 // answer is read: 503s (declared shedding) and answers without products (`degraded`) are counted.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
 import { createRedis } from '../common/clients/redis.ts';
 import { esUrlOf } from '../common/config.ts';
+import { mintCustomerToken } from '../common/customer-token.ts';
 import { evalIndexFor } from '../eval/catalog-index.ts';
 import { readSearchLog, suggestionEntries } from '../query/suggest/build/sources.ts';
 import { suggestionStoreFor } from '../stores/suggestions.ts';
@@ -22,6 +24,7 @@ const GIVE_UP_MS = 5000;
 interface Counts {
   degraded: number;
   shed: number;
+  refused: number;
   failed: number;
 }
 
@@ -31,13 +34,14 @@ interface Counts {
  * what the other processes are doing, unlike latency.
  */
 async function keystrokes(urls: string[], rate: number, seconds: number, pid: number) {
-  const counts: Counts = { degraded: 0, shed: 0, failed: 0 };
+  const counts: Counts = { degraded: 0, shed: 0, refused: 0, failed: 0 };
   const cpu0 = cpuMs(pid);
   const task = (url: string) => async () => {
     const res = await fetch(url, { signal: AbortSignal.timeout(GIVE_UP_MS) });
     const body = await res.text();
     if (res.status === 503) counts.shed++;
-    else if (!res.ok) counts.failed++;
+    else if (res.status >= 500) counts.failed++;
+    else if (!res.ok) counts.refused++;
     if (!res.ok) throw new Error(`${res.status} from ${url}`);
     if (body.includes('"degraded":true')) counts.degraded++;
   };
@@ -48,9 +52,10 @@ async function keystrokes(urls: string[], rate: number, seconds: number, pid: nu
     rps: r.rps,
     requests: r.requests,
     // Connection failures and timeouts (the client's), beside the service's own 503s and other errors.
-    errors: r.errors - counts.shed - counts.failed,
+    errors: r.errors - counts.shed - counts.failed - counts.refused,
     shed_503: counts.shed,
     other_5xx: counts.failed,
+    refused_4xx: counts.refused,
     degraded_share: round(counts.degraded / Math.max(1, r.requests), 3),
     cpu_ms_per_request: round((cpuMs(pid) - cpu0) / Math.max(1, r.requests), 2),
   };
@@ -97,7 +102,11 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
       rate,
       args.seconds,
     );
+  // Signed-in shoppers send signed customer tokens, as a shop's pages would (docs/security.md).
+  const tokenSecret = randomBytes(24).toString('base64url');
+  const customer = (i: number) => mintCustomerToken(`bench-${i % 200}`, tokenSecret, 3600);
   const env = {
+    SHOP_CUSTOMER_TOKEN_SECRET: tokenSecret,
     SHOP_INDEX_ALIAS: alias,
     SHOP_CACHE_ENABLED: 'false',
     SHOP_IMPRESSIONS_TOPIC: '',
@@ -122,11 +131,11 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
   const queries = await benchQueries(600);
   // A search the loaded service refuses only leaves that customer with fewer recent searches.
   for (let i = 0; i < queries.length; i++)
-    await call(`${service.url}/search?q=${encodeURIComponent(queries[i]!)}&customer=bench-${i % 200}&size=1`).catch(
+    await call(`${service.url}/search?q=${encodeURIComponent(queries[i]!)}&customer=${customer(i)}&size=1`).catch(
       () => {},
     );
   const personal = await keystrokes(
-    prefixes.map((p, i) => `${service.url}/suggest?q=${encodeURIComponent(p)}&customer=bench-${i % 200}`),
+    prefixes.map((p, i) => `${service.url}/suggest?q=${encodeURIComponent(p)}&customer=${customer(i)}`),
     args.rate,
     args.seconds,
     service.child.pid!,
@@ -158,7 +167,7 @@ export async function suggestBench(args: { rate: number; seconds: number }) {
     p50_ms: first!.p50_ms,
     p99_ms: first!.p99_ms,
     rps: first!.rps,
-    errors: first!.errors + first!.shed_503 + first!.other_5xx,
+    errors: first!.errors + first!.shed_503 + first!.other_5xx + first!.refused_4xx,
     degraded_share: first!.degraded_share,
     cpu_ms_per_request: first!.cpu_ms_per_request,
     raw_p50_ms: first!.raw_p50_ms,
