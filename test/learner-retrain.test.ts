@@ -49,7 +49,8 @@ describe('scheduled retrain of the recommendation model', () => {
   before(async () => {
     es = await testEs();
     kafka = testKafka();
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'retrain-')), 'catalog.ndjson');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retrain-'));
+    const file = path.join(dir, 'catalog.ndjson');
     fs.writeFileSync(file, catalog.map((p) => JSON.stringify(p)).join('\n'));
     alias = await indexCatalog(es, file);
     t = await buildTestApp(
@@ -61,6 +62,8 @@ describe('scheduled retrain of the recommendation model', () => {
         interactionsTopic: uniqueName('interactions'),
         recsPointerTtlMs: 0,
         recsAnswerCacheMb: 0,
+        // The retrain keeps only its newest models: never let it prune the project's own folder.
+        recsModelDir: path.join(dir, 'models'),
       },
       undefined,
       silentLog,
