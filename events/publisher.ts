@@ -20,9 +20,6 @@ export interface EventPublisherLimits {
   maxPerRequest: number;
 }
 
-/** 10,000 events of at most a few hundred bytes: a few MB whatever happens to Kafka. */
-export const defaultPublisherLimits: EventPublisherLimits = { maxHeld: 10_000, maxPerRequest: 1_000 };
-
 interface Waiting {
   events: readonly RecordedEvent[];
   done: (err?: unknown) => void;
@@ -32,7 +29,7 @@ export function createEventPublisher(
   kafka: Kafka,
   topic: string,
   timeoutMs: number,
-  limits: EventPublisherLimits = defaultPublisherLimits,
+  limits: EventPublisherLimits,
 ): EventPublisher {
   // One attempt per request: the shop's retry (after Retry-After) is the retry.
   const producer = createProducer(kafka, { retry: { retries: 0 } });
