@@ -363,6 +363,12 @@ export const settings = {
     int,
     'How long POST /events waits for Kafka to take a batch before answering 503 with Retry-After.',
   ),
+  eventsMaxHeld: setting(
+    'SHOP_EVENTS_MAX_HELD',
+    10000,
+    int,
+    'Events POST /events holds at once (waiting for the next produce request or being sent); beyond them it answers 503 with Retry-After, so a slow Kafka bounds memory.',
+  ),
   learnerGroup: setting('SHOP_LEARNER_GROUP', 'shopsearch-learner', str, 'Consumer group of the learner.'),
   learnerInstance: setting(
     'SHOP_LEARNER_INSTANCE',

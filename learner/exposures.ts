@@ -1,6 +1,6 @@
 // How often each (query, product) was shown and clicked at each position bucket: the evidence the
 // position-bias model is estimated from. Bounded: beyond `max` pairs, the least shown go.
-import { type Exposure, estimateExamination, POSITION_BUCKETS } from '../ranking/learn/position-bias.ts';
+import { estimateExamination, type ExposureTable, POSITION_BUCKETS } from '../ranking/learn/position-bias.ts';
 
 type Counts = [shown: number, clicked: number];
 
@@ -44,15 +44,39 @@ export class Exposures {
 
   /** Examination per position bucket, relative to position 1. */
   examination(): number[] {
-    const exposures: Exposure[] = [];
-    for (const [key, [shown, clicked]] of this.byKey) {
+    return estimateExamination(this.table());
+  }
+
+  /** The counts as columns, pairs numbered in the order first met. */
+  private table(): ExposureTable {
+    const size = this.byKey.size;
+    const pairOf = new Map<string, number>();
+    const pair = new Uint32Array(size);
+    const bucket = new Uint8Array(size);
+    const shown = new Float64Array(size);
+    const clicked = new Float64Array(size);
+    let rows = 0;
+    for (const [key, [s, c]] of this.byKey) {
       const cut = key.lastIndexOf('\u0000');
-      const bucket = Number(key.slice(cut + 1));
+      const b = Number(key.slice(cut + 1));
+      if (b <= 0 || b >= POSITION_BUCKETS) continue;
+      const name = key.slice(0, cut);
+      let k = pairOf.get(name);
+      if (k === undefined) pairOf.set(name, (k = pairOf.size));
+      pair[rows] = k;
+      bucket[rows] = b;
       // A click without a recorded show (an impression outside the window) still counts as one show.
-      if (bucket > 0 && bucket < POSITION_BUCKETS)
-        exposures.push({ pair: key.slice(0, cut), bucket, shown: Math.max(shown, clicked), clicked });
+      shown[rows] = Math.max(s, c);
+      clicked[rows] = c;
+      rows++;
     }
-    return estimateExamination(exposures);
+    return {
+      pairs: pairOf.size,
+      pair: pair.subarray(0, rows),
+      bucket: bucket.subarray(0, rows),
+      shown: shown.subarray(0, rows),
+      clicked: clicked.subarray(0, rows),
+    };
   }
 
   private prune(): void {

@@ -73,6 +73,7 @@ export function createLearner(d: LearnerDeps): Learner {
     categories: productCategories(d.es, c.indexAlias),
     log: d.log,
     reestimateAfter: 50_000,
+    reestimateEveryMs: 15_000,
     fullEveryMs: 10 * 60_000,
   });
   const timers: Promise<void>[] = [];

@@ -17,8 +17,14 @@ export interface PublishOptions {
   suggestions: SuggestionPublisher;
   categories: ProductCategories;
   log: Logger;
-  /** Re-estimate the position-bias model after this many new shows and clicks. */
+  /** Re-estimate the position-bias model after this many new shows and clicks… */
   reestimateAfter: number;
+  /**
+   * … and no sooner than this after the last estimate (wall clock): while catching up on a backlog
+   * the shows pile up fast, and each estimate (and the full rewrite it brings) costs a pass over
+   * every exposure, while the model moves slowly.
+   */
+  reestimateEveryMs: number;
   /** Rewrite every learned query at least this often (wall clock). */
   fullEveryMs: number;
   now?: () => number;
@@ -35,6 +41,7 @@ export function createPublisher(o: PublishOptions) {
   const now = o.now ?? Date.now;
   let examination: number[] = [];
   let sinceEstimate = Number.POSITIVE_INFINITY;
+  let lastEstimate = Number.NEGATIVE_INFINITY;
   let lastFull = Number.NEGATIVE_INFINITY;
   /** Queries the store holds, so those no longer learned are removed. */
   let published = new Set<string>();
@@ -49,11 +56,13 @@ export function createPublisher(o: PublishOptions) {
     async publish(state: LearnerState): Promise<Publication | undefined> {
       await o.rails.publish(state.rails.takeChanged(state.maxTime));
       sinceEstimate += state.exposures.takeAdded();
-      const full = sinceEstimate >= o.reestimateAfter || now() - lastFull >= o.fullEveryMs;
+      const reestimate = sinceEstimate >= o.reestimateAfter && now() - lastEstimate >= o.reestimateEveryMs;
+      const full = reestimate || now() - lastFull >= o.fullEveryMs;
       await o.suggestions.publish(state, now() - lastFull >= o.fullEveryMs);
-      if (sinceEstimate >= o.reestimateAfter) {
+      if (reestimate) {
         examination = state.exposures.examination();
         sinceEstimate = 0;
+        lastEstimate = now();
       }
       const dropped = state.prune();
       const changed = [...state.clicks.takeChanged(), ...dropped];

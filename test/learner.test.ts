@@ -15,9 +15,12 @@ import { createProducer, createTopicsIfMissing, type Kafka, type Producer } from
 import { createKafka } from '../common/clients/kafka.ts';
 import { createRedis, type Redis } from '../common/clients/redis.ts';
 import type { Config } from '../common/config.ts';
+import { UnavailableError } from '../common/errors.ts';
 import { createMetricsRegistry } from '../common/metrics.ts';
 import { spawnScript } from '../common/spawn-script.ts';
 import type { Impression } from '../events/impression.ts';
+import { createEventPublisher } from '../events/publisher.ts';
+import type { RecordedEvent } from '../events/shopper-event.ts';
 import { readDeadLetter } from '../indexer/dead-letter.ts';
 import { createLearner, type Learner, learnerLimitsOf } from '../learner/learner.ts';
 import { createLearnerMetrics } from '../learner/metrics.ts';
@@ -176,6 +179,56 @@ describe('closed loop: events and the learner', () => {
       assert.ok(Date.now() - started < 5000, 'refused within the publish timeout');
     } finally {
       await down.close();
+    }
+  });
+
+  it('sends batches posted together in one go, each acknowledged, and refuses what exceeds the bound held', async () => {
+    const topic = uniqueName('publisher');
+    await createTopicsIfMissing(kafka, [topic], 2);
+    const publisher = createEventPublisher(kafka, topic, 5000, { maxHeld: 30, maxPerRequest: 15 });
+    const at = new Date().toISOString();
+    const batch = (name: string, n: number) =>
+      Array.from(
+        { length: n },
+        (_, i): RecordedEvent => ({
+          ...click(`${name}-${i}`, 'q', 'g1', 1, `s-${i % 3}`),
+          type: 'click',
+          received_at: at,
+        }),
+      );
+    try {
+      // Posted in one turn: 10 + 10 are held while sent (in two requests: at most 15 a request), 20 more exceed 30.
+      const outcomes = await Promise.allSettled([
+        publisher.publish(batch('a', 10)),
+        publisher.publish(batch('b', 10)),
+        publisher.publish(batch('c', 20)),
+      ]);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['fulfilled', 'fulfilled', 'rejected'],
+      );
+      assert.ok((outcomes[2] as PromiseRejectedResult).reason instanceof UnavailableError);
+      // Once acknowledged they are no longer held: a batch of 30 fits again.
+      await publisher.publish(batch('d', 30));
+      const read: { key: string; id: string }[] = [];
+      await consumeToEnd(kafka, {
+        topics: [topic],
+        since: 'earliest',
+        groupPrefix: uniqueName('read'),
+        onMessages: async (ms) => {
+          for (const m of ms) {
+            const e = JSON.parse(m.value!.toString()) as { event_id: string; session: string };
+            assert.equal(m.key?.toString(), e.session, 'keyed by session');
+            read.push({ key: e.session, id: e.event_id });
+          }
+        },
+      });
+      assert.deepEqual(
+        read.map((r) => r.id).sort(),
+        [...batch('a', 10), ...batch('b', 10), ...batch('d', 30)].map((e) => e.event_id).sort(),
+      );
+    } finally {
+      await publisher.close();
     }
   });
 

@@ -41,7 +41,11 @@ export async function openClosedLoop(
     : undefined;
   // Keyed by session (else the query id), like the shopper's events, so both land on the same partition.
   if (impressions) runtime.impressionSink.record = (i) => impressions.record(i, i.session ?? i.query_id);
-  const publisher = createEventPublisher(kafka, c.shopperEventsTopic, c.eventsPublishTimeoutMs);
+  const publisher = createEventPublisher(kafka, c.shopperEventsTopic, c.eventsPublishTimeoutMs, {
+    maxHeld: c.eventsMaxHeld,
+    // A thousand events of a few hundred bytes: a produce request well under the broker's 1 MB.
+    maxPerRequest: 1000,
+  });
   runtime.services.events = {
     publisher,
     customerOf: (given, field) => runtime.services.customers.customerOf(given, field)!,

@@ -14,12 +14,18 @@ export function positionBucket(position: number | undefined): number {
   return 8;
 }
 
-/** Shown and clicked counts of one (query, product) at one position bucket. */
-export interface Exposure {
-  pair: string;
-  bucket: number;
-  shown: number;
-  clicked: number;
+/**
+ * Shown and clicked counts per (query, product) pair and position bucket, as columns (one row per
+ * pair and bucket): typed arrays indexed by pair number, so an estimate over millions of rows
+ * costs arithmetic rather than a map lookup per row and iteration.
+ */
+export interface ExposureTable {
+  /** Pairs are numbered 0 … pairs − 1. */
+  pairs: number;
+  pair: Uint32Array;
+  bucket: Uint8Array;
+  shown: Float64Array;
+  clicked: Float64Array;
 }
 
 export interface BiasOptions {
@@ -37,32 +43,38 @@ export const defaultBiasOptions: BiasOptions = { iterations: 25, floor: 0.1, min
  * Standard PBM EM: P(click) = θ_bucket · γ_pair; the hidden "examined" and "attractive" are
  * inferred for the shows that were not clicked.
  */
-export function estimateExamination(exposures: readonly Exposure[], o: BiasOptions = defaultBiasOptions): number[] {
-  const theta = Array.from({ length: POSITION_BUCKETS }, () => 0.5);
-  const gamma = new Map<string, number>();
-  const shownPerBucket = new Array<number>(POSITION_BUCKETS).fill(0);
-  for (const e of exposures) {
-    gamma.set(e.pair, 0.5);
-    shownPerBucket[e.bucket]! += e.shown;
+export function estimateExamination(x: ExposureTable, o: BiasOptions = defaultBiasOptions): number[] {
+  const rows = x.pair.length;
+  const theta = new Float64Array(POSITION_BUCKETS).fill(0.5);
+  const gamma = new Float64Array(x.pairs).fill(0.5);
+  const gammaNum = new Float64Array(x.pairs);
+  // How often each pair was shown: the denominator of its attractiveness, the same every iteration.
+  const gammaDen = new Float64Array(x.pairs);
+  const shownPerBucket = new Float64Array(POSITION_BUCKETS);
+  for (let r = 0; r < rows; r++) {
+    gammaDen[x.pair[r]!]! += x.shown[r]!;
+    shownPerBucket[x.bucket[r]!]! += x.shown[r]!;
   }
+  const thetaNum = new Float64Array(POSITION_BUCKETS);
   for (let it = 0; it < o.iterations; it++) {
-    const thetaNum = new Array<number>(POSITION_BUCKETS).fill(0);
-    const gammaNum = new Map<string, number>();
-    const gammaDen = new Map<string, number>();
-    for (const e of exposures) {
-      const t = theta[e.bucket]!;
-      const g = gamma.get(e.pair)!;
-      const notClicked = e.shown - e.clicked;
+    thetaNum.fill(0);
+    gammaNum.fill(0);
+    for (let r = 0; r < rows; r++) {
+      const b = x.bucket[r]!;
+      const pair = x.pair[r]!;
+      const t = theta[b]!;
+      const g = gamma[pair]!;
+      const clicked = x.clicked[r]!;
+      const notClicked = x.shown[r]! - clicked;
       const p = 1 - t * g;
-      thetaNum[e.bucket]! += e.clicked + (p > 0 ? (notClicked * t * (1 - g)) / p : 0);
-      gammaNum.set(e.pair, (gammaNum.get(e.pair) ?? 0) + e.clicked + (p > 0 ? (notClicked * (1 - t) * g) / p : 0));
-      gammaDen.set(e.pair, (gammaDen.get(e.pair) ?? 0) + e.shown);
+      thetaNum[b]! += clicked + (p > 0 ? (notClicked * t * (1 - g)) / p : 0);
+      gammaNum[pair]! += clicked + (p > 0 ? (notClicked * (1 - t) * g) / p : 0);
     }
     for (let b = 1; b < POSITION_BUCKETS; b++) if (shownPerBucket[b]! > 0) theta[b] = thetaNum[b]! / shownPerBucket[b]!;
-    for (const [pair, num] of gammaNum) gamma.set(pair, Math.min(1, num / gammaDen.get(pair)!));
+    for (let k = 0; k < x.pairs; k++) gamma[k] = Math.min(1, gammaNum[k]! / gammaDen[k]!);
   }
   const first = theta[1]! > 0 ? theta[1]! : 1;
-  return theta.map((t, b) => {
+  return Array.from(theta, (t, b) => {
     if (b === 0 || shownPerBucket[b]! < o.minShown || shownPerBucket[1]! < o.minShown) return 1;
     return Math.min(1, Math.max(o.floor, t / first));
   });

@@ -1,11 +1,13 @@
 // The learner's pure parts: decayed sums in any order, the suggestion privacy rule and weights,
-// the rails' trending and bought-together lists.
+// the rails' trending and bought-together lists, the position-bias model.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RecordedEvent } from '../../events/shopper-event.ts';
+import { Exposures } from '../../learner/exposures.ts';
 import { RailSignals, defaultRailLimits } from '../../learner/rail-signals.ts';
 import { SuggestionSignals, defaultSuggestionWeights } from '../../learner/suggestion-signals.ts';
 import { halfLifeDays, logAdd, logAnchored, logValueAt } from '../../ranking/learn/decay.ts';
+import { positionBucket } from '../../ranking/learn/position-bias.ts';
 
 const DAY = 86_400_000;
 const T = Date.parse('2026-11-29T00:00:00Z');
@@ -120,5 +122,31 @@ describe('rail signals', () => {
     );
     assert.deepEqual(changed.recent.get('c-1'), ['d']);
     assert.equal(r.takeChanged(T).trending, undefined, 'nothing changed since');
+  });
+});
+
+describe('position bias', () => {
+  it('recovers how often shoppers look at each position from shows and clicks (position-based model)', () => {
+    // Shoppers look at bucket b with probability examined[b] and click what they look at with the
+    // product's own attractiveness; each product is shown at every position now and then.
+    const examined = [1, 1, 0.8, 0.65, 0.5, 0.45, 0.35];
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const ex = new Exposures(100_000);
+    for (let p = 0; p < 300; p++) {
+      const attractive = 0.1 + 0.5 * random();
+      for (let n = 0; n < 200; n++) {
+        const bucket = positionBucket(1 + Math.floor(random() * 10));
+        ex.shown(`q${p % 30}`, `p${p}`, bucket);
+        if (random() < examined[bucket]! * attractive) ex.clicked(`q${p % 30}`, `p${p}`, bucket);
+      }
+    }
+    const estimated = ex.examination();
+    for (let b = 1; b < examined.length; b++)
+      assert.ok(Math.abs(estimated[b]! - examined[b]!) < 0.06, `bucket ${b}: ${estimated[b]} vs ${examined[b]}`);
+    assert.deepEqual(estimated.slice(7), [1, 1], 'buckets never shown keep the prior');
   });
 });

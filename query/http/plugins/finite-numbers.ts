@@ -7,12 +7,21 @@ import fp from 'fastify-plugin';
 import { BadRequestError } from '../../../common/errors.ts';
 
 /** The path of the first non-finite number in `value`, if any. */
-export function nonFinitePath(value: unknown, path: string[] = [], depth = 0): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path.join('.') || 'body';
+export function nonFinitePath(value: unknown): string | undefined {
+  const found = nonFinite(value, 0);
+  return found === undefined ? undefined : found.join('.') || 'body';
+}
+
+// The keys down to the first non-finite number, built only once one is found: every request walks its body.
+function nonFinite(value: unknown, depth: number): string[] | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : [];
   if (value === null || typeof value !== 'object' || depth > 64) return undefined;
-  for (const [k, v] of Object.entries(value)) {
-    const found = nonFinitePath(v, [...path, k], depth + 1);
-    if (found !== undefined) return found;
+  for (const k of Object.keys(value)) {
+    const found = nonFinite((value as Record<string, unknown>)[k], depth + 1);
+    if (found !== undefined) {
+      found.unshift(k);
+      return found;
+    }
   }
   return undefined;
 }
