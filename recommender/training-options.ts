@@ -45,7 +45,7 @@ export const defaultTrainingOptions: TrainingOptions = {
   neighbours: {
     exactUpTo: 20000,
     cells: 0,
-    probe: 32,
+    probeShare: 0.065,
     kmeansIterations: 8,
     refineRounds: 2,
     refineFanout: 20,
