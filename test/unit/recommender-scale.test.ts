@@ -236,6 +236,11 @@ describe('stage timings', () => {
     assert.equal(t.timings[0]!.stage, 'count');
     assert.equal(t.timings[0]!.count, 3);
     assert.match(lines.at(-1)!, /count: 3\/3 \(100%\).* done/);
-    assert.match(timingTable(t.timings), /^stage +seconds +share +cpu s +work units\ncount .* 3\ntotal/);
+    const rss = t.timings[0]!.peakRssMb;
+    assert.ok(rss >= Math.floor(process.memoryUsage().rss / 2 ** 20 / 2), `peak RSS ${rss} MB`);
+    assert.match(
+      timingTable(t.timings),
+      new RegExp(`^stage +seconds +share +cpu s +work units +peak RSS MB\ncount .* 3 +${rss}\ntotal .* ${rss}$`),
+    );
   });
 });
