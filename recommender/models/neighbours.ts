@@ -84,16 +84,7 @@ export async function vectorSearch(
     cells,
     async search(queries, k, self, onQueries = () => {}) {
       const q = queries.length / dimensions;
-      // Inverted: cell c is probed by the queries listed for it. Each query's nearest cell is
-      // searched first, so its running top-k has a high bar before the farther cells are scanned.
-      const nearest = await nearestCentroids(tf, queries, dimensions, centroids, probe);
-      const first = new Int32Array(q);
-      const rest = new Int32Array(q * (probe - 1));
-      for (let i = 0; i < q; i++) {
-        first[i] = nearest[i * probe]!;
-        rest.set(nearest.subarray(i * probe + 1, (i + 1) * probe), i * (probe - 1));
-      }
-      const passes = [groupBy(first, cells, 1), groupBy(rest, cells, probe - 1)];
+      const passes = await probesByCell(tf, queries, dimensions, centroids, probe);
       const out = emptyHeaps(q, k);
       let probed = 0;
       for (let pass = 0; pass < 2 * cells; pass++) {
@@ -122,6 +113,24 @@ export async function vectorSearch(
     },
     dispose: () => {},
   };
+}
+
+/**
+ * Which queries probe each cell, inverted from each query's `probe` nearest cells, in two passes:
+ * every query's nearest cell first, so its running top-k has a high bar before the farther cells
+ * are scanned. (A function of its own so the query × probe temporaries go when it returns: at a
+ * million items they are hundreds of MB.)
+ */
+async function probesByCell(tf: Tf, queries: Float32Array, d: number, centroids: Float32Array, probe: number) {
+  const q = queries.length / d;
+  const cells = centroids.length / d;
+  const nearest = await nearestCentroids(tf, queries, d, centroids, probe);
+  const first = new Int32Array(q);
+  for (let i = 0; i < q; i++) first[i] = nearest[i * probe]!;
+  const nearestFirst = groupBy(first, cells, 1);
+  const rest = new Int32Array(q * (probe - 1));
+  for (let i = 0; i < q; i++) rest.set(nearest.subarray(i * probe + 1, (i + 1) * probe), i * (probe - 1));
+  return [nearestFirst, groupBy(rest, cells, probe - 1)];
 }
 
 /** The given rows (all when undefined) as columns: [dimensions, rows], the layout the fast product wants. */
