@@ -69,10 +69,10 @@ export interface BasketHistory {
   byCustomer: CustomerBaskets;
 }
 
-/** Bought-together lists by vocabulary number, and the vocabulary that numbers them. */
+/** Bought-together lists by vocabulary number, and the vocabulary numbering of basket-log items. */
 export interface NumberedLists {
   table: ListTable;
-  vocab: Vocabulary;
+  vocab: Pick<Vocabulary, 'ofItem' | 'itemOf'>;
 }
 
 /** Unit-length item vectors, for the customer-to-item embedding similarity. */

@@ -94,14 +94,33 @@ describe('list tables', () => {
   });
 });
 
-describe('item2vec on two worker threads, saved and loaded', () => {
-  it('still learns the two kinds of goods, and the model files read back the same lists', async () => {
+describe("item2vec and the customers' lists on two worker threads, saved and loaded", () => {
+  it('still learns the two kinds of goods, lists every customer as one thread does, and the model files read back the same lists', async () => {
     const m = await train(
       { interactions: shopInteractions(), products: shopProducts },
-      { ...smallTraining, item2vec: { ...smallTraining.item2vec, workers: 2 } },
+      {
+        ...smallTraining,
+        item2vec: { ...smallTraining.item2vec, workers: 2 },
+        nextBasket: { ...smallTraining.nextBasket, workers: 2 },
+      },
     );
     assert.equal(m.metadata.workers, 2);
     assertNeighboursWithinKind(m);
+    // The same embeddings listed on one thread: the customers' lists do not depend on the split.
+    const oneThread = await train(
+      { interactions: shopInteractions(), products: shopProducts },
+      { ...smallTraining, item2vec: { ...smallTraining.item2vec, workers: 1 } },
+    );
+    const twoThreads = await train(
+      { interactions: shopInteractions(), products: shopProducts },
+      {
+        ...smallTraining,
+        item2vec: { ...smallTraining.item2vec, workers: 1 },
+        nextBasket: { ...smallTraining.nextBasket, workers: 2 },
+      },
+    );
+    assert.ok(twoThreads.forUser.size > 5, `${twoThreads.forUser.size} customers listed`);
+    assert.deepEqual([...twoThreads.forUser], [...oneThread.forUser]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-'));
     saveModel(dir, m);
     const back = loadModel(dir);
