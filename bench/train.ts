@@ -5,8 +5,11 @@
 //   same run.
 // - Synthetic (--items N --interactions M): a generated log with planted groups, then end to end —
 //   read, train, neighbours, customer profiles, publish to Redis under a bench prefix — with the
-//   published version's Redis memory, the approximate neighbours' recall against exact, and the
-//   recall of held-out planted co-purchases against co-occurrence and popularity.
+//   published version's Redis memory (estimated before, measured after), the approximate
+//   neighbours' recall against exact, and the recall of held-out planted co-purchases against
+//   co-occurrence and popularity. On the embedded stack the bench raises Redis's maxmemory for its
+//   own publish when the version would not fit, and puts it back afterwards; an external Redis is
+//   left as it is, and publish refuses early saying how large maxmemory must be.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +22,10 @@ import { ensurePython } from '../eval/python-baselines.ts';
 import { loadModel } from '../recommender/artifact.ts';
 import { basketsOf } from '../recommender/interactions/interaction.ts';
 import { readInteractionsFile } from '../recommender/interactions/read-file.ts';
+import { readProducts } from '../catalog/read.ts';
+import { LIST_KINDS, type ListKind } from '../recommender/publish/keys.ts';
+import { summarize } from '../recommender/publish/product-summary.ts';
+import { estimateVersionBytes, redisMemory, versionContents } from '../recommender/publish/publish.ts';
 import { plantedRecall, type HeldOutBasket } from '../recommender/synthetic/planted-recall.ts';
 import type { ModelMetadata } from '../recommender/train.ts';
 import { defaultTrainingOptions } from '../recommender/training-options.ts';
@@ -112,16 +119,58 @@ async function* heldOutBaskets(file: string): AsyncGenerator<HeldOutBasket> {
     if (line.trim()) yield JSON.parse(line) as HeldOutBasket;
 }
 
-/** Bytes Redis holds for the keys of the versions published under a prefix; then deletes them. */
-async function publishedBytes(prefix: string): Promise<number> {
+/** MB Redis holds for each hash of the versions published under a prefix; then deletes them. */
+async function publishedMb(prefix: string): Promise<{ total: number; byKind: Record<ListKind, number> }> {
   const redis = createRedis(config);
   await redis.connect();
   try {
     const keys = await redis.keys(`${prefix}recs:*`);
-    let bytes = 0;
-    for (const key of keys) bytes += Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+    const byKind = Object.fromEntries(LIST_KINDS.map((k) => [k, 0])) as Record<ListKind, number>;
+    let total = 0;
+    for (const key of keys) {
+      const bytes = Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+      total += bytes;
+      const kind = LIST_KINDS.find((k) => key.endsWith(`:${k}`));
+      if (kind) byKind[kind] += bytes;
+    }
     if (keys.length > 0) await redis.unlink(...keys);
-    return bytes;
+    for (const k of LIST_KINDS) byKind[k] = round(byKind[k] / 2 ** 20, 1);
+    return { total: round(total / 2 ** 20, 0), byKind };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Room for the bench's own publish: when the embedded Redis's maxmemory cannot hold what it holds
+ * plus the version (estimated as publish estimates it), maxmemory is raised for the run; the
+ * returned function puts it back. An external Redis is never reconfigured.
+ */
+async function roomForPublish(needBytes: number): Promise<{ maxMb: number; restore: () => Promise<void> }> {
+  const redis = createRedis(config);
+  await redis.connect();
+  try {
+    const { usedBytes: used, maxBytes: max } = await redisMemory(redis);
+    if (config.redisUrl !== undefined || max === 0 || used + needBytes <= max)
+      return { maxMb: round(max / 2 ** 20, 0), restore: async () => {} };
+    const raised = Math.ceil(((used + needBytes) * 1.25) / 2 ** 20);
+    say(
+      `the version needs about ${round(needBytes / 2 ** 20, 0)} MB; raising the embedded Redis's maxmemory from ` +
+        `${round(max / 2 ** 20, 0)} MB to ${raised} MB for this run (SHOP_STACK_REDIS_MAXMEMORY_MB sizes it for good)`,
+    );
+    await redis.config('SET', 'maxmemory', `${raised}mb`);
+    return {
+      maxMb: raised,
+      restore: async () => {
+        const again = createRedis(config);
+        await again.connect();
+        try {
+          await again.config('SET', 'maxmemory', String(max));
+        } finally {
+          again.disconnect();
+        }
+      },
+    };
   } finally {
     redis.disconnect();
   }
@@ -156,15 +205,24 @@ async function synthetic(items: number, interactions: number) {
       '--out',
       model,
     ]);
+    say('estimating the Redis memory of the version');
+    const m = loadModel(model);
+    const estimate = estimateVersionBytes(versionContents(m, (await readProducts(files.catalog)).map(summarize)));
+    const room = await roomForPublish(estimate);
     say('end to end: publish');
     const prefix = `${benchName('train')}:`;
-    const published = await runBuilt('recommender/cli.ts', ['publish', '--model', model, '--catalog', files.catalog], {
-      SHOP_REDIS_PREFIX: prefix,
-    });
-    const redisBytes = await publishedBytes(prefix);
+    let published: { seconds: number; peakMb: number };
+    let redis: Awaited<ReturnType<typeof publishedMb>>;
+    try {
+      published = await runBuilt('recommender/cli.ts', ['publish', '--model', model, '--catalog', files.catalog], {
+        SHOP_REDIS_PREFIX: prefix,
+      });
+      redis = await publishedMb(prefix);
+    } finally {
+      await room.restore();
+    }
     const metadata = metadataOf(model);
     say('recall of held-out planted co-purchases');
-    const m = loadModel(model);
     const popular = m.popular;
     const heldOut: HeldOutBasket[] = [];
     for await (const b of heldOutBaskets(files.heldOut)) heldOut.push(b);
@@ -185,7 +243,10 @@ async function synthetic(items: number, interactions: number) {
       peak_rss_mb: round(Math.max(trained.peakMb, published.peakMb), 0),
       train_peak_rss_mb: round(trained.peakMb, 0),
       publish_peak_rss_mb: round(published.peakMb, 0),
-      redis_mb: round(redisBytes / 2 ** 20, 0),
+      redis_mb: redis.total,
+      redis_estimate_mb: round(estimate / 2 ** 20, 0),
+      redis_mb_by_kind: redis.byKind,
+      redis_maxmemory_mb: room.maxMb,
       stages: stageSeconds(metadata),
       neighbours: metadata.neighbours,
       planted_recall_at_20: planted,

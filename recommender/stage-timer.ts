@@ -9,6 +9,8 @@ export interface StageTiming {
   cpuSeconds: number;
   /** Units of work done (interactions, items, baskets, customers). */
   count: number;
+  /** The process's peak resident memory so far, at the stage's end: the stage where it jumps is the one to look at. */
+  peakRssMb: number;
 }
 
 export interface StageTimer {
@@ -31,6 +33,7 @@ export function stageTimer(write: (line: string) => void = () => {}): StageTimer
         seconds: Math.round(seconds * 10) / 10,
         cpuSeconds: Math.round((used.user + used.system) / 1e5) / 10,
         count: Math.round(count),
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       });
       return result;
     },
@@ -42,10 +45,10 @@ export function timingTable(timings: readonly StageTiming[]): string {
   const total = timings.reduce((a, t) => a + t.seconds, 0);
   const cpu = timings.reduce((a, t) => a + t.cpuSeconds, 0);
   const width = Math.max(5, ...timings.map((t) => t.stage.length));
-  const row = (stage: string, seconds: string, share: string, cpuSeconds: string, count: string) =>
-    `${stage.padEnd(width)}  ${seconds.padStart(8)}  ${share.padStart(5)}  ${cpuSeconds.padStart(8)}  ${count.padStart(11)}`;
+  const row = (stage: string, seconds: string, share: string, cpuSeconds: string, count: string, peak: string) =>
+    `${stage.padEnd(width)}  ${seconds.padStart(8)}  ${share.padStart(5)}  ${cpuSeconds.padStart(8)}  ${count.padStart(11)}  ${peak.padStart(12)}`;
   return [
-    row('stage', 'seconds', 'share', 'cpu s', 'work units'),
+    row('stage', 'seconds', 'share', 'cpu s', 'work units', 'peak RSS MB'),
     ...timings.map((t) =>
       row(
         t.stage,
@@ -53,8 +56,9 @@ export function timingTable(timings: readonly StageTiming[]): string {
         `${((100 * t.seconds) / Math.max(total, 1e-9)).toFixed(0)}%`,
         t.cpuSeconds.toFixed(1),
         String(t.count),
+        String(t.peakRssMb),
       ),
     ),
-    row('total', total.toFixed(1), '', cpu.toFixed(1), ''),
+    row('total', total.toFixed(1), '', cpu.toFixed(1), '', String(Math.max(0, ...timings.map((t) => t.peakRssMb)))),
   ].join('\n');
 }

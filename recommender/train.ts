@@ -9,7 +9,7 @@ import { boughtTogether, countCooccurrence } from './models/cooccurrence.ts';
 import { recentItems, type EmbeddingTable } from './models/customer-profile.ts';
 import { trainItem2Vec, type EpochProgress } from './models/item2vec.ts';
 import { ListTable, mapView } from './models/list-table.ts';
-import { mergeCandidates, neighbourRecall, neighboursOfNeighbours, vectorSearch } from './models/neighbours.ts';
+import { mergeCandidates, neighbourRecall, refineNeighbours, vectorSearch } from './models/neighbours.ts';
 import { nextBasketExamples, nextBasketLists, signalBaselines, type ExampleCounts } from './models/next-basket.ts';
 import { unitVectors } from './models/next-basket-features.ts';
 import { trainRanker } from './models/next-basket-ranker.ts';
@@ -126,20 +126,13 @@ export async function train(
   );
   try {
     const self = Int32Array.from({ length: vocab.items.length }, (_, i) => i);
-    const nearest = await stages.run('neighbours', vocab.items.length, async (tick) => {
+    const rounds = search.kind === 'ivf' ? o.neighbours.refineRounds : 0;
+    const nearest = await stages.run('neighbours', vocab.items.length * (1 + rounds), async (tick) => {
       const found = await search.search(trained.vectors, o.listSize, self, tick);
       if (search.kind === 'ivf') {
-        // Exact scores for likely neighbours the cells missed: co-purchases, then neighbours' neighbours.
+        // Exact scores for likely neighbours the cells missed: co-purchases, then NN-descent rounds.
         mergeCandidates(found, trained.vectors, trained.vectors, d, (i) => together.rowIds(i), self);
-        for (let round = 0; round < o.neighbours.refineRounds; round++)
-          mergeCandidates(
-            found,
-            trained.vectors,
-            trained.vectors,
-            d,
-            neighboursOfNeighbours(found, o.neighbours.refineFanout),
-            self,
-          );
+        refineNeighbours(found, trained.vectors, d, rounds, o.neighbours.refineFanout, self, tick);
       }
       return found;
     });

@@ -45,7 +45,7 @@ export const defaultTrainingOptions: TrainingOptions = {
   neighbours: {
     exactUpTo: 20000,
     cells: 0,
-    probe: 32,
+    probeShare: 0.065,
     kmeansIterations: 8,
     refineRounds: 2,
     refineFanout: 20,
@@ -58,6 +58,7 @@ export const defaultTrainingOptions: TrainingOptions = {
     windows: 1,
     excludePurchased: false,
     maxExamples: 1_000_000,
+    workers: 2,
     features: {
       frequency: { groupSize: 1, withinDecay: 1, acrossDecay: 0.9 },
       slowDecay: 0.98,

@@ -11,7 +11,15 @@ import { recsKeys, type RecsKeys } from '../recommender/publish/keys.ts';
 import { keySpace } from '../stores/keys.ts';
 import { redisLiveRails } from '../stores/live-rails.ts';
 import { summarize } from '../recommender/publish/product-summary.ts';
-import { collectGarbage, listVersions, publish, rollback } from '../recommender/publish/publish.ts';
+import {
+  collectGarbage,
+  estimateVersionBytes,
+  listVersions,
+  publish,
+  redisMemory,
+  rollback,
+  versionContents,
+} from '../recommender/publish/publish.ts';
 import { train, type TrainedModel } from '../recommender/train.ts';
 import { answerOf, buildTestApp, type TestApp } from './support/app.ts';
 import { GARDEN, KITCHEN, shopInteractions, shopProducts, smallTraining } from './support/baskets.ts';
@@ -279,6 +287,36 @@ describe('recommendations', () => {
       newcomer.items.every((i) => i.category === 'Home > Garden' && i.id !== 'g2'),
       ids(newcomer).join(','),
     );
+  });
+
+  it("refuses a version that cannot fit under Redis's maxmemory before writing any of it, saying how large to make it", async () => {
+    const need = estimateVersionBytes(versionContents(model, products));
+    const published = await listVersions(t.redis, keys);
+    const before = await t.redis.keys(`${t.config.redisPrefix}recs:v:*`);
+    // What Redis holds now plus the estimate, measured on the version it publishes below.
+    const { usedBytes: used } = await redisMemory(t.redis);
+    const [, max] = (await t.redis.config('GET', 'maxmemory')) as string[];
+    await t.redis.config('SET', 'maxmemory', String(used + Math.floor(need / 2)));
+    try {
+      await assert.rejects(publish(t.redis, keys, model, products), (e: Error) => {
+        assert.equal(e.name, 'PublishError');
+        assert.match(
+          e.message,
+          /needs about \d+ MB in Redis.*raise maxmemory to at least \d+ MB.*SHOP_STACK_REDIS_MAXMEMORY_MB/,
+        );
+        return true;
+      });
+    } finally {
+      await t.redis.config('SET', 'maxmemory', max!);
+    }
+    assert.deepEqual(await listVersions(t.redis, keys), published, 'no version was added');
+    assert.deepEqual((await t.redis.keys(`${t.config.redisPrefix}recs:v:*`)).sort(), before.sort(), 'nothing written');
+    // With room, the same version publishes, and takes no more than estimated.
+    const m = await publish(t.redis, keys, model, products);
+    let bytes = 0;
+    for (const key of await t.redis.keys(`${t.config.redisPrefix}recs:v:${m.version}:*`))
+      bytes += Number(await t.redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+    assert.ok(bytes > 0 && bytes <= need, `estimated ${need} bytes, Redis holds ${bytes}`);
   });
 
   describe('with Redis gone', () => {

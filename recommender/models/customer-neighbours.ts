@@ -22,14 +22,17 @@ export interface NeighbourRows {
   lengths: Int32Array;
 }
 
-/** Neighbours of the rows `wanted` picks (all by default), among all rows. */
-export function nearestRows(
-  v: SparseRows,
-  itemCount: number,
-  k: number,
-  maxPostings = 2000,
-  wanted: (row: number) => boolean = () => true,
-): NeighbourRows {
+/** The k most similar rows of one row (other rows only), most similar first. */
+export interface NeighbourSearch {
+  nearest(row: number, k: number): { ids: Int32Array; scores: Float64Array };
+}
+
+/**
+ * The inverted index of the rows (item → its heaviest `maxPostings` holders); each query then costs
+ * the postings of its own items, so callers ask only for the rows they use (training examples stop
+ * at a budget of rows, and visit only the customers they reach).
+ */
+export function neighbourSearch(v: SparseRows, itemCount: number, maxPostings = 2000): NeighbourSearch {
   const rows = v.offsets.length - 1;
   const unit = new Float64Array(v.values.length);
   for (let r = 0; r < rows; r++) {
@@ -54,31 +57,50 @@ export function nearestRows(
       list.set(Int32Array.from(list).sort((a, b) => unit[b]! - unit[a]! || rowOf[a]! - rowOf[b]!));
     end[i] = start[i]! + Math.min(list.length, maxPostings);
   }
+  // Postings as (row, unit value) pairs side by side: the query loop reads them in order.
+  const postingRow = new Int32Array(who.length);
+  const postingValue = new Float64Array(who.length);
+  for (let q = 0; q < who.length; q++) {
+    postingRow[q] = rowOf[who[q]!]!;
+    postingValue[q] = unit[who[q]!]!;
+  }
+  const score = new Float64Array(rows);
+  const touched = new Int32Array(rows);
+  return {
+    nearest(me, k) {
+      let n = 0;
+      for (let p = v.offsets[me]!; p < v.offsets[me + 1]!; p++) {
+        const item = v.items[p]!;
+        const mine = unit[p]!;
+        for (let q = start[item]!; q < end[item]!; q++) {
+          const other = postingRow[q]!;
+          if (other === me) continue;
+          if (score[other] === 0) touched[n++] = other;
+          score[other]! += mine * postingValue[q]!;
+        }
+      }
+      const best = topCandidates(touched, n, k, (r) => score[r]!);
+      for (let t = 0; t < n; t++) score[touched[t]!] = 0;
+      return best;
+    },
+  };
+}
+
+/** Neighbours of every row, among all rows. */
+export function nearestRows(v: SparseRows, itemCount: number, k: number, maxPostings = 2000): NeighbourRows {
+  const rows = v.offsets.length - 1;
+  const search = neighbourSearch(v, itemCount, maxPostings);
   const out: NeighbourRows = {
     k,
     ids: new Int32Array(rows * k).fill(-1),
     similarity: new Float64Array(rows * k),
     lengths: new Int32Array(rows),
   };
-  const score = new Float64Array(rows);
-  const touched = new Int32Array(rows);
   for (let me = 0; me < rows; me++) {
-    if (!wanted(me)) continue;
-    let n = 0;
-    for (let p = v.offsets[me]!; p < v.offsets[me + 1]!; p++) {
-      const item = v.items[p]!;
-      for (let q = start[item]!; q < end[item]!; q++) {
-        const other = rowOf[who[q]!]!;
-        if (other === me) continue;
-        if (score[other] === 0) touched[n++] = other;
-        score[other]! += unit[p]! * unit[who[q]!]!;
-      }
-    }
-    const best = topCandidates(touched, n, k, (r) => score[r]!);
+    const best = search.nearest(me, k);
     out.ids.set(best.ids, me * k);
     out.similarity.set(best.scores, me * k);
     out.lengths[me] = best.ids.length;
-    for (let t = 0; t < n; t++) score[touched[t]!] = 0;
   }
   return out;
 }

@@ -6,9 +6,9 @@
 // dimensions and 5 negatives a pair is ~900 multiply-adds, less than the cost of gathering its
 // rows into a tensor and scattering the update back, so the batch version measured 130k pairs/s
 // on the wasm backend (5k on cpu) against 300k for this loop on one core (docs/recommendations-scale.md).
-import { Worker } from 'node:worker_threads';
 import { seededRandom } from '../../common/random.ts';
 import { trainShare, type SgnsShare, type ShareResult } from './sgns.ts';
+import { runShares, shared, startWorkers } from './threads.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 export interface Item2VecOptions {
@@ -59,12 +59,6 @@ export function negativeTable(counts: Int32Array, size = 1 << 20): Int32Array {
   return table;
 }
 
-const shared = <T extends Float32Array | Int32Array>(a: T): T => {
-  const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
-  out.set(a);
-  return out;
-};
-
 /** Runs shares of an epoch on worker threads (or inline for one), reporting baskets done. */
 interface ShareRunner {
   run(shares: SgnsShare[], onBaskets: (n: number) => void): Promise<ShareResult[]>;
@@ -79,39 +73,9 @@ function inlineRunner(): ShareRunner {
 }
 
 function threadRunner(count: number): ShareRunner {
-  // Under tsx (development, tests) the worker registers the same TypeScript loader first: Node
-  // 20 does not apply the parent's --import hooks to a worker's entry module.
-  const source = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./item2vec-worker${source ? '.ts' : '.js'}`, import.meta.url);
-  const workers = Array.from({ length: count }, () =>
-    source
-      ? new Worker(
-          `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); })`,
-          {
-            eval: true,
-          },
-        )
-      : new Worker(entry),
-  );
+  const workers = startWorkers(import.meta.url, 'item2vec-worker', count);
   return {
-    run: (shares, onBaskets) =>
-      Promise.all(
-        shares.map(
-          (share, w) =>
-            new Promise<ShareResult>((resolve, reject) => {
-              const worker = workers[w]!;
-              const onMessage = (m: { baskets?: number; result?: ShareResult }) => {
-                if (m.baskets !== undefined) onBaskets(m.baskets);
-                if (m.result) {
-                  worker.off('message', onMessage).off('error', reject);
-                  resolve(m.result);
-                }
-              };
-              worker.on('message', onMessage).once('error', reject);
-              worker.postMessage(share);
-            }),
-        ),
-      ),
+    run: (shares, onBaskets) => runShares<SgnsShare, ShareResult>(workers, shares, onBaskets),
     close: async () => {
       await Promise.all(workers.map((w) => w.terminate()));
     },

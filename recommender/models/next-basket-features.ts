@@ -7,7 +7,7 @@
 // by item number (reset through the list of what was touched), so a customer costs their lines,
 // their neighbours' strongest items and their candidates, never a Map.
 import type { Baskets, CustomerBaskets } from '../interactions/basket-log.ts';
-import { nearestRows, type NeighbourRows, type SparseRows } from './customer-neighbours.ts';
+import { neighbourSearch, type SparseRows } from './customer-neighbours.ts';
 import type { ListTable } from './list-table.ts';
 import { basketWeight, type FrequencyOptions } from './personal-frequency.ts';
 import { topCandidates } from './ranked-list.ts';
@@ -69,10 +69,10 @@ export interface BasketHistory {
   byCustomer: CustomerBaskets;
 }
 
-/** Bought-together lists by vocabulary number, and the vocabulary that numbers them. */
+/** Bought-together lists by vocabulary number, and the vocabulary numbering of basket-log items. */
 export interface NumberedLists {
   table: ListTable;
-  vocab: Vocabulary;
+  vocab: Pick<Vocabulary, 'ofItem' | 'itemOf'>;
 }
 
 /** Unit-length item vectors, for the customer-to-item embedding similarity. */
@@ -203,14 +203,7 @@ export function customerFeatures(
   const itemCount = b.items.length;
   const before = basketsBefore(h, asOf);
   const { stats, frequencies: f } = countHistory(h, before, asOf, o);
-  const wanted = new Uint8Array(b.users.length);
-  const queue: number[] = [];
-  for (const u of customers)
-    if (before[u]! > 0) {
-      wanted[u] = 1;
-      queue.push(u);
-    }
-  const neighbours: NeighbourRows = nearestRows(f, itemCount, o.neighbours, 2000, (u) => wanted[u] === 1);
+  const neighbours = neighbourSearch(f, itemCount, 2000);
   // What a neighbour passes on is their strongest items: the tail of a wholesale customer's
   // hundreds of lines costs time and barely moves the mean.
   const passed = strongest(f, itemCount, NEIGHBOUR_ITEMS);
@@ -240,8 +233,9 @@ export function customerFeatures(
   const profile = new Float64Array(d);
   const lists = together.table;
 
-  for (const u of queue) {
+  for (const u of customers) {
     const n = before[u]!;
+    if (n === 0) continue;
     const history = c.baskets.subarray(c.offsets[u]!, c.offsets[u]! + n);
     const mine = f.items.subarray(f.offsets[u]!, f.offsets[u + 1]!);
     for (let p = f.offsets[u]!; p < f.offsets[u + 1]!; p++) own[f.items[p]!] = f.values[p]!;
@@ -276,11 +270,12 @@ export function customerFeatures(
     ];
 
     // Similar customers: the mean of their strongest items, and how many of them buy each.
-    const nearCount = neighbours.lengths[u]!;
+    const near = neighbours.nearest(u, o.neighbours).ids;
+    const nearCount = near.length;
     const shareOf = Math.max(1, nearCount);
     let nn = 0;
     for (let r = 0; r < nearCount; r++) {
-      const other = neighbours.ids[u * neighbours.k + r]!;
+      const other = near[r]!;
       for (let p = passed.offsets[other]!; p < passed.offsets[other + 1]!; p++) {
         const item = passed.items[p]!;
         if (sharedBy[item] === 0) fromNeighbours[nn++] = item;

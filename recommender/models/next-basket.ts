@@ -5,6 +5,7 @@
 // put it there: those contributing more to its score than they do to an average candidate.
 import { seededRandom } from '../../common/random.ts';
 import { boughtTogether, countCooccurrence, type CooccurrenceOptions } from './cooccurrence.ts';
+import type { Baskets, CustomerBaskets } from '../interactions/basket-log.ts';
 import { ExplainedTable, ListTable, packSignals } from './list-table.ts';
 import {
   BOUGHT,
@@ -17,6 +18,7 @@ import {
   type NumberedLists,
 } from './next-basket-features.ts';
 import { contributionsOf, type Examples, type RankerOptions, type RankerWeights } from './next-basket-ranker.ts';
+import { runShares, shared, sharedArray, startWorkers } from './threads.ts';
 import { buildVocabulary } from './vocabulary.ts';
 
 const DAY = 86_400_000;
@@ -33,6 +35,8 @@ export interface NextBasketOptions {
    * so memory and the ranker's time stay bounded on a large log.
    */
   maxExamples: number;
+  /** Threads listing the customers (each list is the same whatever the count). */
+  workers: number;
   features: FeatureOptions;
   ranker: RankerOptions;
 }
@@ -160,8 +164,11 @@ export function signalBaselines(w: RankerWeights, ex: Examples): number[] {
   return sum;
 }
 
-/** Every customer's list as of the end of the baskets, each item with the signals that put it there. */
-export function nextBasketLists(
+/**
+ * Every customer's list as of the end of the baskets, each item with the signals that put it there;
+ * with `o.workers` > 1 the customers are split between worker threads over shared tables.
+ */
+export async function nextBasketLists(
   h: BasketHistory,
   o: NextBasketOptions,
   weights: RankerWeights,
@@ -169,16 +176,142 @@ export function nextBasketLists(
   together: NumberedLists,
   vectors: ItemVectors | undefined,
   listSize: number,
-  onCustomer: () => void = () => {},
-): ExplainedTable {
+  onCustomer: (n?: number) => void = () => {},
+): Promise<ExplainedTable> {
   const { b } = h;
-  const out = new ExplainedTable(new ListTable(b.users, b.items, listSize), SIGNAL_NAMES);
+  const threads = Math.max(1, Math.floor(o.workers));
+  const out = new ExplainedTable(
+    new ListTable(b.users, b.items, listSize, {
+      ids: sharedArray(Int32Array, 4, b.users.length * listSize),
+      scores: sharedArray(Float32Array, 4, b.users.length * listSize),
+      lengths: sharedArray(Uint16Array, 2, b.users.length),
+    }),
+    SIGNAL_NAMES,
+    sharedArray(Uint32Array, 4, b.users.length * listSize),
+  );
+  if (threads === 1) {
+    listCustomers({ h, o, weights, baseline, together, vectors }, range(b.users.length, 0, 1), out, onCustomer);
+    return out;
+  }
+  const common = {
+    baskets: {
+      offsets: shared(b.offsets),
+      members: shared(b.members),
+      time: shared(b.time),
+      count: b.count,
+      items: b.items.length,
+      users: b.users.length,
+    },
+    byCustomer: { offsets: shared(h.byCustomer.offsets), baskets: shared(h.byCustomer.baskets) },
+    together: {
+      ids: shared(together.table.ids),
+      scores: shared(together.table.scores),
+      lengths: shared(together.table.lengths),
+      width: together.table.width,
+      ofItem: shared(together.vocab.ofItem),
+      itemOf: shared(together.vocab.itemOf),
+    },
+    vectors: vectors && { ...vectors, unit: shared(vectors.unit), rowOf: shared(vectors.rowOf) },
+    o,
+    weights,
+    baseline: [...baseline],
+    listSize,
+    out: { ids: out.lists.ids, scores: out.lists.scores, lengths: out.lists.lengths, signals: out.signals },
+  };
+  const workers = startWorkers(import.meta.url, 'next-basket-worker', threads);
+  try {
+    await runShares<ListsShare, number>(
+      workers,
+      Array.from({ length: threads }, (_, w) => ({ ...common, customers: range(b.users.length, w, threads) })),
+      onCustomer,
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return out;
+}
+
+/** Customers from..count in steps: interleaved shares, so each thread gets old and new customers alike. */
+const range = (count: number, from: number, step: number): Int32Array =>
+  Int32Array.from({ length: Math.max(0, Math.ceil((count - from) / step)) }, (_, i) => from + i * step);
+
+/** A worker's share of `nextBasketLists`: the tables it reads (shared), and where it writes its customers' rows. */
+export interface ListsShare {
+  baskets: Pick<Baskets, 'offsets' | 'members' | 'time' | 'count'> & { items: number; users: number };
+  byCustomer: CustomerBaskets;
+  together: {
+    ids: Int32Array;
+    scores: Float32Array;
+    lengths: Uint16Array;
+    width: number;
+    ofItem: Int32Array;
+    itemOf: Int32Array;
+  };
+  vectors: ItemVectors | undefined;
+  o: NextBasketOptions;
+  weights: RankerWeights;
+  baseline: number[];
+  listSize: number;
+  customers: Int32Array;
+  out: { ids: Int32Array; scores: Float32Array; lengths: Uint16Array; signals: Uint32Array };
+}
+
+/** Lists a share's customers into the shared output tables (on a worker thread); answers how many. */
+export function listShare(s: ListsShare, progress: (n: number) => void): number {
+  // Ids are not needed here: the tables are read and written by number.
+  const b: Baskets = {
+    ...s.baskets,
+    items: new Array<string>(s.baskets.items),
+    users: new Array<string>(s.baskets.users),
+    user: new Int32Array(0),
+    interactions: 0,
+  };
+  const t = s.together;
+  const table = new ListTable(new Array<string>(t.lengths.length), [], t.width, t);
+  const out = new ExplainedTable(new ListTable(b.users, b.items, s.listSize, s.out), SIGNAL_NAMES, s.out.signals);
+  let done = 0;
+  listCustomers(
+    {
+      h: { b, byCustomer: s.byCustomer },
+      o: s.o,
+      weights: s.weights,
+      baseline: s.baseline,
+      together: { table, vocab: t },
+      vectors: s.vectors,
+    },
+    s.customers,
+    out,
+    () => {
+      if (++done % 1000 === 0) progress(1000);
+    },
+  );
+  progress(done % 1000);
+  return done;
+}
+
+/** What customers are listed from: their baskets, the ranker, bought-together and the item vectors. */
+interface Listing {
+  h: BasketHistory;
+  o: NextBasketOptions;
+  weights: RankerWeights;
+  baseline: readonly number[];
+  together: NumberedLists;
+  vectors: ItemVectors | undefined;
+}
+
+/** Scores the given customers' candidates and writes their lists into `out`. */
+function listCustomers(
+  { h, o, weights, baseline, together, vectors }: Listing,
+  customers: Int32Array,
+  out: ExplainedTable,
+  onCustomer: () => void,
+): void {
+  const listSize = out.lists.width;
   const parts = contributionsOf(weights);
   const signals = SIGNAL_NAMES.length;
   let scratch = new Float64Array(0);
   let logits = new Float64Array(0);
-  const everyone = Array.from({ length: b.users.length }, (_, u) => u);
-  customerFeatures(h, endOf(h), o.features, together, vectors, everyone, (u, items, rows) => {
+  customerFeatures(h, endOf(h), o.features, together, vectors, customers, (u, items, rows) => {
     if (logits.length < items.length) {
       logits = new Float64Array(items.length);
       scratch = new Float64Array(items.length * signals);
@@ -202,7 +335,6 @@ export function nextBasketLists(
     onCustomer();
     return true;
   });
-  return out;
 }
 
 /** Signals (numbers in `SIGNAL_NAMES`) whose contribution beats their average, strongest first; at least the strongest one. */

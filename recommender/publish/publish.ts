@@ -70,6 +70,56 @@ function embeddingEntries(e: TrainedModel['embeddings']): number[] & { entry(i: 
   });
 }
 
+/**
+ * Redis's own cost of a hash field beyond its text: the dict entry, two string headers, the bucket
+ * slot and the allocator's rounding. Calibrated on published synthetic versions (bench train:
+ * estimate within a few percent of MEMORY USAGE); docs/recommendations-scale.md#redis-memory.
+ */
+const FIELD_OVERHEAD_BYTES = 64;
+const TEXT_ROUNDING = 1.1;
+/** Fields of each hash whose text is measured; the rest are assumed alike. */
+const ESTIMATE_SAMPLE = 2000;
+
+/** Bytes Redis will hold for a version's hashes, from a sample of each hash's fields. */
+export function estimateVersionBytes(contents: Record<ListKind, HashContents>): number {
+  let total = 0;
+  for (const kind of LIST_KINDS) {
+    const { size } = contents[kind];
+    let measured = 0;
+    let text = 0;
+    for (const [field, value] of contents[kind].entries()) {
+      text += Buffer.byteLength(field) + Buffer.byteLength(value);
+      if (++measured === ESTIMATE_SAMPLE) break;
+    }
+    if (measured > 0) total += size * ((text / measured) * TEXT_ROUNDING + FIELD_OVERHEAD_BYTES);
+  }
+  return Math.round(total);
+}
+
+const mb = (bytes: number) => Math.ceil(bytes / 2 ** 20);
+
+/**
+ * Refuses a version that cannot fit under Redis's maxmemory before writing any of it, and says how
+ * large maxmemory has to be: kept keys (models among them) are never evicted, so a version that
+ * does not fit fails part-way with OOM errors otherwise.
+ */
+export async function checkRoom(redis: Redis, needBytes: number): Promise<void> {
+  const { usedBytes, maxBytes } = await redisMemory(redis);
+  if (maxBytes > 0 && usedBytes + needBytes > maxBytes)
+    throw new PublishError(
+      `the new version needs about ${mb(needBytes)} MB in Redis, which uses ${mb(usedBytes)} MB of its maxmemory ` +
+        `${mb(maxBytes)} MB; raise maxmemory to at least ${mb((usedBytes + needBytes) * 1.2)} MB (the embedded ` +
+        'stack: SHOP_STACK_REDIS_MAXMEMORY_MB, then restart it with npm run stack -- down / up) and publish again',
+    );
+}
+
+/** Bytes Redis uses, and its maxmemory (0: unbounded). */
+export async function redisMemory(redis: Redis): Promise<{ usedBytes: number; maxBytes: number }> {
+  const info = await redis.info('memory');
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return { usedBytes: field('used_memory'), maxBytes: field('maxmemory') };
+}
+
 /** Writes a hash in chunks of fields, a few chunks in flight at once. */
 async function writeHash(redis: Redis, key: string, contents: HashContents): Promise<void> {
   const inFlight = new Set<Promise<void>>();
@@ -110,6 +160,7 @@ export async function publish(
   const version = newVersion(now);
   const contents = versionContents(model, products);
   const counts = Object.fromEntries(LIST_KINDS.map((k) => [k, contents[k].size])) as Record<ListKind, number>;
+  await checkRoom(redis, estimateVersionBytes(contents));
   try {
     for (const kind of LIST_KINDS) {
       await writeHash(redis, keys.list(version, kind), contents[kind]);

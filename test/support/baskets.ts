@@ -57,6 +57,7 @@ export const smallTraining: TrainingOptions = {
   minCount: 2,
   listSize: 10,
   item2vec: { ...defaultTrainingOptions.item2vec, dimensions: 16, epochs: 15, subsample: 1, workers: 1 },
+  nextBasket: { ...defaultTrainingOptions.nextBasket, workers: 1 },
 };
 
 /** Every garden and kitchen item's three most similar items are of its own kind. */

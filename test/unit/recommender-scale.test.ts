@@ -15,7 +15,7 @@ import { ListTable, toListTable } from '../../recommender/models/list-table.ts';
 import {
   mergeCandidates,
   neighbourRecall,
-  neighboursOfNeighbours,
+  refineNeighbours,
   vectorSearch,
   type NeighbourOptions,
 } from '../../recommender/models/neighbours.ts';
@@ -94,14 +94,33 @@ describe('list tables', () => {
   });
 });
 
-describe('item2vec on two worker threads, saved and loaded', () => {
-  it('still learns the two kinds of goods, and the model files read back the same lists', async () => {
+describe("item2vec and the customers' lists on two worker threads, saved and loaded", () => {
+  it('still learns the two kinds of goods, lists every customer as one thread does, and the model files read back the same lists', async () => {
     const m = await train(
       { interactions: shopInteractions(), products: shopProducts },
-      { ...smallTraining, item2vec: { ...smallTraining.item2vec, workers: 2 } },
+      {
+        ...smallTraining,
+        item2vec: { ...smallTraining.item2vec, workers: 2 },
+        nextBasket: { ...smallTraining.nextBasket, workers: 2 },
+      },
     );
     assert.equal(m.metadata.workers, 2);
     assertNeighboursWithinKind(m);
+    // The same embeddings listed on one thread: the customers' lists do not depend on the split.
+    const oneThread = await train(
+      { interactions: shopInteractions(), products: shopProducts },
+      { ...smallTraining, item2vec: { ...smallTraining.item2vec, workers: 1 } },
+    );
+    const twoThreads = await train(
+      { interactions: shopInteractions(), products: shopProducts },
+      {
+        ...smallTraining,
+        item2vec: { ...smallTraining.item2vec, workers: 1 },
+        nextBasket: { ...smallTraining.nextBasket, workers: 2 },
+      },
+    );
+    assert.ok(twoThreads.forUser.size > 5, `${twoThreads.forUser.size} customers listed`);
+    assert.deepEqual([...twoThreads.forUser], [...oneThread.forUser]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'model-'));
     saveModel(dir, m);
     const back = loadModel(dir);
@@ -134,7 +153,7 @@ describe('approximate neighbours', () => {
   const o: NeighbourOptions = {
     exactUpTo: 0,
     cells: 0,
-    probe: 12,
+    probeShare: 0.08,
     kmeansIterations: 6,
     refineRounds: 0,
     refineFanout: 0,
@@ -153,17 +172,34 @@ describe('approximate neighbours', () => {
     assert.equal(exact.kind, 'exact');
     const truth = await exact.search(vectors, 20, self);
     assert.equal(await neighbourRecall(truth, vectors, d, 20, 300, 3), 1);
-    const narrow = await (await vectorSearch(vectors, d, { ...o, cells: 200, probe: 1 }, 1)).search(vectors, 20, self);
+    for (let i = 0; i < 6000; i += 101)
+      for (let c = 1; c < 20; c++) assert.ok(truth.scores[i * 20 + c - 1]! >= truth.scores[i * 20 + c]!, 'best first');
+    const narrow = await (await vectorSearch(vectors, d, { ...o, cells: 200, probeShare: 0 }, 1)).search(
+      vectors,
+      20,
+      self,
+    );
     const before = await neighbourRecall(narrow, vectors, d, 20, 300, 3);
     assert.ok(before < 0.9, `one probe of 200 cells should miss some: ${before}`);
     // Lists cut to their first 5: the neighbours' own first 5 bring most of the rest back.
     const cut = { ...truth, ids: truth.ids.map((j, i) => (i % 20 < 5 ? j : -1)), scores: truth.scores.slice() };
     const partial = await neighbourRecall(cut, vectors, d, 20, 300, 3);
-    mergeCandidates(cut, vectors, vectors, d, neighboursOfNeighbours(cut, 5), self);
+    refineNeighbours(cut, vectors, d, 1, 5, self);
     const refined = await neighbourRecall(cut, vectors, d, 20, 300, 3);
     assert.ok(refined > partial + 0.3, `neighbours' neighbours find more: ${partial} → ${refined}`);
     mergeCandidates(narrow, vectors, vectors, d, (i) => truth.ids.subarray(i * 20, i * 20 + 20), self);
     assert.equal(await neighbourRecall(narrow, vectors, d, 20, 300, 3), 1);
+  });
+  it('recovers what a single probe missed through NN-descent rounds over neighbours and reverse neighbours', async () => {
+    const search = await vectorSearch(vectors, d, { ...o, cells: 200, probeShare: 0.01 }, 1);
+    const found = await search.search(vectors, 20, self);
+    const before = await neighbourRecall(found, vectors, d, 20, 300, 3);
+    let ticked = 0;
+    refineNeighbours(found, vectors, d, 2, 20, self, (n) => (ticked += n));
+    const after = await neighbourRecall(found, vectors, d, 20, 300, 3);
+    assert.equal(ticked, 2 * 6000, 'every item reported once a round');
+    assert.ok(after > before + 0.1 && after > 0.95, `${before} → ${after}`);
+    for (let i = 0; i < 6000; i += 97) assert.ok(!found.ids.subarray(i * 20, i * 20 + 20).includes(i));
   });
 });
 
@@ -219,6 +255,11 @@ describe('stage timings', () => {
     assert.equal(t.timings[0]!.stage, 'count');
     assert.equal(t.timings[0]!.count, 3);
     assert.match(lines.at(-1)!, /count: 3\/3 \(100%\).* done/);
-    assert.match(timingTable(t.timings), /^stage +seconds +share +cpu s +work units\ncount .* 3\ntotal/);
+    const rss = t.timings[0]!.peakRssMb;
+    assert.ok(rss >= Math.floor(process.memoryUsage().rss / 2 ** 20 / 2), `peak RSS ${rss} MB`);
+    assert.match(
+      timingTable(t.timings),
+      new RegExp(`^stage +seconds +share +cpu s +work units +peak RSS MB\ncount .* 3 +${rss}\ntotal .* ${rss}$`),
+    );
   });
 });
