@@ -5,6 +5,7 @@ import { loadConfig } from '../common/config.ts';
 import { openConnections } from '../common/connections.ts';
 import { createLogger } from '../common/logger.ts';
 import { createMetricsRegistry, serveMetrics } from '../common/metrics.ts';
+import { stopRequested } from '../common/shutdown.ts';
 import { createAnalyticsConsumer } from './consumer.ts';
 import { analyticsIndices } from './indices.ts';
 import { createAnalyticsMetrics } from './metrics.ts';
@@ -58,10 +59,7 @@ async function main([command]: string[]): Promise<number> {
       () => void retention().catch((err: Error) => log.warn({ err: err.message }, 'retention failed')),
       HOUR,
     );
-    const stopped = new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    const stopped = stopRequested(config.shutdownGraceMs, log);
     await consumer.start();
     log.info({ group: config.analyticsGroup, topics }, 'analytics consumer running');
     await stopped;

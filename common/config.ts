@@ -388,6 +388,12 @@ export const settings = {
     duration,
     'How often the learner retrains the recommendation model from the interactions and shopper events topics and publishes it (`recommender retrain`, in a child process), as a duration such as 6h or 1d; the first one is due this long after the learner first starts; 0: never. A retrain still running after this long is stopped.',
   ),
+  shutdownGraceMs: setting(
+    'SHOP_SHUTDOWN_GRACE_MS',
+    30_000,
+    int,
+    'After SIGINT or SIGTERM, how long the service, indexer, learner or analytics consumer may take to stop in order (finish requests, flush, checkpoint, leave its consumer group) before it exits anyway with code 1.',
+  ),
   learnerCheckpointMs: setting(
     'SHOP_LEARNER_CHECKPOINT_MS',
     5000,

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { createMetricsRegistry, serveMetrics } from '../common/metrics.ts';
 import { createProgress } from '../common/progress.ts';
+import { stopRequested } from '../common/shutdown.ts';
 import { ensureLiveIndex, indexOptionsOf } from '../mappings/lifecycle.ts';
 import { catalogEvents, countCatalog, defaultVersionBase } from './catalog-events.ts';
 import { createIndexer } from './consumer.ts';
@@ -79,11 +80,7 @@ async function main(argv: string[]): Promise<number> {
             ? await serveMetrics(registry, config.httpHost, config.indexerMetricsPort)
             : undefined;
         await indexer.start();
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
-        log.info('stopping');
+        await stopRequested(config.shutdownGraceMs, log);
         await indexer.stop();
         metricsServer?.close();
         return 0;

@@ -5,6 +5,7 @@ import { openConnections } from '../common/connections.ts';
 import { loadConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { createMetricsRegistry, serveMetrics } from '../common/metrics.ts';
+import { stopRequested } from '../common/shutdown.ts';
 import { keySpace } from '../stores/keys.ts';
 import { redisLearnerCheckpoints } from '../stores/learner-checkpoint.ts';
 import { createLearner } from './learner.ts';
@@ -42,13 +43,9 @@ async function main([command]: string[]): Promise<number> {
       config.learnerMetricsPort > 0
         ? await serveMetrics(registry, config.httpHost, config.learnerMetricsPort)
         : undefined;
-    const stopped = new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    const stopped = stopRequested(config.shutdownGraceMs, log);
     await Promise.race([learner.start(), stopped]);
     await stopped;
-    log.info('stopping');
     await learner.stop();
     metricsServer?.close();
     return 0;

@@ -342,7 +342,7 @@ describe('learner restarts', () => {
   });
 
   /** A learner process on the shared topics with its own group and Redis prefix. */
-  const startLearner = (prefix: string, group: string): ChildProcess => {
+  const startLearner = (prefix: string, group: string, env: Record<string, string> = {}): ChildProcess => {
     const child = spawnScript('learner/cli.ts', ['run'], {
       env: {
         ...process.env,
@@ -356,6 +356,7 @@ describe('learner restarts', () => {
         SHOP_LEARNER_CHECKPOINT_MS: '300',
         SHOP_LEARNER_METRICS_PORT: '0',
         SHOP_INDEX_ALIAS: uniqueName('none'),
+        ...env,
       },
       stdio: 'ignore',
     });
@@ -376,6 +377,32 @@ describe('learner restarts', () => {
     const s = await checkpoints(prefix).status();
     return s !== undefined && Object.entries(target).every(([tp, end]) => s.offsets[tp] === end);
   };
+
+  it('exits within its grace period on SIGTERM, even with its topics deleted under it', async () => {
+    const own = { impressions: uniqueName('gone-impressions'), events: uniqueName('gone-events') };
+    const prefix = `${uniqueName('gone')}:`;
+    const child = startLearner(prefix, uniqueName('gone'), {
+      SHOP_IMPRESSIONS_TOPIC: own.impressions,
+      SHOP_SHOPPER_EVENTS_TOPIC: own.events,
+      SHOP_SHUTDOWN_GRACE_MS: '2000',
+    });
+    const exited = once(child, 'exit');
+    await waitFor('the learner to run', async () => (await checkpoints(prefix).load()) !== undefined, 60000, 50);
+    const admin = kafka.admin();
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    await admin.deleteTopics({
+      topics: [own.impressions, own.events, `${own.events}.dlq`].filter((t) => existing.has(t)),
+    });
+    await admin.disconnect();
+    await new Promise((r) => setTimeout(r, 1000));
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    const stuck = new Promise((r) => setTimeout(() => r('still running'), 15000));
+    const outcome = await Promise.race([exited, stuck]);
+    assert.notEqual(outcome, 'still running', 'the learner must not outlive its grace period');
+    assert.ok(Date.now() - signalled < 15000);
+  });
 
   it('ends a run killed mid-stream with exactly the state of one never interrupted', async () => {
     // 3,000 searches with a click each (some sent twice), over many queries, products and positions.

@@ -4,6 +4,7 @@ import { openConnections } from '../../common/connections.ts';
 import { loadConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { createMetricsRegistry } from '../../common/metrics.ts';
+import { stopRequested } from '../../common/shutdown.ts';
 import { ensureLiveIndex, indexOptionsOf } from '../../mappings/lifecycle.ts';
 import { LOAD_SAMPLE_MS } from './app.ts';
 import { buildService } from './service.ts';
@@ -22,14 +23,11 @@ const metrics = createMetricsRegistry();
 const service = await buildService({ config, es: conn.es, redis: conn.redis, kafka: conn.kafka, log, metrics });
 const { app } = service;
 
-const shutdown = async (signal: string) => {
-  log.info({ signal }, 'shutting down');
+void stopRequested(config.shutdownGraceMs, log).then(async () => {
   await service.close();
   await conn.close();
   process.exit(0);
-};
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+});
 
 // Start-up work (vocabulary, schemas) blocks the event loop; its samples would make a fresh
 // instance shed its first requests. Listen once two clean samples have replaced them.
