@@ -23,9 +23,14 @@ for engine in "${engines[@]}"; do
 done
 stop_shared=0
 if [ ${#to_stop[@]} -eq ${#engines[@]} ]; then stop_shared=1; fi
+# An engine goes down with the secured node its tests start beside it (OpenSearch's own security).
+down_engine() {
+  $tsx stack/cli.ts down "$1"
+  if [ "$1" = opensearch ]; then $tsx stack/cli.ts down opensearch-secured; fi
+}
 stop_stack() {
   if [ "$keep" = 1 ]; then return; fi
-  for engine in "${to_stop[@]}"; do $tsx stack/cli.ts down "$engine"; done
+  for engine in "${to_stop[@]}"; do down_engine "$engine"; done
   if [ "$stop_shared" = 1 ]; then $tsx stack/cli.ts down kafka redis redis-secured; fi
 }
 trap stop_stack EXIT
@@ -43,5 +48,5 @@ for engine in "${engines[@]}"; do
   export SHOP_STACK_ENGINE=$engine
   $tsx stack/cli.ts up
   run_tests "${integration[@]}"
-  if [ "$keep" != 1 ] && [[ " ${to_stop[*]} " == *" $engine "* ]]; then $tsx stack/cli.ts down "$engine"; fi
+  if [ "$keep" != 1 ] && [[ " ${to_stop[*]} " == *" $engine "* ]]; then down_engine "$engine"; fi
 done
