@@ -100,17 +100,30 @@ const mb = (bytes: number) => Math.ceil(bytes / 2 ** 20);
 
 /**
  * Refuses a version that cannot fit under Redis's maxmemory before writing any of it, and says how
- * large maxmemory has to be: kept keys (models among them) are never evicted, so a version that
- * does not fit fails part-way with OOM errors otherwise.
+ * large maxmemory has to be. Versions are kept keys (no TTL), never evicted, so a version that does
+ * not fit would fail part-way with OOM errors. What eviction can free (caches, counters: keys with a
+ * TTL) does not count against it, else a Redis filled with cache, its steady state, would refuse
+ * every publish: the versions already stored and the new one must fit.
  */
-export async function checkRoom(redis: Redis, needBytes: number): Promise<void> {
-  const { usedBytes, maxBytes } = await redisMemory(redis);
-  if (maxBytes > 0 && usedBytes + needBytes > maxBytes)
+export async function checkRoom(redis: Redis, keys: RecsKeys, needBytes: number): Promise<void> {
+  const { maxBytes } = await redisMemory(redis);
+  if (maxBytes === 0) return;
+  const storedBytes = await storedVersionsBytes(redis, keys);
+  if (storedBytes + needBytes > maxBytes)
     throw new PublishError(
-      `the new version needs about ${mb(needBytes)} MB in Redis, which uses ${mb(usedBytes)} MB of its maxmemory ` +
-        `${mb(maxBytes)} MB; raise maxmemory to at least ${mb((usedBytes + needBytes) * 1.2)} MB (the embedded ` +
-        'stack: SHOP_STACK_REDIS_MAXMEMORY_MB, then restart it with npm run stack -- down / up) and publish again',
+      `the new version needs about ${mb(needBytes)} MB in Redis beside ${mb(storedBytes)} MB of stored versions, ` +
+        `over its maxmemory ${mb(maxBytes)} MB; raise maxmemory to at least ${mb((storedBytes + needBytes) * 1.2)} MB ` +
+        '(the embedded stack: SHOP_STACK_REDIS_MAXMEMORY_MB, then restart it with npm run stack -- down / up) and publish again',
     );
+}
+
+/** Bytes the stored versions' hashes take (Redis's sampled MEMORY USAGE: a few calls per version). */
+export async function storedVersionsBytes(redis: Redis, keys: RecsKeys): Promise<number> {
+  let total = 0;
+  for (const version of await redis.zrange(keys.versions, 0, -1))
+    for (const kind of LIST_KINDS)
+      total += Number((await redis.call('MEMORY', 'USAGE', keys.list(version, kind))) ?? 0);
+  return total;
 }
 
 /** Bytes Redis uses, and its maxmemory (0: unbounded). */
@@ -160,7 +173,7 @@ export async function publish(
   const version = newVersion(now);
   const contents = versionContents(model, products);
   const counts = Object.fromEntries(LIST_KINDS.map((k) => [k, contents[k].size])) as Record<ListKind, number>;
-  await checkRoom(redis, estimateVersionBytes(contents));
+  await checkRoom(redis, keys, estimateVersionBytes(contents));
   try {
     for (const kind of LIST_KINDS) {
       await writeHash(redis, keys.list(version, kind), contents[kind]);
