@@ -398,7 +398,7 @@ export const settings = {
     'SHOP_LEARNER_CHECKPOINT_MS',
     5000,
     int,
-    'How often the learner saves its state with the offsets it covers (a restart replays at most this much).',
+    "How often the learner saves its state with the offsets it covers (a restart replays about this much). A large state waits ten times as long as its last save took, so saving never takes more than a tenth of the learner's time.",
   ),
   learnerMaxQueries: setting(
     'SHOP_LEARNER_MAX_QUERIES',

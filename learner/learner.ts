@@ -102,17 +102,23 @@ export function createLearner(d: LearnerDeps): Learner {
     if (p) d.log.debug(p, 'published');
   }
 
+  /** How long the last checkpoint took. */
+  let checkpointMs = 0;
   async function checkpoint(s: LearnerState): Promise<void> {
+    const started = performance.now();
     const snapshot = s.snapshot();
-    d.metrics.checkpointBytes.set(await checkpoints.save(snapshot));
+    const bytes = await checkpoints.save(snapshot);
+    d.metrics.checkpointBytes.set(bytes);
+    checkpointMs = performance.now() - started;
+    d.log.debug({ ms: Math.round(checkpointMs), bytes }, 'checkpointed');
     await loop?.commit(snapshot.offsets);
   }
 
   /** Runs `work` every `ms` until stopped; a failure is logged and tried again next time. */
-  function every(ms: number, what: string, work: () => Promise<void>): Promise<void> {
+  function every(ms: number | (() => number), what: string, work: () => Promise<void>): Promise<void> {
     return (async () => {
       while (!stopping) {
-        await sleep(ms);
+        await sleep(typeof ms === 'number' ? ms : ms());
         if (stopping) break;
         await work().catch((err: Error) => d.log.warn({ err: err.message }, `${what} failed; retrying`));
       }
@@ -153,7 +159,13 @@ export function createLearner(d: LearnerDeps): Learner {
           }
         }),
         every(c.learnerPublishMs, 'publish', () => publish(s)),
-        every(c.learnerCheckpointMs, 'checkpoint', () => checkpoint(s)),
+        // A large state takes a second to serialize, on the thread that folds and publishes: spend at
+        // most a tenth of the time on it, or every click waits behind it.
+        every(
+          () => Math.max(c.learnerCheckpointMs, 10 * checkpointMs),
+          'checkpoint',
+          () => checkpoint(s),
+        ),
       );
       if (c.recsRetrainEveryMs > 0)
         // Looked at often enough to start within a tenth of the period of being due.

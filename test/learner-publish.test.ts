@@ -1,0 +1,107 @@
+// The learner's publications against real Redis and Elasticsearch: a click's query goes out in a
+// revision of its own before a re-estimate and full rewrite of a large state, which take long
+// enough to hold a click back by seconds.
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import type { EsClient } from '../common/clients/elasticsearch.ts';
+import { createRedis, type Redis } from '../common/clients/redis.ts';
+import type { Config } from '../common/config.ts';
+import { parseImpression } from '../events/impression.ts';
+import { parseRecordedEvent } from '../events/shopper-event.ts';
+import { learnerLimitsOf } from '../learner/learner.ts';
+import { productCategories } from '../learner/product-categories.ts';
+import { createPublisher } from '../learner/publish.ts';
+import { LearnerState } from '../learner/state.ts';
+import { learnedKey } from '../ranking/learn/learned.ts';
+import { createSuggestionPublisher } from '../learner/suggestion-publisher.ts';
+import { keySpace } from '../stores/keys.ts';
+import { redisLearnedStore } from '../stores/learned-signals.ts';
+import { redisLiveRails } from '../stores/live-rails.ts';
+import { suggestionStoreFor } from '../stores/suggestions.ts';
+import { config, silentLog, testEs, uniqueName } from './support/stack.ts';
+
+describe('learner publications', () => {
+  let es: EsClient;
+  let redis: Redis;
+  let c: Config;
+
+  before(async () => {
+    es = await testEs();
+    c = { ...config, redisPrefix: `${uniqueName('publish')}:` };
+    redis = createRedis(c);
+    await redis.connect();
+  });
+  after(async () => {
+    const keys = await redis.keys(`${c.redisPrefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await es.close();
+  });
+
+  /** A search for `query` and a click on its third result, folded into the state. */
+  const searchAndClick = (state: LearnerState, n: number, query: string) => {
+    const ts = new Date(Date.parse('2011-08-01T00:00:00Z') + n * 1000).toISOString();
+    const ids = Array.from({ length: 10 }, (_, k) => `p-${(n * 7 + k) % 5000}`);
+    const impression = parseImpression(
+      Buffer.from(JSON.stringify({ query_id: `q-${n}`, ts, kind: 'search', query, ids, offset: 0, session: `s-${n}` })),
+    );
+    assert.ok(impression);
+    state.impression(impression, 'impressions/0');
+    const event = parseRecordedEvent(
+      Buffer.from(
+        JSON.stringify({
+          type: 'click',
+          event_id: `e-${n}`,
+          session: `s-${n}`,
+          query_id: `q-${n}`,
+          product: ids[2],
+          position: 3,
+          time: ts,
+          received_at: ts,
+        }),
+      ),
+    );
+    assert.ok(event.ok, event.ok ? '' : event.reason);
+    state.event(event.event, 'events/0');
+  };
+
+  it("writes a click's query before a re-estimate and full rewrite of a large state", async () => {
+    const keys = keySpace(c.redisPrefix);
+    const state = new LearnerState(learnerLimitsOf(c));
+    const publisher = createPublisher({
+      learned: redisLearnedStore(redis, keys.learned),
+      rails: redisLiveRails(redis, keys.liveRails),
+      suggestions: createSuggestionPublisher(suggestionStoreFor(redis, c), silentLog),
+      categories: productCategories(es, uniqueName('no-catalog')),
+      log: silentLog,
+      // Every publication is due to re-estimate and rewrite everything.
+      reestimateAfter: 1,
+      reestimateEveryMs: 0,
+      fullEveryMs: 0,
+    });
+    for (let n = 0; n < 40_000; n++) searchAndClick(state, n, `query ${n}`);
+    await publisher.publish(state);
+    const learned = redisLearnedStore(redis, keys.learned);
+    assert.equal((await learned.load()).size, 40_000);
+
+    searchAndClick(state, 40_000, 'a fresh query');
+    const started = performance.now();
+    let seenAt: number | undefined;
+    let publishedAt: number | undefined;
+    const publishing = publisher.publish(state).then(() => {
+      publishedAt = performance.now();
+    });
+    while (publishedAt === undefined) {
+      if (seenAt === undefined && (await redis.hexists(keys.learned.queries, learnedKey('a fresh query'))) === 1)
+        seenAt = performance.now();
+      await sleep(1);
+    }
+    await publishing;
+    assert.ok(seenAt !== undefined, 'the fresh query was published');
+    const whole = publishedAt - started;
+    // The rewrite of 40,000 queries takes most of the publication; the fresh query is out long before.
+    assert.ok(seenAt - started < whole / 2, `seen after ${seenAt - started} ms of ${whole} ms`);
+    assert.equal((await learned.load()).size, 40_001);
+  });
+});
