@@ -25,10 +25,10 @@ import { validateRule } from '../ranking/rules/validate.ts';
 import { runCli } from '../common/cli.ts';
 
 const usage = `usage:
-  eval search --queries Q.tsv --qrels R.qrels [--catalog FILE] [--profile P] [--k 10] [--baseline] [--clicks CLICKS.csv --cutoff DATE [--live [--until DATE] [--settle-every MINUTES]]] [--rules RULES.json] [--run FILE] [--out FILE] [--html FILE]
+  eval search --queries Q.tsv --qrels R.qrels [--catalog FILE] [--profile P] [--k 10] [--baseline] [--clicks CLICKS.csv --cutoff DATE [--live [--until DATE] [--settle-every MINUTES (60)]]] [--rules RULES.json] [--run FILE] [--out FILE] [--html FILE]
   eval judgments --clicks CLICKS.csv --out PREFIX [--from DATE] [--to DATE] [--min-clicks 3]
   eval compare A.json [B.json] [--metric ndcg@10]   (one report: ours vs its baseline; two: B vs A)
-  eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--live [--until DATE] [--settle-every MINUTES]] [--out FILE] [--html FILE]
+  eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--live [--until DATE] [--settle-every MINUTES (0: every search)]] [--out FILE] [--html FILE]
   eval recs (--interactions FILE --cutoff DATE [--until DATE] | --train FILE --test FILE) [--validation-days 60] [--catalog FILE] [--no-python] [--set option=value ...] [--out FILE] [--html FILE]`;
 
 const say = (s: string) => process.stderr.write(`[eval] ${s}\n`);
@@ -122,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
       rules: { type: 'string' },
       live: { type: 'boolean' },
       until: { type: 'string' },
-      'settle-every': { type: 'string', default: '60' },
+      'settle-every': { type: 'string' },
     },
   });
   if (runner !== 'search' && runner !== 'suggest') {
@@ -157,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
         clicksFile: values.clicks,
         cutoff: parseDate(values.cutoff!, '--cutoff'),
         ...(values.until ? { until: parseDate(values.until, '--until') } : {}),
-        settleEveryMs: Number(values['settle-every']) * 60_000,
+        settleEveryMs: Number(values['settle-every'] ?? 60) * 60_000,
         offline: learned,
         say,
         interrupted: () => stop,
@@ -212,7 +212,8 @@ async function main(argv: string[]): Promise<number> {
         maxPrefix: Number(values['max-prefix']),
         cutoff,
         ...(values.until ? { until: parseDate(values.until, '--until') } : {}),
-        settleEveryMs: Number(values['settle-every']) * 60_000,
+        // Before every search by default, as fresh as the service (the learner publishes within a second).
+        settleEveryMs: Number(values['settle-every'] ?? 0) * 60_000,
         say,
         interrupted: () => stop,
       });

@@ -41,7 +41,7 @@ export async function openLiveHarness(base: Config, es: EsClient, alias: string)
     impressionsTopic: `eval-impressions-${run}`,
     shopperEventsTopic: `eval-events-${run}`,
     learnerGroup: `eval-learner-${run}`,
-    learnerPublishMs: 100,
+    learnerPublishMs: 10,
     learnerCheckpointMs: 60_000,
     learnerMetricsPort: 0,
     // Answers must reflect each publication at once: no cache, rules and signals checked every request.
@@ -121,7 +121,7 @@ export async function openLiveHarness(base: Config, es: EsClient, alias: string)
           await service.runtime.suggestions.refresh();
           return;
         }
-        await sleep(25);
+        await sleep(5);
       }
     },
     async close() {

@@ -36,6 +36,17 @@ class PrefixCounts {
       .map(([q]) => q);
   }
 
+  /** The queries counted so far with the prefix, ordered by `order` (largest first). */
+  topBy(prefix: string, k: number, order: ReadonlyMap<string, number>): string[] {
+    const m = this.byPrefix.get(prefix);
+    if (!m) return [];
+    return [...m.keys()]
+      .map((q) => [q, order.get(q) ?? 0] as const)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, k)
+      .map(([q]) => q);
+  }
+
   /** A frozen copy of the counts' top lists, answered on demand and memoized. */
   snapshot(k: number): (prefix: string) => string[] {
     const frozen = new Map([...this.byPrefix].map(([p, m]) => [p, new Map(m)]));
@@ -95,6 +106,14 @@ export interface LiveSuggestReport {
   baseline_frozen: SuggestMetrics;
   baseline_live_window: SuggestMetrics;
   baseline_live: SuggestMetrics;
+  /**
+   * The best order that stays the same over the period: the live baseline's candidates ranked by
+   * how often the replayed period itself searches them (it knows the future). What signals that
+   * do not change within the period (counts, clicks, no-result rates) can add over the live
+   * baseline is bounded by this; beyond it lie trends within the period, candidates no one
+   * searched yet and each shopper's own history.
+   */
+  ceiling_reordered: SuggestMetrics;
   with_recent_searches: { metrics: SuggestMetrics; baseline_live: SuggestMetrics };
   interrupted: boolean;
 }
@@ -140,8 +159,14 @@ export async function liveSuggestReplay(
     frozen: new ReplayScore(o.k, o.maxPrefix),
     window: new ReplayScore(o.k, o.maxPrefix),
     live: new ReplayScore(o.k, o.maxPrefix),
+    ceiling: new ReplayScore(o.k, o.maxPrefix),
     liveRecent: new ReplayScore(o.k, o.maxPrefix),
   };
+  const future = new Map<string, number>();
+  for (const s of after) {
+    const q = normalizeSuggestion(s.query);
+    if (q) future.set(q, (future.get(q) ?? 0) + 1);
+  }
   const replayed = createProgress('live replay', after.length);
   let windowStart = Number.NEGATIVE_INFINITY;
   let asked = new Map<string, Promise<string[]>>();
@@ -174,6 +199,7 @@ export async function liveSuggestReplay(
       await scores.frozen.add(q, 1, async (p) => frozen(p));
       await scores.window.add(q, 1, async (p) => atWindow(p));
       await scores.live.add(q, 1, async (p) => counts.top(p, o.k));
+      await scores.ceiling.add(q, 1, async (p) => counts.topBy(p, o.k, future));
       await scores.liveRecent.add(q, 1, async (p) => withRecent(counts.top(p, o.k), p));
     }
     await search(s);
@@ -191,6 +217,7 @@ export async function liveSuggestReplay(
     baseline_frozen: scores.frozen.metrics(),
     baseline_live_window: scores.window.metrics(),
     baseline_live: scores.live.metrics(),
+    ceiling_reordered: scores.ceiling.metrics(),
     with_recent_searches: { metrics: scores.oursRecent.metrics(), baseline_live: scores.liveRecent.metrics() },
     interrupted: o.interrupted?.() ?? false,
   };
