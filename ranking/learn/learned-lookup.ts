@@ -35,7 +35,11 @@ export function learnedLookup(signals: LearnedSignals, o: LookupOptions = defaul
   const byWord = new Map<string, string[]>();
   for (const key of signals.keys()) {
     bySquashed.set(squash(key), key);
-    for (const w of new Set(key.split(' '))) byWord.set(w, [...(byWord.get(w) ?? []), key]);
+    for (const w of new Set(key.split(' '))) {
+      const keys = byWord.get(w);
+      if (keys) keys.push(key);
+      else byWord.set(w, [key]);
+    }
   }
   return (q) => {
     const key = learnedKey(q);
