@@ -7,8 +7,11 @@ import { recsKeys, type RecsKeys } from '../recommender/publish/keys.ts';
 export interface KeySpace {
   /** Merchandiser rules: a hash by id, a revision counter readers poll, the audit list. Kept. */
   rules: { rules: string; revision: string; audit: string };
-  /** Learned click signals: a hash by normalized query, what they were learned from, a revision. Kept. */
-  learned: { queries: string; meta: string; revision: string };
+  /**
+   * Learned click signals: a hash by normalized query, what they were learned from, a revision and
+   * a stream of which queries each revision changed (readers catch up by it). Kept.
+   */
+  learned: { queries: string; meta: string; revision: string; changes: string };
   /** Published recommendation versions and the pointer to the current one. Kept (old versions are collected). */
   recs: RecsKeys;
   /** Published autocomplete suggestions: versions (snapshot chunks, deltas) and the pointer. Kept (old versions are collected). */
@@ -32,7 +35,12 @@ export interface KeySpace {
 export function keySpace(prefix: string): KeySpace {
   return {
     rules: { rules: `${prefix}rules`, revision: `${prefix}rules:revision`, audit: `${prefix}rules:audit` },
-    learned: { queries: `${prefix}learned`, meta: `${prefix}learned:meta`, revision: `${prefix}learned:revision` },
+    learned: {
+      queries: `${prefix}learned`,
+      meta: `${prefix}learned:meta`,
+      revision: `${prefix}learned:revision`,
+      changes: `${prefix}learned:changes`,
+    },
     recs: recsKeys(prefix),
     suggestions: suggestionKeys(prefix),
     recentSearches: (customer) => `${prefix}recent-searches:${customer}`,

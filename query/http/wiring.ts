@@ -7,7 +7,7 @@ import type { Redis } from '../../common/clients/redis.ts';
 import type { Config } from '../../common/config.ts';
 import type { Logger } from '../../common/logger.ts';
 import { holdByRevision } from '../../common/revision-holder.ts';
-import { type LearnedLookup, learnedLookup } from '../../ranking/learn/learned-lookup.ts';
+import { holdLearned } from '../search/held-learned.ts';
 import { profiles } from '../../ranking/profile.ts';
 import { servableRules } from '../../ranking/rules/redirect.ts';
 import { historySimilarity } from '../../recommender/serve/history-similarity.ts';
@@ -106,14 +106,7 @@ export function createQueryRuntime(
   });
   const liveRails = redisLiveRails(redis, keys.liveRails);
   const signals = redisLearnedStore(redis, keys.learned);
-  const learned = holdByRevision<LearnedLookup>({
-    revision: signals.revision,
-    load: async () => learnedLookup(await signals.load()),
-    initial: () => undefined,
-    refreshMs: c.rulesRefreshMs,
-    log,
-    what: 'learned signals',
-  });
+  const learned = holdLearned(signals, { refreshMs: c.rulesRefreshMs, log });
   const experimentStore = redisExperimentStore(redis, keys.experiments, Object.keys(profiles));
   const indices = analyticsIndices(es, c.analyticsPrefix);
   const answers: AnswerDeps = {

@@ -30,25 +30,58 @@ function merge(parts: { learned: LearnedQuery; weight: number }[]): LearnedQuery
   return { products: sorted(products), categories: sorted(categories) };
 }
 
-export function learnedLookup(signals: LearnedSignals, o: LookupOptions = defaultLookupOptions): LearnedLookup {
-  const bySquashed = new Map<string, string>();
-  const byWord = new Map<string, string[]>();
-  for (const key of signals.keys()) {
-    bySquashed.set(squash(key), key);
-    for (const w of new Set(key.split(' '))) {
-      const keys = byWord.get(w);
-      if (keys) keys.push(key);
-      else byWord.set(w, [key]);
+/**
+ * The learned queries indexed for lookup, updatable in place: the service applies each revision's
+ * changes rather than rebuilding from everything.
+ */
+export class LearnedIndex {
+  private readonly signals = new Map<string, LearnedQuery>();
+  private readonly bySquashed = new Map<string, string>();
+  private readonly byWord = new Map<string, Set<string>>();
+
+  constructor(
+    signals: LearnedSignals = new Map(),
+    private readonly o: LookupOptions = defaultLookupOptions,
+  ) {
+    this.apply(signals, []);
+  }
+
+  /** Sets some queries and removes others. */
+  apply(set: LearnedSignals, removed: Iterable<string>): void {
+    for (const key of removed) {
+      if (!this.signals.delete(key)) continue;
+      if (this.bySquashed.get(squash(key)) === key) this.bySquashed.delete(squash(key));
+      for (const w of new Set(key.split(' '))) {
+        const keys = this.byWord.get(w);
+        keys?.delete(key);
+        if (keys?.size === 0) this.byWord.delete(w);
+      }
+    }
+    for (const [key, learned] of set) {
+      this.signals.set(key, learned);
+      this.bySquashed.set(squash(key), key);
+      for (const w of new Set(key.split(' '))) {
+        const keys = this.byWord.get(w);
+        if (keys) keys.add(key);
+        else this.byWord.set(w, new Set([key]));
+      }
     }
   }
-  return (q) => {
+
+  get size(): number {
+    return this.signals.size;
+  }
+
+  readonly lookup: LearnedLookup = (q) => {
+    const { signals, o } = this;
     const key = learnedKey(q);
     if (!key) return undefined;
-    const exact = signals.get(key) ?? signals.get(bySquashed.get(squash(key)) ?? '');
+    const exact = signals.get(key) ?? signals.get(this.bySquashed.get(squash(key)) ?? '');
     if (exact) return exact;
     const words = new Set(key.split(' '));
     const overlap = new Map<string, number>();
-    for (const w of words) for (const other of byWord.get(w) ?? []) overlap.set(other, (overlap.get(other) ?? 0) + 1);
+    for (const w of words)
+      for (const other of this.byWord.get(w) ?? []) overlap.set(other, (overlap.get(other) ?? 0) + 1);
     const near = [...overlap]
       .map(([other, shared]) => ({
         other,
@@ -67,3 +100,6 @@ export function learnedLookup(signals: LearnedSignals, o: LookupOptions = defaul
     );
   };
 }
+
+export const learnedLookup = (signals: LearnedSignals, o: LookupOptions = defaultLookupOptions): LearnedLookup =>
+  new LearnedIndex(signals, o).lookup;
