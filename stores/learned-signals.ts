@@ -51,9 +51,9 @@ const CHUNK = 1000;
 const KEEP_CHANGES = 100;
 /**
  * A revision changing more queries than this (a full rewrite) is marked a reset, not listed:
- * readers take a snapshot anyway, and the stream stays within ~100 × 5,000 names.
+ * readers take a snapshot anyway, and the stream stays within ~100 × 10,000 names.
  */
-const MAX_LISTED = 5000;
+const MAX_LISTED = 10_000;
 
 // One entry per revision ("set"/"removed": JSON arrays of queries; "reset": replaced whole). The
 // entries after the cursor must be exactly as many as the revisions since, or some were trimmed.

@@ -66,20 +66,26 @@ describe('learner publications', () => {
     state.event(event.event, 'events/0');
   };
 
+  const publisherOn = (prefix: string, reestimateAfter: number) => {
+    const keys = keySpace(prefix);
+    return createPublisher({
+      learned: redisLearnedStore(redis, keys.learned),
+      rails: redisLiveRails(redis, keys.liveRails),
+      suggestions: createSuggestionPublisher(suggestionStoreFor(redis, { ...c, redisPrefix: prefix }), silentLog),
+      categories: productCategories(es, uniqueName('no-catalog')),
+      log: silentLog,
+      reestimateAfter,
+      reestimateEveryMs: 0,
+      // Every publication is due to rewrite everything.
+      fullEveryMs: 0,
+    });
+  };
+
   it("writes a click's query before a re-estimate and full rewrite of a large state", async () => {
     const keys = keySpace(c.redisPrefix);
     const state = new LearnerState(learnerLimitsOf(c));
-    const publisher = createPublisher({
-      learned: redisLearnedStore(redis, keys.learned),
-      rails: redisLiveRails(redis, keys.liveRails),
-      suggestions: createSuggestionPublisher(suggestionStoreFor(redis, c), silentLog),
-      categories: productCategories(es, uniqueName('no-catalog')),
-      log: silentLog,
-      // Every publication is due to re-estimate and rewrite everything.
-      reestimateAfter: 1,
-      reestimateEveryMs: 0,
-      fullEveryMs: 0,
-    });
+    // Every publication is due to re-estimate the position-bias model, too.
+    const publisher = publisherOn(c.redisPrefix, 1);
     for (let n = 0; n < 40_000; n++) searchAndClick(state, n, `query ${n}`);
     await publisher.publish(state);
     const learned = redisLearnedStore(redis, keys.learned);
@@ -103,5 +109,26 @@ describe('learner publications', () => {
     // The rewrite of 40,000 queries takes most of the publication; the fresh query is out long before.
     assert.ok(seenAt - started < whole / 2, `seen after ${seenAt - started} ms of ${whole} ms`);
     assert.equal((await learned.load()).size, 40_001);
+  });
+
+  it('names in a rewrite only the queries whose shares moved, so readers need not reload everything', async () => {
+    const prefix = `${c.redisPrefix}aging:`;
+    const store = redisLearnedStore(redis, keySpace(prefix).learned);
+    const state = new LearnerState(learnerLimitsOf(c));
+    const publisher = publisherOn(prefix, Number.POSITIVE_INFINITY);
+    for (let n = 0; n < 10_000; n++) searchAndClick(state, n, `query ${n}`);
+    await publisher.publish(state);
+    const before = await store.snapshot();
+    assert.equal(before.signals.size, 10_000);
+
+    // A minute later, one more click: the rewrite ages every query's clicks by a minute.
+    searchAndClick(state, 10_060, 'a later query');
+    await publisher.publish(state);
+    const changes = await store.changesSince(before.revision, before.cursor, 10_000);
+    assert.ok(changes && changes !== 'reload', 'the rewrite is listed, not a reset');
+    assert.ok(changes.set.has(learnedKey('a later query')));
+    assert.ok(changes.set.size < 1000, `${changes.set.size} queries rewritten`);
+    const after = await store.snapshot();
+    assert.equal(after.signals.size, 10_001);
   });
 });
