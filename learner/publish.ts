@@ -63,6 +63,8 @@ export function createPublisher(o: PublishOptions) {
    * up by the queries each revision names, is not made to reload everything.
    */
   const published = new Map<string, string>();
+  /** The revision this publisher wrote last: another one means someone else (`ranking learn`) wrote. */
+  let written = -1;
 
   /** Writes the signals of `keys` that changed as one new revision (removing those no longer learned). */
   async function write(state: LearnerState, keys: string[], full: boolean): Promise<Publication | undefined> {
@@ -88,7 +90,7 @@ export function createPublisher(o: PublishOptions) {
       prints.set(k, print);
     }
     if (changed.size === 0 && removed.length === 0) return undefined;
-    await o.learned.update(changed, removed, {
+    written = await o.learned.update(changed, removed, {
       learned_at: new Date(now()).toISOString(),
       as_of: new Date(state.maxTime).toISOString(),
       clicks: state.counters.events.click ?? 0,
@@ -127,6 +129,9 @@ export function createPublisher(o: PublishOptions) {
         lastEstimate = now();
       }
       if (reestimate || fullDue) {
+        // The store was written by someone else (`ranking learn` replaces it whole): what it holds
+        // is no longer known, so this rewrite writes every query.
+        if ((await o.learned.revision()) !== written) for (const k of published.keys()) published.set(k, '');
         done = (await write(state, [...new Set([...published.keys(), ...state.clicks.keys()])], true)) ?? done;
         lastFull = now();
       }

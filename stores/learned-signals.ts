@@ -43,7 +43,7 @@ export interface LearnedStore {
   /** Replaces everything in one transaction: readers see the old signals or the new, never a mix. */
   replace(signals: LearnedSignals, meta: LearnedMeta): Promise<void>;
   /** Sets some queries and removes others in one transaction, with a new revision. */
-  update(set: LearnedSignals, remove: readonly string[], meta: LearnedMeta): Promise<void>;
+  update(set: LearnedSignals, remove: readonly string[], meta: LearnedMeta): Promise<number>;
 }
 
 const CHUNK = 1000;
@@ -88,7 +88,13 @@ end
 return {rev, entries[#entries][1], set, values, removed}`;
 
 export function redisLearnedStore(redis: Redis, keys: KeySpace['learned']): LearnedStore {
-  async function write(set: LearnedSignals, remove: readonly string[], meta: LearnedMeta, all: boolean): Promise<void> {
+  /** Returns the new revision. */
+  async function write(
+    set: LearnedSignals,
+    remove: readonly string[],
+    meta: LearnedMeta,
+    all: boolean,
+  ): Promise<number> {
     const entries = [...set].map(([k, v]) => [k, JSON.stringify(v)] as const);
     const tx = redis.multi();
     if (all) tx.del(keys.queries);
@@ -106,6 +112,7 @@ export function redisLearnedStore(redis: Redis, keys: KeySpace['learned']): Lear
       .exec();
     const failed = results?.find(([err]) => err);
     if (!results || failed) throw failed?.[0] ?? new Error('learned signals transaction aborted');
+    return Number(results.at(-2)?.[1]);
   }
   return {
     async revision(): Promise<number> {
@@ -164,7 +171,9 @@ export function redisLearnedStore(redis: Redis, keys: KeySpace['learned']): Lear
       const raw = await redis.get(keys.meta);
       return raw === null ? undefined : (JSON.parse(raw) as LearnedMeta);
     },
-    replace: (signals, meta) => write(signals, [], meta, true),
+    replace: async (signals, meta) => {
+      await write(signals, [], meta, true);
+    },
     update: (set, remove, meta) => write(set, remove, meta, false),
   };
 }

@@ -125,10 +125,22 @@ describe('learner publications', () => {
     searchAndClick(state, 10_060, 'a later query');
     await publisher.publish(state);
     const changes = await store.changesSince(before.revision, before.cursor, 10_000);
+    const after = (await store.snapshot()).signals;
     assert.ok(changes && changes !== 'reload', 'the rewrite is listed, not a reset');
     assert.ok(changes.set.has(learnedKey('a later query')));
     assert.ok(changes.set.size < 1000, `${changes.set.size} queries rewritten`);
-    const after = await store.snapshot();
-    assert.equal(after.signals.size, 10_001);
+    assert.equal((await store.snapshot()).signals.size, 10_001);
+
+    // Replaced whole by someone else (`ranking learn`): the next rewrite writes every query again.
+    await store.replace(new Map([[learnedKey('a later query'), { products: [['p-1', 1]], categories: [] }]]), {
+      learned_at: '2011-08-01T00:00:00Z',
+      as_of: '2011-08-01T00:00:00Z',
+      clicks: 1,
+      queries: 1,
+    });
+    await publisher.publish(state);
+    const healed = await store.snapshot();
+    assert.equal(healed.signals.size, 10_001);
+    assert.deepEqual(healed.signals, after);
   });
 });
