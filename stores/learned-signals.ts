@@ -62,7 +62,9 @@ local rev = tonumber(redis.call('GET', KEYS[1]) or '0')
 local held = tonumber(ARGV[1])
 if rev == held then return {rev} end
 if rev < held or rev - held > tonumber(ARGV[4]) then return {rev, 'reload'} end
-local entries = redis.call('XRANGE', KEYS[2], '(' .. ARGV[2], '+', 'COUNT', rev - held + 1)
+-- The entry after the cursor (not "(" .. cursor, which needs Redis 6.2).
+local ms, seq = string.match(ARGV[2], '^(%d+)-(%d+)$')
+local entries = redis.call('XRANGE', KEYS[2], ms .. '-' .. (tonumber(seq) + 1), '+', 'COUNT', rev - held + 1)
 if #entries ~= rev - held then return {rev, 'reload'} end
 local state, n = {}, 0
 for _, e in ipairs(entries) do
@@ -86,6 +88,9 @@ for i = 1, #set, 1000 do
   for _, v in ipairs(part) do values[#values + 1] = v end
 end
 return {rev, entries[#entries][1], set, values, removed}`;
+
+const parsed = (hash: Record<string, string>): LearnedSignals =>
+  new Map(Object.entries(hash).map(([k, v]) => [k, JSON.parse(v) as LearnedQuery]));
 
 export function redisLearnedStore(redis: Redis, keys: KeySpace['learned']): LearnedStore {
   /** Returns the new revision. */
@@ -119,9 +124,7 @@ export function redisLearnedStore(redis: Redis, keys: KeySpace['learned']): Lear
       return Number((await redis.get(keys.revision)) ?? 0);
     },
     async load(): Promise<LearnedSignals> {
-      return new Map(
-        Object.entries(await redis.hgetall(keys.queries)).map(([k, v]) => [k, JSON.parse(v) as LearnedQuery]),
-      );
+      return parsed(await redis.hgetall(keys.queries));
     },
     async snapshot(): Promise<LearnedSnapshot> {
       // One transaction: the hash, its revision and the stream's end agree.
@@ -141,7 +144,7 @@ export function redisLearnedStore(redis: Redis, keys: KeySpace['learned']): Lear
       return {
         revision: Number(revision ?? 0),
         cursor: last[0]?.[0] ?? '0-0',
-        signals: new Map(Object.entries(all).map(([k, v]) => [k, JSON.parse(v) as LearnedQuery])),
+        signals: parsed(all),
       };
     },
     async changesSince(revision, cursor, maxKeys) {
