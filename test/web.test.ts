@@ -292,9 +292,9 @@ describe('web pages in a browser', () => {
     assert.match((await page.textContent('#with li:first-child')) ?? '', /pinned/);
     await shot('console-preview');
     await page.click('#rule-form button[type=submit]');
-    await page.waitForSelector('#form-status .status');
+    // "Saved." shows before the list and audit reload; wait for the audit row itself.
+    await page.waitForSelector('#audit tr:has-text("create pin-steel")');
     assert.match((await page.textContent('#rules')) ?? '', /Pin for steel/);
-    assert.match((await page.textContent('#audit')) ?? '', /create pin-steel/);
     await page.goto(`${base}/?q=steel`);
     await page.waitForSelector('#hits');
     assert.equal((await resultIds())[0], target);
@@ -341,8 +341,8 @@ describe('web pages in a browser', () => {
     assert.equal(await page.getAttribute('#actions .action', 'data-type'), 'rewrite');
     await page.fill('[data-a=query]', 'garden tools');
     await page.click('#rule-form button[type=submit]');
-    await page.waitForSelector('#form-status .status');
-    assert.match((await page.textContent('#audit')) ?? '', /create rewrite-gardn-tools/);
+    await page.waitForSelector('#audit tr:has-text("create rewrite-gardn-tools")');
+    assert.match((await page.textContent('#form-status')) ?? '', /Saved/);
   });
 
   it('starts an experiment in the console, shows its results with intervals, and stops it', async () => {
