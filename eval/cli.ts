@@ -1,4 +1,4 @@
-// npm run eval -- <search|suggest|recs|compare> [options]; the last line of standard output is a JSON summary.
+// npm run eval -- <search|suggest|recs|ranker-ceiling|judgments|compare> [options]; the last line of standard output is a JSON summary.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createEsClient } from '../common/clients/elasticsearch.ts';
@@ -14,6 +14,7 @@ import { evalSuggest } from './runners/suggest.ts';
 import { liveSearchEval } from './live/search-command.ts';
 import { liveSuggestEval } from './live/suggest-command.ts';
 import { judgmentsCommand } from './judgments-command.ts';
+import { rankerCeilingCommand } from './ranker-ceiling-command.ts';
 import { recsCommand } from './recs-command.ts';
 import { categoryPathString } from '../catalog/product.ts';
 import { readProducts } from '../catalog/read.ts';
@@ -29,7 +30,8 @@ const usage = `usage:
   eval judgments --clicks CLICKS.csv --out PREFIX [--from DATE] [--to DATE] [--min-clicks 3]
   eval compare A.json [B.json] [--metric ndcg@10]   (one report: ours vs its baseline; two: B vs A)
   eval suggest --log QUERIES.csv [--train-log EARLIER.csv] [--cutoff DATE] [--catalog FILE] [--k 8] [--min-users N] [--no-catalog-phrases] [--live [--until DATE] [--settle-every MINUTES (0: every search)]] [--out FILE] [--html FILE]
-  eval recs (--interactions FILE --cutoff DATE [--until DATE] | --train FILE --test FILE) [--validation-days 60] [--catalog FILE] [--no-python] [--set option=value ...] [--out FILE] [--html FILE]`;
+  eval recs (--interactions FILE --cutoff DATE [--until DATE] | --train FILE --test FILE) [--validation-days 60] [--catalog FILE] [--no-python] [--set option=value ...] [--out FILE] [--html FILE]
+  eval ranker-ceiling (--interactions FILE --cutoff DATE [--until DATE] | --train FILE --test FILE) [--validation-days 60] [--no-python] [--set option=value ...] [--k 20] [--out FILE]`;
 
 const say = (s: string) => process.stderr.write(`[eval] ${s}\n`);
 
@@ -90,6 +92,7 @@ async function learnedBefore(
 async function main(argv: string[]): Promise<number> {
   const [runner, ...rest] = argv;
   if (runner === 'recs') return recsCommand(rest);
+  if (runner === 'ranker-ceiling') return rankerCeilingCommand(rest);
   if (runner === 'judgments') return judgmentsCommand(rest);
   if (runner === 'compare') {
     const { values, positionals } = parseArgs({

@@ -1,13 +1,18 @@
 // The Python reference recommenders (implicit ALS and BPR, gensim Word2Vec) run on the same
-// baskets and tasks as ours, in a virtual environment the project creates in the stack folder.
+// baskets and tasks as ours, and LightGBM on the next-basket ranker's own feature rows, in a
+// virtual environment the project creates in the stack folder.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, projectRoot } from '../common/config.ts';
 import type { Basket } from '../recommender/interactions/interaction.ts';
+import { featureNames } from '../recommender/models/next-basket-features.ts';
+import type { RowScorer } from './ranker-ceiling.ts';
 import { fill, popularityBaseline, type Recommender, type RecsTasks } from './runners/recs.ts';
 
 const SCRIPT = path.join(projectRoot, 'bench', 'recs_baselines.py');
+const GBDT_SCRIPT = path.join(projectRoot, 'bench', 'ranker_gbdt.py');
 const REQUIREMENTS = path.join(projectRoot, 'bench', 'requirements-baselines.txt');
 
 /** The venv's python, created and filled from the pinned requirements on first use. */
@@ -71,4 +76,29 @@ export async function pythonBaselines(
     forUser: (user, n) => fill(r.users[user] ?? [], pop.forUser(user, n), n),
     forCart: (cart, n) => fill(r.carts[cartIndex.get(cart as string[]) ?? -1] ?? [], pop.forCart(cart, n), n),
   }));
+}
+
+/** Gradient-boosted trees (LightGBM) trained on the ranker's own rows, scoring its candidates. */
+export function gbdtScorer(say: (s: string) => void, seed: number): RowScorer {
+  return async (train, candidates) => {
+    const python = ensurePython(say);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ranker-gbdt-'));
+    try {
+      const width = featureNames().length;
+      fs.writeFileSync(
+        path.join(folder, 'meta.json'),
+        JSON.stringify({ features: featureNames(), train_rows: train.count, candidate_rows: candidates.count, seed }),
+      );
+      fs.writeFileSync(path.join(folder, 'train.x'), train.x.subarray(0, train.count * width));
+      fs.writeFileSync(path.join(folder, 'train.y'), train.y.subarray(0, train.count));
+      fs.writeFileSync(path.join(folder, 'candidates.x'), candidates.x);
+      const child = spawn(python, [GBDT_SCRIPT, folder], { stdio: ['ignore', 'inherit', 'inherit'] });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      if (code !== 0) throw new Error(`${GBDT_SCRIPT} exited with ${code}`);
+      const bytes = fs.readFileSync(path.join(folder, 'candidates.score'));
+      return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4).slice();
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  };
 }

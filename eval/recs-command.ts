@@ -22,7 +22,7 @@ async function read(file: string): Promise<Interaction[]> {
 }
 
 /** The train and test interactions, from two files or one file split by time. */
-async function trainAndTest(values: {
+export async function trainAndTest(values: {
   interactions?: string;
   cutoff?: string;
   until?: string;

@@ -56,7 +56,8 @@ export interface ExampleCounts {
   positives: number;
 }
 
-const endOf = (h: BasketHistory): number => {
+/** Just after the last basket: the moment lists are served as of. */
+export const endOf = (h: BasketHistory): number => {
   let end = -Infinity;
   for (const t of h.b.time) end = Math.max(end, t);
   return end + 1;
@@ -79,6 +80,20 @@ class ExampleBuffer {
     this.x.set(row, this.count * FEATURES);
     this.y[this.count++] = label;
   }
+}
+
+/** Bought-together lists counted from the baskets before `asOf` only. */
+export function togetherAsOf(b: Baskets, counting: TogetherCounting, asOf = Infinity): NumberedLists {
+  const vocab = buildVocabulary(b, counting.minCount, asOf);
+  return {
+    vocab,
+    table: boughtTogether(
+      vocab,
+      countCooccurrence(vocab, counting.cooccurrence.maxBasketItems, counting.cooccurrence.basketWeight),
+      counting.cooccurrence,
+      counting.listSize,
+    ),
+  };
 }
 
 /** Feature rows of returning customers as of each labelled window's start, labelled by their first basket in it. */
@@ -116,16 +131,7 @@ export function nextBasketExamples(
       [returning[i], returning[j]] = [returning[j]!, returning[i]!];
     }
     // Bought-together as it was known then: counted again without the labelled window.
-    const vocab = buildVocabulary(b, counting.minCount, asOf);
-    const then: NumberedLists = {
-      vocab,
-      table: boughtTogether(
-        vocab,
-        countCooccurrence(vocab, counting.cooccurrence.maxBasketItems, counting.cooccurrence.basketWeight),
-        counting.cooccurrence,
-        counting.listSize,
-      ),
-    };
+    const then = togetherAsOf(b, counting, asOf);
     let found = 0;
     customerFeatures(h, asOf, o.features, then, vectors, returning, (u, items, rows) => {
       const k = next[u]!;
