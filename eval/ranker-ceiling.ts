@@ -91,6 +91,8 @@ function byScore(name: string, rows: CandidateRows, score: (row: number) => numb
 export async function rankerCeiling(o: CeilingOptions): Promise<CeilingReport> {
   const before = basketsOf(o.train);
   const tasks = buildTasks(before, basketsOf(o.test), o.options.item2vec.seed);
+  if (tasks.nextBasket.size === 0)
+    throw new Error('no customer with a history buys after the cutoff: nothing to measure');
   const b = await collectBaskets(o.train);
   const h = { b, byCustomer: customerBaskets(b) };
   const examples = nextBasketExamples(h, o.options.nextBasket, o.options);

@@ -70,3 +70,13 @@ describe('ranker ceiling', async () => {
     assert.ok(recall('ranker (additive network)') > 0.3);
   });
 });
+
+describe('ranker ceiling without a test period', () => {
+  it('says there is nothing to measure instead of reporting zeros', async () => {
+    const all = log();
+    await assert.rejects(
+      rankerCeiling({ train: all, test: [], options: defaultTrainingOptions, k: 5 }),
+      /nothing to measure/,
+    );
+  });
+});
