@@ -17,6 +17,7 @@ import { suggestIndexBench } from './suggest-index.ts';
 import { trainBench } from './train.ts';
 import { printSummary } from './support.ts';
 import { learningBench } from './learning.ts';
+import { learnedLookupBench } from './learned-lookup.ts';
 import { experimentsBench } from './experiments.ts';
 
 const benches: Record<
@@ -43,6 +44,7 @@ const benches: Record<
   reliability: reliabilityBench,
   load: loadBench,
   learning: learningBench,
+  'learned-lookup': learnedLookupBench,
   engines: enginesBench,
   abuse: abuseBench,
   fuzz: fuzzBench,
@@ -65,7 +67,7 @@ const name = positionals[0];
 const bench = name ? benches[name] : undefined;
 if (!bench) {
   console.error(
-    `usage: npm run bench -- <${Object.keys(benches).join('|')}> [--docs N] [--seconds S] [--rate R] [--repeat N] [--faults ${FAULTS.join(',')}] [--items N --interactions N (train)]`,
+    `usage: npm run bench -- <${Object.keys(benches).join('|')}> [--docs N] [--seconds S] [--rate R] [--repeat N] [--faults ${FAULTS.join(',')}] [--items N --interactions N (train)] [--items N (learned-lookup)]`,
   );
   process.exit(2);
 }

@@ -6,7 +6,8 @@ import { clickJudgments } from '../../eval/click-judgments.ts';
 import type { Click } from '../../ranking/learn/click-log.ts';
 import { learnFromClicks } from '../../ranking/learn/click-model.ts';
 import { learnedKey, type LearnedSignals } from '../../ranking/learn/learned.ts';
-import { learnedLookup } from '../../ranking/learn/learned-lookup.ts';
+import { learnedLookup, MAX_SCANNED } from '../../ranking/learn/learned-lookup.ts';
+import { seededRandom } from '../../common/random.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2011-09-01T00:00:00Z');
@@ -83,5 +84,43 @@ describe('learned lookup', () => {
     assert.ok(Math.abs(near.products[0]![1] - 0.6 * 0.5 * 0.8) < 1e-12);
     assert.equal(lookup('war'), undefined, 'one word of four is not alike enough');
     assert.equal(lookup('dark souls'), undefined);
+  });
+
+  it('finds the same neighbours as comparing with every learned query', () => {
+    const random = seededRandom(3);
+    const word = () => `w${Math.floor(random() * random() * 40)}`;
+    const phrase = () => Array.from({ length: 1 + Math.floor(random() * 4) }, word).join(' ');
+    const all: LearnedSignals = new Map();
+    for (let i = 0; i < 1500; i++) all.set(learnedKey(phrase()), { products: [[`p${i}`, random()]], categories: [] });
+    const jaccard = (a: Set<string>, b: Set<string>) => {
+      const shared = [...a].filter((w) => b.has(w)).length;
+      return shared / (a.size + b.size - shared);
+    };
+    const lookup = learnedLookup(all);
+    let borrowed = 0;
+    for (let i = 0; i < 300; i++) {
+      const q = `${phrase()} ${word()}`;
+      const key = learnedKey(q);
+      if (all.has(key) || all.has(key.replaceAll(' ', ''))) continue;
+      const asked = new Set(key.split(' '));
+      const best = [...all.keys()]
+        .map((k) => ({ k, s: jaccard(asked, new Set(k.split(' '))) }))
+        .filter((n) => n.s >= 0.5)
+        .sort((a, b) => b.s - a.s || (a.k < b.k ? -1 : 1))
+        .slice(0, 5);
+      // Given only the neighbours found by brute force, the lookup must answer the same.
+      const expected = learnedLookup(new Map(best.map(({ k }) => [k, all.get(k)!])))(q);
+      assert.deepEqual(lookup(q), expected, q);
+      if (expected) borrowed++;
+    }
+    assert.ok(borrowed > 50, `${borrowed} queries borrowed from neighbours`);
+  });
+
+  it('reads the rarest words first, so a common word cannot use up the reading budget', () => {
+    const common: LearnedSignals = new Map();
+    for (let i = 0; i < MAX_SCANNED * 2; i++) common.set(`case m${i}`, { products: [[`c${i}`, 0.5]], categories: [] });
+    common.set('case zebra', { products: [['z', 0.9]], categories: [] });
+    const near = learnedLookup(common)('case zebra stripes');
+    assert.equal(near?.products[0]?.[0], 'z');
   });
 });
