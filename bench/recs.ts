@@ -2,11 +2,13 @@
 // minimal fastify route doing one Redis GET of the same answer, in the same run, with the same ids
 // and connections; then the service again with its answer cache off, so every request reads, joins
 // and serializes.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { readProducts } from '../catalog/read.ts';
 import { createRedis } from '../common/clients/redis.ts';
 import { freePort } from '../common/free-port.ts';
 import { redisUrlOf } from '../common/config.ts';
+import { mintCustomerToken } from '../common/customer-token.ts';
 import { readInteractionsFile } from '../recommender/interactions/read-file.ts';
 import { recsKeys } from '../recommender/publish/keys.ts';
 import { summarize } from '../recommender/publish/product-summary.ts';
@@ -33,16 +35,28 @@ export async function recsBench(args: { docs: number }) {
   const customers = [...model.forUser.keys()].slice(0, Math.min(args.docs, 2000));
   // The raw side stores each answer ready to send: what the service would return for it.
   const rawPrefix = `${prefix}raw:`;
-  const service = await startService({ SHOP_REDIS_PREFIX: prefix, SHOP_RECS_IN_STOCK_ONLY: 'false' });
-  const storeRaw = async (keys: string[], route: string, rawKey: (id: string) => string) => {
+  // Customers are named by signed tokens, as a shop's pages send them (docs/security.md).
+  const tokenSecret = randomBytes(24).toString('base64url');
+  const tokens = new Map(customers.map((c) => [c, mintCustomerToken(c, tokenSecret, 3600)]));
+  const env = { SHOP_REDIS_PREFIX: prefix, SHOP_RECS_IN_STOCK_ONLY: 'false', SHOP_CUSTOMER_TOKEN_SECRET: tokenSecret };
+  const service = await startService(env);
+  const storeRaw = async (keys: string[], pathOf: (id: string) => string, rawKey: (id: string) => string) => {
     for (let i = 0; i < keys.length; i += 200) {
       const batch = keys.slice(i, i + 200);
-      const answers = await Promise.all(batch.map((id) => fetch(`${service.url}${route}${id}`).then((r) => r.text())));
+      const answers = await Promise.all(batch.map((id) => fetch(`${service.url}${pathOf(id)}`).then((r) => r.text())));
       await redis.mset(Object.fromEntries(batch.map((id, k) => [`${rawPrefix}${rawKey(id)}`, answers[k]!])));
     }
   };
-  await storeRaw(ids, '/recommendations/similar/', (id) => id);
-  await storeRaw(customers, '/recommendations/for-user/', (id) => `user:${id}`);
+  await storeRaw(
+    ids,
+    (id) => `/recommendations/similar/${id}`,
+    (id) => id,
+  );
+  await storeRaw(
+    customers,
+    (c) => `/recommendations/for-user/${tokens.get(c)}`,
+    (c) => `user:${c}`,
+  );
   const rawPort = await freePort();
   const raw = spawnBuilt('bench/raw-redis-route.ts', [String(rawPort), redisUrlOf(config), rawPrefix], {});
   await new Promise<void>((resolve, reject) => {
@@ -58,7 +72,10 @@ export async function recsBench(args: { docs: number }) {
   const amount = 60000;
   say(`${ids.length} items, ${amount} requests per side, ${connections} connections; version ${manifest.version}`);
   const requests = (base: string, keys = ids) => keys.map((id) => ({ method: 'GET' as const, path: `${base}${id}` }));
-  const userRequests = requests('/recommendations/for-user/', customers);
+  const userRequests = requests(
+    '/recommendations/for-user/',
+    customers.map((c) => tokens.get(c)!),
+  );
   const rawUserRequests = requests('/similar/user:', customers);
   await load(service.url, requests('/recommendations/similar/'), { connections, amount: 2000 }); // warm-up
   await load(`http://127.0.0.1:${rawPort}`, requests('/similar/'), { connections, amount: 2000 });
@@ -70,11 +87,7 @@ export async function recsBench(args: { docs: number }) {
   const rss = service.peakRssMb();
   await service.stop();
   // The same service without its answer cache: every request joins and serializes its answer.
-  const computing = await startService({
-    SHOP_REDIS_PREFIX: prefix,
-    SHOP_RECS_IN_STOCK_ONLY: 'false',
-    SHOP_RECS_ANSWER_CACHE_MB: '0',
-  });
+  const computing = await startService({ ...env, SHOP_RECS_ANSWER_CACHE_MB: '0' });
   await load(computing.url, requests('/recommendations/similar/'), { connections, amount: 2000 });
   const computed = await load(computing.url, requests('/recommendations/similar/'), { connections, amount });
   await load(computing.url, userRequests, { connections, amount: 2000 });
