@@ -24,6 +24,8 @@ export async function loadVocabulary(es: EsClient, alias: string, maxDocs = 1000
     res = await es.scroll({ scroll_id: res._scroll_id!, scroll: '30s' });
   }
   if (res._scroll_id) await es.clearScroll({ scroll_id: res._scroll_id }).catch(() => {});
+  // Indexed here, in the background refresh, rather than by the first search that needs it.
+  vocabulary.prepare();
   return vocabulary;
 }
 
