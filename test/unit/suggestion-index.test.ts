@@ -147,6 +147,21 @@ describe('suggestion index', () => {
     );
     assert.deepEqual(index.match('x', 8), []);
   });
+
+  it('reads a bounded number of candidates a tier, the ones its words rule out included', () => {
+    // Heavier phrases holding "alpha" or "beta" but not both, then the one holding both, lightest.
+    const decoys = (n: number): SuggestionEntry[] => [
+      ...Array.from({ length: n }, (_, i) => ({ text: `alpha x${i}`, weight: 100, source: 'query' as const })),
+      ...Array.from({ length: n }, (_, i) => ({ text: `beta y${i}`, weight: 100, source: 'query' as const })),
+      { text: 'beta alpha', weight: 1, source: 'query' },
+    ];
+    const found = (n: number) =>
+      buildSuggestionIndex(decoys(n))
+        .match('alpha be', 8)
+        .map((s) => s.text);
+    assert.deepEqual(found(500), ['beta alpha']);
+    assert.deepEqual(found(3000), [], 'past 2,000 candidates ruled out, the tier gives up');
+  });
 });
 
 describe('index building blocks', () => {

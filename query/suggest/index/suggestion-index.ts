@@ -10,6 +10,7 @@
 // immutable: a new version or a delta makes a new one, so a reader never sees a half-applied change.
 import { words } from '../../../common/words.ts';
 import type { SuggestionEntry, SuggestionSource } from '../../../stores/suggestions.ts';
+import { MAX_FUZZY_WORDS, MAX_QUERY_WORDS } from '../../search/text-limits.ts';
 import { typedPrefix } from '../normalize.ts';
 import { type CompiledSuggestions, columnsOf, compileSuggestions, SOURCES } from './compile.ts';
 import { endOfPrefix, fuzzyPrefixRanges, lowerBound } from './fuzzy-words.ts';
@@ -37,10 +38,20 @@ export interface SuggestionIndex {
 }
 
 /**
- * Most candidates one tier examines for one request: a multi-word query whose words are each common
- * but rarely together could otherwise walk a long list. Past it the tier returns what it found.
+ * Most candidates one tier examines for one request, kept or not: a multi-word query whose words are
+ * each common but never together ("e t a o i") would otherwise walk a whole posting list (112 ms at
+ * 2 million phrases). Past it the tier returns what it found.
  */
 const MAX_EXAMINED = 2000;
+
+/** Ranks from `ranks` that pass `keep`, reading at most MAX_EXAMINED of them. */
+function* filtered(ranks: Iterable<number>, keep: (r: number) => boolean): Generator<number> {
+  let examined = 0;
+  for (const r of ranks) {
+    if (++examined > MAX_EXAMINED) return;
+    if (keep(r)) yield r;
+  }
+}
 
 /** Compiles entries on this thread (tests, eval, small sets); a later entry with the same phrase wins. */
 export const buildSuggestionIndex = (entries: Iterable<SuggestionEntry>): SuggestionIndex =>
@@ -122,7 +133,7 @@ export function indexOf(c: CompiledSuggestions): SuggestionIndex {
     if (last[0] === last[1] || exact.some((r) => r === undefined)) return;
     const all = [...(exact as (readonly [number, number])[]), last];
     const driver = all.reduce((best, r) => (sizeOf([r]) < sizeOf([best]) ? r : best));
-    for (const r of wordTree.ascending([occurrencesOf(driver)])) if (all.every((w) => hasWordIn(r, [w]))) yield r;
+    yield* filtered(wordTree.ascending([occurrencesOf(driver)]), (r) => all.every((w) => hasWordIn(r, [w])));
   }
 
   /** Phrases where every typed word starts a word within one edit. */
@@ -130,7 +141,7 @@ export function indexOf(c: CompiledSuggestions): SuggestionIndex {
     const near = typed.map((w) => fuzzyPrefixRanges(dictionary, w));
     if (near.some((r) => r.length === 0)) return;
     const driver = near.reduce((best, r) => (sizeOf(r) < sizeOf(best) ? r : best));
-    for (const r of wordTree.ascending(driver.map(occurrencesOf))) if (near.every((w) => hasWordIn(r, w))) yield r;
+    yield* filtered(wordTree.ascending(driver.map(occurrencesOf)), (r) => near.every((w) => hasWordIn(r, w)));
   }
 
   return {
@@ -157,9 +168,11 @@ export function indexOf(c: CompiledSuggestions): SuggestionIndex {
       collect(starting(prefix), 'starts');
       // One or two characters say too little to look inside phrases; a typo needs four.
       const typedChars = typed.replace(/\s/g, '').length;
-      const typedWords = words(typed);
+      // The words being typed (the last) and the ones before it, as many as a search reads; typos
+      // only for as many words as search tolerates them (each costs a walk of the dictionary).
+      const typedWords = words(typed).slice(-MAX_QUERY_WORDS);
       if (typedChars >= 3 && out.length < k) collect(inside(typedWords), 'inside');
-      if (typedChars >= 4 && out.length < k) collect(typo(typedWords), 'typo');
+      if (typedChars >= 4 && out.length < k && typedWords.length <= MAX_FUZZY_WORDS) collect(typo(typedWords), 'typo');
       return out;
     },
   };
