@@ -23,19 +23,31 @@ const containsRun = (hay: string[], needle: string[]): boolean => {
   return false;
 };
 
+/** A query's words, normalized once per request for every rule. */
+export interface QueryTerms {
+  words: string[];
+  joined: string;
+  set: ReadonlySet<string>;
+}
+
+const termsOf = (q: string): QueryTerms => {
+  const list = normalizeQuery(q);
+  return { words: list, joined: list.join(' '), set: new Set(list) };
+};
+
 // Every search, category page and keystroke checks every rule: a rule's values are normalized once
 // (rules are replaced whole on reload, so the object identifies its values), the query once per request.
-const normalizedValues = new WeakMap<object, string[][]>();
+const normalizedValues = new WeakMap<object, QueryTerms[]>();
 
-function queryMatches(c: NonNullable<RuleConditions['query']>, terms: string[] | undefined): boolean {
+function queryMatches(c: NonNullable<RuleConditions['query']>, terms: QueryTerms | undefined): boolean {
   if (terms === undefined) return false;
   let values = normalizedValues.get(c);
-  if (!values) normalizedValues.set(c, (values = c.values.map(normalizeQuery)));
+  if (!values) normalizedValues.set(c, (values = c.values.map(termsOf)));
   return values.some((want) => {
-    if (want.length === 0) return false;
-    if (c.match === 'equals') return want.join(' ') === terms.join(' ');
-    if (c.match === 'phrase') return containsRun(terms, want);
-    return want.every((w) => terms.includes(w));
+    if (want.words.length === 0) return false;
+    if (c.match === 'equals') return want.joined === terms.joined;
+    if (c.match === 'phrase') return containsRun(terms.words, want.words);
+    return want.words.every((w) => terms.set.has(w));
   });
 }
 
@@ -44,7 +56,7 @@ const isUnder = (path: string, ancestor: string) => path === ancestor || path.st
 export function ruleApplies(
   rule: Rule,
   ctx: RuleContext,
-  terms = ctx.q === undefined ? undefined : normalizeQuery(ctx.q),
+  terms = ctx.q === undefined ? undefined : termsOf(ctx.q),
 ): boolean {
   const c = rule.conditions;
   if (!rule.enabled) return false;
@@ -61,7 +73,7 @@ export function ruleApplies(
 
 /** The applicable rules in the documented order: priority high to low, then id. */
 export function applicableRules(rules: Iterable<Rule>, ctx: RuleContext): Rule[] {
-  const terms = ctx.q === undefined ? undefined : normalizeQuery(ctx.q);
+  const terms = ctx.q === undefined ? undefined : termsOf(ctx.q);
   return [...rules]
     .filter((r) => ruleApplies(r, ctx, terms))
     .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
