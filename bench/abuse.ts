@@ -23,10 +23,10 @@ const junk = (n: number, letters = CONSONANTS) =>
   Array.from({ length: n }, () => letters[rand(letters.length)]).join('');
 const words = (count: number, length: number) => Array.from({ length: count }, () => junk(length)).join(' ');
 
-/** Each hostile pattern: the next request path, and headers (the attacker's address, maybe a made-up key). */
+/** Each hostile pattern: the next request (a GET unless it has a body), and headers (the attacker's address, maybe a made-up key). */
 interface Pattern {
   name: string;
-  next: () => { path: string; headers?: Record<string, string> };
+  next: () => { path: string; headers?: Record<string, string>; body?: string };
 }
 
 const ATTACKER = '10.66.0.1';
@@ -34,6 +34,11 @@ const ATTACKER = '10.66.0.1';
 function patterns(productIds: string[]): Pattern[] {
   let n = 0;
   const unique = () => `${Date.now().toString(36)}${(n++).toString(36)}`;
+  // Ten unknown 14-letter words starting with the catalog's commonest initials: spelling looks for
+  // each one's correction among the vocabulary's words (the work is in the service, not in Elasticsearch).
+  const misspelled = () => Array.from({ length: 10 }, (_, i) => `${'spcmt'[i % 5]}${junk(13)}`).join(' ');
+  // Distinct single letters: each matches a whole range of the suggestion dictionary, together nothing.
+  const scattered = () => [...new Set(Array.from({ length: 6 }, () => 'etaoinshrdlcu'[rand(13)]))].join(' ');
   return [
     { name: 'long_junk_words', next: () => ({ path: `/search?q=${junk(200)}` }) },
     {
@@ -66,6 +71,22 @@ function patterns(productIds: string[]): Pattern[] {
         ];
         return { path: paths[n % paths.length]! };
       },
+    },
+    { name: 'spelling_junk', next: () => ({ path: `/search?q=${encodeURIComponent(misspelled())}` }) },
+    { name: 'scattered_letters', next: () => ({ path: `/suggest?q=${encodeURIComponent(scattered())}` }) },
+    {
+      // The InstantSearch multi-query at its most: 32 searches of unknown words in one request.
+      name: 'instantsearch_batch',
+      next: () => ({
+        path: '/1/indexes/*/queries',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          requests: Array.from({ length: 32 }, () => ({
+            indexName: config.algoliaIndex,
+            params: `query=${encodeURIComponent(misspelled())}&hitsPerPage=10`,
+          })),
+        }),
+      }),
     },
     {
       name: 'key_rotation',
@@ -128,7 +149,12 @@ async function attack(base: string, p: Pattern, connections: number, seconds: nu
       {
         setupRequest: (req: autocannon.Request) => {
           const next = p.next();
-          return { ...req, path: next.path, headers: { ...req.headers, 'x-forwarded-for': ATTACKER, ...next.headers } };
+          return {
+            ...req,
+            path: next.path,
+            ...(next.body ? { method: 'POST' as const, body: next.body } : {}),
+            headers: { ...req.headers, 'x-forwarded-for': ATTACKER, ...next.headers },
+          };
         },
       },
     ],
