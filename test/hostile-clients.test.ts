@@ -120,6 +120,42 @@ describe('hostile clients', () => {
     }
   });
 
+  it("charges a multi-query's client every query's time, not the wall time of the batch", async () => {
+    // Eight searches, four at a time: the first four wait 400 ms behind the stalled proxy together.
+    // Charged by wall time (~0.4 s) the client would keep most of its 1 s burst; charged per query
+    // (~1.6 s) it is in debt and refused.
+    const url = new URL(esUrlOf(config));
+    const proxy = await startTcpProxy(url.hostname, Number(url.port));
+    const slowEs = await createEsClient(
+      { ...config, esUrl: `http://127.0.0.1:${proxy.port}` },
+      { requestTimeoutMs: 30000 },
+    );
+    try {
+      const t = await buildTestApp(slowEs, {
+        indexAlias: alias,
+        cacheEnabled: false,
+        clientBudgetMs: 100,
+        clientConcurrency: 0,
+        searchBudgetMs: 5000,
+        algoliaIndex: 'shop',
+      });
+      apps.push(t);
+      await t.app.ready();
+      proxy.stall();
+      setTimeout(() => proxy.release(), 400);
+      const requests = Array.from({ length: 8 }, (_, i) => ({ indexName: 'shop', query: junk(8, i) }));
+      const batch = await t.app.inject({ method: 'POST', url: '/1/indexes/*/queries', payload: { requests } });
+      assert.equal(batch.statusCode, 200, batch.body);
+      const refused = await t.app.inject('/search?q=lamp');
+      assert.equal(refused.statusCode, 429, 'the batch cost more than the burst');
+      await t.close();
+      apps.splice(apps.indexOf(t), 1);
+    } finally {
+      await slowEs.close();
+      await proxy.close();
+    }
+  });
+
   it('limits every route, unknown paths and docs included, by IP whatever API key is invented', async () => {
     const t = await app({ rateLimitMax: 2 });
     for (const url of ['/docs/json', '/no/such/route', '/web/store.js']) {

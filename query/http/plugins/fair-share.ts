@@ -44,6 +44,17 @@ interface ClientShare {
   at: number;
 }
 
+/** Service time spent for a request beyond its own wall time (parts run side by side), in ms. */
+const extraWork = new WeakMap<FastifyRequest, number>();
+
+/**
+ * Charges a request for work done side by side (a multi-query's searches): the client pays the sum
+ * of the parts, not the wall time of the whole, else one request of 32 searches costs what one does.
+ */
+export function chargeWork(req: FastifyRequest, ms: number): void {
+  extraWork.set(req, (extraWork.get(req) ?? 0) + ms);
+}
+
 export const fairSharePlugin = fp(async (app: FastifyInstance, o: FairShareOptions) => {
   const burst = o.budgetMs * BURST_SECONDS;
   const shares = memoryCache<ClientShare>({ maxBytes: 8 * 2 ** 20, ttlMs: IDLE_MS, sizeOf: () => 96 });
@@ -116,7 +127,8 @@ export const fairSharePlugin = fp(async (app: FastifyInstance, o: FairShareOptio
     const started = performance.now();
     releases.set(req, () => {
       const t = performance.now();
-      share.balance = Math.min(burst, share.balance + ((t - share.at) * o.budgetMs) / 1000) - (t - started);
+      const spent = Math.max(t - started, extraWork.get(req) ?? 0);
+      share.balance = Math.min(burst, share.balance + ((t - share.at) * o.budgetMs) / 1000) - spent;
       share.at = t;
       // Written back: an entry evicted while the request ran returns with what it spent.
       shares.set(client, share);

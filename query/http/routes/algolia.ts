@@ -7,12 +7,17 @@ import { BadRequestError, NotFoundError } from '../../../common/errors.ts';
 import { shopperEvents, insightsBody } from '../../algolia/insights.ts';
 import { type AlgoliaParams, algoliaParams, engineFacet, indexTarget, productQuery } from '../../algolia/request.ts';
 import { facetHits, facetValues, searchResult, suggestionsResult } from '../../algolia/response.ts';
+import { mapLimited } from '../../../common/limited.ts';
 import { errorAnswer } from '../plugins/errors.ts';
+import { chargeWork } from '../plugins/fair-share.ts';
 import type { SchemaTypes } from '../schema-types.ts';
 import { shopperOf } from '../shopper.ts';
 import { acceptEvents, type EventRouteDeps } from './events.ts';
 import { type SearchRouteDeps, searchAnswer } from './search.ts';
 import { type SuggestRouteDeps, suggestAnswer, typedPrefix } from './suggest.ts';
+
+/** Queries of one multi-query request run at once: an InstantSearch page sends one to a few. */
+const BATCH_IN_FLIGHT = 4;
 
 export interface AlgoliaRouteDeps {
   search: SearchRouteDeps;
@@ -143,7 +148,16 @@ export async function algoliaRoutes(fastify: FastifyInstance, deps: AlgoliaRoute
     },
     async (req, reply) => {
       if (req.params.index !== '*') throw new NotFoundError('multi-queries are sent to /1/indexes/*/queries');
-      const results = await Promise.all(req.body.requests.map((r) => query(r as Record<string, unknown>, reply)));
+      // A page's few queries run side by side; a batch of 32 does not take 32 of the cluster's
+      // threads at once, and its client is charged every query's time.
+      const results = await mapLimited(req.body.requests, BATCH_IN_FLIGHT, async (r) => {
+        const started = performance.now();
+        try {
+          return await query(r as Record<string, unknown>, reply);
+        } finally {
+          chargeWork(req, performance.now() - started);
+        }
+      });
       return { results };
     },
   );
