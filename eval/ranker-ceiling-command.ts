@@ -6,7 +6,7 @@ import { applySettings } from '../recommender/training-settings.ts';
 import { defaultTrainingOptions } from '../recommender/training-options.ts';
 import { gbdtScorer } from './python-baselines.ts';
 import { rankerCeiling } from './ranker-ceiling.ts';
-import { trainAndTest } from './recs-command.ts';
+import { splitOptions, trainAndTest } from './recs-command.ts';
 import { tunedBaselines } from './tuned-baselines.ts';
 
 const say = (s: string) => process.stderr.write(`[eval] ${s}\n`);
@@ -14,18 +14,7 @@ const say = (s: string) => process.stderr.write(`[eval] ${s}\n`);
 export async function rankerCeilingCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      interactions: { type: 'string' },
-      cutoff: { type: 'string' },
-      until: { type: 'string' },
-      train: { type: 'string' },
-      test: { type: 'string' },
-      'validation-days': { type: 'string', default: '60' },
-      'no-python': { type: 'boolean' },
-      set: { type: 'string', multiple: true },
-      k: { type: 'string', default: '20' },
-      out: { type: 'string' },
-    },
+    options: splitOptions,
   });
   const { train, test } = await trainAndTest(values);
   const options = applySettings(defaultTrainingOptions, values.set ?? []);

@@ -47,22 +47,27 @@ export async function trainAndTest(values: {
   };
 }
 
+/** The options of the commands measured on a recommendation split: its files, baselines and settings. */
+export const splitOptions = {
+  interactions: { type: 'string' },
+  cutoff: { type: 'string' },
+  until: { type: 'string' },
+  'validation-days': { type: 'string', default: '60' },
+  train: { type: 'string' },
+  test: { type: 'string' },
+  'no-python': { type: 'boolean' },
+  set: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  k: { type: 'string', default: '20' },
+} as const;
+
 export async function recsCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      interactions: { type: 'string' },
-      cutoff: { type: 'string' },
-      until: { type: 'string' },
-      'validation-days': { type: 'string', default: '60' },
-      train: { type: 'string' },
-      test: { type: 'string' },
+      ...splitOptions,
       catalog: { type: 'string' },
-      'no-python': { type: 'boolean' },
-      set: { type: 'string', multiple: true },
-      out: { type: 'string' },
       html: { type: 'string' },
-      k: { type: 'string', default: '20' },
       'completion-k': { type: 'string', default: '10' },
     },
   });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createEsClient, type EsClient } from '../common/clients/elasticsearch.ts';
-import { esUrlOf } from '../common/config.ts';
+import { type Config, esUrlOf } from '../common/config.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { demoCatalogFile, indexCatalog } from './support/catalogs.ts';
 import { config, dropIndices, testEs, testRedis } from './support/stack.ts';
@@ -21,6 +21,39 @@ describe('hostile clients', () => {
     const t = await buildTestApp(es, { indexAlias: alias, ...settings });
     apps.push(t);
     return t;
+  };
+
+  /**
+   * An app whose Elasticsearch is reached through a proxy that holds everything sent in the first
+   * 400 ms, so a client's spending is known whatever the machine's speed.
+   */
+  const stalledFor400Ms = async (settings: Partial<Config>, run: (t: TestApp) => Promise<void>) => {
+    const url = new URL(esUrlOf(config));
+    const proxy = await startTcpProxy(url.hostname, Number(url.port));
+    const slowEs = await createEsClient(
+      { ...config, esUrl: `http://127.0.0.1:${proxy.port}` },
+      { requestTimeoutMs: 30000 },
+    );
+    try {
+      const t = await buildTestApp(slowEs, {
+        indexAlias: alias,
+        cacheEnabled: false,
+        searchBudgetMs: 5000,
+        ...settings,
+      });
+      try {
+        // Routes compile on the first request otherwise, and that time would come out of the stall.
+        await t.app.ready();
+        proxy.stall();
+        setTimeout(() => proxy.release(), 400);
+        await run(t);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await slowEs.close();
+      await proxy.close();
+    }
   };
 
   before(async () => {
@@ -87,24 +120,7 @@ describe('hostile clients', () => {
     // Elasticsearch is reached through a proxy that holds one search for 400 ms, so the client
     // overspends by a known amount whatever the machine's speed: a 5 ms/s budget saves up 50 ms,
     // and 400 ms spent puts it ~70 s in debt.
-    const url = new URL(esUrlOf(config));
-    const proxy = await startTcpProxy(url.hostname, Number(url.port));
-    const slowEs = await createEsClient(
-      { ...config, esUrl: `http://127.0.0.1:${proxy.port}` },
-      { requestTimeoutMs: 30000 },
-    );
-    try {
-      const t = await buildTestApp(slowEs, {
-        indexAlias: alias,
-        cacheEnabled: false,
-        clientBudgetMs: 5,
-        searchBudgetMs: 5000,
-      });
-      apps.push(t);
-      // Routes compile on the first request otherwise, and that time would come out of the stall.
-      await t.app.ready();
-      proxy.stall();
-      setTimeout(() => proxy.release(), 400);
+    await stalledFor400Ms({ clientBudgetMs: 5 }, async (t) => {
       assert.equal((await t.app.inject(`/search?q=${junk(10, 1)}`)).statusCode, 200, 'the costly search is served');
       const refused = await t.app.inject('/search?q=lamp');
       assert.equal(refused.statusCode, 429);
@@ -112,48 +128,20 @@ describe('hostile clients', () => {
       const other = await t.app.inject({ url: '/search?q=lamp', remoteAddress: '10.1.2.3' });
       assert.equal(other.statusCode, 200, 'another client is served');
       assert.equal((await t.app.inject('/health/live')).statusCode, 200, 'health checks are exempt');
-      await t.close();
-      apps.splice(apps.indexOf(t), 1);
-    } finally {
-      await slowEs.close();
-      await proxy.close();
-    }
+    });
   });
 
   it("charges a multi-query's client every query's time, not the wall time of the batch", async () => {
     // Eight searches, four at a time: the first four wait 400 ms behind the stalled proxy together.
     // Charged by wall time (~0.4 s) the client would keep most of its 1 s burst; charged per query
     // (~1.6 s) it is in debt and refused.
-    const url = new URL(esUrlOf(config));
-    const proxy = await startTcpProxy(url.hostname, Number(url.port));
-    const slowEs = await createEsClient(
-      { ...config, esUrl: `http://127.0.0.1:${proxy.port}` },
-      { requestTimeoutMs: 30000 },
-    );
-    try {
-      const t = await buildTestApp(slowEs, {
-        indexAlias: alias,
-        cacheEnabled: false,
-        clientBudgetMs: 100,
-        clientConcurrency: 0,
-        searchBudgetMs: 5000,
-        algoliaIndex: 'shop',
-      });
-      apps.push(t);
-      await t.app.ready();
-      proxy.stall();
-      setTimeout(() => proxy.release(), 400);
+    await stalledFor400Ms({ clientBudgetMs: 100, clientConcurrency: 0, algoliaIndex: 'shop' }, async (t) => {
       const requests = Array.from({ length: 8 }, (_, i) => ({ indexName: 'shop', query: junk(8, i) }));
       const batch = await t.app.inject({ method: 'POST', url: '/1/indexes/*/queries', payload: { requests } });
       assert.equal(batch.statusCode, 200, batch.body);
       const refused = await t.app.inject('/search?q=lamp');
       assert.equal(refused.statusCode, 429, 'the batch cost more than the burst');
-      await t.close();
-      apps.splice(apps.indexOf(t), 1);
-    } finally {
-      await slowEs.close();
-      await proxy.close();
-    }
+    });
   });
 
   it('limits every route, unknown paths and docs included, by IP whatever API key is invented', async () => {
