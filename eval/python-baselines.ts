@@ -92,7 +92,8 @@ export function gbdtScorer(say: (s: string) => void, seed: number): RowScorer {
       fs.writeFileSync(path.join(folder, 'train.x'), train.x.subarray(0, train.count * width));
       fs.writeFileSync(path.join(folder, 'train.y'), train.y.subarray(0, train.count));
       fs.writeFileSync(path.join(folder, 'candidates.x'), candidates.x);
-      const child = spawn(python, [GBDT_SCRIPT, folder], { stdio: ['ignore', 'inherit', 'inherit'] });
+      // Anything LightGBM prints goes to standard error: standard output ends with the report.
+      const child = spawn(python, [GBDT_SCRIPT, folder], { stdio: ['ignore', process.stderr, 'inherit'] });
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       if (code !== 0) throw new Error(`${GBDT_SCRIPT} exited with ${code}`);
       const bytes = fs.readFileSync(path.join(folder, 'candidates.score'));

@@ -34,7 +34,7 @@ function log(): Interaction[] {
 describe('ranker ceiling', async () => {
   const all = log();
   const options = { ...defaultTrainingOptions, nextBasket: { ...defaultTrainingOptions.nextBasket, workers: 1 } };
-  let seen: { train: number; width: number; candidates: number } | undefined;
+  let seen: { train: number; rows: number; candidates: number; values: number } | undefined;
   const report = await rankerCeiling({
     train: all.filter((x) => x.time < cutoff),
     test: all.filter((x) => x.time >= cutoff),
@@ -43,7 +43,12 @@ describe('ranker ceiling', async () => {
     learners: {
       // A learner told the answers: its order must be the perfect one, row for row.
       'told the labels': async (train, candidates) => {
-        seen = { train: train.count, width: train.x.length / Math.max(1, train.count), candidates: candidates.count };
+        seen = {
+          train: train.count,
+          rows: train.y.length,
+          candidates: candidates.count,
+          values: candidates.x.length,
+        };
         return Float32Array.from(candidates.y);
       },
     },
@@ -53,7 +58,8 @@ describe('ranker ceiling', async () => {
 
   it('hands a learner the labelled window rows and one candidate row a score', () => {
     assert.ok(seen && seen.train > 0 && seen.train === report.rows.train);
-    assert.ok(seen.width >= FEATURES);
+    assert.ok(seen.rows >= seen.train, 'a label for every training row');
+    assert.equal(seen.values, seen.candidates * FEATURES, 'one full feature row per candidate');
     assert.equal(seen.candidates, report.rows.candidates);
     assert.equal(recall('told the labels'), recall('bought candidates first (no model can)'));
   });
