@@ -387,7 +387,16 @@ describe('learner restarts', () => {
       SHOP_SHUTDOWN_GRACE_MS: '2000',
     });
     const exited = once(child, 'exit');
-    await waitFor('the learner to run', async () => (await checkpoints(prefix).load()) !== undefined, 60000, 50);
+    // Its first checkpoint, or its exit code at once if it stopped before making one.
+    await waitFor(
+      'the learner to run',
+      async () => {
+        assert.equal(child.exitCode, null, `the learner exited with ${child.exitCode} before its first checkpoint`);
+        return (await checkpoints(prefix).load()) !== undefined;
+      },
+      60000,
+      50,
+    );
     const admin = kafka.admin();
     await admin.connect();
     const existing = new Set(await admin.listTopics());
